@@ -1,0 +1,60 @@
+"""Frontline dashboard: the router.  Run with ``streamlit run app.py`` (or ``make run``).
+
+Page configuration, the sidebar filters shared by every page (kept in the
+URL query) and the page list; the pages live in ``components/``.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from components import (casualties, data, diplomacy, evidence, export, ingest, mapview, overview,
+                        review, sidebar)
+
+st.set_page_config(page_title="Frontline · Aleppo 2016", page_icon=":material/crisis_alert:",
+                   layout="wide", initial_sidebar_state="expanded")
+
+PAGES = {  # key: (render(filters), title, icon, url path)
+    "overview": (overview.page, "Overview", ":material/dashboard:", "overview"),
+    "map": (mapview.page, "Map", ":material/map:", "map"),
+    "casualties": (casualties.page, "Casualties", ":material/monitoring:", "casualties"),
+    "diplomacy": (diplomacy.page, "Diplomacy", ":material/handshake:", "diplomacy"),
+    "evidence": (evidence.page, "Evidence", ":material/article:", "evidence"),
+    "ingest": (ingest.page, "Ingest", ":material/upload_file:", "ingest"),
+    "review": (review.page, "Review", ":material/rate_review:", "review"),
+    "export": (export.page, "Export", ":material/download:", "export"),
+}
+NEEDS_STORE = {"overview", "map", "casualties", "diplomacy", "evidence", "review", "export"}
+
+
+def _page(key: str, render, ready: bool, reason: str, filters):
+    def run():
+        if key in NEEDS_STORE and not ready:
+            st.title(PAGES[key][1])
+            st.info(reason)
+            return
+        render(filters)
+    run.__name__ = f"page_{key}"
+    return run
+
+
+def main() -> None:
+    ready, reason = data.store_ready()
+    filters = None
+    if ready:
+        try:
+            filters = sidebar.render()
+        except Exception as exc:  # noqa: BLE001  (no tracebacks in the UI)
+            st.sidebar.error(f"Filters unavailable: {exc}".splitlines()[0][:200])
+            ready, reason = False, "The store could not be read; see the message in the sidebar."
+    pages = {key: st.Page(_page(key, fn, ready, reason, filters), title=title, icon=icon,
+                          url_path=url, default=(key == "overview"))
+             for key, (fn, title, icon, url) in PAGES.items()}
+    st.session_state["_frontline"] = {"pages": pages}
+    nav = st.navigation({"Read": [pages[k] for k in ("overview", "map", "casualties", "diplomacy",
+                                                      "evidence")],
+                         "Work": [pages[k] for k in ("ingest", "review", "export")]},
+                        position="top")
+    nav.run()
+
+
+main()

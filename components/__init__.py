@@ -1,0 +1,1 @@
+"""Streamlit pages and render functions of the Frontline dashboard (see app.py)."""

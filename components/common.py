@@ -1,0 +1,197 @@
+"""Shared pieces of the pages: colours, error wrapper, selection mapping, evidence jumps.
+
+The pure helpers here (selection → event ids, highlighted HTML) are tested
+without a browser in tests/test_app.py.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from typing import Any, Callable, Iterable, Optional
+
+import streamlit as st
+
+log = logging.getLogger("frontline.app")
+
+# colour-blind friendly, readable on a projector
+SIDE_COLOURS = {"east": "#c0392b", "west": "#1f5fa8", "city": "#7d3c98", "outside": "#6e7781",
+                "unknown": "#b0b7bf", "all": "#14171a"}
+ACTOR_COLOURS = {"government": "#d62728", "russia": "#8c2d04", "rebels": "#2ca02c",
+                 "isis": "#111111", "coalition": "#1f77b4", "kurdish": "#e6ab02",
+                 "turkey": "#9467bd", "unknown": "#7f7f7f"}
+FIELD_COLOURS = {"date": "#fde2a7", "killed": "#f7b5b0", "injured": "#fbd3a6",
+                 "children": "#f5b3d8", "actor": "#bcd8f5", "place": "#c8ecc1",
+                 "source": "#e3d3f5", "sentence": "#f2f4f7"}
+DIPLO_SYMBOLS = {"meeting": "circle", "call": "diamond", "un_action": "square",
+                 "visit": "triangle-up", "agreement": "star", "proposal": "pentagon",
+                 "accusation": "x", "other": "hexagon"}
+
+
+def hex_rgb(colour: str, alpha: int = 255) -> list:
+    c = colour.lstrip("#")
+    return [int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16), alpha]
+
+
+def safe_page(fn: Callable) -> Callable:
+    """Run a page body; an exception becomes one st.error line (logged), never a traceback."""
+    @functools.wraps(fn)
+    def wrapper(*a, **kw):
+        try:
+            return fn(*a, **kw)
+        except Exception as exc:  # noqa: BLE001  (the page must not show a traceback)
+            if type(exc).__name__ in ("RerunException", "StopException"):
+                raise
+            log.exception("page %s failed", fn.__name__)
+            st.error(f"This page could not be drawn: {type(exc).__name__}: "
+                     f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'}")
+    return wrapper
+
+
+# ----------------------------------------------------------------- selection → event ids
+
+def _split_ids(v: Any) -> list:
+    if v is None:
+        return []
+    if isinstance(v, (list, tuple)):
+        out = []
+        for x in v:
+            out.extend(_split_ids(x))
+        return out
+    s = str(v)
+    return [x for x in s.split("|") if x] if s and s != "nan" else []
+
+
+def plotly_selected_ids(selection: Any) -> list:
+    """Event ids of the points selected in a plotly chart.
+
+    Traces carry ``customdata`` whose first item is an event id or a
+    ``|``-joined list of ids (a bar of one day holds several events).
+    """
+    if not selection:
+        return []
+    sel = selection.get("selection", selection) if hasattr(selection, "get") else {}
+    points = (sel.get("points") if hasattr(sel, "get") else None) or []
+    ids: list = []
+    for p in points:
+        cd = p.get("customdata", p.get("custom_data"))
+        if isinstance(cd, (list, tuple)):
+            cd = cd[0] if cd else None
+        for i in _split_ids(cd):
+            if i not in ids:
+                ids.append(i)
+    return ids
+
+
+def pydeck_selected_ids(selection: Any, layers: Iterable[str] = ()) -> list:
+    """Event ids of the objects selected on a pydeck map (``objects[layer][i]['event_ids']``)."""
+    if not selection:
+        return []
+    sel = selection.get("selection", selection) if hasattr(selection, "get") else {}
+    objects = (sel.get("objects") if hasattr(sel, "get") else None) or {}
+    ids: list = []
+    wanted = set(layers)
+    for layer, objs in objects.items():
+        if wanted and layer not in wanted:
+            continue
+        for o in objs or []:
+            for i in _split_ids(o.get("event_ids") or o.get("event_id")):
+                if i not in ids:
+                    ids.append(i)
+    return ids
+
+
+def dataframe_selected_ids(selection: Any, df, column: str = "event_id") -> list:
+    """Event ids of the rows selected in st.dataframe(on_select=...)."""
+    if not selection or df is None or len(df) == 0:
+        return []
+    sel = selection.get("selection", selection) if hasattr(selection, "get") else {}
+    rows = (sel.get("rows") if hasattr(sel, "get") else None) or []
+    ids = []
+    for r in rows:
+        if 0 <= r < len(df):
+            ids.extend(_split_ids(df.iloc[r][column]))
+    return ids
+
+
+def open_evidence(ids: list, *, switch: bool = False, force: bool = False) -> None:
+    """Remember the events to show on the Evidence page and go there if ``switch`` (only when
+    the selection is new, so a table's standing selection does not trap the user) or ``force``."""
+    if not ids:
+        return
+    changed = force or st.session_state.get("evidence_event_ids") != list(ids)
+    st.session_state["evidence_event_id"] = ids[0]
+    st.session_state["evidence_event_ids"] = list(ids)
+    if switch and changed and "pages" in st.session_state.get("_frontline", {}):
+        st.switch_page(st.session_state["_frontline"]["pages"]["evidence"])
+
+
+def evidence_panel(events_df, *, key: str, title: str = "Evidence") -> None:
+    """A compact list of the selected events' sentences with a button to the Evidence page."""
+    if events_df is None or events_df.empty:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{title}** · {len(events_df)} event(s)")
+        for _, r in events_df.head(8).iterrows():
+            what = " · ".join(str(x) for x in (r.get("day") and str(r.get("day"))[:10],
+                                               r.get("event_type"), r.get("who"),
+                                               r.get("outlet") or r.get("source")) if x)
+            st.caption(what)
+            st.text(str(r.get("evidence") or ""))
+        if st.button("Open in Evidence", key=f"{key}_open_evidence", icon=":material/article:"):
+            open_evidence(list(events_df["event_id"]), switch=True, force=True)
+
+
+# ----------------------------------------------------------------- highlighted article text
+
+def highlight_segments(text: str, marks: list) -> list:
+    """Split ``text`` into (segment, labels) pieces by the character ranges in ``marks``.
+
+    ``marks`` is a list of ``(start, end, label)``; overlapping ranges give a
+    piece the labels of all ranges covering it.  Out-of-range marks are clipped.
+    """
+    n = len(text)
+    cuts = {0, n}
+    clean = []
+    for s, e, label in marks:
+        s, e = max(0, int(s)), min(n, int(e))
+        if s < e:
+            clean.append((s, e, label))
+            cuts.update((s, e))
+    bounds = sorted(cuts)
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        labels = [lab for s, e, lab in clean if s <= a and b <= e]
+        out.append((text[a:b], labels))
+    return out
+
+
+def highlight_html(text: str, marks: list, *, selected: Optional[tuple] = None) -> str:
+    """Escaped HTML of ``text`` with ``marks`` wrapped in coloured <mark> tags.
+
+    Every text segment goes through :func:`html.escape`; only the tags this
+    function writes are markup, so article text can never inject HTML.
+    ``selected``: a (start, end) range outlined (the event jumped to).
+    """
+    parts = []
+    for seg, labels in highlight_segments(text, marks):
+        body = html.escape(seg).replace("\n", "<br>")
+        if not labels:
+            parts.append(body)
+            continue
+        # the most specific label (the last) decides the colour
+        label = labels[-1]
+        colour = FIELD_COLOURS.get(label.split(":")[0], "#eeeeee")
+        title = html.escape(", ".join(dict.fromkeys(labels)), quote=True)
+        parts.append(f'<mark style="background:{colour};padding:0 1px;border-radius:2px" '
+                     f'title="{title}">{body}</mark>')
+    out = "".join(parts)
+    return ('<div style="font-size:1.05rem;line-height:1.7;max-width:60rem;'
+            'white-space:normal">' + out + "</div>")
+
+
+def legend_html() -> str:
+    items = "".join(
+        f'<span style="background:{c};padding:1px 6px;margin-right:6px;border-radius:3px">'
+        f'{html.escape(k)}</span>' for k, c in FIELD_COLOURS.items())
+    return f'<div style="font-size:0.9rem">{items}</div>'

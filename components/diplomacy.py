@@ -1,0 +1,97 @@
+"""Diplomacy: one lane per actor, marker by event type, scheduled hollow / happened filled,
+and the daily killed beneath on the same time axis."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from . import data
+from .common import DIPLO_SYMBOLS, evidence_panel, open_evidence, plotly_selected_ids, safe_page
+
+LANE_ORDER = ("United States", "Russia", "United Nations", "France", "United Kingdom", "Turkey",
+              "Syria", "Syrian opposition", "Iran", "Saudi Arabia", "Qatar", "Germany",
+              "European Union", "Spain", "China")
+TYPE_COLOURS = {"meeting": "#1f5fa8", "call": "#2ca02c", "un_action": "#6a3d9a", "visit": "#e6550d",
+                "agreement": "#0b7a75", "proposal": "#b8860b", "accusation": "#c0392b",
+                "other": "#555555"}
+
+
+def lane_order(lanes) -> list:
+    """Known parties in a fixed order first, then the rest alphabetically."""
+    lanes = list(dict.fromkeys(lanes))
+    known = [x for x in LANE_ORDER if x in lanes]
+    return known + sorted(x for x in lanes if x not in known)
+
+
+def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
+    """Top: events on actor lanes; bottom: daily killed (shared x axis)."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.05,
+                        row_heights=[0.7, 0.3])
+    order = lane_order(lanes["lane"]) if not lanes.empty else []
+    dated = lanes[lanes["day"].notna()] if not lanes.empty else lanes
+    for etype, g in (dated.groupby("event_type", sort=True) if not dated.empty else []):
+        for status, gs in g.groupby("status"):
+            hollow = status != "happened"
+            symbol = DIPLO_SYMBOLS.get(etype, "hexagon") + ("-open" if hollow else "")
+            fig.add_trace(go.Scatter(
+                x=pd.to_datetime(gs["day"]), y=gs["lane"], mode="markers",
+                name=f"{etype.replace('_', ' ')}{' (' + status + ')' if hollow else ''}",
+                legendgroup=etype,
+                marker=dict(symbol=symbol, size=15, color=TYPE_COLOURS.get(etype, "#555"),
+                            line=dict(width=2, color=TYPE_COLOURS.get(etype, "#555"))),
+                customdata=[[e] for e in gs["event_id"]],
+                hovertext=[f"{etype} · {status} · {a}<br>{(loc or '')}" for a, loc in
+                           zip(gs["actors"], gs["location"].fillna(""))],
+                hovertemplate="%{x|%d %b %Y}<br>%{hovertext}<extra></extra>"), row=1, col=1)
+    if not killed.empty:
+        fig.add_trace(go.Bar(
+            x=pd.to_datetime(killed["day"]), y=killed["killed"], name="killed per day",
+            marker_color="#8a8f98",
+            customdata=[["|".join(v)] for v in killed["event_ids"]],
+            error_y=dict(type="data", symmetric=False,
+                         array=(killed["killed_high"] - killed["killed"]).clip(lower=0),
+                         arrayminus=(killed["killed"] - killed["killed_low"]).clip(lower=0),
+                         thickness=1, color="#444"),
+            hovertemplate="%{x|%d %b %Y}<br>killed %{y}<extra></extra>"), row=2, col=1)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), row=1, col=1)
+    fig.update_yaxes(title_text="killed", rangemode="tozero", row=2, col=1)
+    fig.update_layout(height=max(420, 60 + 38 * len(order) + 200), font=dict(size=15),
+                      legend=dict(orientation="h", y=1.06, x=0), margin=dict(l=10, r=10, t=50, b=10),
+                      clickmode="event+select", hovermode="closest")
+    return fig
+
+
+@safe_page
+def page(filters) -> None:
+    st.title("Diplomacy")
+    lanes = data.q("diplomacy_lanes", filters)
+    killed = data.q("daily_killed", filters)
+    if lanes.empty and killed.empty:
+        st.info("No diplomatic events or incidents in this period.")
+        return
+    if lanes.empty:
+        st.info("No diplomatic events in this period; the killed per day are shown alone.")
+    undated = lanes[lanes["day"].isna()]["event_id"].nunique() if not lanes.empty else 0
+    ev = st.plotly_chart(timeline_figure(lanes, killed), on_select="rerun", selection_mode=("points",),
+                         key="diplomacy_chart", config={"displaylogo": False})
+    st.caption("Filled markers: happened; hollow: scheduled or cancelled. Bars beneath: killed per day "
+               "(each event once), whiskers the sources' range."
+               + (f" {undated} diplomatic event(s) without a known date are listed below only." if undated else ""))
+    ids = plotly_selected_ids(ev)
+    if ids:
+        open_evidence(ids)
+        evidence_panel(data.q("events_by_ids", None, event_ids=tuple(ids)), key="diplomacy_sel")
+    st.subheader("Events")
+    table = data.q("diplomacy_events", filters)
+    if not table.empty:
+        show = table[["day", "event_type", "actors", "location", "status", "outlet", "evidence", "event_id"]].copy()
+        show["day"] = pd.to_datetime(show["day"]).dt.date
+        sel = st.dataframe(show, hide_index=True, width="stretch", key="diplomacy_table",
+                           on_select="rerun", selection_mode="single-row",
+                           column_config={"event_id": None,
+                                          "evidence": st.column_config.TextColumn(width="large")})
+        rows = (sel.get("selection", {}) or {}).get("rows", []) if sel else []
+        if rows:
+            open_evidence([show.iloc[rows[0]]["event_id"]], switch=True)

@@ -1,0 +1,164 @@
+"""Evidence: an article's text with its extracted values highlighted by field, and its events.
+
+Every chart, map and table selection lands here through
+``st.session_state['evidence_event_id']`` (and ``evidence_event_ids``).
+"""
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import streamlit as st
+
+from . import data
+from .common import FIELD_COLOURS, highlight_html, legend_html, safe_page
+
+_WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
+          8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen",
+          14: "fourteen", 15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen",
+          19: "nineteen", 20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 100: "hundred"}
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_DATE_RE = re.compile(
+    r"\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|overnight|"
+    rf"(?:\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?)|(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?)|"
+    r"\d{4}-\d{2}-\d{2}|last (?:week|month)|a day (?:after|before|earlier))\b", re.I)
+
+
+def _number_patterns(n) -> list:
+    if n is None or pd.isna(n):
+        return []
+    n = int(n)
+    pats = [re.escape(f"{n:,}"), re.escape(str(n))]
+    if n in _WORDS:
+        pats.append(_WORDS[n])
+    if 20 < n < 100 and n % 10 and (n // 10) * 10 in _WORDS:
+        pats.append(f"{_WORDS[(n // 10) * 10]}[- ]{_WORDS[n % 10]}")
+    return pats
+
+
+def _find(text: str, start: int, end: int, pattern: str):
+    if not pattern:
+        return []
+    try:
+        rx = re.compile(rf"(?<![\w,]){pattern}(?![\w])", re.I)
+    except re.error:
+        return []
+    return [(start + m.start(), start + m.end()) for m in rx.finditer(text[start:end])]
+
+
+def field_marks(text: str, events: pd.DataFrame) -> list:
+    """(start, end, label) ranges to highlight: each event's sentence, and within it the
+    date words, place, source and the killed / injured / children figures it states."""
+    marks = []
+    for _, r in events.iterrows():
+        for s, e in r["spans"]:
+            if not (0 <= s < e <= len(text)):
+                continue
+            marks.append((s, e, f"sentence:{r['event_id']}"))
+            for m in _DATE_RE.finditer(text[s:e]):
+                marks.append((s + m.start(), s + m.end(), "date"))
+            for fld, label in (("location", "place"), ("source", "source")):
+                v = r.get(fld)
+                if isinstance(v, str) and v.strip():
+                    marks += [(a, b, label) for a, b in _find(text, s, e, re.escape(v.strip()))]
+            if isinstance(r.get("who"), str) and r["kind"] == "incident":
+                marks += [(a, b, "actor") for a, b in _find(text, s, e, re.escape(r["who"]))]
+            if r["kind"] == "diplomacy" and isinstance(r.get("who"), str):
+                for party in r["who"].split(", "):
+                    marks += [(a, b, "actor") for a, b in _find(text, s, e, re.escape(party))]
+            for fld, label in (("killed", "killed"), ("injured", "injured"),
+                               ("children_killed", "children")):
+                for pat in _number_patterns(r.get(fld)):
+                    hits = _find(text, s, e, pat)
+                    if hits:
+                        marks.append((*hits[0], label))
+                        break
+    return marks
+
+
+def _events_table(ev: pd.DataFrame) -> pd.DataFrame:
+    t = ev[["kind", "day", "event_type", "who", "side", "location", "killed", "injured",
+            "children_killed", "source", "event_id"]].copy()
+    t["day"] = pd.to_datetime(t["day"]).dt.date
+    return t
+
+
+@safe_page
+def page(filters) -> None:
+    st.title("Evidence")
+    ss = st.session_state
+    arts = data.q("articles_list", filters)
+    focus = ss.get("evidence_event_id")
+    focus_ev = data.q("event", None, event_id=focus) if focus else None
+    chosen = ss.get("evidence_article")
+    if focus_ev is not None and ss.get("_evidence_focus_seen") != focus:
+        chosen = focus_ev["article_id"]
+        ss["_evidence_focus_seen"] = focus
+    if arts.empty and not chosen:
+        st.info("No articles match the filters.")
+        return
+    ids = list(arts["article_id"])
+    if chosen and chosen not in ids:
+        ids = [chosen] + ids
+    titles = dict(zip(arts["article_id"], arts["title"].fillna("")))
+    if chosen and chosen not in titles:
+        a = data.q("article", None, article_id=chosen)
+        titles[chosen] = (a or {}).get("title") or chosen
+    if chosen:
+        ss["evidence_article"] = chosen
+    ss.setdefault("evidence_article", ids[0])
+    if ss["evidence_article"] not in ids:
+        ss["evidence_article"] = ids[0]
+    aid = st.selectbox("Article", ids, key="evidence_article",
+                       format_func=lambda a: f"{(titles.get(a) or a)[:90]}  [{a}]")
+    art = data.q("article", None, article_id=aid)
+    if not art:
+        st.warning("This article is no longer in the store.")
+        return
+    ev = data.q("article_events", None, article_id=aid)
+    meta = " · ".join(str(x) for x in (art.get("source"), art.get("published") and
+                                        str(art.get("published"))[:10], art.get("url")) if x)
+    # titles are article text: escaped, never Markdown
+    st.html(f"<h3 style='margin:0.2rem 0'>{html.escape(str(art.get('title') or aid))}</h3>")
+    st.caption(meta)
+    selected = ss.get("evidence_event_ids") or []
+    if focus_ev is not None and focus_ev["article_id"] == aid:
+        who = focus_ev.get("who") or ""
+        st.info(f"Selected: {focus_ev['kind']} · {str(focus_ev.get('day'))[:10]} · "
+                f"{focus_ev.get('event_type')} · {who}", icon=":material/my_location:")
+    left, right = st.columns([3, 2])
+    with left:
+        st.html(legend_html())
+        text = str(art.get("text") or "")
+        st.html(highlight_html(text, field_marks(text, ev)))
+    with right:
+        st.markdown(f"**{len(ev)} event(s)** in this article")
+        if ev.empty:
+            st.caption("No events were extracted from this article.")
+        else:
+            tab = _events_table(ev)
+            st.dataframe(tab, hide_index=True, width="stretch", key="evidence_events",
+                         column_config={"event_id": st.column_config.TextColumn("id")})
+            for _, r in ev.iterrows():
+                mark = "▶ " if r["event_id"] in selected else ""
+                with st.expander(f"{mark}{r['kind']} · {r['event_type']} · {r['event_id']}",
+                                 expanded=bool(mark)):
+                    st.text(str(r["evidence"] or ""))
+    others = [i for i in selected if focus_ev is not None and i != focus]
+    if others:
+        st.divider()
+        st.markdown("**Other selected events**")
+        rest = data.q("events_by_ids", None, event_ids=tuple(selected))
+        sel = st.dataframe(rest[["day", "kind", "event_type", "who", "killed", "outlet", "evidence",
+                                 "event_id", "article_id"]],
+                           hide_index=True, width="stretch", key="evidence_others",
+                           on_select="rerun", selection_mode="single-row")
+        rows = (sel.get("selection", {}) or {}).get("rows", []) if sel else []
+        if rows:
+            ss["evidence_event_id"] = rest.iloc[rows[0]]["event_id"]
+            st.rerun()
+
+
+__all__ = ["page", "field_marks", "FIELD_COLOURS"]

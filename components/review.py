@@ -1,0 +1,179 @@
+"""Review: correct a field, reject an event, add a missed one; every change in the audit log.
+
+Edits are persisted in the data editor's ``on_change`` callback from
+``st.session_state[key]["edited_rows"]`` (the editor's output is never fed
+back as its input), through ``frontline.store.record_review`` /
+``add_event``, and committed before the page says "saved".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import pandas as pd
+import streamlit as st
+
+from frontline.queries import DIPLOMACY_TYPES, INCIDENT_TYPES, SIDES
+
+from . import data
+from .common import safe_page
+
+ACTORS = ("government", "russia", "rebels", "isis", "coalition", "kurdish", "turkey")
+EDITABLE = {  # field: converter of the editor's value to the stored text
+    "day": lambda v: None if v in (None, "") or pd.isna(v) else str(pd.Timestamp(v).date()),
+    "event_type": lambda v: v or None, "actor": lambda v: v or None, "side": lambda v: v or None,
+    "location": lambda v: (str(v).strip() or None) if v is not None else None,
+    "killed": lambda v: None if v is None or pd.isna(v) else int(v),
+    "injured": lambda v: None if v is None or pd.isna(v) else int(v),
+    "children_killed": lambda v: None if v is None or pd.isna(v) else int(v),
+    "implausible": lambda v: bool(v),
+    "source": lambda v: (str(v).strip() or None) if v is not None else None,
+    "status": lambda v: v or None,
+}
+COLUMNS = ["reject", "event_id", "day", "event_type", "actor", "side", "location", "killed",
+           "injured", "children_killed", "implausible", "source", "outlet", "evidence"]
+
+
+def changes_from_editor(state: dict, df: pd.DataFrame) -> list:
+    """Review actions from a data editor's state: [(action, event_id, field, value)] for edited
+    rows, ("add", None, None, record) for added rows.  Unchanged values are dropped."""
+    out = []
+    for idx, changes in (state or {}).get("edited_rows", {}).items():
+        idx = int(idx)
+        if not 0 <= idx < len(df):
+            continue
+        row = df.iloc[idx]
+        eid = row["event_id"]
+        if changes.get("reject"):
+            out.append(("reject", eid, None, None))
+            continue
+        for fld, val in changes.items():
+            if fld not in EDITABLE:
+                continue
+            new = EDITABLE[fld](val)
+            old = row.get(fld)
+            old = None if old is None or (not isinstance(old, (list, tuple)) and pd.isna(old)) else old
+            if fld == "day" and old is not None:
+                old = str(pd.Timestamp(old).date())
+            if new != old:
+                out.append(("edit", eid, fld, new))
+    for rec in (state or {}).get("added_rows", []):
+        rec = {k: EDITABLE[k](v) for k, v in rec.items() if k in EDITABLE}
+        if any(v not in (None, False) for v in rec.values()):
+            out.append(("add", None, None, rec))
+    return out
+
+
+def _who() -> str:
+    return (st.session_state.get("review_who") or "").strip() or "analyst"
+
+
+def _apply(kind: str, editor_key: str, frame_key: str) -> None:
+    """on_change callback: write the editor's changes to the store, then forget caches."""
+    ss = st.session_state
+    df = ss.get(frame_key)
+    actions = changes_from_editor(ss.get(editor_key) or {}, df if df is not None else pd.DataFrame())
+    if not actions:
+        return
+    try:
+        from frontline.store import add_event, record_review
+    except ImportError:
+        ss["review_msg"] = ("error", "Saving reviews is not available: the store module is missing.")
+        return
+    c = data.conn()
+    done = 0
+    try:
+        for action, eid, fld, val in actions:
+            if action == "add":
+                rec = dict(val)
+                if "day" in rec:
+                    rec["event_date"] = rec.pop("day")
+                if rec.get("event_date"):
+                    rec["date_precision"] = "day"
+                add_event(c, kind, rec, who=_who(), article_id="manual")
+            else:
+                # the store derives `day` from `event_date`
+                record_review(c, event_id=eid, kind=kind, action=action,
+                              field="event_date" if fld == "day" else fld,
+                              new_value=None if val is None else val, who=_who())
+            done += 1
+        ss["review_msg"] = ("success", f"Saved {done} change(s) at {dt.datetime.now():%H:%M:%S}.")
+    except Exception as exc:  # noqa: BLE001  (one line, no traceback)
+        ss["review_msg"] = ("error", f"Not saved ({done} of {len(actions)} done): "
+                                     f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+    finally:
+        c.close()
+        data.clear()
+        # a new editor key so the widget starts from the stored values
+        ss["review_gen"] = ss.get("review_gen", 0) + 1
+
+
+def incident_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out.insert(0, "reject", False)
+    out["day"] = pd.to_datetime(out["day"]).dt.date
+    out["implausible"] = out["implausible"].fillna(False).astype(bool)
+    return out[[c for c in COLUMNS if c in out.columns]].reset_index(drop=True)
+
+
+@safe_page
+def page(filters) -> None:
+    st.title("Review")
+    ss = st.session_state
+    st.text_input("Your name (recorded with every change)", key="review_who", max_chars=60)
+    msg = ss.pop("review_msg", None)
+    if msg:
+        (st.success if msg[0] == "success" else st.error)(msg[1])
+    gen = ss.get("review_gen", 0)
+    tab_i, tab_d, tab_a = st.tabs(["Incidents", "Diplomatic events", "Audit log"])
+    with tab_i:
+        inc = data.q("incidents", filters, limit=2000)
+        if inc.empty:
+            st.info("No incidents in this period.")
+        frame = incident_frame(inc) if not inc.empty else pd.DataFrame(columns=COLUMNS)
+        ss["review_inc_frame"] = frame
+        key = f"review_inc_{gen}"
+        st.caption("Edit a cell to correct it, tick *reject* to hide an event, add a row at the "
+                   "bottom for an incident the extractor missed. Changes are saved at once."
+                   + (" Showing the first 2,000; narrow the filters to see others." if len(inc) >= 2000 else ""))
+        st.data_editor(
+            frame, key=key, hide_index=True, width="stretch", num_rows="dynamic", height=480,
+            on_change=_apply, args=("incident", key, "review_inc_frame"),
+            disabled=["event_id", "outlet", "evidence"],
+            column_config={
+                "reject": st.column_config.CheckboxColumn("reject", width="small"),
+                "day": st.column_config.DateColumn("day", format="YYYY-MM-DD"),
+                "event_type": st.column_config.SelectboxColumn("type", options=list(INCIDENT_TYPES)),
+                "actor": st.column_config.SelectboxColumn("perpetrator", options=list(ACTORS)),
+                "side": st.column_config.SelectboxColumn("side", options=list(SIDES)),
+                "killed": st.column_config.NumberColumn("killed", min_value=0, step=1),
+                "injured": st.column_config.NumberColumn("injured", min_value=0, step=1),
+                "children_killed": st.column_config.NumberColumn("children", min_value=0, step=1),
+                "evidence": st.column_config.TextColumn("evidence", width="large"),
+            })
+    with tab_d:
+        dip = data.q("diplomacy_events", filters)
+        if dip.empty:
+            st.info("No diplomatic events in this period.")
+        else:
+            dframe = dip[["event_id", "day", "event_type", "actors", "location", "status", "evidence"]].copy()
+            dframe.insert(0, "reject", False)
+            dframe["day"] = pd.to_datetime(dframe["day"]).dt.date
+            dframe = dframe.reset_index(drop=True)
+            ss["review_dip_frame"] = dframe
+            dkey = f"review_dip_{gen}"
+            st.data_editor(
+                dframe, key=dkey, hide_index=True, width="stretch", height=420,
+                on_change=_apply, args=("diplomacy", dkey, "review_dip_frame"),
+                disabled=["event_id", "actors", "evidence"],
+                column_config={
+                    "reject": st.column_config.CheckboxColumn("reject", width="small"),
+                    "day": st.column_config.DateColumn("day", format="YYYY-MM-DD"),
+                    "event_type": st.column_config.SelectboxColumn("type", options=list(DIPLOMACY_TYPES)),
+                    "status": st.column_config.SelectboxColumn(
+                        "status", options=["happened", "scheduled", "cancelled"]),
+                })
+    with tab_a:
+        log = data.q("audit", None, limit=500)
+        if log.empty:
+            st.info("No changes yet.")
+        else:
+            st.dataframe(log, hide_index=True, width="stretch", key="review_audit")

@@ -1,0 +1,346 @@
+"""``python -m frontline``: ingest, extract, export, eval, backup, restore, bench.
+
+Every store command takes ``--db PATH`` (default ``$FRONTLINE_DB`` or
+``data/frontline.duckdb``). Bad input gives one line
+``frontline: error: <message>`` on stderr and exit status 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .articles import InputError
+
+PROG = "frontline"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FAKES_CSV = Path("corpora") / "fa-kes" / "FA-KES-Dataset.csv"
+PROGRESS_THRESHOLD = 20
+
+
+class CLIError(ValueError):
+    """An expected problem reported as one line (exit 2)."""
+
+
+def shared_dir() -> Path:
+    """``$FRONTLINE_SHARED``, else ``../shared`` beside the project."""
+    env = os.environ.get("FRONTLINE_SHARED")
+    return Path(env) if env else PROJECT_ROOT.parent / "shared"
+
+
+def _date_arg(s: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {s!r}") from None
+
+
+def _positive(s: str) -> int:
+    try:
+        n = int(s)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1: {s!r}")
+    return n
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _warn(msg: str) -> None:
+    _stderr(f"{PROG}: warning: {msg}")
+
+
+# --------------------------------------------------------------------------- commands
+
+def cmd_ingest(args) -> int:
+    from . import store
+    from .articles import count_articles, read_paths
+    n = count_articles(args.paths, warn=_warn)          # validates everything before writing
+    if n == 0:
+        raise CLIError("no articles to ingest")
+    conn = store.connect(args.db)
+    try:
+        report = store.ingest(conn, read_paths(args.paths, warn=lambda m: None),
+                              progress=not args.quiet and n > PROGRESS_THRESHOLD, total=n,
+                              workers=args.workers, batch_size=args.batch_size, on_error="skip",
+                              extract=_extractor())
+    finally:
+        conn.close()
+    for new, old in report.duplicates[:10]:
+        _stderr(f"{PROG}: note: article {new} has the same text as {old} (stored, marked duplicate_of)")
+    if len(report.duplicates) > 10:
+        _stderr(f"{PROG}: note: ... and {len(report.duplicates) - 10} more duplicates")
+    for aid, err in report.skipped:
+        _stderr(f"{PROG}: error: article {aid}: extraction failed ({err}); not stored")
+    if not args.quiet:
+        print(f"ingested {report.summary()} into {args.db or store.default_db_path()}")
+    return 1 if report.skipped else 0
+
+
+def _extractor():
+    """The extraction function (a seam for tests)."""
+    from .extract import extract_article
+    return extract_article
+
+
+def _event_lines(articles, extract):
+    from .articles import content_hash
+    from .models import event_to_record
+    from .store import event_ids
+    seen: dict = {}
+    for art in articles:
+        h = content_hash(art.text)
+        if art.id in seen:
+            if seen[art.id] == h:
+                continue        # the same article repeated (FA-KES repeats some rows)
+            _warn(f"article id {art.id} occurs twice with different texts; both extracted")
+        seen[art.id] = h
+        ae = extract(art)
+        for kind, evs in (("incident", ae.incidents), ("diplomacy", ae.diplomacy)):
+            for ev, eid in zip(evs, event_ids(art.id, kind, len(evs))):
+                rec = event_to_record(ev)
+                rec["article_id"] = art.id
+                rec["event_id"] = eid
+                yield json.dumps(rec, ensure_ascii=False, default=str)
+
+
+def write_jsonl(articles, out, extract=None) -> int:
+    """Extract ``articles`` into a JSON-lines file (written whole or not at all)."""
+    if extract is None:
+        extract = _extractor()
+    n = 0
+    if str(out) == "-":
+        for line in _event_lines(articles, extract):
+            sys.stdout.write(line + "\n")
+            n += 1
+        return n
+    out = Path(out)
+    if out.is_dir():
+        raise CLIError(f"{out}: is a folder; give a file name for --jsonl")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for line in _event_lines(articles, extract):
+                fh.write(line + "\n")
+                n += 1
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return n
+
+
+def cmd_extract(args) -> int:
+    from .articles import read_paths
+    n = write_jsonl(read_paths(args.paths, warn=_warn, published=args.published), args.jsonl)
+    if str(args.jsonl) != "-":
+        _stderr(f"{PROG}: wrote {n} events to {args.jsonl}")
+    return 0
+
+
+def filters_from_args(args):
+    from .queries import Filters
+    return Filters(date_from=args.date_from, date_to=args.date_to, sides=args.side or (),
+                   event_types=args.event_type or (), actors=args.actor or (),
+                   outlets=args.outlet or (), article_ids=args.article or ())
+
+
+def cmd_export(args) -> int:
+    from . import export, store
+    if not Path(args.db or store.default_db_path()).exists():
+        raise CLIError(f"{args.db or store.default_db_path()}: no such database; run `python -m frontline ingest` first")
+    conn = store.connect(args.db)
+    try:
+        paths = export.export_tables(conn, args.out, args.format, filters_from_args(args))
+    finally:
+        conn.close()
+    for p in paths:
+        print(p)
+    return 0
+
+
+def _load_scorer(path: Path):
+    spec = importlib.util.spec_from_file_location("frontline_eval_score", path)
+    if spec is None or spec.loader is None:
+        raise CLIError(f"{path}: cannot load the scorer")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def print_report(report: dict) -> None:
+    """The scorer's report, printed as ``score.py`` prints it."""
+    print(f"articles scored: {report['articles']}")
+    for kind in ("incident", "diplomacy"):
+        r = report[kind]
+        print(f"{kind:9s} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}"
+              f"  strict F1 {r['strict_f1']:.3f}"
+              f"  (gold {r['gold']}, matched {r['matched']}, predicted {r['predicted_scored']})")
+        for f, acc in r["field_accuracy"].items():
+            print(f"    {f:16s} {'-' if acc is None else f'{acc:.3f}'}")
+
+
+def eval_articles(gold_dir: Path, corpus: Path, seeds: Path):
+    """The FA-KES articles that have a gold file, then every seed article."""
+    from .articles import read_paths
+    gold_ids = {p.stem for p in gold_dir.glob("*.json")}
+    quiet = lambda m: None  # noqa: E731
+    if corpus.is_file():
+        for art in read_paths([corpus], warn=quiet):
+            if art.id in gold_ids:
+                yield art
+    if seeds.is_dir():
+        yield from read_paths([seeds], warn=quiet)
+
+
+def cmd_eval(args) -> int:
+    shared = shared_dir()
+    gold = Path(args.gold) if args.gold else shared / "eval" / "gold"
+    if not gold.is_dir():
+        raise CLIError(f"{gold}: gold folder not found: the FA-KES corpus and eval gold are needed "
+                       "(../shared, or set FRONTLINE_SHARED / --gold)")
+    scorer = next((p for p in (gold.parent / "score.py", shared / "eval" / "score.py") if p.is_file()), None)
+    if scorer is None:
+        raise CLIError(f"score.py not found beside {gold} or in {shared / 'eval'}")
+    corpus = Path(args.corpus) if args.corpus else shared / FAKES_CSV
+    seeds = Path(args.seeds) if args.seeds else PROJECT_ROOT / "seeds"
+    mod = _load_scorer(scorer)
+    with tempfile.TemporaryDirectory(prefix="frontline-eval-") as tmp:
+        jsonl = Path(tmp) / "predictions.jsonl"
+        write_jsonl(eval_articles(gold, corpus, seeds), jsonl)
+        if args.keep:
+            Path(args.keep).write_bytes(jsonl.read_bytes())
+        report = mod.score(str(jsonl), str(gold), args.verbose)
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print_report(report)
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from . import store
+    db = Path(args.db) if args.db else store.default_db_path()
+    if not db.exists():
+        raise CLIError(f"{db}: no such database")
+    out = store.backup(db, args.out)
+    print(f"backed up {db} to {out}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from . import store
+    db = store.restore(args.infile, args.db)
+    print(f"restored {db} from {args.infile}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    try:
+        from . import bench
+    except ImportError:
+        raise CLIError("the benchmark (frontline/bench.py) is not available in this version") from None
+    rc = bench.main(list(args.bench_args))
+    return int(rc or 0)
+
+
+# --------------------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    from .export import WRITERS
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH",
+                        help="the DuckDB store (default: $FRONTLINE_DB or data/frontline.duckdb)")
+    p = argparse.ArgumentParser(prog="python -m frontline",
+                                description="Frontline: extract, store, export and score war-reporting events.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    s = sub.add_parser("ingest", parents=[common], help="extract articles into the store")
+    s.add_argument("paths", nargs="+", metavar="PATH", help="text/markdown/HTML files, folders, CSV or JSONL")
+    s.add_argument("--workers", type=_positive, default=1, help="extraction processes (default 1)")
+    s.add_argument("--batch-size", type=_positive, default=200, help="articles per transaction")
+    s.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("extract", help="extract events to JSON lines (no store)")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--published", type=_date_arg, metavar="YYYY-MM-DD",
+                   help="publication date of every article read (overrides datelines and metadata)")
+    s.add_argument("--jsonl", required=True, metavar="OUT", help="output file ('-' for stdout)")
+    s.set_defaults(func=cmd_extract)
+
+    s = sub.add_parser("export", parents=[common], help="export the (reviewed) store")
+    s.add_argument("--format", choices=sorted(WRITERS), default="csv")
+    s.add_argument("--out", required=True, metavar="PATH", help="folder (csv, json) or file")
+    s.add_argument("--from", dest="date_from", type=_date_arg, metavar="YYYY-MM-DD")
+    s.add_argument("--to", dest="date_to", type=_date_arg, metavar="YYYY-MM-DD")
+    s.add_argument("--side", action="append", help="east, west, city, outside (repeat or comma-separate)")
+    s.add_argument("--event-type", action="append")
+    s.add_argument("--actor", action="append")
+    s.add_argument("--outlet", action="append")
+    s.add_argument("--article", action="append", help="article id")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("eval", help="extract the gold articles and score them")
+    s.add_argument("--gold", metavar="DIR", help="gold folder (default ../shared/eval/gold)")
+    s.add_argument("--corpus", metavar="CSV", help="FA-KES CSV (default ../shared/corpora/fa-kes/...)")
+    s.add_argument("--seeds", metavar="DIR", help="seed articles (default seeds/)")
+    s.add_argument("--verbose", action="store_true", help="list every miss")
+    s.add_argument("--json", action="store_true", help="print the report as JSON")
+    s.add_argument("--keep", metavar="JSONL", help="also keep the predictions in this file")
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("backup", parents=[common], help="copy the whole store to one file")
+    s.add_argument("out", metavar="OUT")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("restore", parents=[common], help="replace the store by a backup")
+    s.add_argument("infile", metavar="IN")
+    s.set_defaults(func=cmd_restore)
+
+    s = sub.add_parser("bench", add_help=False, help="throughput benchmark (see bench --help)")
+    s.add_argument("bench_args", nargs=argparse.REMAINDER)
+    s.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv=None) -> int:
+    from .store import StoreError
+    try:
+        from .export import ExportError
+    except ImportError:       # pragma: no cover
+        ExportError = CLIError
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "bench":      # everything after "bench" belongs to bench.main
+            return cmd_bench(argparse.Namespace(bench_args=argv[1:]))
+        args = build_parser().parse_args(argv)
+        return args.func(args)
+    except (InputError, StoreError, ExportError, CLIError) as e:
+        _stderr(f"{PROG}: error: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
+        return 2
+    except KeyboardInterrupt:
+        _stderr(f"{PROG}: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as e:
+        if os.environ.get("FRONTLINE_DEBUG"):
+            raise
+        first = str(e).splitlines()[0] if str(e) else ""
+        _stderr(f"{PROG}: error: unexpected {type(e).__name__}: {first} "
+                "(set FRONTLINE_DEBUG=1 for the traceback)")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

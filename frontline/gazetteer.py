@@ -1,0 +1,126 @@
+"""Place names: an Aho-Corasick automaton over ``data/places.csv`` names and variants.
+
+One pass over the text finds every place, whatever the size of the gazetteer;
+matches are kept only on word boundaries, the longest at each position.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Optional
+
+import ahocorasick
+
+from .models import Mention
+from .resources import read_csv_rows
+
+# how precise a kind of place is: lower is more precise
+PRECISION = {"neighbourhood": 0, "site": 1, "town": 2, "city": 3, "region": 4, "governorate": 5,
+             "venue": 3, "country": 6}
+
+
+@dataclass(frozen=True)
+class Place:
+    place_id: str
+    name: str
+    kind: str
+    control: str            # east | west | kurdish | "" (outside Aleppo city or whole city)
+    in_aleppo_city: bool
+    lat: Optional[float]
+    lon: Optional[float]
+    governorate: str
+    country: str
+
+    @property
+    def side(self) -> str:
+        """The guideline's side code of an incident at this place."""
+        if self.in_aleppo_city:
+            return {"east": "east", "west": "west"}.get(self.control, "city")
+        return "outside"
+
+    @property
+    def precision(self) -> int:
+        return PRECISION.get(self.kind, 7)
+
+
+def _fold(s: str) -> str:
+    return s.lower().replace("\u2019", "'").replace("\u2010", "-")
+
+
+def surface_forms(name: str) -> set:
+    """A name's spellings as matched: itself, without "al-"/"el-", and the possessive with its apostrophe stripped."""
+    forms = {name}
+    low = name.lower()
+    for prefix in ("al-", "al ", "el-", "el ", "ar-", "as-", "ash-", "ad-", "az-", "an-", "at-"):
+        if low.startswith(prefix) and len(name) - len(prefix) >= 5:
+            forms.add(name[len(prefix):])
+    out = set()
+    for f in forms:
+        out |= {f, f + "s", f + "'s"}
+    return {_fold(f) for f in out}
+
+
+@functools.lru_cache(maxsize=1)
+def load_places() -> dict:
+    places = {}
+    for row in read_csv_rows("places.csv"):
+        def num(v):
+            try:
+                return float(v)
+            except (TypeError, ValueError):
+                return None
+        places[row["place_id"]] = Place(
+            row["place_id"], row["name"], row["kind"], (row.get("control") or "").strip(),
+            str(row.get("in_aleppo_city", "")).strip().lower() in ("true", "1", "yes"),
+            num(row.get("lat")), num(row.get("lon")), row.get("governorate") or "", row.get("country") or "")
+    return places
+
+
+@functools.lru_cache(maxsize=1)
+def automaton():
+    auto = ahocorasick.Automaton()
+    rows = read_csv_rows("places.csv")
+    claims = {}
+    for row in rows:
+        names = [row["name"]] + [v for v in (row.get("variants") or "").split("|") if v.strip()]
+        for name in names:
+            for form in surface_forms(name.strip()):
+                # a spelling shared by two places goes to the more precise one
+                prev = claims.get(form)
+                if prev is None or PRECISION.get(row["kind"], 7) < PRECISION.get(prev[1], 7):
+                    claims[form] = (row["place_id"], row["kind"])
+    for form, (pid, _) in claims.items():
+        auto.add_word(form, (len(form), pid))
+    auto.make_automaton()
+    return auto
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum()
+
+
+def find_places(text: str, offset: int = 0) -> list:
+    """Place mentions in ``text``, longest match per position, on word boundaries."""
+    if not text:
+        return []
+    places = load_places()
+    folded = _fold(text)
+    hits = []
+    for end_idx, (length, pid) in automaton().iter(folded):
+        start, end = end_idx - length + 1, end_idx + 1
+        if start > 0 and _is_word_char(folded[start - 1]):
+            continue
+        if end < len(folded) and _is_word_char(folded[end]):
+            continue
+        # a capitalised first letter: place names are proper nouns ("Bab" vs "bab")
+        if not (text[start].isupper() or text[start].isdigit() or folded[start:start + 3] in ("al-", "el-", "al ")):
+            continue
+        hits.append((start, end, pid))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out, last_end = [], -1
+    for start, end, pid in hits:
+        if start < last_end:
+            continue
+        out.append(Mention(places[pid], text[start:end], offset + start, offset + end, "gazetteer"))
+        last_end = end
+    return out

@@ -1,0 +1,291 @@
+"""Numbers in war reporting: digits and words, qualifiers, vague quantities, casualty figures."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .models import Mention
+
+UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+SPECIAL = {"a dozen": 12, "dozen": 12, "a hundred": 100, "a thousand": 1000, "a single": 1, "a child": 1,
+           "a woman": 1, "a boy": 1, "a girl": 1, "a civilian": 1, "a person": 1, "a baby": 1, "an infant": 1,
+           "a staff member": 1, "a": 1, "an": 1}
+# "a"/"an" count as one only right before a victim noun (see _A_VICTIM), never on their own
+_SINGLE_ARTICLE = ("a", "an")
+VAGUE = ("dozens", "scores", "hundreds", "thousands", "several", "many", "a number of", "tens", "numerous",
+         "a few", "some")
+QUALIFIERS = {
+    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least", "a minimum of": "at_least",
+    "more than": "more_than", "over": "more_than", "upwards of": "more_than",
+    "up to": "up_to", "as many as": "up_to", "at most": "up_to",
+    "nearly": "nearly", "almost": "nearly", "close to": "nearly",
+    "about": "about", "around": "about", "some": "about", "approximately": "about", "roughly": "about",
+}
+
+_WORD_NUM = (r"(?:(?:" + "|".join(TENS) + r")(?:[- ](?:" + "|".join(k for k in UNITS if k != "zero") + r"))?"
+             r"|" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")")
+NUMBER = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s?(?:million|thousand))?"
+          r"|" + _WORD_NUM + r"(?:\s(?:hundred|thousand|million))?"
+          r"|" + "|".join(re.escape(k) for k in sorted(SPECIAL, key=len, reverse=True) if k not in _SINGLE_ARTICLE)
+          + r")")
+_NUMBER_RE = re.compile(r"(?<![\w-])(?:" + NUMBER + r")(?![\w-])", re.IGNORECASE)
+QUALIFIER = r"(?:" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")"
+VAGUE_RE = r"(?:" + "|".join(VAGUE) + r")"
+
+
+def parse_number(surface: str) -> Optional[int]:
+    """'eight' -> 8, 'twenty-five' -> 25, '1,200' -> 1200, 'a dozen' -> 12; None if not a number."""
+    s = surface.strip().lower().replace("\u2010", "-")
+    if s in SPECIAL:
+        return SPECIAL[s]
+    mult = 1
+    for word, factor in (("million", 10**6), ("thousand", 1000), ("hundred", 100)):
+        if s.endswith(word):
+            mult, s = factor, s[: -len(word)].strip()
+            if not s:
+                return factor
+            break
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", s):
+        return int(s.replace(",", "")) * mult
+    if re.fullmatch(r"\d+\.\d+", s):
+        return int(float(s) * mult)
+    if s in UNITS:
+        return UNITS[s] * mult
+    parts = re.split(r"[- ]", s)
+    if parts and parts[0] in TENS:
+        total = TENS[parts[0]]
+        if len(parts) == 2 and parts[1] in UNITS:
+            total += UNITS[parts[1]]
+        elif len(parts) > 1:
+            return None
+        return total * mult
+    return None
+
+
+def qualify(value: int, qualifier: Optional[str]) -> tuple:
+    """(low, best, high) for a figure and its qualifier: 'at least 13' -> (13, 13, None)."""
+    if qualifier in ("at_least", "more_than"):
+        return value, value, None
+    if qualifier == "up_to":
+        return None, value, value
+    if qualifier in ("nearly", "about"):
+        return int(value * 0.9), value, int(round(value * 1.1))
+    return value, value, value
+
+
+@dataclass
+class Figure:
+    """A casualty figure in a sentence: which field it counts, its value and span."""
+    field: str                  # killed | injured | children_killed | women_killed
+    value: Optional[int]        # None when vague ("dozens")
+    qualifier: Optional[str]    # exact | at_least | more_than | up_to | nearly | about | vague
+    start: int
+    end: int
+    surface: str
+    rule: str
+    revised: bool = False       # "rose to", "climbed to"
+
+    def mention(self) -> Mention:
+        return Mention(self.value, self.surface, self.start, self.end, self.rule)
+
+
+_Q = r"(?:(?P<q>" + QUALIFIER + r")\s+)?"
+_N = r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-]))"
+_VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + NUMBER
+           + r")\s+(?:women|men|children|woman|man|child)\s+|(?:other|more|others|civilian|civilians|people|persons|person|citizens|citizen|residents|"
+           r"patients|fighters|soldiers|troops|militants|rebels|members|women|woman|men|man|children|child|kids|"
+           r"babies|infants|boys|girls|students|pupils|workers|volunteers|rescuers|staff|doctors|nurses|family|"
+           r"families|individuals|bodies|innocent|syrian|syrians|of|them|whom|including|were|was|have|has|been|"
+           r"had|are|is|reportedly|also|all|the|in|total|wounded|injured|and|among|later|subsequently|a|an|"
+           r"others?|rescue|aid|medical|emergency|civil|defence|defense|humanitarian|journalists?|health|relief|security|"
+           r"police|policemen|army|government|opposition|pro-government|volunteering|finest|unarmed|more)\s+){0,6}?")
+_KILL = r"(?P<kv>killed|dead|died|dying|deaths|slain|martyred|lost their lives|perished|fatalities|massacred|bodies)"
+_HURT = r"(?P<hv>injured|wounded|hurt|injuries|suffered suffocation|suffocation cases|suffered from suffocation)"
+_CHILD = r"(?:children|child|kids|minors|infants|babies|boys|girls)"
+_WOMEN = r"(?:women|woman)"
+
+_PATTERNS = [
+    # "Four children were among eight people killed"
+    ("children_among", re.compile(
+        _Q + r"(?P<c>" + NUMBER + r")\s+" + _CHILD + r"\s+(?:were|are|was)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
+        r"(?:(?P<q2>" + QUALIFIER + r")\s+)?(?P<n>" + NUMBER + r")\s+(?:\w+\s+){0,3}?(?:killed|dead)", re.I)),
+    # "including 11 children", "among them a child and two women", "among whom 5 children"
+    ("including", re.compile(
+        r"(?:including|among them|among whom|of whom|among the dead(?: were)?|among the victims(?: were)?|"
+        r"among those killed(?: were)?)\s+" + _Q + r"(?P<n>" + NUMBER + r"|an?)\s+(?:\w+\s+)?(?P<who>" + _CHILD + "|" + _WOMEN
+        + r")", re.I)),
+    # "the death toll ... rose to 85", "toll jumped to 45", "the death toll from the strikes was 45"
+    ("toll", re.compile(
+        r"(?:death toll|toll|number of (?:dead|deaths|victims|martyrs))\b(?P<rest>[^.;]{0,80}?)\b(?P<verb>rose|risen|rises|climbed|"
+        r"jumped|reached|increased|went up|mounted|stands|stood|was|is|has risen|had risen|to|at|of)\s+(?:to\s+|at\s+)?"
+        + _Q + r"(?P<n>" + NUMBER + r")(?!\s*(?:percent|%|years|km|kilometers|miles))", re.I)),
+    # "N people were killed", "13 killed", "eight others injured", "18 bodies"
+    ("n_then_verb", re.compile(_Q + _N + r"\s+" + _VICTIM + r"(?:" + _KILL + r"|" + _HURT + r")", re.I)),
+    # "killed 13 people", "killing at least 20", "claiming the lives of three civilians", "injuring dozens"
+    ("verb_then_n", re.compile(
+        r"(?:(?P<kv>kill|kills|killed|killing|claim(?:ed|ing)? the lives of|"
+        r"death of|deaths of|lives of|executed|executing|massacred)|(?P<hv>injur(?:e|es|ed|ing)|wound(?:s|ed|ing)?))"
+        r"\s+(?:(?P<q>" + QUALIFIER + r")\s+)?" + _N, re.I)),
+    # "Mohammad Alaa Mesouti was killed": a named victim is one death
+    ("named_victim", re.compile(
+        r"(?<![\w-])(?P<n>(?:[A-Z][\w'-]+\s+){1,3}[A-Z][\w'-]+)\s+(?:was|has been|had been)\s+(?:\w+\s+)?"
+        r"(?:killed|shot dead|executed|murdered|assassinated)\b")),
+    # "left two patients dead and eight others injured"
+    ("left_n_state", re.compile(
+        r"(?:left|leaving|leaves)\s+(?:(?P<q>" + QUALIFIER + r")\s+)?" + _N
+        + r"\s+(?:\w+\s+){0,3}?(?P<state>dead|injured|wounded)", re.I)),
+]
+
+
+def _qualifier_of(m) -> str:
+    q = (m.groupdict().get("q") or "").lower()
+    if not q:
+        pre = m.string[max(0, m.start() - 20):m.start()].lower()
+        for k in sorted(QUALIFIERS, key=len, reverse=True):
+            if pre.rstrip().endswith(k) and k not in ("some", "over", "about", "around"):
+                q = k
+                break
+    return QUALIFIERS.get(q, "exact")
+
+
+def _figure(field, m, group, rule, qualifier=None, revised=False):
+    surface = m.group(group)
+    s = surface.lower()
+    if re.fullmatch(VAGUE_RE, s, re.I):
+        return Figure(field, None, "vague", m.start(group), m.end(group), surface, rule, revised)
+    value = parse_number(surface)
+    if value is None:
+        return None
+    return Figure(field, value, qualifier or _qualifier_of(m), m.start(group), m.end(group), surface, rule, revised)
+
+
+def _is_year_or_date(sentence, start, end):
+    s = sentence[start:end]
+    if re.fullmatch(r"(?:19|20)\d\d", s):
+        return True
+    after = sentence[end:end + 12].lower()
+    before = sentence[max(0, start - 12):start].lower()
+    months = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    return bool(re.match(r"\s*" + months, after) or re.search(months + r"\w*\.?\s*$", before)
+                or re.match(r"\s*(?:percent|%|km|kilomet|miles|metres|meters|years|year-old|days|hours|minutes|"
+                            r"am|pm|a\.m|p\.m|o'clock|tons|tonnes|times|barrel|shells|rockets|missiles|air ?strikes|"
+                            r"raids|strikes|mortar|bombs)", after))
+
+
+_GOVERNING_VERB = re.compile(r"(?:\bkill(?:s|ed|ing)?|claim(?:ed|ing)? the lives of|\bleft|\bleaving|\binjur(?:e|es|ed|ing)|"
+                             r"\bwound(?:s|ed|ing)?)\s+$", re.I)
+# a verb that already has its own number before it ("8 persons killed 58 others injured") governs nothing after it
+_VERB_WITH_OWN_NUMBER = re.compile(r"(?<![\w-])(?:" + NUMBER + r")\s+(?:\w+\s+){0,3}?(?:killed|injured|wounded|dead)\s+$", re.I)
+
+
+_NUMBER_OR_VAGUE = re.compile(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])", re.I)
+_QUALIFIER_BEFORE = re.compile(QUALIFIER + r"\s+$", re.I)
+# cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
+_NEEDS = {"children_among": ("among",), "including": ("including", "among", "of whom"),
+          "named_victim": (" was ", " has been ", " had been "),
+          "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves")}
+_NUMBER_LED = {"children_among", "n_then_verb"}
+
+
+def _number_starts(sentence: str) -> list:
+    """Offsets where a figure (or the qualifier before it) begins: the only places number-led patterns can match."""
+    out = []
+    for m in _NUMBER_OR_VAGUE.finditer(sentence):
+        q = _QUALIFIER_BEFORE.search(sentence, max(0, m.start() - 24), m.start())
+        if q:
+            out.append(q.start())
+        out.append(m.start())
+    return sorted(set(out))
+
+
+def _matches(rule, rx, sentence, starts):
+    if rule not in _NUMBER_LED:
+        yield from rx.finditer(sentence)
+        return
+    last_end = 0
+    for pos in starts:
+        if pos < last_end:
+            continue
+        m = rx.match(sentence, pos)
+        if m:
+            last_end = m.end()
+            yield m
+
+
+def find_figures(sentence: str) -> list:
+    """Casualty figures stated in one sentence, spans relative to the sentence."""
+    found, taken = [], []
+    lower = sentence.lower()
+    starts = _number_starts(sentence)
+
+    def free(a, b):
+        return all(b <= s or a >= e for s, e in taken)
+
+    for rule, rx in _PATTERNS:
+        if rule in _NEEDS and not any(w in lower for w in _NEEDS[rule]):
+            continue
+        for m in _matches(rule, rx, sentence, starts):
+            figs = []
+            if rule == "children_among":
+                figs = [_figure("children_killed", m, "c", rule), _figure("killed", m, "n", rule,
+                        QUALIFIERS.get((m.group("q2") or "").lower(), "exact"))]
+            elif rule == "including":
+                field = "children_killed" if re.fullmatch(_CHILD, m.group("who"), re.I) else "women_killed"
+                figs = [_figure(field, m, "n", rule)]
+            elif rule == "toll":
+                revised = m.group("verb").lower() in ("rose", "risen", "rises", "climbed", "jumped", "reached",
+                                                     "increased", "went up", "mounted", "has risen", "had risen")
+                if re.search(r"\b(?:injur|wound)", m.group("rest") or "", re.I):
+                    continue
+                figs = [_figure("killed", m, "n", rule, revised=revised)]
+            elif rule == "n_then_verb":
+                field = "killed" if m.group("kv") else "injured"
+                if _GOVERNING_VERB.search(sentence, 0, m.start()) and \
+                        not _VERB_WITH_OWN_NUMBER.search(sentence, max(0, m.start() - 60), m.start()):
+                    continue      # "killed two patients injured eight": the verb before governs
+                between = sentence[m.end("n"):m.start("kv" if m.group("kv") else "hv")]
+                if re.search(r"\b(?:injured|wounded)\b", between, re.I) and field == "killed":
+                    continue
+                child_surface = re.search(r"\b(?:child|baby|infant|boy|girl)$", m.group("n"), re.I)
+                if (child_surface or re.match(r"\s*" + _CHILD + r"\b", between, re.I)) and field == "killed" and \
+                        re.search(r"\bamong\b", between, re.I) is None:
+                    figs.append(_figure("children_killed", m, "n", rule + "_child"))
+                if re.match(r"\s*" + _WOMEN + r"\b", between, re.I) and field == "killed":
+                    figs.append(_figure("women_killed", m, "n", rule + "_women"))
+                figs.append(_figure(field, m, "n", rule))
+            elif rule == "named_victim":
+                if re.match(r"(?:The|A|An|This|That|His|Her|Their|Its)\b", m.group("n")):
+                    continue
+                figs = [Figure("killed", 1, "exact", m.start("n"), m.end("n"), m.group("n"), rule)]
+            elif rule == "left_n_state":
+                figs = [_figure("killed" if m.group("state").lower() == "dead" else "injured", m, "n", rule)]
+            elif rule == "verb_then_n":
+                field = "killed" if m.group("kv") else "injured"
+                if re.match(r"\s+" + _VICTIM + r"(?:injured|wounded|hurt)\b", sentence[m.end("n"):], re.I) and \
+                        _VERB_WITH_OWN_NUMBER.search(sentence, max(0, m.start() - 60), m.start("n")):
+                    continue      # "8 persons killed 58 others injured": the number is the next verb's
+                nxt = sentence[m.end("n"):m.end("n") + 25].lower()
+                if field == "killed" and re.match(r"\s+(?:children|child|kids)", nxt):
+                    figs.append(_figure("children_killed", m, "n", rule + "_child"))
+                figs.append(_figure(field, m, "n", rule))
+            for f in figs:
+                if f is None or not free(f.start, f.end) and not rule.startswith("children_among"):
+                    continue
+                if f.value is not None and _is_year_or_date(sentence, f.start, f.end):
+                    continue
+                found.append(f)
+            for f in figs:
+                if f is not None:
+                    taken.append((f.start, f.end))
+    # the same number span may be read by two patterns; keep the first reading per (field, span)
+    seen, out = set(), []
+    for f in sorted(found, key=lambda f: f.start):
+        key = (f.field, f.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

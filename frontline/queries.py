@@ -1,0 +1,614 @@
+"""Parameterised SQL aggregates for the dashboard and the exports.
+
+Every function takes an open DuckDB connection (or cursor) and a
+:class:`Filters` value and returns a small pandas DataFrame (or a dict).
+Filter values are always bound as SQL parameters, never formatted into SQL.
+
+Counting rule (documented in the README): the store keeps one row per
+*article's* incident (``v_incidents``, analyst reviews applied) and a
+``cluster_id`` that links reports of the same event across articles.  The
+dashboard's totals count each **fused event** once: the filtered per-article
+rows are grouped by ``coalesce(cluster_id, event_id)`` and each group gives
+
+* ``killed_best``  = the median of the reports' best figures (a figure one of
+  the reports actually gives: ``quantile_disc(…, 0.5)``),
+* ``killed_low``   = the lowest of the reports' low bounds (or best figures),
+* ``killed_high``  = the highest of the reports' high bounds (or best figures),
+
+and the same for injured; children killed take the median.  The fusion is
+recomputed from the reviewed rows on each query, so an analyst's correction
+shows at once in every figure.  Reports flagged ``implausible`` (a toll too
+large to be one incident) are listed but not summed unless a reviewer clears
+the flag.  The per-article rows stay available for the evidence view, the
+per-source comparison and scoring.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Iterable, Mapping, Optional
+
+import pandas as pd
+
+SIDES = ("east", "west", "city", "outside")
+INCIDENT_TYPES = ("airstrike", "shelling", "bombing", "clashes", "chemical",
+                  "violence_against_civilians", "other")
+DIPLOMACY_TYPES = ("meeting", "call", "un_action", "visit", "agreement",
+                   "proposal", "accusation")
+MAX_MAP_POINTS = 10_000
+
+# --------------------------------------------------------------------------- filters
+
+
+def _tuple(v: Any) -> tuple:
+    if v is None or v == "":
+        return ()
+    if isinstance(v, str):
+        return tuple(x for x in (s.strip() for s in v.split(",")) if x)
+    return tuple(str(x) for x in v if str(x) != "")
+
+
+def _date(v: Any) -> Optional[dt.date]:
+    if v is None or v == "":
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v)[:10])
+    except ValueError:
+        return None
+
+
+# query-parameter name for each field (short, readable URLs)
+_QP = {"date_from": "from", "date_to": "to", "sides": "side", "event_types": "type",
+       "actors": "actor", "outlets": "outlet", "article_ids": "article",
+       "dip_types": "dtype", "parties": "party"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's filter state; empty tuples / ``None`` mean "all"."""
+    date_from: Optional[dt.date] = None
+    date_to: Optional[dt.date] = None
+    sides: tuple = ()
+    event_types: tuple = ()      # incident event types
+    actors: tuple = ()           # incident perpetrators (actor codes)
+    outlets: tuple = ()          # publishing outlet (articles.source)
+    article_ids: tuple = ()
+    dip_types: tuple = ()        # diplomacy event types
+    parties: tuple = ()          # diplomacy actors (lanes)
+
+    def __post_init__(self):
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name in ("date_from", "date_to"):
+                object.__setattr__(self, f.name, _date(v))
+            else:
+                object.__setattr__(self, f.name, tuple(sorted(set(_tuple(v)))))
+
+    def to_query_params(self) -> dict:
+        """``{"from": "2016-10-01", "side": "east,west", ...}``; empty fields left out."""
+        out = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if not v:
+                continue
+            out[_QP[f.name]] = v.isoformat() if isinstance(v, dt.date) else ",".join(v)
+        return out
+
+    @classmethod
+    def from_query_params(cls, qp: Mapping[str, Any]) -> "Filters":
+        """Inverse of :meth:`to_query_params`; unknown keys and bad dates are ignored."""
+        kw = {}
+        for name, key in _QP.items():
+            if key in qp:
+                v = qp[key]
+                if isinstance(v, list):   # repeated keys
+                    v = ",".join(str(x) for x in v)
+                kw[name] = v
+        return cls(**kw)
+
+    def with_(self, **kw) -> "Filters":
+        return replace(self, **kw)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+
+def _incident_where(f: Filters, alias: str = "i") -> tuple[str, list]:
+    """WHERE clause (always valid) and its parameters for per-article incidents."""
+    a = alias + "."
+    clauses, params = ["TRUE"], []
+    if f.date_from:
+        clauses.append(f"{a}day >= ?")
+        params.append(f.date_from)
+    if f.date_to:
+        clauses.append(f"{a}day <= ?")
+        params.append(f.date_to)
+    for col, vals in (("side", f.sides), ("event_type", f.event_types),
+                      ("actor", f.actors), ("outlet", f.outlets),
+                      ("article_id", f.article_ids)):
+        if vals:
+            clauses.append(f"list_contains(?::VARCHAR[], {a}{col})")
+            params.append(list(vals))
+    return " AND ".join(clauses), params
+
+
+def _diplomacy_where(f: Filters, alias: str = "d") -> tuple[str, list]:
+    a = alias + "."
+    clauses, params = ["TRUE"], []
+    if f.date_from:
+        clauses.append(f"{a}day >= ?")
+        params.append(f.date_from)
+    if f.date_to:
+        clauses.append(f"{a}day <= ?")
+        params.append(f.date_to)
+    for col, vals in (("event_type", f.dip_types), ("outlet", f.outlets),
+                      ("article_id", f.article_ids)):
+        if vals:
+            clauses.append(f"list_contains(?::VARCHAR[], {a}{col})")
+            params.append(list(vals))
+    if f.parties:
+        clauses.append(f"list_has_any({a}actors, ?::VARCHAR[])")
+        params.append(list(f.parties))
+    return " AND ".join(clauses), params
+
+
+def _df(conn, sql: str, params: Iterable = ()) -> pd.DataFrame:
+    cur = conn.cursor() if hasattr(conn, "cursor") else conn
+    try:
+        return cur.execute(sql, list(params)).df()
+    finally:
+        if cur is not conn:
+            cur.close()
+
+
+def _rows(conn, sql: str, params: Iterable = ()) -> list:
+    cur = conn.cursor() if hasattr(conn, "cursor") else conn
+    try:
+        return cur.execute(sql, list(params)).fetchall()
+    finally:
+        if cur is not conn:
+            cur.close()
+
+
+# --------------------------------------------------------------------------- fused events
+
+def fused_cte(f: Filters) -> tuple[str, list]:
+    """``WITH sel AS (...), fused AS (...)``: filtered reports and one row per fused event.
+
+    ``sel`` holds the filtered per-article rows, ``fused`` one row per
+    ``coalesce(cluster_id, event_id)`` with low/best/high figures.
+    """
+    where, params = _incident_where(f, "i")
+    sql = f"""
+    WITH sel AS (
+        SELECT i.*, coalesce(i.cluster_id, i.event_id) AS fid
+        FROM v_incidents i WHERE {where}
+    ), fused AS (
+        SELECT fid,
+               min(day) AS day,
+               mode(side) AS side,
+               mode(event_type) AS event_type,
+               mode(actor) AS actor,
+               mode(location) AS location,
+               count(*) AS n_reports,
+               count(DISTINCT outlet) AS n_outlets,
+               bool_and(coalesce(implausible, FALSE)) AS implausible,
+               quantile_disc(killed, 0.5) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS killed_best,
+               min(coalesce(killed_low, killed)) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS killed_low,
+               max(coalesce(killed_high, killed)) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS killed_high,
+               quantile_disc(injured, 0.5) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS injured_best,
+               min(coalesce(injured_low, injured)) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS injured_low,
+               max(coalesce(injured_high, injured)) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS injured_high,
+               quantile_disc(children_killed, 0.5) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS children_killed,
+               list(event_id ORDER BY event_id) AS event_ids
+        FROM sel GROUP BY fid
+    )"""
+    return sql, params
+
+
+def headline(conn, f: Filters) -> pd.DataFrame:
+    """Headline figures per side plus an ``all`` row.
+
+    Columns: side, incidents, reports, killed, killed_low, killed_high,
+    injured, injured_low, injured_high, children_killed, implausible.
+    The low/high columns equal the best columns where all sources agree.
+    """
+    cte, params = fused_cte(f)
+    sql = cte + """
+    SELECT coalesce(side, 'unknown') AS side,
+           count(*) FILTER (WHERE NOT implausible) AS incidents,
+           coalesce(sum(n_reports), 0)::BIGINT AS reports,
+           coalesce(sum(killed_best), 0)::BIGINT AS killed,
+           coalesce(sum(coalesce(killed_low, killed_best)), 0)::BIGINT AS killed_low,
+           coalesce(sum(coalesce(killed_high, killed_best)), 0)::BIGINT AS killed_high,
+           coalesce(sum(injured_best), 0)::BIGINT AS injured,
+           coalesce(sum(coalesce(injured_low, injured_best)), 0)::BIGINT AS injured_low,
+           coalesce(sum(coalesce(injured_high, injured_best)), 0)::BIGINT AS injured_high,
+           coalesce(sum(children_killed), 0)::BIGINT AS children_killed,
+           count(*) FILTER (WHERE implausible) AS implausible
+    FROM fused GROUP BY GROUPING SETS ((coalesce(side, 'unknown')), ())
+    """
+    df = _df(conn, sql, params)
+    # the grand-total row has side NULL from GROUPING SETS
+    df["side"] = df["side"].where(df["side"].notna(), "all")
+    order = {s: i for i, s in enumerate(("all",) + SIDES + ("unknown",))}
+    df = df.sort_values("side", key=lambda s: s.map(order)).reset_index(drop=True)
+    return df
+
+
+def headline_for(df: pd.DataFrame, side: str) -> dict:
+    """One side's row of :func:`headline` as a dict of ints (zeros if absent)."""
+    cols = ["incidents", "reports", "killed", "killed_low", "killed_high", "injured",
+            "injured_low", "injured_high", "children_killed", "implausible"]
+    row = df[df["side"] == side]
+    if row.empty:
+        return {c: 0 for c in cols}
+    r = row.iloc[0]
+    return {c: int(r[c]) if pd.notna(r[c]) else 0 for c in cols}
+
+
+def fused_events(conn, f: Filters, limit: Optional[int] = None) -> pd.DataFrame:
+    """One row per fused event, newest first (the Overview's latest events)."""
+    cte, params = fused_cte(f)
+    sql = cte + """
+    SELECT fid, day, side, event_type, actor, location, n_reports, n_outlets,
+           killed_best, killed_low, killed_high, injured_best, children_killed,
+           implausible, event_ids, event_ids[1] AS event_id
+    FROM fused ORDER BY day DESC NULLS LAST, fid"""
+    if limit:
+        sql += " LIMIT ?"
+        params = params + [int(limit)]
+    return _df(conn, sql, params)
+
+
+def casualties(conn, f: Filters, freq: str = "day") -> pd.DataFrame:
+    """Killed/injured per day or week and side (fused events counted once).
+
+    Columns: period, side, incidents, killed, killed_low, killed_high, injured,
+    injured_low, injured_high, children_killed, cum_killed, event_ids.
+    Events without a known day are left out (they have no place on a time axis).
+    """
+    if freq not in ("day", "week"):
+        raise ValueError("freq must be 'day' or 'week'")
+    cte, params = fused_cte(f)
+    period = "day" if freq == "day" else "date_trunc('week', day)::DATE"
+    sql = cte + f"""
+    , per AS (
+        SELECT {period} AS period, coalesce(side, 'unknown') AS side,
+               count(*) AS incidents,
+               coalesce(sum(killed_best), 0)::BIGINT AS killed,
+               coalesce(sum(coalesce(killed_low, killed_best)), 0)::BIGINT AS killed_low,
+               coalesce(sum(coalesce(killed_high, killed_best)), 0)::BIGINT AS killed_high,
+               coalesce(sum(injured_best), 0)::BIGINT AS injured,
+               coalesce(sum(coalesce(injured_low, injured_best)), 0)::BIGINT AS injured_low,
+               coalesce(sum(coalesce(injured_high, injured_best)), 0)::BIGINT AS injured_high,
+               coalesce(sum(children_killed), 0)::BIGINT AS children_killed,
+               flatten(list(event_ids)) AS event_ids
+        FROM fused WHERE day IS NOT NULL AND NOT implausible
+        GROUP BY ALL
+    )
+    SELECT *, sum(killed) OVER (PARTITION BY side ORDER BY period
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)::BIGINT AS cum_killed
+    FROM per ORDER BY period, side"""
+    return _df(conn, sql, params)
+
+
+def daily_killed(conn, f: Filters) -> pd.DataFrame:
+    """Killed per day, all sides together (beneath the diplomacy timeline)."""
+    cte, params = fused_cte(f)
+    sql = cte + """
+    SELECT day, coalesce(sum(killed_best), 0)::BIGINT AS killed,
+           coalesce(sum(coalesce(killed_low, killed_best)), 0)::BIGINT AS killed_low,
+           coalesce(sum(coalesce(killed_high, killed_best)), 0)::BIGINT AS killed_high,
+           count(*) AS incidents, flatten(list(event_ids)) AS event_ids
+    FROM fused WHERE day IS NOT NULL AND NOT implausible GROUP BY day ORDER BY day"""
+    return _df(conn, sql, params)
+
+
+def source_comparison(conn, f: Filters, by: str = "source", min_sources: int = 2) -> pd.DataFrame:
+    """Each source's figures for the same fused events.
+
+    ``by="source"``: the attributed source of the figures (Syrian Observatory,
+    White Helmets, SANA...), ``by="outlet"``: the publishing outlet.  Only
+    events that at least ``min_sources`` sources report are kept.
+    Columns: fid, day, location, side, source, killed, injured, event_id.
+    """
+    if by not in ("source", "outlet"):
+        raise ValueError("by must be 'source' or 'outlet'")
+    cte, params = fused_cte(f)
+    sql = cte + f"""
+    , per AS (
+        SELECT fid, coalesce({by}, 'unattributed') AS src,
+               max(killed) AS killed, max(injured) AS injured, min(event_id) AS event_id
+        FROM sel WHERE NOT coalesce(implausible, FALSE)
+        GROUP BY ALL
+    ), multi AS (SELECT fid FROM per GROUP BY fid HAVING count(DISTINCT src) >= ?)
+    SELECT p.fid, fu.day, fu.location, fu.side, p.src AS source, p.killed, p.injured, p.event_id
+    FROM per p JOIN multi USING (fid) JOIN fused fu USING (fid)
+    ORDER BY fu.day NULLS LAST, p.fid, p.src"""
+    return _df(conn, sql, params + [int(min_sources)])
+
+
+def source_totals(conn, f: Filters, by: str = "source") -> pd.DataFrame:
+    """Per source: how many events it reports and the killed it gives, over all filtered events."""
+    if by not in ("source", "outlet"):
+        raise ValueError("by must be 'source' or 'outlet'")
+    where, params = _incident_where(f, "i")
+    sql = f"""
+    SELECT coalesce({by}, 'unattributed') AS source,
+           count(DISTINCT coalesce(cluster_id, event_id)) AS incidents,
+           coalesce(sum(killed), 0)::BIGINT AS killed,
+           coalesce(sum(injured), 0)::BIGINT AS injured
+    FROM v_incidents i WHERE {where} AND NOT coalesce(implausible, FALSE)
+    GROUP BY ALL ORDER BY killed DESC, source"""
+    return _df(conn, sql, params)
+
+
+# --------------------------------------------------------------------------- map
+
+def map_points(conn, f: Filters, *, scope: str = "city", day: Optional[dt.date] = None,
+               max_points: int = MAX_MAP_POINTS, grid: float = 0.01) -> pd.DataFrame:
+    """Per-article incidents with coordinates for the map.
+
+    ``scope="city"``: sides east/west/city; ``"outside"``: side outside;
+    ``"all"``: everything.  ``day`` narrows to one day (the play control).
+    Beyond ``max_points`` rows the points are aggregated on a lat/lon grid of
+    ``grid`` degrees (column ``n`` > 1, ``aggregated`` True).
+    Columns: event_id, day, lat, lon, killed, injured, actor, side, event_type,
+    location, geo_precision, precise, outlet, source, evidence, n, aggregated.
+    """
+    where, params = _incident_where(f, "i")
+    extra = ["lat IS NOT NULL", "lon IS NOT NULL"]
+    if scope == "city":
+        extra.append("side IN ('east', 'west', 'city')")
+    elif scope == "outside":
+        extra.append("(side = 'outside' OR side IS NULL)")
+    elif scope != "all":
+        raise ValueError("scope must be city, outside or all")
+    if day is not None:
+        extra.append("day = ?")
+        params = params + [day]
+    cond = where + " AND " + " AND ".join(extra)
+    n = _rows(conn, f"SELECT count(*) FROM v_incidents i WHERE {cond}", params)[0][0]
+    precise = ("coalesce(geo_precision, '') IN ('neighbourhood', 'site', 'town')")
+    if n <= max_points:
+        sql = f"""
+        SELECT event_id, day, lat, lon,
+               CASE WHEN coalesce(implausible, FALSE) THEN 0 ELSE coalesce(killed, 0) END AS killed,
+               coalesce(injured, 0) AS injured, coalesce(actor, 'unknown') AS actor,
+               side, event_type, location, geo_precision, {precise} AS precise,
+               outlet, source, left(evidence, 300) AS evidence, 1 AS n, FALSE AS aggregated,
+               coalesce(implausible, FALSE) AS implausible
+        FROM v_incidents i WHERE {cond} ORDER BY day, event_id"""
+        return _df(conn, sql, params)
+    sql = f"""
+    SELECT min(event_id) AS event_id, min(day) AS day,
+           avg(lat) AS lat, avg(lon) AS lon,
+           coalesce(sum(killed) FILTER (WHERE NOT coalesce(implausible, FALSE)), 0)::BIGINT AS killed,
+           coalesce(sum(injured) FILTER (WHERE NOT coalesce(implausible, FALSE)), 0)::BIGINT AS injured,
+           mode(coalesce(actor, 'unknown')) AS actor, mode(side) AS side,
+           mode(event_type) AS event_type, mode(location) AS location,
+           mode(geo_precision) AS geo_precision, bool_and({precise}) AS precise,
+           NULL AS outlet, NULL AS source,
+           count(*) || ' reports; ' || coalesce(string_agg(DISTINCT location, ', '), '') AS evidence,
+           count(*) AS n, TRUE AS aggregated, FALSE AS implausible
+    FROM v_incidents i WHERE {cond}
+    GROUP BY round(lat / ?), round(lon / ?)
+    ORDER BY killed DESC"""
+    return _df(conn, sql, params + [grid, grid])
+
+
+def map_days(conn, f: Filters) -> list:
+    """Distinct days with incidents (for the day slider)."""
+    where, params = _incident_where(f, "i")
+    return [r[0] for r in _rows(
+        conn, f"SELECT DISTINCT day FROM v_incidents i WHERE {where} AND day IS NOT NULL ORDER BY day",
+        params)]
+
+
+# --------------------------------------------------------------------------- diplomacy
+
+def diplomacy_lanes(conn, f: Filters) -> pd.DataFrame:
+    """Diplomatic events exploded to one row per (event, actor lane).
+
+    Columns: event_id, day, event_type, status, lane, actors, location, outlet, evidence.
+    """
+    where, params = _diplomacy_where(f, "d")
+    sql = f"""
+    SELECT d.event_id, d.day, d.event_type, coalesce(d.status, 'happened') AS status,
+           unnest(CASE WHEN len(coalesce(d.actors, [])) = 0 THEN ['(unnamed)'] ELSE d.actors END) AS lane,
+           array_to_string(d.actors, ', ') AS actors, d.location, d.outlet,
+           left(d.evidence, 300) AS evidence
+    FROM v_diplomacy d WHERE {where}
+    ORDER BY d.day NULLS LAST, d.event_id"""
+    df = _df(conn, sql, params)
+    if f.parties and not df.empty:
+        df = df[df["lane"].isin(f.parties)].reset_index(drop=True)
+    return df
+
+
+def diplomacy_events(conn, f: Filters) -> pd.DataFrame:
+    where, params = _diplomacy_where(f, "d")
+    sql = f"""
+    SELECT d.event_id, d.article_id, d.outlet, d.event_date, d.day, d.event_type,
+           array_to_string(d.actors, ', ') AS actors, d.location,
+           coalesce(d.status, 'happened') AS status, d.evidence
+    FROM v_diplomacy d WHERE {where} ORDER BY d.day NULLS LAST, d.event_id"""
+    return _df(conn, sql, params)
+
+
+# --------------------------------------------------------------------------- tables
+
+INCIDENT_COLUMNS = ("event_id", "article_id", "outlet", "event_date", "date_precision", "day",
+                    "event_type", "actor", "side", "location", "place_id", "lat", "lon",
+                    "geo_precision", "killed", "killed_low", "killed_high", "killed_qualifier",
+                    "injured", "injured_low", "injured_high", "children_killed", "women_killed",
+                    "source", "implausible", "evidence", "cluster_id")
+
+
+def incidents(conn, f: Filters, limit: Optional[int] = None) -> pd.DataFrame:
+    """Filtered per-article incidents (reviewed values), for tables and exports."""
+    where, params = _incident_where(f, "i")
+    cols = ", ".join(f"i.{c}" for c in INCIDENT_COLUMNS)
+    sql = f"SELECT {cols} FROM v_incidents i WHERE {where} ORDER BY i.day NULLS LAST, i.event_id"
+    if limit:
+        sql += " LIMIT ?"
+        params = params + [int(limit)]
+    return _df(conn, sql, params)
+
+
+def shown_hidden(conn, f: Filters) -> dict:
+    """How many incidents / diplomatic events / articles the filters show out of all."""
+    iw, ip = _incident_where(f, "i")
+    dw, dp = _diplomacy_where(f, "d")
+    row = _rows(conn, f"""
+        SELECT (SELECT count(*) FROM v_incidents i WHERE {iw}),
+               (SELECT count(*) FROM v_incidents),
+               (SELECT count(*) FROM v_diplomacy d WHERE {dw}),
+               (SELECT count(*) FROM v_diplomacy),
+               (SELECT count(*) FROM articles)""", ip + dp)[0]
+    return {"incidents_shown": row[0], "incidents_total": row[1],
+            "diplomacy_shown": row[2], "diplomacy_total": row[3], "articles_total": row[4]}
+
+
+def filter_options(conn) -> dict:
+    """Values offered by the sidebar filters, from the store."""
+    def col(sql):
+        return [r[0] for r in _rows(conn, sql) if r[0] is not None]
+    lo, hi = _rows(conn, """SELECT min(d), max(d) FROM (
+        SELECT day AS d FROM v_incidents UNION ALL SELECT day FROM v_diplomacy)""")[0]
+    return {
+        "date_min": lo, "date_max": hi,
+        "sides": [s for s in SIDES],
+        "event_types": col("SELECT DISTINCT event_type FROM v_incidents ORDER BY 1"),
+        "actors": col("SELECT DISTINCT actor FROM v_incidents ORDER BY 1"),
+        "outlets": col("""SELECT DISTINCT o FROM (SELECT outlet AS o FROM v_incidents
+                          UNION SELECT outlet FROM v_diplomacy UNION SELECT source FROM articles) ORDER BY 1"""),
+        "dip_types": col("SELECT DISTINCT event_type FROM v_diplomacy ORDER BY 1"),
+        "parties": col("SELECT DISTINCT unnest(actors) FROM v_diplomacy ORDER BY 1"),
+        "articles": _df(conn, "SELECT article_id, coalesce(title, article_id) AS title FROM articles ORDER BY published NULLS LAST, article_id"),
+    }
+
+
+def articles_list(conn, f: Filters) -> pd.DataFrame:
+    """Articles matching the outlet/article/date filters with their event counts."""
+    clauses, params = ["TRUE"], []
+    if f.outlets:
+        clauses.append("list_contains(?::VARCHAR[], a.source)")
+        params.append(list(f.outlets))
+    if f.article_ids:
+        clauses.append("list_contains(?::VARCHAR[], a.article_id)")
+        params.append(list(f.article_ids))
+    if f.date_from:
+        clauses.append("(a.published IS NULL OR a.published >= ?)")
+        params.append(f.date_from)
+    if f.date_to:
+        clauses.append("(a.published IS NULL OR a.published <= ? + INTERVAL 31 DAY)")
+        params.append(f.date_to)
+    sql = f"""
+    SELECT a.article_id, a.title, a.source, a.published,
+           (SELECT count(*) FROM v_incidents i WHERE i.article_id = a.article_id) AS incidents,
+           (SELECT count(*) FROM v_diplomacy d WHERE d.article_id = a.article_id) AS diplomacy
+    FROM articles a WHERE {' AND '.join(clauses)}
+    ORDER BY a.published NULLS LAST, a.article_id"""
+    return _df(conn, sql, params)
+
+
+def article(conn, article_id: str) -> Optional[dict]:
+    df = _df(conn, "SELECT * FROM articles WHERE article_id = ?", [article_id])
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def _spans(v) -> list:
+    """evidence_spans as a list of (start, end) pairs, from JSON text or a list."""
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return []
+    if isinstance(v, str):
+        try:
+            v = json.loads(v)
+        except ValueError:
+            return []
+    out = []
+    for p in v or []:
+        try:
+            s, e = int(p[0]), int(p[1])
+        except (TypeError, ValueError, IndexError, KeyError):
+            continue
+        if 0 <= s < e:
+            out.append((s, e))
+    return out
+
+
+def article_events(conn, article_id: str) -> pd.DataFrame:
+    """Both kinds of events of one article (reviewed), with their spans.
+
+    Columns: event_id, kind, day, event_type, who (actor or actors), side,
+    location, killed, injured, children_killed, source, evidence,
+    evidence_start, evidence_end, spans (list of (start, end)).
+    """
+    sql = """
+    SELECT event_id, 'incident' AS kind, day, event_type, actor AS who, side, location,
+           killed, injured, children_killed, source, evidence, evidence_start, evidence_end,
+           CAST(evidence_spans AS VARCHAR) AS spans
+    FROM v_incidents WHERE article_id = ?
+    UNION ALL
+    SELECT event_id, 'diplomacy', day, event_type, array_to_string(actors, ', '), NULL, location,
+           NULL, NULL, NULL, NULL, evidence, evidence_start, evidence_end,
+           CAST(evidence_spans AS VARCHAR)
+    FROM v_diplomacy WHERE article_id = ?
+    ORDER BY evidence_start NULLS LAST, event_id"""
+    df = _df(conn, sql, [article_id, article_id])
+    df["spans"] = [
+        _spans(s) or ([(int(a), int(b))] if pd.notna(a) and pd.notna(b) else [])
+        for s, a, b in zip(df["spans"], df["evidence_start"], df["evidence_end"])]
+    return df
+
+
+def event(conn, event_id: str) -> Optional[dict]:
+    """One event (either kind) with its article id, or None."""
+    df = _df(conn, """
+        SELECT event_id, 'incident' AS kind, article_id, day, event_type, actor AS who, side,
+               location, killed, injured, children_killed, source, outlet, evidence
+        FROM v_incidents WHERE event_id = ?
+        UNION ALL
+        SELECT event_id, 'diplomacy', article_id, day, event_type, array_to_string(actors, ', '),
+               NULL, location, NULL, NULL, NULL, NULL, outlet, evidence
+        FROM v_diplomacy WHERE event_id = ?""", [event_id, event_id])
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def events_by_ids(conn, event_ids: list) -> pd.DataFrame:
+    """Rows of the given event ids (either kind), for the evidence list."""
+    if not event_ids:
+        return pd.DataFrame(columns=["event_id", "kind", "article_id", "day", "event_type",
+                                     "who", "killed", "outlet", "source", "evidence"])
+    ids = [str(x) for x in event_ids]
+    return _df(conn, """
+        SELECT event_id, 'incident' AS kind, article_id, day, event_type, actor AS who, killed,
+               outlet, source, evidence
+        FROM v_incidents WHERE list_contains(?::VARCHAR[], event_id)
+        UNION ALL
+        SELECT event_id, 'diplomacy', article_id, day, event_type, array_to_string(actors, ', '),
+               NULL, outlet, NULL, evidence
+        FROM v_diplomacy WHERE list_contains(?::VARCHAR[], event_id)
+        ORDER BY day NULLS LAST, event_id""", [ids, ids])
+
+
+def audit(conn, limit: int = 200) -> pd.DataFrame:
+    """The review log, newest first."""
+    return _df(conn, """SELECT "at", who, kind, action, event_id, field, old_value, new_value
+                        FROM reviews ORDER BY "at" DESC LIMIT ?""", [int(limit)])
+
+
+def store_version(conn) -> tuple:
+    """A cheap fingerprint that changes on every ingest or review (cache key)."""
+    return tuple(_rows(conn, """
+        SELECT (SELECT count(*) FROM articles), (SELECT max(ingested_at) FROM articles)::VARCHAR,
+               (SELECT count(*) FROM reviews), (SELECT max("at") FROM reviews)::VARCHAR,
+               (SELECT count(*) FROM incidents), (SELECT count(*) FROM diplomacy)""")[0])

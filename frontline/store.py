@@ -1,0 +1,1009 @@
+"""The DuckDB store: schema, ingest, reviews (audit log), backup and restore.
+
+One :func:`connect` creates the file and the schema idempotently. Ingest
+extracts each article, turns its events into Arrow tables
+(:func:`events_to_frames` gives the same as DataFrames) and writes each batch
+in one transaction: the articles' previous rows are deleted and the new ones
+bulk-inserted, so re-ingesting an article replaces its events. Fusion across
+articles is recomputed once at the end.
+
+Analyst reviews live apart from extracted rows (table ``reviews``, keyed by
+the deterministic event id ``<article_id>:i<n>`` / ``:d<n>``; analyst-added
+events in ``added_incidents`` / ``added_diplomacy``), so they survive
+re-ingest. The views ``v_incidents`` / ``v_diplomacy`` apply them: the latest
+edit of each (event, field) overlays the field, rejected events are hidden,
+added events are appended. ``v_incidents_all`` / ``v_diplomacy_all`` keep the
+rejected rows with ``rejected = TRUE``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional, Sequence
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from .articles import content_hash
+from .models import Article, ArticleEvents, Diplomacy, Incident, Span
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = Path("data") / "frontline.duckdb"
+
+
+class StoreError(ValueError):
+    """A store that cannot be opened or written (locked, not a database, ...)."""
+
+
+def default_db_path() -> Path:
+    """``$FRONTLINE_DB``, else ``data/frontline.duckdb`` under the project root."""
+    env = os.environ.get("FRONTLINE_DB")
+    return Path(env) if env else PROJECT_ROOT / DEFAULT_DB
+
+
+# --------------------------------------------------------------------------- schema
+# (column, SQL type, meaning); the single source of the DDL, the Arrow schemas
+# and docs/SCHEMA.md (see schema_markdown()).
+
+_EVENT_DATE_COLUMNS = [
+    ("event_date", "VARCHAR", "when it happened: YYYY-MM-DD, YYYY-MM, or NULL if unresolved"),
+    ("date_precision", "VARCHAR", "day | month | unknown"),
+    ("day", "DATE", "event_date as a date when it is day-precise, else NULL"),
+]
+_EVIDENCE_COLUMNS = [
+    ("evidence", "VARCHAR", "the sentence(s) the event was read from, joined by spaces"),
+    ("evidence_start", "INTEGER", "character offset of the first evidence sentence in the article text"),
+    ("evidence_end", "INTEGER", "end offset (exclusive) of the first evidence sentence"),
+    ("evidence_spans", "JSON", "every evidence sentence as [[start, end], ...] offsets into the article text"),
+]
+
+SCHEMA: dict = {
+    "articles": [
+        ("article_id", "VARCHAR PRIMARY KEY", "the file's stem, FA-KES unit_id, or the id column"),
+        ("title", "VARCHAR", "headline (metadata, else the first line of the text)"),
+        ("source", "VARCHAR", "publishing outlet (CNN, sana, alaraby, ...)"),
+        ("url", "VARCHAR", "where it was published, if known"),
+        ("published", "DATE", "publication date; NULL when unknown (relative dates then stay unresolved)"),
+        ("published_from", "VARCHAR", "where published came from: dateline (the text's own), metadata, or empty"),
+        ("n_chars", "INTEGER", "length of the text in characters"),
+        ("content_hash", "VARCHAR", "sha256 of the normalised text (NFKC, case-folded, white space collapsed)"),
+        ("duplicate_of", "VARCHAR", "article_id of an earlier article with the same text, else NULL"),
+        ("text", "VARCHAR", "the article text; evidence offsets index into it"),
+        ("ingested_at", "TIMESTAMP DEFAULT current_timestamp", "when the article was last ingested"),
+    ],
+    "incidents": [
+        ("event_id", "VARCHAR PRIMARY KEY", "<article_id>:i<n>, n = 1, 2, ... in extraction order"),
+        ("article_id", "VARCHAR", "the article it was read from"),
+        ("outlet", "VARCHAR", "the article's source (publishing outlet)"),
+        *_EVENT_DATE_COLUMNS,
+        ("event_type", "VARCHAR", "airstrike | shelling | bombing | clashes | chemical | violence_against_civilians | other"),
+        ("actor", "VARCHAR", "perpetrator: government | russia | rebels | isis | coalition | kurdish | turkey | NULL"),
+        ("side", "VARCHAR", "east | west | city | outside | NULL (where, relative to Aleppo's front line)"),
+        ("location", "VARCHAR", "the most precise place named (canonical gazetteer name)"),
+        ("place_id", "VARCHAR", "gazetteer id of location"),
+        ("lat", "DOUBLE", "latitude (WGS84) of location"),
+        ("lon", "DOUBLE", "longitude (WGS84) of location"),
+        ("geo_precision", "VARCHAR", "neighbourhood | site | town | side | city | governorate | country"),
+        ("killed", "BIGINT", "people killed (best figure); NULL when not stated or vague"),
+        ("killed_low", "BIGINT", "lower bound of killed"),
+        ("killed_high", "BIGINT", "upper bound of killed (NULL when open-ended)"),
+        ("killed_qualifier", "VARCHAR", "exact | at_least | more_than | up_to | nearly | about | vague"),
+        ("injured", "BIGINT", "people injured (best figure)"),
+        ("injured_low", "BIGINT", "lower bound of injured"),
+        ("injured_high", "BIGINT", "upper bound of injured"),
+        ("children_killed", "BIGINT", "children among the killed"),
+        ("women_killed", "BIGINT", "women among the killed"),
+        ("source", "VARCHAR", "who the article attributes the figures to (SOHR, White Helmets, SANA, ...)"),
+        ("implausible", "BOOLEAN", "a toll too large to be one incident: kept, flagged, not summed"),
+        *_EVIDENCE_COLUMNS,
+        ("cluster_id", "VARCHAR", "fused event this report belongs to (same incident across articles)"),
+    ],
+    "claims": [
+        ("event_id", "VARCHAR", "the incident the claim belongs to"),
+        ("claim_no", "INTEGER", "1, 2, ... within the incident"),
+        ("article_id", "VARCHAR", "the article it was read from"),
+        ("source", "VARCHAR", "who gives these figures"),
+        ("killed", "BIGINT", "killed according to this source"),
+        ("killed_low", "BIGINT", "lower bound"),
+        ("killed_high", "BIGINT", "upper bound"),
+        ("killed_qualifier", "VARCHAR", "exact | at_least | more_than | up_to | nearly | about | vague"),
+        ("injured", "BIGINT", "injured according to this source"),
+        ("injured_low", "BIGINT", "lower bound"),
+        ("injured_high", "BIGINT", "upper bound"),
+        ("children_killed", "BIGINT", "children among the killed"),
+        ("women_killed", "BIGINT", "women among the killed"),
+        ("evidence", "VARCHAR", "the sentence stating the figures"),
+        ("evidence_start", "INTEGER", "its start offset in the article text"),
+        ("evidence_end", "INTEGER", "its end offset (exclusive)"),
+    ],
+    "diplomacy": [
+        ("event_id", "VARCHAR PRIMARY KEY", "<article_id>:d<n>, n = 1, 2, ... in extraction order"),
+        ("article_id", "VARCHAR", "the article it was read from"),
+        ("outlet", "VARCHAR", "the article's source (publishing outlet)"),
+        *_EVENT_DATE_COLUMNS,
+        ("event_type", "VARCHAR", "meeting | call | un_action | visit | agreement | proposal | accusation"),
+        ("actors", "VARCHAR[]", "the parties, normalised (United States, Russia, United Nations, ...)"),
+        ("location", "VARCHAR", "city where it happens, if stated"),
+        ("status", "VARCHAR", "happened | scheduled | cancelled"),
+        *_EVIDENCE_COLUMNS,
+        ("cluster_id", "VARCHAR", "fused diplomatic event (same event across articles), if computed"),
+    ],
+    "fused_incidents": [
+        ("cluster_id", "VARCHAR PRIMARY KEY", "id of the fused event"),
+        ("day", "DATE", "day of the event"),
+        ("event_type", "VARCHAR", "event type agreed by the reports"),
+        ("actor", "VARCHAR", "perpetrator agreed by the reports (contested: see grade)"),
+        ("side", "VARCHAR", "east | west | city | outside"),
+        ("location", "VARCHAR", "most precise place named by the reports"),
+        ("lat", "DOUBLE", "latitude"),
+        ("lon", "DOUBLE", "longitude"),
+        ("killed_low", "BIGINT", "lowest killed figure across claims"),
+        ("killed_best", "BIGINT", "best killed figure across claims"),
+        ("killed_high", "BIGINT", "highest killed figure across claims"),
+        ("injured_low", "BIGINT", "lowest injured figure"),
+        ("injured_best", "BIGINT", "best injured figure"),
+        ("injured_high", "BIGINT", "highest injured figure"),
+        ("children_killed", "BIGINT", "children among the killed (best)"),
+        ("n_articles", "INTEGER", "number of articles reporting it"),
+        ("n_outlets", "INTEGER", "number of distinct outlets reporting it"),
+        ("outlets", "VARCHAR[]", "the outlets"),
+        ("grade", "VARCHAR", "single source | corroborated | contested (in the spirit of Airwars)"),
+        ("event_ids", "VARCHAR[]", "the per-article incidents fused into it"),
+    ],
+    "reviews": [
+        ("review_id", "BIGINT PRIMARY KEY", "1, 2, ... in the order reviews were made"),
+        ("event_id", "VARCHAR NOT NULL", "the reviewed event (extracted or added)"),
+        ("kind", "VARCHAR NOT NULL", "incident | diplomacy"),
+        ("action", "VARCHAR NOT NULL", "edit | reject | restore | add"),
+        ("field", "VARCHAR", "edited field (edit only)"),
+        ("old_value", "VARCHAR", "the value before the edit (as shown, reviews applied), as text"),
+        ("new_value", "VARCHAR", "the new value as text (lists as JSON; added events: the record as JSON)"),
+        ("who", "VARCHAR NOT NULL", "the analyst"),
+        ("at", "TIMESTAMP NOT NULL DEFAULT current_timestamp", "when"),
+    ],
+}
+_ADDED_EXTRA = [("added_by", "VARCHAR", "analyst who added the event"),
+                ("added_at", "TIMESTAMP DEFAULT current_timestamp", "when it was added")]
+SCHEMA["added_incidents"] = list(SCHEMA["incidents"]) + _ADDED_EXTRA
+SCHEMA["added_diplomacy"] = list(SCHEMA["diplomacy"]) + _ADDED_EXTRA
+
+INDEXES = [("incidents", "day"), ("incidents", "side"), ("incidents", "article_id"),
+           ("claims", "event_id"), ("claims", "article_id"),
+           ("diplomacy", "day"), ("diplomacy", "article_id"), ("articles", "content_hash")]
+EVENT_TABLES = ("incidents", "claims", "diplomacy")
+VIEWS = ("v_incidents", "v_incidents_all", "v_diplomacy", "v_diplomacy_all")
+READABLE = tuple(SCHEMA) + VIEWS
+
+_ARROW = {"VARCHAR": pa.string(), "JSON": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
+          "DOUBLE": pa.float64(), "DATE": pa.date32(), "BOOLEAN": pa.bool_(),
+          "VARCHAR[]": pa.list_(pa.string()), "TIMESTAMP": pa.timestamp("us")}
+
+
+def _base_type(sql_type: str) -> str:
+    return sql_type.split(" ")[0]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def arrow_schema(table: str, skip: Sequence = ()) -> pa.Schema:
+    return pa.schema([(n, _ARROW[_base_type(t)]) for n, t, _ in SCHEMA[table] if n not in skip])
+
+
+def schema_markdown() -> str:
+    """docs/SCHEMA.md: one table per store table (column, type, meaning)."""
+    out = ["# Frontline data schema", "",
+           "Generated from `frontline.store.SCHEMA` (`python -c 'from frontline.store import "
+           "schema_markdown; print(schema_markdown())'`).", "",
+           "Views: `v_incidents` / `v_diplomacy` are `incidents` / `diplomacy` plus the analyst-added "
+           "events, with the latest edit of each field applied and rejected events hidden; they add the "
+           "columns `added` (analyst-added) and `reviewed` (has an edit). `v_incidents_all` / "
+           "`v_diplomacy_all` keep rejected events, flagged `rejected`.", ""]
+    for table, cols in SCHEMA.items():
+        out += [f"## `{table}`", "", "| column | type | meaning |", "|---|---|---|"]
+        for name, sql_type, meaning in cols:
+            cell = meaning.replace("|", "&#124;").replace("<", "&lt;").replace(">", "&gt;")
+            out.append(f"| `{name}` | {_base_type(sql_type)} | {cell} |")
+        out.append("")
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- views
+
+# editable fields and their SQL types (the view casts the review's text to them)
+EDITABLE = {
+    "incident": {n: _base_type(t) for n, t, _ in SCHEMA["incidents"]
+                 if n not in ("event_id", "article_id", "outlet", "day", "evidence", "evidence_start",
+                              "evidence_end", "evidence_spans", "cluster_id")},
+    "diplomacy": {n: _base_type(t) for n, t, _ in SCHEMA["diplomacy"]
+                  if n not in ("event_id", "article_id", "outlet", "day", "evidence", "evidence_start",
+                               "evidence_end", "evidence_spans", "cluster_id")},
+}
+KIND_TABLE = {"incident": "incidents", "diplomacy": "diplomacy"}
+ACTIONS = ("edit", "reject", "restore", "add")
+
+
+def _cast(expr: str, sql_type: str) -> str:
+    if sql_type == "VARCHAR":
+        return expr
+    if sql_type == "VARCHAR[]":
+        return f"TRY_CAST(TRY_CAST({expr} AS JSON) AS VARCHAR[])"
+    return f"TRY_CAST({expr} AS {sql_type})"
+
+
+def _view_sql(kind: str) -> str:
+    table = KIND_TABLE[kind]
+    cols = [n for n, _, _ in SCHEMA[table]]
+    editable = EDITABLE[kind]
+    pivots = ",\n".join(
+        f"bool_or(field = '{f}') AS {_q('has_' + f)}, "
+        f"max(new_value) FILTER (WHERE field = '{f}') AS {_q('nv_' + f)}" for f in editable)
+    select = []
+    for c in cols:
+        if c in editable:
+            select.append(f"CASE WHEN p.{_q('has_' + c)} THEN {_cast('p.' + _q('nv_' + c), editable[c])} "
+                          f"ELSE u.{_q(c)} END AS {_q(c)}")
+        elif c == "day":
+            select.append("CASE WHEN p.has_event_date THEN TRY_CAST(CASE WHEN length(p.nv_event_date) = 10 "
+                          "THEN p.nv_event_date END AS DATE) ELSE u.day END AS day")
+        else:
+            select.append(f"u.{_q(c)}")
+    # an edited date without an edited precision gets the precision its form implies
+    select = [s if not s.endswith('AS "date_precision"') else
+              "CASE WHEN p.has_date_precision THEN p.nv_date_precision "
+              "WHEN p.has_event_date THEN CASE length(coalesce(p.nv_event_date, '')) WHEN 10 THEN 'day' "
+              "WHEN 7 THEN 'month' ELSE 'unknown' END ELSE u.date_precision END AS date_precision"
+              for s in select]
+    col_list = ", ".join(_q(c) for c in cols)
+    return f"""
+    WITH u AS (
+        SELECT {col_list}, FALSE AS added FROM {table}
+        UNION ALL
+        SELECT {col_list}, TRUE AS added FROM added_{table}
+    ), latest_edit AS (
+        SELECT event_id, field, new_value,
+               row_number() OVER (PARTITION BY event_id, field ORDER BY review_id DESC) AS rn
+        FROM reviews WHERE kind = '{kind}' AND action = 'edit'
+    ), p AS (
+        SELECT event_id,
+        {pivots}
+        FROM latest_edit WHERE rn = 1 GROUP BY event_id
+    ), status AS (
+        SELECT event_id, arg_max(action, review_id) = 'reject' AS rejected
+        FROM reviews WHERE kind = '{kind}' AND action IN ('reject', 'restore') GROUP BY event_id
+    )
+    SELECT {", ".join(select)}, u.added, (p.event_id IS NOT NULL) AS reviewed,
+           coalesce(s.rejected, FALSE) AS rejected
+    FROM u LEFT JOIN p ON p.event_id = u.event_id LEFT JOIN status s ON s.event_id = u.event_id
+    """
+
+
+# --------------------------------------------------------------------------- connect
+
+def _ddl(table: str) -> str:
+    cols = ", ".join(f"{_q(n)} {t}" for n, t, _ in SCHEMA[table])
+    return f"CREATE TABLE IF NOT EXISTS {table} ({cols})"
+
+
+def ensure_schema(conn) -> None:
+    """Create missing tables, columns, indexes, and (re)create the views."""
+    conn.begin()
+    try:
+        for table in SCHEMA:
+            conn.execute(_ddl(table))
+        existing = {}
+        for t, c in conn.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                 "WHERE table_schema = 'main'").fetchall():
+            existing.setdefault(t, set()).add(c)
+        for table, cols in SCHEMA.items():
+            for name, sql_type, _ in cols:
+                if name not in existing.get(table, {name}):
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {_q(name)} "
+                                 f"{sql_type.replace(' PRIMARY KEY', '').replace(' NOT NULL', '')}")
+        for table, col in INDEXES:
+            conn.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{col} ON {table}({_q(col)})")
+        for kind in KIND_TABLE:
+            table = KIND_TABLE[kind]
+            conn.execute(f"CREATE OR REPLACE VIEW v_{table}_all AS {_view_sql(kind)}")
+            conn.execute(f"CREATE OR REPLACE VIEW v_{table} AS "
+                         f"SELECT * EXCLUDE (rejected) FROM v_{table}_all WHERE NOT rejected")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
+def connect(path=None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the store at ``path`` (default :func:`default_db_path`)."""
+    p = Path(path) if path else default_db_path()
+    if p.is_dir():
+        raise StoreError(f"{p}: is a folder, not a database file")
+    if read_only and not p.exists():
+        raise StoreError(f"{p}: no such database")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        conn = duckdb.connect(str(p), read_only=read_only)
+    except duckdb.Error as e:
+        msg = str(e).splitlines()[0]
+        if "lock" in msg.lower():
+            msg = "the database is in use by another process (close the dashboard or use another --db)"
+        raise StoreError(f"{p}: cannot open the database: {msg}") from None
+    except OSError as e:
+        raise StoreError(f"{p}: cannot open the database: {e.strerror or e}") from None
+    if not read_only:
+        ensure_schema(conn)
+    return conn
+
+
+def read_table(conn, name: str) -> pd.DataFrame:
+    """A whole table or view as a DataFrame (``name`` must be one of the store's)."""
+    if name not in READABLE:
+        raise ValueError(f"unknown table {name!r}; one of {', '.join(READABLE)}")
+    order = {"articles": "article_id", "reviews": "review_id", "fused_incidents": "cluster_id",
+             "claims": "event_id, claim_no"}.get(name, "event_id")
+    return conn.execute(f"SELECT * FROM {name} ORDER BY {order}").df()
+
+
+def row_counts(conn) -> dict:
+    return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in SCHEMA}
+
+
+# --------------------------------------------------------------------------- frames
+
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _int(v):
+    if v is None or isinstance(v, bool):
+        return None if v is None else int(v)
+    try:
+        v = int(v)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return v if _INT64[0] <= v <= _INT64[1] else None
+
+
+def _float(v):
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _day(event_date) -> Optional[dt.date]:
+    if not event_date or len(str(event_date)) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(str(event_date))
+    except ValueError:
+        return None
+
+
+def _spans(ev) -> tuple:
+    spans = list(getattr(ev, "spans", None) or [])
+    first = spans[0] if spans else None
+    return (first.start if first else None, first.end if first else None,
+            json.dumps([[s.start, s.end] for s in spans]))
+
+
+def incident_row(ev: Incident, event_id: str, article: Optional[Article]) -> dict:
+    start, end, spans = _spans(ev)
+    return {
+        "event_id": event_id, "article_id": article.id if article else ev.article_id,
+        "outlet": article.source if article else None,
+        "event_date": ev.event_date, "date_precision": ev.date_precision, "day": _day(ev.event_date),
+        "event_type": ev.event_type, "actor": ev.actor, "side": ev.side, "location": ev.location,
+        "place_id": ev.place_id, "lat": _float(ev.lat), "lon": _float(ev.lon),
+        "geo_precision": ev.geo_precision,
+        "killed": _int(ev.killed), "killed_low": _int(ev.killed_low), "killed_high": _int(ev.killed_high),
+        "killed_qualifier": ev.killed_qualifier, "injured": _int(ev.injured),
+        "injured_low": _int(ev.injured_low), "injured_high": _int(ev.injured_high),
+        "children_killed": _int(ev.children_killed), "women_killed": _int(ev.women_killed),
+        "source": ev.source, "implausible": bool(ev.implausible),
+        "evidence": ev.evidence, "evidence_start": start, "evidence_end": end, "evidence_spans": spans,
+        "cluster_id": None,
+    }
+
+
+def claim_rows(ev: Incident, event_id: str, article_id: str) -> list:
+    rows = []
+    for n, c in enumerate(ev.claims or [], 1):
+        span = c.span
+        rows.append({
+            "event_id": event_id, "claim_no": n, "article_id": article_id, "source": c.source,
+            "killed": _int(c.killed), "killed_low": _int(c.killed_low), "killed_high": _int(c.killed_high),
+            "killed_qualifier": c.killed_qualifier, "injured": _int(c.injured),
+            "injured_low": _int(c.injured_low), "injured_high": _int(c.injured_high),
+            "children_killed": _int(c.children_killed), "women_killed": _int(c.women_killed),
+            "evidence": span.text if span else None, "evidence_start": span.start if span else None,
+            "evidence_end": span.end if span else None,
+        })
+    return rows
+
+
+def diplomacy_row(ev: Diplomacy, event_id: str, article: Optional[Article]) -> dict:
+    start, end, spans = _spans(ev)
+    return {
+        "event_id": event_id, "article_id": article.id if article else ev.article_id,
+        "outlet": article.source if article else None,
+        "event_date": ev.event_date, "date_precision": ev.date_precision, "day": _day(ev.event_date),
+        "event_type": ev.event_type, "actors": [str(a) for a in (ev.actors or [])],
+        "location": ev.location, "status": ev.status,
+        "evidence": ev.evidence, "evidence_start": start, "evidence_end": end, "evidence_spans": spans,
+        "cluster_id": None,
+    }
+
+
+def article_row(a: Article) -> dict:
+    return {"article_id": a.id, "title": a.title, "source": a.source, "url": a.url,
+            "published": a.published, "published_from": a.published_from, "n_chars": len(a.text),
+            "content_hash": content_hash(a.text), "duplicate_of": None, "text": a.text}
+
+
+def event_ids(article_id: str, kind: str, n: int) -> list:
+    """Deterministic ids: ``<article_id>:i1``, ``:i2`` ... (``d`` for diplomacy)."""
+    letter = "i" if kind == "incident" else "d"
+    return [f"{article_id}:{letter}{k}" for k in range(1, n + 1)]
+
+
+def events_to_tables(events: Iterable[ArticleEvents]) -> dict:
+    """Arrow tables ``articles, incidents, claims, diplomacy`` for a list of ArticleEvents.
+
+    Pure: no clock (``ingested_at`` is set by the database), no store.
+    """
+    rows = {"articles": [], "incidents": [], "claims": [], "diplomacy": []}
+    for ae in events:
+        a = ae.article
+        rows["articles"].append(article_row(a))
+        for ev, eid in zip(ae.incidents, event_ids(a.id, "incident", len(ae.incidents))):
+            rows["incidents"].append(incident_row(ev, eid, a))
+            rows["claims"].extend(claim_rows(ev, eid, a.id))
+        for ev, eid in zip(ae.diplomacy, event_ids(a.id, "diplomacy", len(ae.diplomacy))):
+            rows["diplomacy"].append(diplomacy_row(ev, eid, a))
+    out = {}
+    for name, rs in rows.items():
+        schema = arrow_schema(name, skip=("ingested_at",))
+        out[name] = pa.Table.from_pylist(rs, schema=schema)
+    return out
+
+
+def events_to_frames(events: Iterable[ArticleEvents]) -> dict:
+    """DataFrames ``articles, incidents, claims, diplomacy`` (nullable Arrow dtypes)."""
+    return {k: t.to_pandas(types_mapper=pd.ArrowDtype) for k, t in events_to_tables(events).items()}
+
+
+# --------------------------------------------------------------------------- ingest
+
+@dataclass
+class IngestReport:
+    articles: int = 0
+    incidents: int = 0
+    diplomacy: int = 0
+    claims: int = 0
+    duplicates: list = field(default_factory=list)   # (new_id, existing_id)
+    skipped: list = field(default_factory=list)      # (article_id, error) for extractor failures
+    fused: Optional[int] = None                      # fused events, None if fusion unavailable
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        s = (f"{self.articles} articles: {self.incidents} incidents, {self.diplomacy} diplomatic events, "
+             f"{self.claims} claims")
+        if self.fused is not None:
+            s += f"; {self.fused} fused events"
+        if self.duplicates:
+            s += f"; {len(self.duplicates)} duplicates"
+        if self.skipped:
+            s += f"; {len(self.skipped)} articles failed extraction"
+        return s + f" ({self.seconds:.1f} s)"
+
+
+def _default_extract(article: Article) -> ArticleEvents:
+    from .extract import extract_article   # lazy: the extractor is optional at import time
+    return extract_article(article)
+
+
+def _batched(it: Iterable, n: int) -> Iterator[list]:
+    batch = []
+    for x in it:
+        batch.append(x)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _safe_call(extract, article):
+    try:
+        return extract(article), None
+    except Exception as e:   # reported per article by ingest(on_error="skip")
+        return None, f"{type(e).__name__}: {e}"
+
+
+def _mark_duplicates(conn, arts: pa.Table) -> tuple:
+    """Fill ``duplicate_of`` of a batch's articles; returns (table, [(new, existing)])."""
+    conn.register("_fl_new_articles", arts.select(["article_id", "content_hash"]))
+    try:
+        found = dict(conn.execute("""
+            SELECT b.article_id, min(coalesce(a.duplicate_of, a.article_id))
+            FROM _fl_new_articles b JOIN articles a
+              ON a.content_hash = b.content_hash AND a.article_id <> b.article_id
+             AND coalesce(a.duplicate_of, '') <> b.article_id
+            WHERE a.article_id NOT IN (SELECT article_id FROM _fl_new_articles)
+            GROUP BY b.article_id""").fetchall())
+    finally:
+        conn.unregister("_fl_new_articles")
+    first_of_hash: dict = {}
+    dup_col, pairs = [], []
+    for aid, h in zip(arts.column("article_id").to_pylist(), arts.column("content_hash").to_pylist()):
+        original = found.get(aid)
+        if original is None and h in first_of_hash and first_of_hash[h] != aid:
+            original = first_of_hash[h]
+        first_of_hash.setdefault(h, original or aid)
+        dup_col.append(original)
+        if original:
+            pairs.append((aid, original))
+    idx = arts.schema.get_field_index("duplicate_of")
+    arts = arts.set_column(idx, "duplicate_of", pa.array(dup_col, pa.string()))
+    return arts, pairs
+
+
+def _delete_articles(conn, ids: list) -> None:
+    """Delete the stored rows of the articles ``ids`` (only those already stored)."""
+    present = [r[0] for r in conn.execute(
+        "SELECT article_id FROM articles WHERE list_contains(?::VARCHAR[], article_id)", [ids]).fetchall()]
+    if not present:
+        return      # a fresh batch: nothing to scan
+    for table in ("claims", "incidents", "diplomacy", "articles"):
+        conn.execute(f"DELETE FROM {table} WHERE list_contains(?::VARCHAR[], article_id)", [present])
+
+
+def _insert_tables(conn, tables: dict) -> None:
+    for name in ("articles", "incidents", "claims", "diplomacy"):
+        t = tables[name]
+        if t.num_rows:
+            conn.register("_fl_insert", t)
+            try:
+                conn.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _fl_insert")
+            finally:
+                conn.unregister("_fl_insert")
+
+
+def write_events(conn, events: list) -> list:
+    """Store a batch of ArticleEvents in one transaction (replacing the articles'
+    previous rows); returns the (new_id, existing_id) duplicate pairs."""
+    # the last version of an article within a batch wins
+    latest = {}
+    for ae in events:
+        latest[ae.article.id] = ae
+    tables = events_to_tables(list(latest.values()))
+    conn.begin()
+    try:
+        arts, pairs = _mark_duplicates(conn, tables["articles"])
+        tables["articles"] = arts
+        _delete_articles(conn, list(latest))
+        _insert_tables(conn, tables)
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    return pairs
+
+
+def _as_list(v) -> Optional[list]:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, str):
+        return [x.strip() for x in v.split(",") if x.strip()]
+    return [str(x) for x in v]
+
+
+def refresh_fusion(conn) -> Optional[int]:
+    """Recompute incidents.cluster_id and fused_incidents with frontline.fusion.
+
+    Returns the number of fused events, or ``None`` when fusion is unavailable.
+    """
+    try:
+        from . import fusion
+        fuse_incidents = fusion.fuse_incidents
+    except (ImportError, AttributeError):
+        return None
+    df = conn.execute("SELECT * FROM incidents ORDER BY event_id").df()
+    if df.empty:
+        cluster_ids = pd.Series([], dtype=object)
+        fused = pd.DataFrame(columns=[n for n, _, _ in SCHEMA["fused_incidents"]])
+    elif hasattr(fusion, "story_ids"):
+        # articles telling the same story (one wire copy under two outlets) count once when grading
+        arts = conn.execute("SELECT article_id, text FROM articles WHERE article_id IN "
+                            "(SELECT DISTINCT article_id FROM incidents) ORDER BY article_id").df()
+        cluster_ids, fused = fuse_incidents(df, fusion.story_ids(arts))
+    else:
+        cluster_ids, fused = fuse_incidents(df)
+    mapping = pd.DataFrame({"event_id": df["event_id"].astype(object),
+                            "cluster_id": cluster_ids.reindex(df.index).astype(object)})
+    mapping["cluster_id"] = mapping["cluster_id"].where(mapping["cluster_id"].notna(), None).map(
+        lambda v: None if v is None else str(v))
+    known = [n for n, _, _ in SCHEMA["fused_incidents"] if n in fused.columns]
+    fused = fused[known].copy()
+    if "cluster_id" in fused.columns:
+        fused["cluster_id"] = fused["cluster_id"].map(lambda v: None if v is None else str(v))
+    for name, sql_type, _ in SCHEMA["fused_incidents"]:   # lists may come as "a, b" text
+        if sql_type == "VARCHAR[]" and name in fused.columns:
+            fused[name] = fused[name].map(_as_list)
+    conn.begin()
+    try:
+        conn.register("_fl_map", mapping)
+        conn.execute("UPDATE incidents SET cluster_id = m.cluster_id FROM _fl_map m "
+                     "WHERE incidents.event_id = m.event_id "
+                     "AND incidents.cluster_id IS DISTINCT FROM m.cluster_id")
+        conn.execute("DELETE FROM fused_incidents")
+        if len(fused):
+            conn.register("_fl_fused", fused)
+            conn.execute("INSERT INTO fused_incidents BY NAME SELECT * FROM _fl_fused")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        for name in ("_fl_map", "_fl_fused"):
+            try:
+                conn.unregister(name)
+            except Exception:
+                pass
+    return len(fused)
+
+
+def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_size: int = 200,
+           workers: int = 1, total: Optional[int] = None,
+           extract: Optional[Callable[[Article], ArticleEvents]] = None,
+           on_error: str = "raise", fuse: bool = True) -> IngestReport:
+    """Extract and store ``articles`` (streamed, ``batch_size`` per transaction).
+
+    ``workers`` > 1 extracts each batch in that many processes; the tables are
+    the same as with one. ``on_error="skip"`` reports an article whose
+    extraction fails in ``report.skipped`` and leaves its stored version as it
+    was; ``"raise"`` rolls back the current batch and re-raises.
+    """
+    if on_error not in ("raise", "skip"):
+        raise ValueError("on_error must be 'raise' or 'skip'")
+    extract = extract or _default_extract
+    report = IngestReport()
+    t0 = time.perf_counter()
+    pool = None
+    if workers and workers > 1:
+        import multiprocessing as mp
+        pool = mp.get_context("fork" if sys.platform != "win32" else "spawn").Pool(workers)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=total, unit="article", file=sys.stderr, desc="ingest", dynamic_ncols=True)
+    try:
+        for batch in _batched(articles, max(1, batch_size)):
+            if pool is not None:
+                import functools
+                results = pool.map(functools.partial(_safe_call, extract), batch,
+                                   chunksize=max(1, len(batch) // (workers * 4)))
+            else:
+                results = [_safe_call(extract, a) for a in batch]
+            events = []
+            for art, (ae, err) in zip(batch, results):
+                if err is not None:
+                    if on_error == "raise":
+                        raise RuntimeError(f"extraction failed for article {art.id}: {err}")
+                    report.skipped.append((art.id, err))
+                    continue
+                events.append(ae)
+            if events:
+                report.duplicates.extend(write_events(conn, events))
+            for ae in events:
+                report.articles += 1
+                report.incidents += len(ae.incidents)
+                report.diplomacy += len(ae.diplomacy)
+                report.claims += sum(len(ev.claims or []) for ev in ae.incidents)
+            if bar is not None:
+                bar.update(len(batch))
+    finally:
+        if bar is not None:
+            bar.close()
+        if pool is not None:
+            pool.close()
+            pool.join()
+    if fuse:
+        report.fused = refresh_fusion(conn)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+# --------------------------------------------------------------------------- reviews
+
+def _encode(value) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return json.dumps([str(v) for v in value], ensure_ascii=False)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "tolist"):
+        return _encode(value.tolist())
+    return str(value)
+
+
+def _check_value(kind: str, field_name: str, value):
+    """Validate (and normalise) an edited value; raises ValueError with a clear message."""
+    sql_type = EDITABLE[kind][field_name]
+    if value is None or (isinstance(value, str) and not value.strip() and sql_type != "VARCHAR"):
+        return None
+    if sql_type == "BIGINT":
+        try:
+            f = float(str(value).replace(",", "").strip())
+            if not f.is_integer():
+                raise ValueError
+            n = int(f)
+        except (ValueError, OverflowError):
+            raise ValueError(f"{field_name} must be a whole number, not {value!r}") from None
+        if n < 0:
+            raise ValueError(f"{field_name} cannot be negative")
+        return n
+    if sql_type == "DOUBLE":
+        f = _float(value)
+        if f is None:
+            raise ValueError(f"{field_name} must be a number, not {value!r}")
+        return f
+    if sql_type == "BOOLEAN":
+        if isinstance(value, bool):
+            return value
+        s = str(value).strip().lower()
+        if s in ("true", "1", "yes"):
+            return True
+        if s in ("false", "0", "no"):
+            return False
+        raise ValueError(f"{field_name} must be true or false, not {value!r}")
+    if sql_type == "VARCHAR[]":
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        return [str(v) for v in value]
+    value = str(value).strip()
+    if field_name == "event_date" and value:
+        try:
+            if len(value) == 7:
+                dt.date.fromisoformat(value + "-01")
+            elif len(value) == 10:
+                dt.date.fromisoformat(value)
+            else:
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"event_date must be YYYY-MM-DD or YYYY-MM, not {value!r}") from None
+    if field_name == "side" and value not in ("east", "west", "city", "outside", ""):
+        raise ValueError(f"side must be east, west, city or outside, not {value!r}")
+    return value or None
+
+
+def _retrying(fn, attempts: int = 5):
+    for i in range(attempts):
+        try:
+            return fn()
+        except (duckdb.TransactionException, duckdb.ConstraintException):
+            if i == attempts - 1:
+                raise
+            time.sleep(0.01 * (i + 1))
+
+
+def _insert_review(conn, *, event_id, kind, action, field_name, old, new, who, at=None) -> int:
+    rid = conn.execute("SELECT coalesce(max(review_id), 0) + 1 FROM reviews").fetchone()[0]
+    conn.execute('INSERT INTO reviews (review_id, event_id, kind, action, field, old_value, new_value, who, "at") '
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, coalesce(?::TIMESTAMP, current_timestamp))",
+                 [rid, event_id, kind, action, field_name, old, new, who, at])
+    return rid
+
+
+def record_review(conn, *, event_id: str, kind: str, action: str, field: Optional[str] = None,
+                  new_value=None, who: str, at: Optional[dt.datetime] = None) -> int:
+    """Record an analyst's edit / reject / restore of an event; committed on return.
+
+    ``old_value`` is read from the reviewed view (what the analyst saw).
+    Returns the review id.
+    """
+    if kind not in KIND_TABLE:
+        raise ValueError(f"kind must be incident or diplomacy, not {kind!r}")
+    if action not in ("edit", "reject", "restore"):
+        raise ValueError(f"action must be edit, reject or restore, not {action!r} (use add_event to add)")
+    if not who or not str(who).strip():
+        raise ValueError("who is required")
+    view = f"v_{KIND_TABLE[kind]}_all"
+    if action == "edit":
+        if field not in EDITABLE[kind]:
+            raise ValueError(f"{field!r} is not an editable {kind} field; one of {', '.join(EDITABLE[kind])}")
+        new_value = _check_value(kind, field, new_value)
+    else:
+        field, new_value = None, None
+
+    def run():
+        conn.begin()
+        try:
+            row = conn.execute(f"SELECT {_q(field) if field else 'rejected'} FROM {view} WHERE event_id = ?",
+                               [event_id]).fetchone()
+            if row is None:
+                raise ValueError(f"no {kind} with event_id {event_id!r}")
+            old = _encode(row[0]) if field else ("rejected" if row[0] else None)
+            rid = _insert_review(conn, event_id=event_id, kind=kind, action=action, field_name=field,
+                                 old=old, new=_encode(new_value), who=str(who).strip(), at=at)
+            conn.commit()
+            return rid
+        except BaseException:
+            conn.rollback()
+            raise
+
+    return _retrying(run)
+
+
+# store columns that may come with a record (e.g. a row of v_incidents) and are derived, not given
+_DERIVED_KEYS = ("event_id", "day", "outlet", "evidence_start", "evidence_end", "evidence_spans",
+                 "cluster_id", "added", "reviewed", "rejected", "reject", "kind", "added_by", "added_at")
+
+
+def add_event(conn, kind: str, record, who: str, *, article_id: Optional[str] = None) -> str:
+    """Add an event the extractor missed (``record``: an Incident / Diplomacy or a
+    dict of its fields). Stored in ``added_<table>`` (untouched by re-ingest) and
+    logged in ``reviews``; returns its event id ``<article_id>:a<i|d><n>``."""
+    if kind not in KIND_TABLE:
+        raise ValueError(f"kind must be incident or diplomacy, not {kind!r}")
+    if not who or not str(who).strip():
+        raise ValueError("who is required")
+    cls = Incident if kind == "incident" else Diplomacy
+    if isinstance(record, dict):
+        data = dict(record)
+        data.setdefault("article_id", article_id or "")
+        data.setdefault("event_date", None)
+        data.setdefault("date_precision", "day" if _day(data.get("event_date")) else
+                        ("month" if data.get("event_date") else "unknown"))
+        evidence = data.pop("evidence", None)
+        for derived in _DERIVED_KEYS:
+            data.pop(derived, None)
+        if evidence and not data.get("spans"):
+            data["spans"] = [Span(0, len(str(evidence)), str(evidence))]
+        allowed = set(cls.__dataclass_fields__)
+        unknown = set(data) - allowed
+        if unknown:
+            raise ValueError(f"unknown {kind} field(s): {', '.join(sorted(unknown))}")
+        if not data.get("event_type"):
+            raise ValueError("event_type is required")
+        if kind == "incident":
+            data.setdefault("actor", None)
+            data.setdefault("side", None)
+        record = cls(**data)
+    aid = article_id or record.article_id or "manual"
+    table = KIND_TABLE[kind]
+
+    def run():
+        conn.begin()
+        try:
+            article = conn.execute("SELECT article_id, source FROM articles WHERE article_id = ?",
+                                   [aid]).fetchone()
+            art = Article(id=aid, text="", source=article[1] or "") if article else Article(id=aid, text="")
+            prefix = f"{aid}:a{'i' if kind == 'incident' else 'd'}"
+            n = conn.execute(f"SELECT count(*) FROM added_{table} WHERE starts_with(event_id, ?)",
+                             [prefix]).fetchone()[0] + 1
+            while conn.execute(f"SELECT 1 FROM added_{table} WHERE event_id = ?", [f"{prefix}{n}"]).fetchone():
+                n += 1
+            eid = f"{prefix}{n}"
+            row = incident_row(record, eid, art) if kind == "incident" else diplomacy_row(record, eid, art)
+            if not article:
+                row["outlet"] = None
+            row["added_by"] = str(who).strip()
+            t = pa.Table.from_pylist([row], schema=arrow_schema(f"added_{table}", skip=("added_at",)))
+            conn.register("_fl_added", t)
+            try:
+                conn.execute(f"INSERT INTO added_{table} BY NAME SELECT * FROM _fl_added")
+            finally:
+                conn.unregister("_fl_added")
+            payload = {k: v for k, v in row.items() if k not in ("added_by",)}
+            _insert_review(conn, event_id=eid, kind=kind, action="add", field_name=None, old=None,
+                           new=json.dumps(payload, default=str, ensure_ascii=False), who=str(who).strip())
+            conn.commit()
+            return eid
+        except BaseException:
+            conn.rollback()
+            raise
+
+    return _retrying(run)
+
+
+# --------------------------------------------------------------------------- backup / restore
+
+def _current_db(conn) -> str:
+    return conn.execute("SELECT current_database()").fetchone()[0]
+
+
+def backup(conn_or_path, out_path) -> Path:
+    """Copy the whole store (tables, reviews, audit log, views) to one DuckDB file.
+
+    Works on an open connection (a consistent snapshot) or on a path.
+    The file is written beside ``out_path`` and renamed into place.
+    """
+    out = Path(out_path)
+    if out.is_dir():
+        raise StoreError(f"{out}: is a folder; give a file name for the backup")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    for p in (tmp, Path(str(tmp) + ".wal")):
+        if p.exists():
+            p.unlink()
+    own = not isinstance(conn_or_path, duckdb.DuckDBPyConnection)
+    conn = None
+    try:
+        if own:     # a path: attach it read-only to a scratch in-memory connection
+            src_path = Path(conn_or_path)
+            if not src_path.is_file():
+                raise StoreError(f"{src_path}: no such database")
+            conn = duckdb.connect()
+            conn.execute("ATTACH ? AS fl_source (READ_ONLY)", [str(src_path)])
+            src = "fl_source"
+        else:
+            conn = conn_or_path
+            src = _current_db(conn)
+        conn.execute("ATTACH ? AS fl_backup", [str(tmp)])
+        try:
+            conn.execute(f"COPY FROM DATABASE {_q(src)} TO fl_backup")
+        finally:
+            conn.execute("DETACH fl_backup")
+    except duckdb.Error as e:
+        raise StoreError(f"{out}: backup failed: {str(e).splitlines()[0]}") from None
+    finally:
+        if own and conn is not None:
+            conn.close()
+    os.replace(tmp, out)
+    return out
+
+
+def restore(in_path, db_path=None) -> Path:
+    """Replace the store at ``db_path`` by the backup ``in_path`` (checked first).
+
+    The database must not be open elsewhere.
+    """
+    src = Path(in_path)
+    dst = Path(db_path) if db_path else default_db_path()
+    if not src.is_file():
+        raise StoreError(f"{src}: no such backup file")
+    try:
+        with duckdb.connect(str(src), read_only=True) as c:
+            tables = {r[0] for r in c.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    except duckdb.Error as e:
+        raise StoreError(f"{src}: not a Frontline backup ({str(e).splitlines()[0]})") from None
+    missing = {"articles", "incidents", "diplomacy", "reviews"} - tables
+    if missing:
+        raise StoreError(f"{src}: not a Frontline backup (no table {', '.join(sorted(missing))})")
+    if dst.exists():
+        connect(dst).close()          # fails clearly if another process holds it
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.restore.tmp")
+    shutil.copyfile(src, tmp)
+    wal = Path(str(dst) + ".wal")
+    if wal.exists():
+        wal.unlink()
+    os.replace(tmp, dst)
+    connect(dst).close()              # brings the schema and views up to date
+    return dst
+
+
+__all__ = ["connect", "default_db_path", "ensure_schema", "ingest", "IngestReport", "events_to_frames",
+           "events_to_tables", "write_events", "refresh_fusion", "record_review", "add_event", "read_table",
+           "row_counts", "backup", "restore", "StoreError", "SCHEMA", "schema_markdown", "EDITABLE"]

@@ -1,0 +1,132 @@
+"""The extraction rules, one short text per phenomenon (published Thursday 2016-10-13 unless said)."""
+import datetime as dt
+
+import pytest
+
+from frontline.extract import extract_article
+from frontline.models import Article
+
+THU = dt.date(2016, 10, 13)
+
+
+def incidents(text, published=THU, title=""):
+    ev = extract_article(Article("t", text, title=title, published=published))
+    for e in ev.incidents + ev.diplomacy:
+        for s in e.spans:
+            assert text[s.start:s.end] == s.text
+    return ev.incidents
+
+
+def diplomacy(text, published=THU):
+    return extract_article(Article("t", text, published=published)).diplomacy
+
+
+INCIDENT_CASES = [
+    # text, expected fields of the single incident
+    ("Four children were among eight people killed Wednesday in rebel shelling on government-held parts of "
+     "western Aleppo, according to the Syrian Observatory for Human Rights.",
+     dict(event_date="2016-10-12", event_type="shelling", actor="rebels", side="west", killed=8, children_killed=4,
+          source="Syrian Observatory for Human Rights")),
+    ("Terrorists targeted al-Hamdaniyah neighborhood with rocket shells, killing three civilians.",
+     dict(event_type="shelling", actor="rebels", side="west", killed=3, location="Hamdaniyah")),
+    ("Regime barrel bombs on al-Shaar killed 12 people on Tuesday.",
+     dict(event_date="2016-10-11", event_type="airstrike", actor="government", side="east", killed=12)),
+    ("Syrian or Russian jets pounded the rebel-held east of Aleppo overnight, killing at least 20 people.",
+     dict(event_type="airstrike", actor="government", side="east", killed=20, killed_qualifier="at_least")),
+    ("Six people were killed in airstrikes on the town of Manbij on Wednesday.",
+     dict(event_date="2016-10-12", event_type="airstrike", side="outside", killed=6)),
+    ("The US-led coalition struck a village near Manbij on Monday, killing 15 civilians.",
+     dict(event_date="2016-10-10", actor="coalition", side="outside", killed=15)),
+    ("A car bomb exploded in Azaz on Wednesday, killing 9 people and wounding 30.",
+     dict(event_type="bombing", side="outside", killed=9, injured=30)),
+    ("Daesh militants executed 12 civilians in al-Bab on Tuesday.",
+     dict(event_type="violence_against_civilians", actor="isis", side="outside", killed=12)),
+    ("Dozens of people were killed in airstrikes on eastern Aleppo on Wednesday.",
+     dict(side="east", killed=None, killed_qualifier="vague")),
+]
+
+
+@pytest.mark.parametrize("text,expected", INCIDENT_CASES, ids=[c[0][:40] for c in INCIDENT_CASES])
+def test_incident_fields(text, expected):
+    found = incidents(text)
+    assert len(found) == 1, text
+    for field, value in expected.items():
+        assert getattr(found[0], field) == value, (field, text)
+
+
+@pytest.mark.parametrize("text", [
+    "More than 300,000 people have been killed since the war began in 2011.",          # aggregate
+    "The regime threatened to bomb eastern Aleppo if rebels do not leave.",             # threat
+    "Russia denied that its jets bombed the market in Idlib on Wednesday.",             # denial
+    "France called for an end to the bombing of Aleppo.",                               # a call to stop
+    "The rebels shelled Hamdaniyah on 2 August 2016, killing 11 people.",               # background (> 31 days)
+])
+def test_not_incidents(text):
+    assert incidents(text) == [], text
+
+
+def test_several_sentences_make_one_incident_with_each_claim():
+    text = ("Regime warplanes hit the rebel-held east of Aleppo on Wednesday. "
+            "The White Helmets said 13 people were killed. "
+            "The Syrian Observatory for Human Rights said the toll rose to 15.")
+    found = incidents(text)
+    assert len(found) == 1
+    inc = found[0]
+    assert inc.killed == 15 and inc.killed_low == 13
+    assert {c.source for c in inc.claims} == {"White Helmets", "Syrian Observatory for Human Rights"}
+
+
+def test_a_day_after_dates_the_earlier_attack():
+    text = ("Eight people were killed Wednesday in rebel shelling on western Aleppo. "
+            "The deaths came a day after five children were killed when rebels shelled a school in Hamdaniyah.")
+    found = incidents(text)
+    assert [i.event_date for i in found] == ["2016-10-12", "2016-10-11"]
+
+
+def test_implausible_toll_is_kept_and_flagged():
+    found = incidents("Rebel shelling on Hamdaniyah on Wednesday killed 1,000,000,000 people.")
+    assert found and found[0].killed == 1_000_000_000 and found[0].implausible
+
+
+def test_unknown_publication_date_leaves_relative_dates_null():
+    found = incidents("Rebel shelling on Hamdaniyah on Wednesday killed 8 people.", published=None)
+    assert found and found[0].event_date is None
+
+
+DIPLOMACY_CASES = [
+    ("US Secretary of State John Kerry will meet Saturday with Russia's Sergei Lavrov in Lausanne.",
+     dict(event_type="meeting", event_date="2016-10-15", status="scheduled"), {"United States", "Russia"}),
+    ("French Foreign Minister Jean-Marc Ayrault spoke with Sergey Lavrov by phone Thursday.",
+     dict(event_type="call", event_date="2016-10-13"), {"France", "Russia"}),
+    ("On Saturday, Russia vetoed a UN Security Council resolution drafted by France.",
+     dict(event_type="un_action", event_date="2016-10-08"), {"Russia", "United Nations", "France"}),
+    ("The Kremlin said Tuesday that Putin had canceled a planned visit to France.",
+     dict(event_type="visit", event_date="2016-10-11", status="cancelled"), {"Russia", "France"}),
+    ("Washington accused Moscow of war crimes in Aleppo.", dict(event_type="accusation"), {"United States", "Russia"}),
+    ("Russia declared a 48-hour truce in Aleppo on Wednesday.", dict(event_type="agreement"), {"Russia"}),
+]
+
+
+@pytest.mark.parametrize("text,expected,actors", DIPLOMACY_CASES, ids=[c[0][:40] for c in DIPLOMACY_CASES])
+def test_diplomacy_fields(text, expected, actors):
+    found = diplomacy(text)
+    assert len(found) == 1, text
+    for field, value in expected.items():
+        assert getattr(found[0], field) == value, (field, text)
+    assert set(found[0].actors) == actors
+
+
+def test_a_meeting_reported_three_times_is_one_event():
+    text = ("Kerry will meet Lavrov on Saturday in Lausanne. "
+            "The Russian Foreign Ministry confirmed the meeting. "
+            "The talks in Lausanne will include Turkey and Iran.")
+    found = diplomacy(text)
+    assert len(found) == 1 and len(found[0].spans) == 3
+
+
+@pytest.mark.parametrize("text", [
+    "US President Barack Obama will meet with security aides on Friday.",   # inside one government
+    "The army blamed terrorists for breaking the truce.",                    # armed groups are not parties
+])
+def test_not_diplomacy(text):
+    assert diplomacy(text) == []

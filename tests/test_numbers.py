@@ -1,0 +1,63 @@
+"""Casualty figures: digits and words, qualifiers, vague quantities, children, revised tolls."""
+import pytest
+
+from frontline.numbers import find_figures, parse_number, qualify
+
+
+@pytest.mark.parametrize("surface,value", [
+    ("eight", 8), ("twenty-five", 25), ("twenty five", 25), ("1,200", 1200), ("a dozen", 12), ("13", 13),
+    ("two hundred", 200), ("1,000,000,000", 1_000_000_000), ("dozens", None), ("zebra", None),
+])
+def test_parse_number(surface, value):
+    assert parse_number(surface) == value
+
+
+@pytest.mark.parametrize("value,qualifier,expected", [
+    (13, "at_least", (13, 13, None)), (13, "more_than", (13, 13, None)), (30, "up_to", (None, 30, 30)),
+    (50, "nearly", (45, 50, 55)), (8, "exact", (8, 8, 8)),
+])
+def test_qualify(value, qualifier, expected):
+    assert qualify(value, qualifier) == expected
+
+
+CASES = [
+    # sentence, expected {field: (value, qualifier)}
+    ("Four children were among eight people killed Wednesday in rebel shelling",
+     {"killed": (8, "exact"), "children_killed": (4, "exact")}),
+    ("at least 13 people were killed and more than 25 injured after airstrikes",
+     {"killed": (13, "at_least"), "injured": (25, "more_than")}),
+    ("Ten civilians were killed and 16 others were injured", {"killed": (10, "exact"), "injured": (16, "exact")}),
+    ("claiming the lives of three civilians and injuring 9 others", {"killed": (3, "exact"), "injured": (9, "exact")}),
+    ("seven civilians were killed among them a child and two women",
+     {"killed": (7, "exact"), "children_killed": (1, "exact")}),
+    ("the death toll has risen to 85 people", {"killed": (85, "exact")}),
+    ("airstrikes have killed dozens of people", {"killed": (None, "vague")}),
+    ("scores of people were killed", {"killed": (None, "vague")}),
+    ("An attack on a clinic has killed two patients injured eight others",
+     {"killed": (2, "exact"), "injured": (8, "exact")}),
+    ("8 persons killed 58 others injured in terrorist rocket attacks",
+     {"killed": (8, "exact"), "injured": (58, "exact")}),
+    ("has left two patients dead and eight others injured", {"killed": (2, "exact"), "injured": (8, "exact")}),
+    ("On Thursday 23 civilians including nine children were killed",
+     {"killed": (23, "exact"), "children_killed": (9, "exact")}),
+    ("Nearly 50 air strikes hit rebel-held areas", {}),
+    ("More than 30 people were injured at least three killed",
+     {"injured": (30, "more_than"), "killed": (3, "at_least")}),
+    ("twenty-five people were wounded", {"injured": (25, "exact")}),
+    ("up to 40 people died", {"killed": (40, "up_to")}),
+    ("The city was hit on 12 October 2016 by 20 rockets", {}),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_find_figures(sentence, expected):
+    got = {}
+    for f in find_figures(sentence):
+        got.setdefault(f.field, (f.value, f.qualifier))
+        assert sentence[f.start:f.end] == f.surface
+    assert {k: v for k, v in got.items() if k in ("killed", "injured", "children_killed")} == expected, sentence
+
+
+def test_revised_toll_is_marked():
+    figs = [f for f in find_figures("The death toll rose to 25") if f.field == "killed"]
+    assert figs and figs[0].value == 25 and figs[0].revised

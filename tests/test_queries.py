@@ -1,0 +1,260 @@
+"""Dashboard aggregates against a real DuckDB file with hand-made rows (tests/fake_store.py)."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import fake_store  # noqa: E402
+
+from frontline import queries as q  # noqa: E402
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def conn(tmp_path_factory):
+    path = fake_store.make_store(tmp_path_factory.mktemp("store") / "t.duckdb")
+    c = duckdb.connect(str(path))
+    yield c
+    c.close()
+
+
+# ---------------------------------------------------------------- Filters <-> query params
+
+@pytest.mark.parametrize("filters, params", [
+    (q.Filters(), {}),
+    (q.Filters(date_from=D(2016, 10, 1)), {"from": "2016-10-01"}),
+    (q.Filters(date_to="2016-10-31"), {"to": "2016-10-31"}),
+    (q.Filters(sides=("west", "east")), {"side": "east,west"}),
+    (q.Filters(event_types=["shelling"], actors=["rebels", "isis"]),
+     {"type": "shelling", "actor": "isis,rebels"}),
+    (q.Filters(outlets=("SANA",), article_ids=("a1",)), {"outlet": "SANA", "article": "a1"}),
+    (q.Filters(dip_types=("call",), parties=("Russia",)), {"dtype": "call", "party": "Russia"}),
+])
+def test_filters_round_trip(filters, params):
+    assert filters.to_query_params() == params
+    assert q.Filters.from_query_params(params) == filters
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"from": "not a date"}, q.Filters()),
+    ({"from": "2016-10-01T00:00"}, q.Filters(date_from=D(2016, 10, 1))),
+    ({"side": ["east", "west"]}, q.Filters(sides=("east", "west"))),   # repeated keys
+    ({"side": "east,,west, "}, q.Filters(sides=("east", "west"))),
+    ({"unknown": "x"}, q.Filters()),
+])
+def test_filters_from_bad_params(params, expected):
+    assert q.Filters.from_query_params(params) == expected
+
+
+def test_filters_hashable_and_empty():
+    assert hash(q.Filters(sides=["east"])) == hash(q.Filters(sides=("east",)))
+    assert q.Filters().is_empty and not q.Filters(sides=("east",)).is_empty
+
+
+# ---------------------------------------------------------------- headline figures
+
+@pytest.mark.parametrize("side", ["all", "east", "west", "outside"])
+def test_headline_matches_hand_counts(conn, side):
+    got = q.headline_for(q.headline(conn, q.Filters()), side)
+    for k, v in fake_store.EXPECTED[side].items():
+        assert got[k] == v, (side, k)
+
+
+@pytest.mark.parametrize("filters, killed, incidents", [
+    (q.Filters(date_from=D(2016, 10, 13)), 19 + 3, 3),           # c2, a4:i1, a4:i2 (+a2:i2 implausible)
+    (q.Filters(date_to=D(2016, 10, 11)), 5, 1),
+    (q.Filters(sides=("west",)), 13, 2),
+    (q.Filters(actors=("russia",)), 20, 1),                       # only the Observatory's report of c2
+    (q.Filters(outlets=("SANA",)), 10, 1),                        # SANA alone: its own figure
+    (q.Filters(article_ids=("a1",)), 8 + 5 + 13, 4),
+    (q.Filters(event_types=("clashes",)), 3, 1),
+    (q.Filters(date_from=D(2017, 1, 1)), 0, 0),
+])
+def test_headline_filters(conn, filters, killed, incidents):
+    got = q.headline_for(q.headline(conn, filters), "all")
+    assert (got["killed"], got["incidents"]) == (killed, incidents)
+
+
+def test_fused_event_counted_once_with_range(conn):
+    ev = q.fused_events(conn, q.Filters())
+    c1 = ev[ev["fid"] == "c1"].iloc[0]
+    assert (c1["killed_best"], c1["killed_low"], c1["killed_high"], c1["n_reports"]) == (8, 8, 12, 2)
+    assert sorted(c1["event_ids"]) == ["a1:i1", "a2:i1"]
+    assert len(q.fused_events(conn, q.Filters(), limit=3)) == 3
+
+
+def test_reject_review_hides_event(tmp_path):
+    path = fake_store.make_store(tmp_path / "r.duckdb")
+    c = duckdb.connect(str(path))
+    before = q.headline_for(q.headline(c, q.Filters()), "all")
+    v0 = q.store_version(c)
+    c.execute("INSERT INTO reviews (review_id, event_id, kind, action, who) "
+              "VALUES (1, 'a4:i1', 'incident', 'reject', 't')")
+    after = q.headline_for(q.headline(c, q.Filters()), "all")
+    assert after["killed"] == before["killed"] - 6
+    assert len(q.audit(c)) == 1
+    assert q.store_version(c) != v0
+    c.close()
+
+
+@pytest.mark.parametrize("field, value, side, expect", [
+    ("killed", "60", "east", {"killed": 19 - 6 + 60}),          # a4:i1 6 -> 60
+    ("side", "west", "west", {"incidents": 3, "killed": 13 + 6}),
+    ("implausible", "false", "east", {"implausible": 0}),        # cleared flag: now summed
+    ("event_date", "2016-10-21", "east", {"killed": 19}),
+])
+def test_edit_review_reflected(tmp_path, field, value, side, expect):
+    store = pytest.importorskip("frontline.store")
+    path = fake_store.make_store(tmp_path / "e.duckdb")
+    c = store.connect(path)
+    eid = "a2:i2" if field == "implausible" else "a4:i1"
+    store.record_review(c, event_id=eid, kind="incident", action="edit", field=field,
+                        new_value=value, who="tester")
+    got = q.headline_for(q.headline(c, q.Filters()), side)
+    for k, v in expect.items():
+        assert got[k] == v, k
+    if field == "event_date":
+        assert q.event(c, "a4:i1")["day"].date() == D(2016, 10, 21)
+    log = q.audit(c)
+    assert log.iloc[0]["who"] == "tester" and log.iloc[0]["field"] == field
+    c.close()
+
+
+# ---------------------------------------------------------------- time series
+
+@pytest.mark.parametrize("freq, rows, west_killed", [("day", 6, [5, 8]), ("week", 5, [13])])
+def test_casualties(conn, freq, rows, west_killed):
+    df = q.casualties(conn, q.Filters(), freq)
+    assert len(df) == rows
+    assert df[df["side"] == "west"]["killed"].tolist() == west_killed
+    # every day's total equals the headline total
+    assert df["killed"].sum() == fake_store.EXPECTED["all"]["killed"]
+    assert df.groupby("side")["cum_killed"].max().to_dict()["east"] == 19
+
+
+def test_casualties_bad_freq(conn):
+    with pytest.raises(ValueError):
+        q.casualties(conn, q.Filters(), "month")
+
+
+def test_daily_killed(conn):
+    df = q.daily_killed(conn, q.Filters())
+    assert {k.date(): v for k, v in df.set_index("day")["killed"].items()} == {
+        D(2016, 10, 11): 5, D(2016, 10, 12): 8, D(2016, 10, 13): 13, D(2016, 10, 20): 9}
+
+
+@pytest.mark.parametrize("by, sources", [
+    ("source", {"SANA", "Syrian Observatory for Human Rights", "White Helmets"}),
+    ("outlet", {"CNN", "SANA", "Reuters"}),
+])
+def test_source_comparison(conn, by, sources):
+    df = q.source_comparison(conn, q.Filters(), by=by)
+    assert set(df["source"]) == sources
+    assert set(df["fid"]) == {"c1", "c2"}
+    tot = q.source_totals(conn, q.Filters(), by=by)
+    assert tot["killed"].sum() == 8 + 10 + 5 + 13 + 20 + 6 + 3
+
+
+# ---------------------------------------------------------------- map
+
+@pytest.mark.parametrize("scope, day, n", [
+    ("city", None, 7), ("outside", None, 2), ("all", None, 9), ("city", D(2016, 10, 12), 2),
+])
+def test_map_points(conn, scope, day, n):
+    df = q.map_points(conn, q.Filters(), scope=scope, day=day)
+    assert len(df) == n
+    assert not df["aggregated"].any()
+    assert df["killed"].max() < 1000     # the implausible toll does not size a point
+
+
+def test_map_points_aggregate_beyond_limit(conn):
+    df = q.map_points(conn, q.Filters(), scope="city", max_points=3)
+    assert df["aggregated"].all()
+    assert df["n"].sum() == 7 and df["killed"].sum() == 8 + 10 + 5 + 13 + 20 + 6
+    assert len(df) < 6
+
+
+def test_map_precision_flag(conn):
+    df = q.map_points(conn, q.Filters(), scope="city").set_index("event_id")
+    assert df.loc["a1:i3", "precise"] == False  # noqa: E712  "eastern Aleppo": side centroid
+    assert df.loc["a3:i1", "precise"] == True  # noqa: E712
+
+
+def test_map_days(conn):
+    assert q.map_days(conn, q.Filters(sides=("west",))) == [D(2016, 10, 11), D(2016, 10, 12)]
+
+
+# ---------------------------------------------------------------- diplomacy
+
+@pytest.mark.parametrize("filters, n_events, lanes", [
+    (q.Filters(), 4, {"United States", "Russia", "United Nations", "France", "Spain"}),
+    (q.Filters(date_from=D(2016, 10, 14)), 2, {"United States", "Russia", "United Nations"}),
+    (q.Filters(dip_types=("call",)), 1, {"France", "Russia"}),
+    (q.Filters(parties=("Spain",)), 1, {"Spain"}),
+    (q.Filters(outlets=("SANA",)), 0, set()),
+])
+def test_diplomacy_lanes(conn, filters, n_events, lanes):
+    df = q.diplomacy_lanes(conn, filters)
+    assert df["event_id"].nunique() == n_events
+    assert set(df["lane"]) == lanes
+    assert len(q.diplomacy_events(conn, filters)) == n_events
+
+
+# ---------------------------------------------------------------- articles and evidence
+
+def test_articles_and_events(conn):
+    arts = q.articles_list(conn, q.Filters())
+    assert set(arts["article_id"]) == {"a1", "a2", "a3", "a4"}
+    assert arts.set_index("article_id").loc["a1", "incidents"] == 4
+    art = q.article(conn, "a1")
+    ev = q.article_events(conn, "a1")
+    assert len(ev) == 4 + 3
+    for _, r in ev.iterrows():
+        for s, e in r["spans"]:
+            assert art["text"][s:e] == r["evidence"]
+    assert q.article(conn, "nope") is None
+
+
+@pytest.mark.parametrize("raw, spans", [
+    ("[[1, 5], [7, 9]]", [(1, 5), (7, 9)]),
+    ([[3, 4]], [(3, 4)]),
+    (None, []),
+    ("not json", []),
+    ("[[5, 2], [\"x\", 1], [2]]", []),
+])
+def test_spans_parsing(raw, spans):
+    assert q._spans(raw) == spans
+
+
+def test_event_lookup(conn):
+    assert q.event(conn, "a1:d2")["kind"] == "diplomacy"
+    assert q.event(conn, "a1:i1")["killed"] == 8
+    assert q.event(conn, "zzz") is None
+    assert set(q.events_by_ids(conn, ["a1:i1", "a1:d1"])["event_id"]) == {"a1:i1", "a1:d1"}
+    assert q.events_by_ids(conn, []).empty
+
+
+def test_shown_hidden(conn):
+    got = q.shown_hidden(conn, q.Filters(sides=("east",)))
+    assert got == {"incidents_shown": 4, "incidents_total": 9, "diplomacy_shown": 4,
+                   "diplomacy_total": 4, "articles_total": 4}
+
+
+def test_filter_options(conn):
+    o = q.filter_options(conn)
+    assert (o["date_min"], o["date_max"]) == (D(2016, 10, 8), D(2016, 10, 20))
+    assert o["actors"] == ["government", "rebels", "russia"]
+    assert "Spain" in o["parties"]
+
+
+def test_filter_values_are_parameters_not_sql(conn):
+    evil = "x') OR TRUE; DROP TABLE incidents; --"
+    got = q.headline_for(q.headline(conn, q.Filters(sides=(evil,), outlets=(evil,))), "all")
+    assert got["incidents"] == 0
+    assert q.shown_hidden(conn, q.Filters())["incidents_total"] == 9
