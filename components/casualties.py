@@ -2,6 +2,8 @@
 cumulative totals, and a per-source comparison of the same incidents."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -74,13 +76,15 @@ def casualty_figure(ts: pd.DataFrame, *, measure: str = "killed", cumulative: bo
 def source_figure(cmp: pd.DataFrame) -> go.Figure:
     """Grouped bars: each incident reported by several sources, one bar per source."""
     d = cmp.copy()
-    d["incident"] = [f"{pd.Timestamp(day):%d %b} · {loc or side or '?'}" if pd.notna(day)
-                     else f"{loc or side or '?'}" for day, loc, side in zip(d["day"], d["location"], d["side"])]
+    d["incident"] = [html.escape(f"{pd.Timestamp(day):%d %b} · {loc or side or '?'}" if pd.notna(day)
+                                 else f"{loc or side or '?'}")
+                     for day, loc, side in zip(d["day"], d["location"], d["side"])]
     # keep distinct labels for different events on the same day and place
     d["incident"] = d["incident"] + d.groupby("incident")["fid"].transform(
         lambda s: pd.Series(pd.factorize(s)[0], index=s.index)).map(lambda i: "" if i == 0 else f" ({i + 1})")
     fig = go.Figure()
     for i, (src, g) in enumerate(d.groupby("source", sort=True)):
+        src = html.escape(str(src))
         fig.add_trace(go.Bar(x=g["incident"], y=g["killed"].fillna(0), name=src,
                              marker_color=SOURCE_COLOURS[i % len(SOURCE_COLOURS)],
                              customdata=[[e] for e in g["event_id"]],

@@ -2,6 +2,8 @@
 and the daily killed beneath on the same time axis."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -42,7 +44,7 @@ def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
                 marker=dict(symbol=symbol, size=15, color=TYPE_COLOURS.get(etype, "#555"),
                             line=dict(width=2, color=TYPE_COLOURS.get(etype, "#555"))),
                 customdata=[[e] for e in gs["event_id"]],
-                hovertext=[f"{etype} · {status} · {a}<br>{(loc or '')}" for a, loc in
+                hovertext=[f"{etype} · {status} · {html.escape(str(a))}<br>{html.escape(str(loc or ''))}" for a, loc in
                            zip(gs["actors"], gs["location"].fillna(""))],
                 hovertemplate="%{x|%d %b %Y}<br>%{hovertext}<extra></extra>"), row=1, col=1)
     if not killed.empty:

@@ -1,8 +1,6 @@
 """The sidebar filters shared by every page, kept in the URL query (shareable views)."""
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from frontline.queries import SIDES, Filters
@@ -98,6 +96,3 @@ def render() -> Filters:
         st.rerun()
     return f
 
-
-def today_guard(d: dt.date | None) -> str:
-    return d.isoformat() if d else "—"

@@ -85,7 +85,7 @@ def xlsx_from_frames(incidents: pd.DataFrame, diplomacy: pd.DataFrame,
                 continue
             out = df.copy()
             for c in out.columns:
-                if out[c].dtype == object:
+                if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
                     out[c] = out[c].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple))
                                         else v)
                     # cells starting with = + - @ would be read as formulas by spreadsheet programs

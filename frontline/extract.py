@@ -28,12 +28,15 @@ BACKGROUND_DAYS = 31
 IMPLAUSIBLE_TOLL = 3000          # more dead than any single attack of the war: kept, flagged, not summed unchecked
 TYPE_ORDER = ["chemical", "airstrike", "bombing", "shelling", "violence_against_civilians", "clashes", "other"]
 SPEAKER_AFTER = re.compile(r"^(?:'s|s|\u2019s)?\s+(?:(?:foreign|defen[cs]e|interior)\s+)?(?:ministry|minister|ministry of|"
+                           r"reconciliation cent(?:er|re)|centre for reconciliation|"
                            r"officials?|embassy|envoy|ambassador|president|spokes(?:man|woman|person)|diplomats?|"
                            r"delegation|media|news agency|state media|government said|military said|sources?)\b", re.I)
 SIDE_MODIFIER = re.compile(r"^[- ](?:held|controlled|run|populated|dominated|besieged|led areas?|majority)\b", re.I)
 TARGET_BEFORE = re.compile(r"(?:\b(?:on|against|targeting|targeted|pounded|hit|struck|bombed|shelled|at|fighting|battling|"
                            r"combating|combatting|fight)\s+(?:the\s+)?"
-                           r"(?:\w+\s+){0,2})$", re.I)
+                           r"(?:\w+\s+){0,3})$", re.I)
+SUPPORTER_BEFORE = re.compile(r"\b(?:backed|supported|aided|helped|assisted|covered)\s+by\s+(?:the\s+)?(?:\w+\s+)?$|"
+                              r"\bwith the (?:support|help|backing) of\s+(?:the\s+)?$", re.I)
 ORIGIN_BEFORE = re.compile(r"\b(?:from|positioned(?: in)?|stationed in|based in|fired from|entrenched in|located in)\s+"
                            r"(?:the\s+)?(?:[\w'-]+\s+){0,5}$|\b(?:source|sources|official|officials|governor|spokesman|"
                            r"command|council|directorate|department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$", re.I)
@@ -42,6 +45,9 @@ NOT_TARGET_AFTER = re.compile(r"^(?:'s|s)?\s+(?:police|province source|governora
 AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:SANA|Reuters|AFP|AP|Xinhua|TASS|"
                              r"Sputnik|Anadolu|UPI)\)?\s*[-\u2013\u2014:]")
 SAME_PLACE = re.compile(r"\bthe same (?:neighbou?rhood|area|district|town|village|city|street|road)\b", re.I)
+VICTIM_COUNT_BEFORE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                                 r"fifteen|twenty|thirty|forty|fifty|dozens of|scores of|hundreds of))\s+(?:[\w-]+\s+)?$",
+                                 re.I)
 ATTACK_BEFORE_BY = re.compile(r"\b(?:killed|hit|targeted|carried out|dropped|fired|launched|bombed|shelled|struck|"
                               r"committed|perpetrated|caused|attacks?|strikes?|air ?strikes|raids?|shelling|bombardments?|"
                               r"fire|bombing|wounded|injured|executed|massacre|pounded|bombarded)\s+(?:\w+\s+){0,3}$", re.I)
@@ -204,11 +210,13 @@ def perpetrator(s: Sentence) -> tuple:
         after = t[b:b + 40]
         score = 1
         by = re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before, re.I)
-        if by and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
+        if SUPPORTER_BEFORE.search(before):
+            score = 1                                  # "the army, backed by Russian warplanes": a supporter
+        elif by and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
             score = 4                                  # "hit by regime bombing raids"
         elif TARGET_BEFORE.search(before) or re.match(r"\s+(?:positions|targets|fighters were killed|bases?)\b", after,
-                                                      re.I):
-            score = 0                                  # a target, not the attacker
+                                                      re.I) or VICTIM_COUNT_BEFORE.search(before):
+            score = 0                                  # a target or the victims ("40 terrorists killed"), not the attacker
         elif re.match(r"\s+(?:say|says|said|told|claim|claimed|claims|reported|report|accuse[sd]?|den(?:y|ied|ies))\b",
                       after, re.I):
             score = 0                                  # a speaker ("Rebels say Russian jets ...")
@@ -383,8 +391,9 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
     if actor and inc.actor and actor != inc.actor and actor_strength >= 3 and inc.actor_strength >= 3 \
             and {actor, inc.actor} != {"government", "russia"}:
         return False
-    if explicit and inc.date_explicit and date != inc.date:
-        return False
+    if explicit and inc.date_explicit and date != inc.date and not (
+            date and inc.date and (date.startswith(inc.date) or inc.date.startswith(date))):
+        return False                   # a month ("earlier this week") fits any day of it
     if side and inc.side and side != inc.side and "city" not in (side, inc.side):
         return False
     if {side, inc.side} == {"city", "outside"}:
@@ -761,8 +770,16 @@ def build_diplomacy(sents: list, article: Article) -> list:
 
 # ---------------------------------------------------------------- the pipeline
 
+def boilerplate_start(text: str) -> int:
+    """Where the page furniture after the article begins ("Related News ..."), or len(text)."""
+    for m, _ in lexicon("lexicon/boilerplate.csv").finditer(text, len(text) // 2):
+        return m.start()
+    return len(text)
+
+
 def analyse_article(article: Article) -> list:
     text = article.text or ""
+    text = text[:boilerplate_start(text)]
     skip = dateline_end(text, article.published)
     head = tuple(headline_breaks(text, article.title))
     breaks = head + ((skip,) if skip else ())

@@ -102,7 +102,9 @@ _VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + N
            r"families|individuals|bodies|innocent|syrian|syrians|of|them|whom|including|were|was|have|has|been|"
            r"had|are|is|reportedly|also|all|the|in|total|wounded|injured|and|among|later|subsequently|a|an|"
            r"others?|rescue|aid|medical|emergency|civil|defence|defense|humanitarian|journalists?|health|relief|security|"
-           r"police|policemen|army|government|opposition|pro-government|volunteering|finest|unarmed|more)\s+){0,6}?")
+           r"police|policemen|army|government|opposition|pro-government|volunteering|finest|unarmed|more|terrorists|"
+           r"gunmen|insurgents|jihadists|servicemen|officers|personnel|guards|combatants|terrorist|militant|regime|forces|"
+           r"pro-regime|loyalists?|[A-Z][\w-]+)\s+){0,6}?")
 _KILL = r"(?P<kv>killed|dead|died|dying|deaths|slain|martyred|lost their lives|perished|fatalities|massacred|bodies)"
 _HURT = r"(?P<hv>injured|wounded|hurt|injuries|suffered suffocation|suffocation cases|suffered from suffocation)"
 _CHILD = r"(?:children|child|kids|minors|infants|babies|boys|girls)"

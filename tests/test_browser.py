@@ -90,6 +90,8 @@ def test_review_edit_changes_casualty_figure(app, page):
                              .find(e => e.textContent === 'a4:i1').id.split('-').pop()""")
     # click the first row's event_id cell (read-only: selecting it changes nothing), then walk
     # with the arrow keys to the killed cell of that row
+    page.wait_for_selector("#glide-cell-2-0", state="attached")
+    page.wait_for_timeout(500)
     grid = page.locator('[data-testid="stDataFrameResizable"]').first
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 110, box["y"] + 35 + 17)
@@ -98,6 +100,9 @@ def test_review_edit_changes_casualty_figure(app, page):
         page.keyboard.press("ArrowDown")
     for _ in range(6):                                      # event_id (2) -> killed (8)
         page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")                            # open the cell editor
+    page.wait_for_timeout(200)
+    page.keyboard.press("Control+a")
     page.keyboard.type("60")
     page.keyboard.press("Enter")
     screenshot.wait_idle(page, settle=1.0)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -258,3 +259,59 @@ def test_filter_values_are_parameters_not_sql(conn):
     got = q.headline_for(q.headline(conn, q.Filters(sides=(evil,), outlets=(evil,))), "all")
     assert got["incidents"] == 0
     assert q.shown_hidden(conn, q.Filters())["incidents_total"] == 9
+
+
+# ---------------------------------------------------------------- export writers and briefing
+
+def test_briefing_offline_same_figures(conn):
+    from frontline import briefing
+    doc = briefing.build(conn, q.Filters(), generated=dt.datetime(2016, 11, 1, 12, 0))
+    assert 'data-field="killed">35 <small>(35–46)</small>' in doc
+    assert 'data-field="incidents">6<' in doc
+    # plotly.js is inlined: no <script> tag loads anything from elsewhere
+    from html.parser import HTMLParser
+
+    class Tags(HTMLParser):
+        srcs: list = []
+
+        def handle_starttag(self, tag, attrs):
+            if dict(attrs).get("src") or dict(attrs).get("href", "").startswith("http"):
+                self.srcs.append((tag, attrs))
+    t = Tags()
+    t.feed(doc)
+    assert t.srcs == [] and len(doc) > 1_000_000
+    assert "<svg" in doc and "<circle" in doc
+    assert "&lt;img src=x onerror=alert(1)&gt;" in doc and "<img" not in doc
+    east = briefing.build(conn, q.Filters(sides=("east",)))
+    assert 'data-field="killed">19 <small>(19–26)</small>' in east
+
+
+def test_exports(conn):
+    import io
+
+    import openpyxl
+    from frontline import exports_extra as ex
+    f = q.Filters()
+    gj = json.loads(ex.geojson(conn, f))
+    assert len(gj["features"]) == 9
+    assert gj["features"][0]["geometry"]["type"] == "Point"
+    acled = ex.acled_from_frame(q.incidents(conn, f))
+    assert list(acled.columns) == ex.ACLED_COLUMNS
+    assert acled["fatalities"].sum() == 8 + 10 + 5 + 13 + 20 + 6 + 3      # implausible: 0
+    row = acled.set_index("event_id_cnty").loc["SYR-FL-a1:i3"]
+    assert (row["event_type"], row["sub_event_type"], row["inter1"]) == (
+        "Explosions/Remote violence", "Air/drone strike", 1)
+    wb = openpyxl.load_workbook(io.BytesIO(ex.xlsx(conn, f)))
+    assert wb.sheetnames == ["headline", "incidents", "diplomacy"]
+    assert wb["incidents"].max_row == 10
+
+
+@pytest.mark.parametrize("value, cell", [("=1+1", "'=1+1"), ("plain", "plain"), ("-3 dead", "'-3 dead")])
+def test_xlsx_formula_injection_neutralised(value, cell):
+    import io
+
+    import openpyxl
+    import pandas as pd
+    from frontline import exports_extra as ex
+    data = ex.xlsx_from_frames(pd.DataFrame({"evidence": [value]}), pd.DataFrame({"x": [1]}))
+    assert openpyxl.load_workbook(io.BytesIO(data))["incidents"]["A2"].value == cell
