@@ -1,4 +1,4 @@
-"""``python -m frontline``: ingest, extract, export, eval, backup, restore, bench.
+"""``python -m frontline``: ingest, extract, export, eval, backup, restore, bench, synthetic.
 
 Every store command takes ``--db PATH`` (default ``$FRONTLINE_DB`` or
 ``data/frontline.duckdb``). Bad input gives one line
@@ -21,6 +21,7 @@ PROG = "frontline"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FAKES_CSV = Path("corpora") / "fa-kes" / "FA-KES-Dataset.csv"
 PROGRESS_THRESHOLD = 20
+DUCKDB_MEMORY = "256MB"
 
 
 class CLIError(ValueError):
@@ -66,12 +67,23 @@ def cmd_ingest(args) -> int:
     n = count_articles(args.paths, warn=_warn)          # validates everything before writing
     if n == 0:
         raise CLIError("no articles to ingest")
+    progress = not args.quiet and n > PROGRESS_THRESHOLD
     conn = store.connect(args.db)
     try:
-        report = store.ingest(conn, read_paths(args.paths, warn=lambda m: None),
-                              progress=not args.quiet and n > PROGRESS_THRESHOLD, total=n,
-                              workers=args.workers, batch_size=args.batch_size, on_error="skip",
-                              extract=_extractor())
+        since = conn.execute("SELECT current_timestamp::TIMESTAMP").fetchone()[0]
+        articles = read_paths(args.paths, warn=lambda m: None)
+        if args.dask:
+            from . import distributed
+            report = distributed.ingest_dask(
+                conn, articles, address=args.dask, workers=args.workers, total=n,
+                partition_size=args.batch_size, parquet_dir=args.parquet_dir,
+                db_path=args.db or store.default_db_path(), on_error="skip", progress=progress,
+                extract=_extractor(), log=None if args.quiet else _stderr, duckdb_memory=args.duckdb_memory)
+        else:
+            report = store.ingest(conn, articles, progress=progress, total=n,
+                                  workers=args.workers, batch_size=args.batch_size, on_error="skip",
+                                  extract=_extractor(), duckdb_memory=args.duckdb_memory)
+        _warn_implausible(conn, since)
     finally:
         conn.close()
     for new, old in report.duplicates[:10]:
@@ -83,6 +95,28 @@ def cmd_ingest(args) -> int:
     if not args.quiet:
         print(f"ingested {report.summary()} into {args.db or store.default_db_path()}")
     return 1 if report.skipped else 0
+
+
+def _warn_implausible(conn, since, limit: int = 10) -> None:
+    """One warning per incident of this run flagged implausible (kept, not summed)."""
+    rows = conn.execute(
+        "SELECT i.article_id, i.killed, i.injured FROM incidents i JOIN articles a USING (article_id) "
+        "WHERE i.implausible AND a.ingested_at >= ? ORDER BY i.event_id LIMIT ?", [since, limit + 1]).fetchall()
+    for aid, killed, injured in rows[:limit]:
+        toll = f"{killed:,} killed" if killed is not None else f"{injured or 0:,} injured"
+        _warn(f"article {aid}: a toll of {toll} is implausible for one incident; "
+              "kept and flagged implausible, not counted in totals")
+    if len(rows) > limit:
+        _warn("... and more incidents flagged implausible")
+
+
+def cmd_synthetic(args) -> int:
+    from . import synthetic
+    pool = synthetic.load_pool(args.corpus) if args.corpus else synthetic.load_pool()
+    n_bytes = synthetic.write_jsonl(args.out, args.articles, seed=args.seed, pool=pool)
+    _stderr(f"{PROG}: wrote {args.articles} synthetic articles ({n_bytes / 1e6:.1f} MB of text, "
+            f"sentences from {pool.origin}, seed {args.seed}) to {args.out}")
+    return 0
 
 
 def _extractor():
@@ -255,8 +289,28 @@ def cmd_bench(args) -> int:
 
 # --------------------------------------------------------------------------- parser
 
+class _ExportFormats:
+    """The export formats, read from frontline.export only when needed (it imports
+    pandas, which ``ingest`` should not pay for before its workers start)."""
+
+    def _names(self) -> list:
+        from .export import WRITERS
+        return sorted(WRITERS)
+
+    def __contains__(self, value) -> bool:
+        return value in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
+
+
+def _dask_address(s: str) -> str:
+    if s == "local" or "://" in s or ":" in s:
+        return s
+    raise argparse.ArgumentTypeError(f"not a scheduler address (tcp://HOST:8786) or 'local': {s!r}")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from .export import WRITERS
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH",
                         help="the DuckDB store (default: $FRONTLINE_DB or data/frontline.duckdb)")
@@ -266,10 +320,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("ingest", parents=[common], help="extract articles into the store")
     s.add_argument("paths", nargs="+", metavar="PATH", help="text/markdown/HTML files, folders, CSV or JSONL")
-    s.add_argument("--workers", type=_positive, default=1, help="extraction processes (default 1)")
-    s.add_argument("--batch-size", type=_positive, default=200, help="articles per transaction")
+    s.add_argument("--workers", type=_positive, default=None,
+                   help="extraction processes (default: 1 for up to one batch, else one per processor, "
+                        "at most 4; with --dask local: the cluster's workers, default 2)")
+    s.add_argument("--batch-size", type=_positive, default=200,
+                   help="articles per transaction (and per Dask partition)")
+    s.add_argument("--dask", metavar="ADDRESS", type=_dask_address,
+                   help="extract on a Dask cluster: tcp://SCHEDULER:8786, or 'local' for a LocalCluster "
+                        "on this machine")
+    s.add_argument("--parquet-dir", metavar="DIR",
+                   help="with --dask: where the workers write Parquet (default: parquet/<run> beside the "
+                        "database; must be visible to the workers and to this machine)")
+    s.add_argument("--duckdb-memory", metavar="SIZE", default=DUCKDB_MEMORY,
+                   help=f"DuckDB's memory limit while ingesting (default {DUCKDB_MEMORY}; keeps a long "
+                        "ingest's memory flat)")
     s.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("synthetic", help="write a synthetic corpus (recombined FA-KES sentences) as JSONL")
+    s.add_argument("articles", type=_positive, metavar="N", help="number of articles")
+    s.add_argument("--out", required=True, metavar="FILE", help="the JSON-lines file to write")
+    s.add_argument("--seed", type=int, default=2016, help="random seed (default 2016)")
+    s.add_argument("--corpus", metavar="CSV",
+                   help="FA-KES CSV to take sentences from (default ../shared/...; built-in samples "
+                        "when absent)")
+    s.set_defaults(func=cmd_synthetic)
 
     s = sub.add_parser("extract", help="extract events to JSON lines (no store)")
     s.add_argument("paths", nargs="+", metavar="PATH")
@@ -279,7 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_extract)
 
     s = sub.add_parser("export", parents=[common], help="export the (reviewed) store")
-    s.add_argument("--format", choices=sorted(WRITERS), default="csv")
+    s.add_argument("--format", choices=_ExportFormats(), default="csv")
     s.add_argument("--out", required=True, metavar="PATH", help="folder (csv, json) or file")
     s.add_argument("--from", dest="date_from", type=_date_arg, metavar="YYYY-MM-DD")
     s.add_argument("--to", dest="date_to", type=_date_arg, metavar="YYYY-MM-DD")
@@ -313,19 +388,25 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv=None) -> int:
+def _expected_errors() -> tuple:
+    """Errors reported as one line; ExportError only if export was imported (it
+    imports pandas, which most commands do not need)."""
     from .store import StoreError
-    try:
-        from .export import ExportError
-    except ImportError:       # pragma: no cover
-        ExportError = CLIError
+    errors = (InputError, StoreError, CLIError)
+    export = sys.modules.get(f"{__package__ or 'frontline'}.export")
+    if export is not None and hasattr(export, "ExportError"):
+        errors += (export.ExportError,)
+    return errors
+
+
+def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "bench":      # everything after "bench" belongs to bench.main
             return cmd_bench(argparse.Namespace(bench_args=argv[1:]))
         args = build_parser().parse_args(argv)
         return args.func(args)
-    except (InputError, StoreError, ExportError, CLIError) as e:
+    except _expected_errors() as e:
         _stderr(f"{PROG}: error: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
         return 2
     except KeyboardInterrupt:

@@ -17,14 +17,23 @@ metadata is sometimes wrong, see the annotation guideline), else the
 metadata; dates before 1990 or in the future are dropped with a warning.
 Everything streams: CSV and JSONL files are read row by row.
 
-Bad input raises :class:`InputError` (a ``ValueError``) whose message is one
-line naming the file and the problem.
+Bad input raises :class:`InputError` (a ``ValueError``, defined in
+:mod:`frontline.safety`) whose message is one line naming the file and the
+problem: an empty or binary file (PDF, image, archive, NUL or control bytes),
+an article over the size cap (:data:`frontline.safety.MAX_ARTICLE_BYTES`,
+10 MiB), a text with no words, a CSV with missing required columns, a row
+with more or fewer fields than its header, or broken quoting. What can be
+read is read with a one-line warning: invalid UTF-8 (read line by line as
+Windows-1252), an implausible publication date (dropped: relative dates then
+stay unresolved), a sentence of over 5,000 characters. :func:`read_upload`
+applies the same rules to the bytes of a file uploaded through the dashboard.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import re
@@ -35,6 +44,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .models import Article
+from .safety import (MAX_ARTICLE_CHARS, InputError, check_article_size, check_upload_size, has_words,
+                     long_sentence_warning, safe_filename)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +58,7 @@ META_SUFFIX = ".meta.json"
 
 FAKES_COLUMNS = frozenset({"unit_id", "article_title", "article_content", "source", "date"})
 GENERIC_REQUIRED = ("id", "text")
+GENERIC_COLUMNS = ("id", "title", "text", "source", "published", "url")
 # other spellings accepted for the generic columns
 GENERIC_ALIASES = {"article_id": "id", "content": "text", "body": "text",
                    "article_content": "text", "date": "published", "outlet": "source",
@@ -65,10 +77,6 @@ _MAGIC = ((b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\
 csv.field_size_limit(max(csv.field_size_limit(), 1 << 28))
 
 Warn = Optional[Callable[[str], None]]
-
-
-class InputError(ValueError):
-    """Input that cannot be read as articles; the message is one line naming the file."""
 
 
 # --------------------------------------------------------------------------- datelines
@@ -98,7 +106,8 @@ _LEADING = re.compile(
 _ANY_DATE = re.compile(_DATE, re.IGNORECASE)
 _WEEKDAY_BEFORE = re.compile(rf"(?:^|\W){_WEEKDAY}\.?,?\s+$", re.IGNORECASE)
 _WIRE_BEFORE = re.compile(r"(?:^|\W)(?:AFP|Reuters|AP|SANA|NNA|UTC[+-]\d+)\W{0,3}$", re.IGNORECASE)
-_MARK_AFTER = re.compile(r"\s*(?:\(updated|\)?\s*Get short URL|(?:[A-Z][a-z]+\s+){0,3}SANA\b"
+# (no "\s*" after an optional token that follows "\s*": unambiguous, linear on any run of spaces)
+_MARK_AFTER = re.compile(r"\s*(?:\(updated|\)\s*Get short URL|Get short URL|(?:[A-Z][a-z]+\s+){0,3}SANA\b"
                          r"|\d{3,4}\s*[AP]M\b|\d{1,2}:\d\d\b|at\s+\d{3,4}\b)")
 _PREPOSITION_BEFORE = re.compile(
     r"(?:^|\W)(?:on|since|in|of|from|until|till|to|between|and|before|after|by|at|until)\s+"
@@ -355,17 +364,34 @@ def read_meta(path: Path) -> dict:
     return meta
 
 
-def read_text_file(path: Path, *, today: dt.date, warn: Warn = None) -> Article:
-    path = Path(path)
-    with open(path, "rb") as fh:
-        data = fh.read()
-    _sniff(path, data[:_SNIFF_BYTES])
-    text = decode_bytes(data, path, warn)
+def text_of_bytes(data: bytes, where, suffix: str, warn: Warn = None) -> tuple:
+    """``(text, html_title)`` of one text/markdown/HTML article given as bytes.
+
+    Raises :class:`InputError` for an empty, binary or oversized file and for a
+    text with no words; warns about invalid UTF-8 and very long sentences.
+    """
+    check_article_size(len(data), str(where))
+    _sniff(where, data[:_SNIFF_BYTES])
+    text = decode_bytes(data, where, warn)
     title = ""
-    if path.suffix.lower() in HTML_SUFFIXES:
+    if suffix.lower() in HTML_SUFFIXES:
         text, title = html_to_text(text)
     if not text.strip():
-        raise InputError(f"{path}: empty file (no text)")
+        raise InputError(f"{where}: empty file (no text)")
+    if not has_words(text):
+        raise InputError(f"{where}: no sentences (no words in the text)")
+    long = long_sentence_warning(text, str(where))
+    if long:
+        _warn(warn, long)
+    return text, title
+
+
+def read_text_file(path: Path, *, today: dt.date, warn: Warn = None) -> Article:
+    path = Path(path)
+    check_article_size(path.stat().st_size, str(path))      # before reading it into memory
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_ARTICLE_CHARS + 1)
+    text, title = text_of_bytes(data, path, path.suffix, warn)
     meta = read_meta(path)
     meta_date = parse_iso_date(meta.get("published"))
     if meta.get("published") and not meta_date:
@@ -411,47 +437,71 @@ def read_csv(path: Path, *, today: dt.date, warn: Warn = None) -> Iterator[Artic
     """Articles of a FA-KES or generic CSV file, one row at a time."""
     path = Path(path)
     with _open_checked(path) as fh:
-        reader = csv.reader(_decoded_lines(fh, path, warn), strict=True)
+        yield from _csv_articles(fh, path, today=today, warn=warn)
+
+
+def _csv_articles(fh, path, *, today: dt.date, warn: Warn = None) -> Iterator[Article]:
+    """Articles of the CSV in the binary file ``fh`` (``path`` names it in messages)."""
+    reader = csv.reader(_decoded_lines(fh, path, warn), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as e:
+        raise InputError(f"{path}: line 1: broken CSV header ({e})") from None
+    if not header or not any(h.strip() for h in header):
+        raise InputError(f"{path}: empty CSV (no header line)")
+    names = [h.strip().lower() for h in header]
+    fakes = FAKES_COLUMNS <= set(names)
+    if not fakes:
+        names = [GENERIC_ALIASES.get(n, n) if GENERIC_ALIASES.get(n, n) not in names else n
+                 for n in names]
+        missing = [c for c in GENERIC_REQUIRED if c not in names]
+        if missing:
+            raise InputError(
+                f"{path}: CSV is missing required column(s) {', '.join(missing)} "
+                f"(found: {', '.join(h.strip() for h in header)}); expected id,title,text,source,published "
+                f"or the FA-KES columns")
+        unknown = [h.strip() for h, n in zip(header, names)
+                   if n not in GENERIC_COLUMNS and h.strip()]
+        if unknown:
+            _warn(warn, f"{path}: unknown column(s) {', '.join(unknown)} ignored "
+                        f"(known: {', '.join(GENERIC_COLUMNS)})")
+    width = len(names)
+    n_rows = 0
+    while True:
         try:
-            header = next(reader, None)
+            row = next(reader)
+        except StopIteration:
+            break
         except csv.Error as e:
-            raise InputError(f"{path}: line 1: broken CSV header ({e})") from None
-        if not header or not any(h.strip() for h in header):
-            raise InputError(f"{path}: empty CSV (no header line)")
-        names = [h.strip().lower() for h in header]
-        fakes = FAKES_COLUMNS <= set(names)
-        if not fakes:
-            names = [GENERIC_ALIASES.get(n, n) if GENERIC_ALIASES.get(n, n) not in names else n
-                     for n in names]
-            missing = [c for c in GENERIC_REQUIRED if c not in names]
-            if missing:
-                raise InputError(
-                    f"{path}: CSV is missing required column(s) {', '.join(missing)} "
-                    f"(found: {', '.join(h.strip() for h in header)}); expected id,title,text,source,published "
-                    f"or the FA-KES columns")
-        width = len(names)
-        n_rows = 0
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as e:
-                raise InputError(f"{path}: line {reader.line_num}: broken CSV quoting ({e})") from None
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if len(row) != width:
-                raise InputError(f"{path}: line {reader.line_num}: row has {len(row)} fields, the header "
-                                 f"has {width} (broken quoting or a stray delimiter?)")
-            rec = dict(zip(names, row))
-            n_rows += 1
-            where = f"{path}: line {reader.line_num}"
-            art = _fakes_article(rec, today, where, warn) if fakes else \
-                _generic_article(rec, path, n_rows, today, where, warn)
-            if art is not None:
-                yield art
-        if n_rows == 0:
-            raise InputError(f"{path}: CSV has a header but no rows")
+            raise InputError(f"{path}: line {reader.line_num}: broken CSV quoting ({e})") from None
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != width:
+            raise InputError(f"{path}: line {reader.line_num}: row has {len(row)} fields, the header "
+                             f"has {width} (broken quoting or a stray delimiter?)")
+        rec = dict(zip(names, row))
+        n_rows += 1
+        where = f"{path}: line {reader.line_num}"
+        art = _fakes_article(rec, today, where, warn) if fakes else \
+            _generic_article(rec, path, n_rows, today, where, warn)
+        if art is not None:
+            yield art
+    if n_rows == 0:
+        raise InputError(f"{path}: CSV has a header but no rows")
+
+
+def _checked_row_text(text: str, where: str, warn: Warn) -> bool:
+    """Checks of one CSV/JSONL article text: refuses one over the size cap
+    (InputError), skips one with no words (False, with a warning), warns about
+    a very long sentence."""
+    check_article_size(len(text), where, unit="characters", limit=MAX_ARTICLE_CHARS)
+    if not has_words(text):
+        _warn(warn, f"{where}: no sentences (no words in the text); row skipped")
+        return False
+    long = long_sentence_warning(text, where)
+    if long:
+        _warn(warn, long)
+    return True
 
 
 def _fakes_article(rec: dict, today, where, warn) -> Optional[Article]:
@@ -459,6 +509,8 @@ def _fakes_article(rec: dict, today, where, warn) -> Optional[Article]:
     text = rec["article_content"]
     if not aid or not text.strip():
         _warn(warn, f"{where}: {'no unit_id' if not aid else 'empty article_content'}; row skipped")
+        return None
+    if not _checked_row_text(text, f"{where} (id {aid})", warn):
         return None
     published, origin = resolve_published(text, parse_us_date(rec.get("date")), today=today,
                                           where=f"{where} (id {aid})", warn=warn)
@@ -474,8 +526,10 @@ def _generic_article(rec: dict, path: Path, n: int, today, where, warn) -> Optio
         return None
     aid = str(rec.get("id") if rec.get("id") is not None else "").strip()
     if not aid:
-        aid = f"{path.stem}-{n}"
+        aid = f"{Path(str(path)).stem}-{n}"
         _warn(warn, f"{where}: no id; using {aid}")
+    if not _checked_row_text(text, f"{where} (id {aid})", warn):
+        return None
     raw_date = rec.get("published")
     meta_date = parse_iso_date(raw_date) or (parse_us_date(raw_date) if raw_date else None)
     if raw_date and not meta_date:
@@ -490,25 +544,30 @@ def _generic_article(rec: dict, path: Path, n: int, today, where, warn) -> Optio
 def read_jsonl(path: Path, *, today: dt.date, warn: Warn = None) -> Iterator[Article]:
     """Articles of a JSON-lines file (one object per line with id, text, ...)."""
     path = Path(path)
-    n = 0
     with _open_checked(path) as fh:
-        for lineno, line in enumerate(_decoded_lines(fh, path, warn), 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InputError(f"{path}: line {lineno}: not valid JSON ({e.msg})") from None
-            if not isinstance(rec, dict):
-                raise InputError(f"{path}: line {lineno}: expected a JSON object")
-            rec = {GENERIC_ALIASES.get(k, k) if GENERIC_ALIASES.get(k, k) not in rec else k: v
-                   for k, v in rec.items()}
-            if "text" not in rec:
-                raise InputError(f"{path}: line {lineno}: object has no \"text\" field")
-            n += 1
-            art = _generic_article(rec, path, n, today, f"{path}: line {lineno}", warn)
-            if art is not None:
-                yield art
+        yield from _jsonl_articles(fh, path, today=today, warn=warn)
+
+
+def _jsonl_articles(fh, path, *, today: dt.date, warn: Warn = None) -> Iterator[Article]:
+    """Articles of the JSON lines in the binary file ``fh`` (``path`` names it in messages)."""
+    n = 0
+    for lineno, line in enumerate(_decoded_lines(fh, path, warn), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(f"{path}: line {lineno}: not valid JSON ({e.msg})") from None
+        if not isinstance(rec, dict):
+            raise InputError(f"{path}: line {lineno}: expected a JSON object")
+        rec = {GENERIC_ALIASES.get(k, k) if GENERIC_ALIASES.get(k, k) not in rec else k: v
+               for k, v in rec.items()}
+        if "text" not in rec:
+            raise InputError(f"{path}: line {lineno}: object has no \"text\" field")
+        n += 1
+        art = _generic_article(rec, path, n, today, f"{path}: line {lineno}", warn)
+        if art is not None:
+            yield art
     if n == 0:
         raise InputError(f"{path}: no articles (every line is empty)")
 
@@ -554,6 +613,48 @@ def read_file(path: Path, *, today: Optional[dt.date] = None, warn: Warn = None)
         raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
 
 
+def upload_article_id(name: str, text: str) -> str:
+    """Id of an uploaded or pasted article: the file's safe stem and a hash of its text
+    (two uploads called ``article.txt`` do not replace each other)."""
+    stem = Path(safe_filename(name, "pasted")).stem[:60] or "pasted"
+    return f"{stem}_{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"
+
+
+def read_upload(name: str, raw: bytes, *, today: Optional[dt.date] = None, warn: Warn = None,
+                published: Optional[dt.date] = None, title: str = "", source: str = "",
+                url: str = "") -> list:
+    """Articles of one file uploaded through the dashboard, checked as the CLI checks files.
+
+    ``name`` is the browser's file name (only used, made safe, in messages and
+    ids; nothing is written to disk); ``raw`` its bytes. ``.csv`` and
+    ``.jsonl`` hold many articles; anything else is one text, markdown or HTML
+    article whose id is :func:`upload_article_id`, with ``published`` (checked:
+    before 1990 or in the future it is dropped with a warning), ``title``,
+    ``source`` and ``url`` as its metadata. Raises :class:`InputError` with one
+    line naming the problem; ``warn`` receives one-line warnings.
+    """
+    label = safe_filename(name)
+    today = today or dt.date.today()
+    check_upload_size(len(raw), label)
+    suffix = Path(label).suffix.lower()
+    if suffix in CSV_SUFFIXES | JSONL_SUFFIXES:
+        _sniff(label, raw[:_SNIFF_BYTES])
+        fh = io.BytesIO(raw)
+        reader = _csv_articles if suffix in CSV_SUFFIXES else _jsonl_articles
+        arts = list(reader(fh, label, today=today, warn=warn))
+        if published is not None and not plausible_published(published, today):
+            _warn(warn, f"{label}: publication date {published.isoformat()} is "
+                        f"{'in the future' if published > today else 'before 1990'}; ignored")
+        elif published is not None:
+            arts = [replace(a, published=published, published_from="metadata") for a in arts]
+        return arts
+    text, html_title = text_of_bytes(raw, label, suffix, warn)
+    day, origin = resolve_published(text, published, today=today, where=label, warn=warn)
+    return [Article(id=upload_article_id(label, text), text=text,
+                    title=str(title or html_title or first_line(text)), source=str(source or ""),
+                    url=str(url or ""), published=day, published_from=origin)]
+
+
 def read_paths(paths: Iterable, *, today: Optional[dt.date] = None, warn: Warn = None,
                published: Optional[dt.date] = None) -> Iterator[Article]:
     """Stream the articles of any mix of files and folders.
@@ -576,5 +677,5 @@ def count_articles(paths: Iterable, **kw) -> int:
 
 
 __all__ = ["InputError", "find_dateline", "read_paths", "read_file", "read_csv", "read_jsonl",
-           "read_text_file", "expand_paths", "count_articles", "content_hash", "normalise_text",
+           "read_text_file", "read_upload", "upload_article_id", "text_of_bytes", "expand_paths", "count_articles", "content_hash", "normalise_text",
            "html_to_text", "parse_iso_date", "parse_us_date", "resolve_published"]

@@ -17,23 +17,28 @@ rejected rows with ``rejected = TRUE``.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
 import os
+import random
+import re
 import shutil
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from .articles import content_hash
 from .models import Article, ArticleEvents, Diplomacy, Incident, Span
+
+if TYPE_CHECKING:     # pandas is imported where it is used: `ingest` does not need it until fusion
+    import pandas as pd
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = Path("data") / "frontline.duckdb"
@@ -322,29 +327,55 @@ def ensure_schema(conn) -> None:
         raise
 
 
-def connect(path=None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the store at ``path`` (default :func:`default_db_path`)."""
+def lock_wait_seconds() -> float:
+    """How long :func:`connect` waits for another process's lock: ``$FRONTLINE_DB_WAIT``, default 10."""
+    try:
+        return max(0.0, float(os.environ.get("FRONTLINE_DB_WAIT", "10")))
+    except ValueError:
+        return 10.0
+
+
+def connect(path=None, *, read_only: bool = False, wait: Optional[float] = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the store at ``path`` (default :func:`default_db_path`).
+
+    DuckDB lets one process at a time open a file for writing. When another
+    process holds it, retry with backoff for ``wait`` seconds (default
+    :func:`lock_wait_seconds`), then raise :class:`StoreError` saying so.
+    Threads of one process share the file (each takes its own ``cursor()``).
+    """
     p = Path(path) if path else default_db_path()
     if p.is_dir():
         raise StoreError(f"{p}: is a folder, not a database file")
     if read_only and not p.exists():
         raise StoreError(f"{p}: no such database")
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(str(p), read_only=read_only)
-    except duckdb.Error as e:
-        msg = str(e).splitlines()[0]
-        if "lock" in msg.lower():
-            msg = "the database is in use by another process (close the dashboard or use another --db)"
-        raise StoreError(f"{p}: cannot open the database: {msg}") from None
-    except OSError as e:
-        raise StoreError(f"{p}: cannot open the database: {e.strerror or e}") from None
+    deadline = time.monotonic() + (lock_wait_seconds() if wait is None else max(0.0, wait))
+    delay = 0.02
+    while True:
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            conn = duckdb.connect(str(p), read_only=read_only)
+            break
+        except duckdb.Error as e:
+            msg = str(e).splitlines()[0]
+            if "lock" in msg.lower():
+                if time.monotonic() + delay < deadline:
+                    time.sleep(delay * (0.5 + random.random()))
+                    delay = min(0.5, delay * 2)
+                    continue
+                msg = "the database is in use by another process (close the dashboard or use another --db)"
+            raise StoreError(f"{p}: cannot open the database: {msg}") from None
+        except OSError as e:
+            raise StoreError(f"{p}: cannot open the database: {e.strerror or e}") from None
     if not read_only:
-        ensure_schema(conn)
+        try:
+            _retrying(lambda: ensure_schema(conn))
+        except BaseException:
+            conn.close()
+            raise
     return conn
 
 
-def read_table(conn, name: str) -> pd.DataFrame:
+def read_table(conn, name: str) -> "pd.DataFrame":
     """A whole table or view as a DataFrame (``name`` must be one of the store's)."""
     if name not in READABLE:
         raise ValueError(f"unknown table {name!r}; one of {', '.join(READABLE)}")
@@ -479,10 +510,19 @@ def events_to_tables(events: Iterable[ArticleEvents]) -> dict:
 
 def events_to_frames(events: Iterable[ArticleEvents]) -> dict:
     """DataFrames ``articles, incidents, claims, diplomacy`` (nullable Arrow dtypes)."""
+    import pandas as pd
     return {k: t.to_pandas(types_mapper=pd.ArrowDtype) for k, t in events_to_tables(events).items()}
 
 
 # --------------------------------------------------------------------------- ingest
+#
+# Ingest is a pipeline of batches. A batch (``batch_size`` articles) is extracted
+# into Arrow tables by :func:`extract_batch` -- in this process, in a pool of
+# forked processes (``workers`` > 1), or on a Dask worker (frontline.distributed)
+# -- and written by :func:`write_tables` in one transaction. Batches are written
+# in input order, so the tables are the same whatever runs the extraction, and
+# at most a few batches are in flight, so memory stays flat however long the
+# input stream is.
 
 @dataclass
 class IngestReport:
@@ -494,6 +534,9 @@ class IngestReport:
     skipped: list = field(default_factory=list)      # (article_id, error) for extractor failures
     fused: Optional[int] = None                      # fused events, None if fusion unavailable
     seconds: float = 0.0
+    workers: int = 1
+    write_seconds: float = 0.0                       # time spent writing batches (in this process)
+    fusion_seconds: float = 0.0
 
     def summary(self) -> str:
         s = (f"{self.articles} articles: {self.incidents} incidents, {self.diplomacy} diplomatic events, "
@@ -505,6 +548,25 @@ class IngestReport:
         if self.skipped:
             s += f"; {len(self.skipped)} articles failed extraction"
         return s + f" ({self.seconds:.1f} s)"
+
+    def add(self, res: "BatchResult") -> None:
+        self.articles += res.articles
+        self.incidents += res.incidents
+        self.diplomacy += res.diplomacy
+        self.claims += res.claims
+
+
+@dataclass
+class BatchResult:
+    """What extracting one batch gives: Arrow tables of the latest version of each
+    article that extracted, the failures, and counts (every extracted article)."""
+    n_read: int
+    tables: Optional[dict] = None
+    skipped: list = field(default_factory=list)
+    articles: int = 0
+    incidents: int = 0
+    diplomacy: int = 0
+    claims: int = 0
 
 
 def _default_extract(article: Article) -> ArticleEvents:
@@ -528,6 +590,101 @@ def _safe_call(extract, article):
         return extract(article), None
     except Exception as e:   # reported per article by ingest(on_error="skip")
         return None, f"{type(e).__name__}: {e}"
+
+
+def extract_batch(batch: Sequence[Article], extract: Optional[Callable] = None,
+                  on_error: str = "raise") -> BatchResult:
+    """Extract ``batch`` into Arrow tables (pure: no store, no clock).
+
+    With ``on_error="raise"`` it stops at the first failure and returns no
+    tables (the caller raises); with ``"skip"`` failures are listed and the rest
+    is kept. Within a batch the last version of an article wins.
+    """
+    extract = extract or _default_extract
+    res = BatchResult(n_read=len(batch))
+    latest: dict = {}
+    for art in batch:
+        ae, err = _safe_call(extract, art)
+        if err is not None:
+            res.skipped.append((art.id, err))
+            if on_error == "raise":
+                return res
+            continue
+        latest[ae.article.id] = ae
+        res.articles += 1
+        res.incidents += len(ae.incidents)
+        res.diplomacy += len(ae.diplomacy)
+        res.claims += sum(len(ev.claims or []) for ev in ae.incidents)
+    if latest:
+        res.tables = events_to_tables(list(latest.values()))
+    return res
+
+
+# forked workers inherit the extractor from the parent (no pickling of the function)
+_FORK_EXTRACT: Optional[Callable] = None
+
+
+def _extract_batch_forked(batch, on_error):
+    return extract_batch(batch, _FORK_EXTRACT, on_error)
+
+
+def default_workers(n_articles: Optional[int], batch_size: int = 200) -> int:
+    """Processes worth starting for ``n_articles``: 1 for a batch or less, else
+    the processors this process may use (at most 4)."""
+    if n_articles is None or n_articles <= batch_size:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
+
+
+def extracted_batches(articles: Iterable[Article], *, extract: Optional[Callable] = None, workers: int = 1,
+                      batch_size: int = 200, on_error: str = "raise",
+                      on_start: Optional[Callable] = None) -> Iterator[BatchResult]:
+    """:class:`BatchResult` of each batch of ``articles``, in input order.
+
+    ``workers`` > 1 forks that many processes; at most ``2 * workers`` batches
+    are in flight. ``on_start`` runs once the workers are busy (the parent's
+    idle time: ingest imports pandas for fusion there).
+    """
+    global _FORK_EXTRACT
+    batch_size = max(1, batch_size)
+    if not workers or workers <= 1 or sys.platform == "win32":
+        if on_start:
+            on_start()
+        for batch in _batched(articles, batch_size):
+            yield extract_batch(batch, extract, on_error)
+        return
+    import collections
+    import multiprocessing as mp
+    _FORK_EXTRACT = extract
+    pool = mp.get_context("fork").Pool(workers)
+    done = False
+    try:
+        pending: collections.deque = collections.deque()
+        started = on_start is None
+        for batch in _batched(articles, batch_size):
+            pending.append(pool.apply_async(_extract_batch_forked, (batch, on_error)))
+            if len(pending) >= 2 * workers:
+                if not started:          # every worker has its batches: use the wait
+                    on_start()
+                    started = True
+                while len(pending) >= 2 * workers:
+                    yield pending.popleft().get()
+        if not started:
+            on_start()
+        while pending:
+            yield pending.popleft().get()
+        done = True
+    finally:
+        _FORK_EXTRACT = None
+        if done:
+            pool.close()
+        else:
+            pool.terminate()
+        pool.join()
 
 
 def _mark_duplicates(conn, arts: pa.Table) -> tuple:
@@ -579,6 +736,26 @@ def _insert_tables(conn, tables: dict) -> None:
                 conn.unregister("_fl_insert")
 
 
+def write_tables(conn, tables: dict) -> list:
+    """Store a batch's Arrow tables (one version per article, as :func:`extract_batch`
+    gives them) in one transaction, replacing the articles' previous rows;
+    returns the (new_id, existing_id) duplicate pairs. A write-write conflict
+    with another connection retries the whole transaction."""
+    def run():
+        conn.begin()
+        try:
+            arts, pairs = _mark_duplicates(conn, tables["articles"])
+            _delete_articles(conn, arts.column("article_id").to_pylist())
+            _insert_tables(conn, dict(tables, articles=arts))
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        return pairs
+
+    return _retrying(run)
+
+
 def write_events(conn, events: list) -> list:
     """Store a batch of ArticleEvents in one transaction (replacing the articles'
     previous rows); returns the (new_id, existing_id) duplicate pairs."""
@@ -586,18 +763,7 @@ def write_events(conn, events: list) -> list:
     latest = {}
     for ae in events:
         latest[ae.article.id] = ae
-    tables = events_to_tables(list(latest.values()))
-    conn.begin()
-    try:
-        arts, pairs = _mark_duplicates(conn, tables["articles"])
-        tables["articles"] = arts
-        _delete_articles(conn, list(latest))
-        _insert_tables(conn, tables)
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    return pairs
+    return write_tables(conn, events_to_tables(list(latest.values())))
 
 
 def _as_list(v) -> Optional[list]:
@@ -608,6 +774,159 @@ def _as_list(v) -> Optional[list]:
     return [str(x) for x in v]
 
 
+# incident columns frontline.fusion.fuse_incidents documents needing; the long texts are never read
+# back for fusion (at 100k articles a full-width frame of incidents as dicts costs ~1 GB)
+FUSION_COLUMNS = ("event_id", "article_id", "outlet", "day", "event_type", "actor", "side", "place_id",
+                  "geo_precision", "location", "lat", "lon", "killed", "injured", "children_killed",
+                  "implausible")
+_NOT_FOR_FUSION = ("evidence", "evidence_spans")
+
+
+def _fusion_frame(conn, fusion, full: bool = False):
+    """The incidents fusion reads, text columns as Python objects, equal strings shared.
+
+    ``fuse_incidents`` turns the frame into one dict per row; from pandas' Arrow-backed
+    strings every cell would become a new str object (~60 bytes each, ~150 MB at 300k
+    incidents); from object columns of shared strings the dicts point at the same few.
+    """
+    import pandas as pd
+    cols = getattr(fusion, "FUSION_INPUT_COLUMNS", None) or FUSION_COLUMNS
+    if full:
+        cols = [n for n, _, _ in SCHEMA["incidents"] if n not in _NOT_FOR_FUSION]
+    df = conn.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM incidents ORDER BY event_id").df()
+    for c in df.columns:
+        if isinstance(df[c].dtype, pd.StringDtype) or df[c].dtype == object:
+            shared: dict = {}
+            df[c] = pd.Series([shared.setdefault(v, v) if isinstance(v, str) else None
+                               for v in df[c].tolist()], index=df.index, dtype=object)
+    return df
+
+
+STORY_WINDOW_ARTICLES = 2000
+
+
+def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: int = STORY_WINDOW_ARTICLES):
+    """Fused rows regraded with the duplicate stories among the reports of multi-article events.
+
+    ``fusion.story_ids`` over every article at once holds ~25 kB of shingles per
+    article (2.4 GB at 100k articles). Stories only change the grade of a fused
+    event reported by two or more articles, so they are computed over the
+    articles of those events only, in windows of consecutive days of about
+    ``window_articles`` articles (one ``story_ids`` call each; the whole corpus
+    is one window up to that size), and only the events whose reports turn out
+    to share a story are fused again -- by ``fuse_incidents`` itself, with those
+    stories. Returns ``fused``, corrected.
+    """
+    import pandas as pd
+    cid_of_row = cluster_ids.reindex(df.index)
+    members = pd.DataFrame({"cluster_id": cid_of_row.astype(object).to_numpy(),
+                            "article_id": df["article_id"].astype(object).to_numpy(),
+                            "day": pd.to_datetime(df["day"]).to_numpy()})
+    members = members[members["cluster_id"].notna()].drop_duplicates(["cluster_id", "article_id"])
+    n_art = members.groupby("cluster_id")["article_id"].transform("size")
+    members = members[n_art >= 2]
+    if members.empty:
+        return fused
+    # every report of a cluster goes to the window of the cluster's first day
+    members["cday"] = members.groupby("cluster_id")["day"].transform("min")
+    per_day = members.groupby("cday", dropna=False)["article_id"].nunique().sort_index()
+    window_of_day, window, size = {}, 0, 0
+    for day, n in per_day.items():
+        if size and size + n > window_articles:
+            window, size = window + 1, 0
+        window_of_day[day] = window
+        size += n
+    members["window"] = members["cday"].map(window_of_day)
+    affected: set = set()
+    story_of: dict = {}                                  # article -> "<window>:<story>"
+    for w, rows in members.groupby("window", sort=True):
+        ids = sorted(set(rows["article_id"]))
+        arts = conn.execute("SELECT article_id, text FROM articles WHERE list_contains(?::VARCHAR[], article_id) "
+                            "ORDER BY article_id", [ids]).df()
+        stories = fusion.story_ids(arts)
+        del arts
+        if stories.nunique() == len(stories):
+            continue                                     # no two of these articles tell one story
+        rows = rows.assign(story=rows["article_id"].map(stories))
+        n = rows.groupby("cluster_id").agg(n_articles=("article_id", "nunique"), n_stories=("story", "nunique"))
+        hit = set(n.index[n["n_stories"] < n["n_articles"]])
+        if hit:
+            affected |= hit
+            for aid in set(rows.loc[rows["cluster_id"].isin(hit), "article_id"]):
+                story_of[aid] = f"{w}:{stories[aid]}"
+    if not affected:
+        return fused
+    # fuse the affected events again with their stories, all at once; an event that comes out
+    # with exactly its reports is taken from there, any other is fused again on its own
+    stories = pd.Series(story_of, name="story_id")
+    in_affected = cid_of_row.isin(affected).to_numpy()
+    sub = df[in_affected]
+    sub_ids, sub_fused = fusion.fuse_incidents(sub, stories)
+    pairs = pd.DataFrame({"old": cid_of_row[in_affected].to_numpy(), "new": sub_ids.reindex(sub.index).to_numpy()})
+    same = pairs.groupby("old")["new"].agg(lambda v: v.nunique() == 1 and v.iloc[0] is not None)
+    new_sizes = pairs.groupby("new").size()
+    old_sizes = pairs.groupby("old").size()
+    whole = {cid for cid in affected if same.get(cid, False) and pairs.loc[pairs["old"] == cid, "new"].iloc[0] == cid
+             and new_sizes.get(cid, 0) == old_sizes.get(cid, -1)}
+    redone = [sub_fused[sub_fused["cluster_id"].isin(whole)]]
+    for cid in sorted(affected - whole):
+        one = df[(cid_of_row == cid).to_numpy()]
+        one_ids, one_fused = fusion.fuse_incidents(one, stories)
+        if len(one_fused) != 1 or set(one_ids) != {cid}:
+            raise RuntimeError(f"fusion of {cid} alone did not give the same event")   # caught: full path
+        redone.append(one_fused)
+    kept = fused[~fused["cluster_id"].isin(affected)]
+    return pd.concat([kept, *redone], ignore_index=True)
+
+
+UNDATED_PART = 50_000
+
+
+def _fuse_in_parts(fusion, df):
+    """``fuse_incidents(df)``, with the undated incidents apart, in parts.
+
+    An incident without a day is never the same event as another (fusion compares
+    only reports of the same or the next day), so it is its own event whatever else
+    is fused: fusing the dated ones together and the undated ones in parts of
+    ``UNDATED_PART`` gives the same events, with less memory at once.
+    """
+    import pandas as pd
+    undated = df["day"].isna().to_numpy()
+    if not undated.any() or undated.all() and len(df) <= UNDATED_PART:
+        return fusion.fuse_incidents(df)
+    ids, frames = [], []
+    parts = [df[~undated]] if (~undated).any() else []
+    rest = df[undated]
+    parts += [rest.iloc[i:i + UNDATED_PART] for i in range(0, len(rest), UNDATED_PART)]
+    for part in parts:
+        c, f = fusion.fuse_incidents(part)
+        ids.append(c.reindex(part.index))
+        frames.append(f)
+    return pd.concat(ids).reindex(df.index), pd.concat(frames, ignore_index=True)
+
+
+def fuse_store(conn, fusion):
+    """(incidents frame, cluster ids, fused frame) as ``fusion.fuse_incidents`` makes them."""
+    import pandas as pd
+    try:
+        df = _fusion_frame(conn, fusion)
+        if df.empty:
+            return df, pd.Series([], dtype=object), pd.DataFrame(columns=[n for n, _, _ in SCHEMA["fused_incidents"]])
+        cluster_ids, fused = _fuse_in_parts(fusion, df)
+    except KeyError:             # fusion reads more columns than it documents: give it them all
+        df = _fusion_frame(conn, fusion, full=True)
+        cluster_ids, fused = _fuse_in_parts(fusion, df)
+    if hasattr(fusion, "story_ids") and "grade" in fused.columns:
+        # articles telling the same story (one wire copy under two outlets) count once when grading
+        try:
+            fused = _story_corrections(conn, fusion, df, cluster_ids, fused)
+        except RuntimeError:
+            arts = conn.execute("SELECT article_id, text FROM articles WHERE article_id IN "
+                                "(SELECT DISTINCT article_id FROM incidents) ORDER BY article_id").df()
+            cluster_ids, fused = fusion.fuse_incidents(df, fusion.story_ids(arts))
+    return df, cluster_ids, fused
+
+
 def refresh_fusion(conn) -> Optional[int]:
     """Recompute incidents.cluster_id and fused_incidents with frontline.fusion.
 
@@ -615,22 +934,30 @@ def refresh_fusion(conn) -> Optional[int]:
     """
     try:
         from . import fusion
-        fuse_incidents = fusion.fuse_incidents
+        fusion.fuse_incidents
     except (ImportError, AttributeError):
         return None
-    df = conn.execute("SELECT * FROM incidents ORDER BY event_id").df()
-    if df.empty:
-        cluster_ids = pd.Series([], dtype=object)
-        fused = pd.DataFrame(columns=[n for n, _, _ in SCHEMA["fused_incidents"]])
-    elif hasattr(fusion, "story_ids"):
-        # articles telling the same story (one wire copy under two outlets) count once when grading
-        arts = conn.execute("SELECT article_id, text FROM articles WHERE article_id IN "
-                            "(SELECT DISTINCT article_id FROM incidents) ORDER BY article_id").df()
-        cluster_ids, fused = fuse_incidents(df, fusion.story_ids(arts))
-    else:
-        cluster_ids, fused = fuse_incidents(df)
+    # read and write in one transaction: a concurrent ingest's fusion conflicts and is redone
+    return _retrying(lambda: _refresh_fusion_once(conn, fusion))
+
+
+def _refresh_fusion_once(conn, fusion) -> int:
+    conn.begin()
+    try:
+        n = _write_fusion(conn, *fuse_store(conn, fusion))
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    return n
+
+
+def _write_fusion(conn, df, cluster_ids, fused) -> int:
+    """Write fusion's result (inside the caller's transaction)."""
+    import pandas as pd
     mapping = pd.DataFrame({"event_id": df["event_id"].astype(object),
                             "cluster_id": cluster_ids.reindex(df.index).astype(object)})
+    del df
     mapping["cluster_id"] = mapping["cluster_id"].where(mapping["cluster_id"].notna(), None).map(
         lambda v: None if v is None else str(v))
     known = [n for n, _, _ in SCHEMA["fused_incidents"] if n in fused.columns]
@@ -640,7 +967,6 @@ def refresh_fusion(conn) -> Optional[int]:
     for name, sql_type, _ in SCHEMA["fused_incidents"]:   # lists may come as "a, b" text
         if sql_type == "VARCHAR[]" and name in fused.columns:
             fused[name] = fused[name].map(_as_list)
-    conn.begin()
     try:
         conn.register("_fl_map", mapping)
         conn.execute("UPDATE incidents SET cluster_id = m.cluster_id FROM _fl_map m "
@@ -650,10 +976,6 @@ def refresh_fusion(conn) -> Optional[int]:
         if len(fused):
             conn.register("_fl_fused", fused)
             conn.execute("INSERT INTO fused_incidents BY NAME SELECT * FROM _fl_fused")
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
     finally:
         for name in ("_fl_map", "_fl_fused"):
             try:
@@ -663,63 +985,119 @@ def refresh_fusion(conn) -> Optional[int]:
     return len(fused)
 
 
+def _warm_fusion_imports() -> None:
+    """Import what fusion needs (pandas: ~0.3 s) while the workers extract."""
+    try:
+        import pandas  # noqa: F401
+        from . import fusion  # noqa: F401
+    except ImportError:
+        pass
+
+
+def ingest_batches(conn, results: Iterable[BatchResult], *, on_error: str = "raise", bar=None,
+                   report: Optional[IngestReport] = None) -> IngestReport:
+    """Write extracted batches in order (the consumer side of every ingest path)."""
+    report = report or IngestReport()
+    for res in results:
+        if res.skipped and on_error == "raise":
+            aid, err = res.skipped[0]
+            raise RuntimeError(f"extraction failed for article {aid}: {err}")
+        report.skipped.extend(res.skipped)
+        if res.tables is not None:
+            t = time.perf_counter()
+            report.duplicates.extend(write_tables(conn, res.tables))
+            report.write_seconds += time.perf_counter() - t
+        report.add(res)
+        if bar is not None:
+            bar.update(res.n_read)
+    return report
+
+
+_SIZE = re.compile(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B|bytes)?", re.IGNORECASE)
+
+
+@contextlib.contextmanager
+def memory_limit(conn, limit: Optional[str]):
+    """DuckDB's ``memory_limit`` set to ``limit`` ("256MB") for the block, then restored.
+
+    DuckDB keeps the blocks it writes in its buffer pool up to the limit (by
+    default 80% of RAM), so a long ingest grows by the size of the store; a
+    limit keeps the process flat (blocks are evicted, they are on disk).
+    """
+    if not limit:
+        yield
+        return
+    if not _SIZE.fullmatch(str(limit).strip()):
+        raise ValueError(f"not a memory size (e.g. 256MB): {limit!r}")
+    old = conn.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    conn.execute(f"SET memory_limit = '{str(limit).strip()}'")
+    try:
+        yield
+    finally:
+        # the setting reads back rounded ("18.8 GiB"): the default is restored exactly by RESET
+        conn.execute("RESET memory_limit")
+        if conn.execute("SELECT current_setting('memory_limit')").fetchone()[0] != old:
+            conn.execute(f"SET memory_limit = '{old}'")
+
+
+def release_memory(conn) -> None:
+    """Before fusion needs the memory: checkpoint, let DuckDB evict its cached blocks, and
+    hand the heap the ingest freed back to the system."""
+    try:
+        conn.execute("CHECKPOINT")
+        with memory_limit(conn, "8MB"):
+            pass
+    except duckdb.Error:
+        pass
+    import gc
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
+
+
 def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_size: int = 200,
-           workers: int = 1, total: Optional[int] = None,
+           workers: Optional[int] = 1, total: Optional[int] = None,
            extract: Optional[Callable[[Article], ArticleEvents]] = None,
-           on_error: str = "raise", fuse: bool = True) -> IngestReport:
+           on_error: str = "raise", fuse: bool = True, duckdb_memory: Optional[str] = None) -> IngestReport:
     """Extract and store ``articles`` (streamed, ``batch_size`` per transaction).
 
-    ``workers`` > 1 extracts each batch in that many processes; the tables are
+    ``workers`` > 1 extracts the batches in that many processes while this one
+    writes; ``None`` picks :func:`default_workers` for ``total``. The tables are
     the same as with one. ``on_error="skip"`` reports an article whose
     extraction fails in ``report.skipped`` and leaves its stored version as it
     was; ``"raise"`` rolls back the current batch and re-raises.
+    ``duckdb_memory`` ("256MB") caps DuckDB's buffer pool meanwhile (see
+    :func:`memory_limit`); the CLI sets it, the dashboard leaves it alone.
     """
     if on_error not in ("raise", "skip"):
         raise ValueError("on_error must be 'raise' or 'skip'")
-    extract = extract or _default_extract
-    report = IngestReport()
+    if workers is None:
+        workers = default_workers(total, batch_size)
+    report = IngestReport(workers=max(1, workers))
     t0 = time.perf_counter()
-    pool = None
-    if workers and workers > 1:
-        import multiprocessing as mp
-        pool = mp.get_context("fork" if sys.platform != "win32" else "spawn").Pool(workers)
     bar = None
-    if progress:
-        from tqdm import tqdm
-        bar = tqdm(total=total, unit="article", file=sys.stderr, desc="ingest", dynamic_ncols=True)
-    try:
-        for batch in _batched(articles, max(1, batch_size)):
-            if pool is not None:
-                import functools
-                results = pool.map(functools.partial(_safe_call, extract), batch,
-                                   chunksize=max(1, len(batch) // (workers * 4)))
-            else:
-                results = [_safe_call(extract, a) for a in batch]
-            events = []
-            for art, (ae, err) in zip(batch, results):
-                if err is not None:
-                    if on_error == "raise":
-                        raise RuntimeError(f"extraction failed for article {art.id}: {err}")
-                    report.skipped.append((art.id, err))
-                    continue
-                events.append(ae)
-            if events:
-                report.duplicates.extend(write_events(conn, events))
-            for ae in events:
-                report.articles += 1
-                report.incidents += len(ae.incidents)
-                report.diplomacy += len(ae.diplomacy)
-                report.claims += sum(len(ev.claims or []) for ev in ae.incidents)
+    with memory_limit(conn, duckdb_memory):
+        results = extracted_batches(articles, extract=extract, workers=workers, batch_size=batch_size,
+                                    on_error=on_error, on_start=_warm_fusion_imports if fuse else None)
+        try:
+            if progress:
+                from tqdm import tqdm
+                bar = tqdm(total=total, unit="article", file=sys.stderr, desc="ingest", dynamic_ncols=True)
+            ingest_batches(conn, results, on_error=on_error, bar=bar, report=report)
+        finally:
+            results.close()         # stops the workers at once if writing failed
             if bar is not None:
-                bar.update(len(batch))
-    finally:
-        if bar is not None:
-            bar.close()
-        if pool is not None:
-            pool.close()
-            pool.join()
-    if fuse:
-        report.fused = refresh_fusion(conn)
+                bar.close()
+        if fuse:
+            t = time.perf_counter()
+            if duckdb_memory and report.articles > 5000:
+                release_memory(conn)
+            report.fused = refresh_fusion(conn)
+            report.fusion_seconds = time.perf_counter() - t
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -737,6 +1115,7 @@ def _encode(value) -> Optional[str]:
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    import pandas as pd
     try:
         if pd.isna(value):
             return None
@@ -797,14 +1176,18 @@ def _check_value(kind: str, field_name: str, value):
     return value or None
 
 
-def _retrying(fn, attempts: int = 5):
+def _retrying(fn, attempts: int = 10):
+    """Run the transaction ``fn``, again after a write-write conflict with another
+    connection (another session of the dashboard, a concurrent ingest): DuckDB
+    aborts the later writer, which retries with a fresh snapshot (exponential
+    backoff with jitter, ~5 s in all)."""
     for i in range(attempts):
         try:
             return fn()
         except (duckdb.TransactionException, duckdb.ConstraintException):
             if i == attempts - 1:
                 raise
-            time.sleep(0.01 * (i + 1))
+            time.sleep(min(1.0, 0.01 * 2 ** i) * (0.5 + random.random()))
 
 
 def _insert_review(conn, *, event_id, kind, action, field_name, old, new, who, at=None) -> int:
@@ -974,6 +1357,25 @@ def backup(conn_or_path, out_path) -> Path:
     return out
 
 
+def _verify_backup(path: Path, label) -> None:
+    """Open ``path`` read-only and read every row of every table (DuckDB checks each
+    block's checksum), so a truncated or damaged backup is refused before it
+    replaces anything."""
+    try:
+        with duckdb.connect(str(path), read_only=True) as c:
+            tables = [r[0] for r in c.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()]
+            missing = {"articles", "incidents", "diplomacy", "reviews"} - set(tables)
+            if missing:
+                raise StoreError(f"{label}: not a Frontline backup (no table {', '.join(sorted(missing))})")
+            for t in tables:
+                c.execute(f"SELECT count(*), sum(hash(x)) FROM {_q(t)} x").fetchone()
+    except duckdb.Error as e:
+        raise StoreError(f"{label}: not a Frontline backup or damaged ({str(e).splitlines()[0]})") from None
+    except OSError as e:
+        raise StoreError(f"{label}: cannot read the backup ({e.strerror or e})") from None
+
+
 def restore(in_path, db_path=None) -> Path:
     """Replace the store at ``db_path`` by the backup ``in_path`` (checked first).
 
@@ -983,19 +1385,17 @@ def restore(in_path, db_path=None) -> Path:
     dst = Path(db_path) if db_path else default_db_path()
     if not src.is_file():
         raise StoreError(f"{src}: no such backup file")
-    try:
-        with duckdb.connect(str(src), read_only=True) as c:
-            tables = {r[0] for r in c.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    except duckdb.Error as e:
-        raise StoreError(f"{src}: not a Frontline backup ({str(e).splitlines()[0]})") from None
-    missing = {"articles", "incidents", "diplomacy", "reviews"} - tables
-    if missing:
-        raise StoreError(f"{src}: not a Frontline backup (no table {', '.join(sorted(missing))})")
+    _verify_backup(src, src)
     if dst.exists():
         connect(dst).close()          # fails clearly if another process holds it
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(f".{dst.name}.restore.tmp")
-    shutil.copyfile(src, tmp)
+    try:
+        shutil.copyfile(src, tmp)
+        _verify_backup(tmp, src)      # the copy that goes into place, read in full
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     wal = Path(str(dst) + ".wal")
     if wal.exists():
         wal.unlink()
@@ -1005,5 +1405,6 @@ def restore(in_path, db_path=None) -> Path:
 
 
 __all__ = ["connect", "default_db_path", "ensure_schema", "ingest", "IngestReport", "events_to_frames",
-           "events_to_tables", "write_events", "refresh_fusion", "record_review", "add_event", "read_table",
+           "events_to_tables", "write_events", "write_tables", "extract_batch", "extracted_batches",
+           "ingest_batches", "BatchResult", "default_workers", "memory_limit", "refresh_fusion", "record_review", "add_event", "read_table",
            "row_counts", "backup", "restore", "StoreError", "SCHEMA", "schema_markdown", "EDITABLE"]
