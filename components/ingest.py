@@ -9,57 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Optional
 
 import pandas as pd
 import streamlit as st
 
-from frontline.models import Article
+from frontline.articles import read_upload, upload_article_id
+from frontline.safety import MAX_ARTICLE_BYTES, MAX_UPLOAD_BYTES, InputError
 
 from . import data
 from .common import safe_page
 
-MAX_BYTES = 50 * 1024 * 1024
-UPLOAD_DIR = Path(__file__).resolve().parent.parent / "data" / "uploads"
-_BINARY_MAGIC = {b"%PDF": "a PDF", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
-                 b"GIF8": "a GIF image", b"PK\x03\x04": "a ZIP/Office file", b"\x7fELF": "a program"}
+MAX_BYTES = MAX_UPLOAD_BYTES          # one upload (a CSV of many articles); one article: MAX_ARTICLE_BYTES
 
 
 class UploadError(ValueError):
     """An upload that cannot become an article; the message is shown as is."""
-
-
-class _TextOf(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "noscript", "template"):
-            self._skip += 1
-        elif tag in ("p", "br", "div", "li", "h1", "h2", "h3", "h4", "tr", "article", "section"):
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "noscript", "template"):
-            self._skip = max(0, self._skip - 1)
-        elif tag in ("p", "div", "li", "h1", "h2", "h3", "h4"):
-            self.parts.append("\n")
-
-    def handle_data(self, d):
-        if not self._skip:
-            self.parts.append(d)
-
-
-def html_to_text(src: str) -> str:
-    p = _TextOf()
-    p.feed(src)
-    p.close()
-    text = "".join(p.parts)
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    return re.sub(r"\n\s*\n+", "\n\n", text).strip()
 
 
 def safe_name(name: str) -> str:
@@ -69,27 +35,21 @@ def safe_name(name: str) -> str:
     return base[:120] or "upload"
 
 
-def decode_upload(name: str, raw: bytes) -> str:
-    """The text of an uploaded .txt/.md/.html file, or UploadError naming the problem."""
-    label = safe_name(name)
-    if not raw or not raw.strip():
-        raise UploadError(f"{label}: the file is empty.")
-    if len(raw) > MAX_BYTES:
-        raise UploadError(f"{label}: the file is larger than 50 MB.")
-    for magic, what in _BINARY_MAGIC.items():
-        if raw.startswith(magic):
-            raise UploadError(f"{label}: this is {what}, not text.")
-    if b"\x00" in raw[:65536]:
-        raise UploadError(f"{label}: this is a binary file, not text.")
+def _read(name: str, raw: bytes, warn=None, **meta) -> list:
+    """``frontline.articles.read_upload`` (the CLI's rules), its InputError as UploadError."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UploadError(f"{label}: not valid UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
-    if label.lower().endswith((".html", ".htm")):
-        text = html_to_text(text)
-    if not re.search(r"[A-Za-z]{2,}", text):
-        raise UploadError(f"{label}: no sentences found in the text.")
-    return text
+        return read_upload(name, raw, warn=warn, **meta)
+    except InputError as exc:
+        raise UploadError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+
+
+def decode_upload(name: str, raw: bytes, warn=None) -> str:
+    """The text of an uploaded .txt/.md/.html file (the CLI's rules: 10 MiB per article,
+    UTF-8 with a Windows-1252 fallback reported through ``warn``), or UploadError."""
+    label = safe_name(name)
+    if Path(label).suffix.lower() in (".csv", ".jsonl"):
+        label += ".txt"
+    return _read(label, raw, warn)[0].text
 
 
 def check_date(published: Optional[dt.date], today: dt.date) -> Optional[str]:
@@ -104,27 +64,14 @@ def check_date(published: Optional[dt.date], today: dt.date) -> Optional[str]:
 
 
 def article_id_for(name: str, text: str) -> str:
-    stem = Path(safe_name(name)).stem[:60] if name else "pasted"
-    return f"{stem}_{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"
+    return upload_article_id(name or "pasted", text)
 
 
-def _csv_articles(name: str, raw: bytes) -> list:
-    """Articles of an uploaded CSV through the project's readers (file kept under data/uploads)."""
-    try:
-        from frontline.articles import read_paths
-    except ImportError:
-        raise UploadError("CSV import is not available in this version.") from None
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    target = (UPLOAD_DIR / safe_name(name)).resolve()
-    if UPLOAD_DIR.resolve() not in target.parents:
-        raise UploadError(f"{safe_name(name)}: refused file name.")
-    target.write_bytes(raw)
-    try:
-        arts = list(read_paths([target]))
-    except Exception as exc:  # noqa: BLE001  (one line for the user)
-        raise UploadError(f"{safe_name(name)}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+def _csv_articles(name: str, raw: bytes, warn=None, **meta) -> list:
+    """Articles of an uploaded CSV/JSONL through the project's reader (nothing written to disk)."""
+    arts = _read(name, raw, warn, **meta)
     if not arts:
-        raise UploadError(f"{safe_name(name)}: no articles found in the CSV.")
+        raise UploadError(f"{safe_name(name)}: no articles found in the file.")
     return arts
 
 
@@ -160,29 +107,25 @@ def _existing(texts: list) -> dict:
         c.close()
 
 
-def _collect(files, pasted: str, title: str, source: str, published) -> list:
+def _collect(files, pasted: str, title: str, source: str, published, warn=None) -> list:
     arts = []
     for f in files or []:
         raw = f.getvalue()
-        if f.name.lower().endswith(".csv"):
-            arts.extend(_csv_articles(f.name, raw))
+        if f.name.lower().endswith((".csv", ".jsonl")):
+            arts.extend(_csv_articles(f.name, raw, warn, published=published))
             continue
-        text = decode_upload(f.name, raw)
-        arts.append(Article(id=article_id_for(f.name, text), text=text,
-                            title=title or Path(safe_name(f.name)).stem, source=source,
-                            published=published, published_from="metadata" if published else ""))
+        arts.extend(_read(f.name, raw, warn, published=published, title=title, source=source))
     if pasted and pasted.strip():
-        text = decode_upload("pasted.txt", pasted.encode("utf-8"))
-        arts.append(Article(id=article_id_for("pasted", text), text=text, title=title or text[:80],
-                            source=source, published=published,
-                            published_from="metadata" if published else ""))
+        arts.extend(_read("pasted.txt", pasted.encode("utf-8"), warn, published=published,
+                          title=title, source=source))
     return arts
 
 
 @safe_page
 def page(filters) -> None:
     st.title("Ingest")
-    st.caption("Upload .txt, .md, .html or .csv files (up to 50 MB) or paste an article. "
+    st.caption(f"Upload .txt, .md, .html or .csv files (up to {MAX_UPLOAD_BYTES // 2**20} MB; one article "
+               f"at most {MAX_ARTICLE_BYTES // 2**20} MB) or paste an article. "
                "Preview what Frontline extracts, then save it to the store.")
     with st.form("ingest_form", clear_on_submit=False):
         files = st.file_uploader("Files", type=["txt", "md", "html", "htm", "csv"],
@@ -208,11 +151,14 @@ def page(filters) -> None:
     if problem:
         st.error(problem)
         return
+    warnings: list = []
     try:
-        arts = _collect(files, pasted, title.strip(), source.strip(), published)
+        arts = _collect(files, pasted, title.strip(), source.strip(), published, warnings.append)
     except UploadError as exc:
         st.error(str(exc))
         return
+    for w in warnings:
+        st.warning(str(w).splitlines()[0] if str(w) else "warning")
     if not arts:
         st.error("Nothing to ingest: choose a file or paste a text.")
         return
@@ -233,6 +179,12 @@ def page(filters) -> None:
         st.info("No incidents or diplomatic events found in this text.")
     else:
         st.dataframe(prev, hide_index=True, width="stretch", key="ingest_preview")
+    for ev in events:
+        for x in ev.incidents:
+            if getattr(x, "implausible", False):
+                st.warning(f"Incident {getattr(x, 'event_id', '') or ''} ({x.killed} killed): the toll is "
+                           "implausible for one incident; it is kept, flagged implausible and not "
+                           "counted in totals.".replace("Incident  (", "Incident ("))
     if do_save and fresh:
         try:
             from frontline.store import ingest as store_ingest

@@ -304,6 +304,13 @@ class _ExportFormats:
         return iter(self._names())
 
 
+def _memory_size(s: str) -> str:
+    import re
+    if not re.fullmatch(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)?", s.strip(), re.IGNORECASE):
+        raise argparse.ArgumentTypeError(f"not a memory size such as 256MB or 1GB: {s!r}")
+    return s.strip()
+
+
 def _dask_address(s: str) -> str:
     if s == "local" or "://" in s or ":" in s:
         return s
@@ -331,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--parquet-dir", metavar="DIR",
                    help="with --dask: where the workers write Parquet (default: parquet/<run> beside the "
                         "database; must be visible to the workers and to this machine)")
-    s.add_argument("--duckdb-memory", metavar="SIZE", default=DUCKDB_MEMORY,
+    s.add_argument("--duckdb-memory", metavar="SIZE", default=DUCKDB_MEMORY, type=_memory_size,
                    help=f"DuckDB's memory limit while ingesting (default {DUCKDB_MEMORY}; keeps a long "
                         "ingest's memory flat)")
     s.add_argument("--quiet", action="store_true", help="no progress bar and no summary")

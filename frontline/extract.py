@@ -40,7 +40,8 @@ SUPPORTER_BEFORE = re.compile(r"\b(?:backed|supported|aided|helped|assisted|cove
 ORIGIN_BEFORE = re.compile(r"\b(?:from|positioned(?: in)?|stationed in|based in|fired from|entrenched in|located in)\s+"
                            r"(?:the\s+)?(?:[\w'-]+\s+){0,5}$|\b(?:source|sources|official|officials|governor|spokesman|"
                            r"command|council|directorate|department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$", re.I)
-NOT_TARGET_AFTER = re.compile(r"^(?:'s|s)?\s+(?:police|province source|governorate council|city council|media|university|"
+NOT_TARGET_AFTER = re.compile(r"^(?:'s|s)?\s+(?:police|province source|tv|television|channel|brigades?|news|agency|"
+                              r"governorate council|city council|media|university|"
                               r"health directorate|directorate|local council|provincial council)\b", re.I)
 AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:SANA|Reuters|AFP|AP|Xinhua|TASS|"
                              r"Sputnik|Anadolu|UPI)\)?\s*[-\u2013\u2014:]")
@@ -581,7 +582,7 @@ def infer_side(event_type: str, actor: Optional[str], in_city: bool) -> Optional
 
 def _finish(d: IncidentDraft, article: Article) -> Incident:
     side, actor = d.side, d.actor
-    if side == "city" and (d.place is None or d.place.kind == "city"):
+    if side == "city" and (d.place is None or d.place.kind == "city" or not d.place.control):
         side = infer_side(d.event_type, actor, True) or side
     elif side is None:
         side = infer_side(d.event_type, actor, False)
