@@ -1,4 +1,4 @@
-"""The dashboard's access to the store: one connection per process, queries cached per filter state.
+"""The dashboard's access to the store: short-lived connections, queries cached per filter state.
 
 Every cached call is keyed by (database path, store fingerprint, filter
 state, options); the fingerprint (``queries.store_version``) changes with
@@ -8,7 +8,6 @@ every ingest or review, so a change by another session is seen at once, and
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import duckdb
@@ -16,8 +15,6 @@ import streamlit as st
 
 from frontline import queries
 from frontline.queries import Filters
-
-_LOCK = threading.Lock()
 
 
 def db_path() -> str:
@@ -28,46 +25,66 @@ def db_path() -> str:
         return os.environ.get("FRONTLINE_DB") or str(Path("data") / "frontline.duckdb")
 
 
-@st.cache_resource(show_spinner=False)
+WAIT_SECONDS = 5.0       # how long a query waits for a CLI ingest/backup/restore holding the store
+
+
 def _connect(path: str):
+    """A new, short-lived connection to the store at ``path``; the caller closes it.
+
+    Nothing is held between queries, so a CLI ingest, backup or restore (another
+    process) can open the store while the dashboard runs; the dashboard waits up to
+    :data:`WAIT_SECONDS` for it instead.
+    """
     try:
         from frontline.store import connect
-        return connect(path)
     except ImportError:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(path)
+    return connect(path, wait=WAIT_SECONDS)
+
+
+_connect.clear = lambda: None    # no process-wide connection any more (kept for callers/tests)
 
 
 def conn():
-    """A cursor on the process-wide connection (a DuckDB connection is not shared by threads)."""
-    return _connect(db_path()).cursor()
+    """A new connection to the store (close it after use: it holds the file while open)."""
+    return _connect(db_path())
 
 
 def version() -> tuple:
-    with _LOCK:
-        c = conn()
-        try:
-            return queries.store_version(c)
-        finally:
-            c.close()
+    c = conn()
+    try:
+        return queries.store_version(c)
+    finally:
+        c.close()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(name: str, path: str, ver: tuple, fkey: tuple, kw: tuple):
-    c = _connect(path).cursor()
+def _cached(name: str, path: str, ver: tuple, fkey: tuple, kw: tuple, _conn=None):
+    c = _conn if _conn is not None else _connect(path)
     try:
         fn = getattr(queries, name)
         if fkey is None:
             return fn(c, **dict(kw))
         return fn(c, Filters.from_query_params(dict(fkey)), **dict(kw))
     finally:
-        c.close()
+        if _conn is None:
+            c.close()
 
 
 def q(name: str, filters: Filters | None = None, **kw):
-    """``queries.<name>(conn, filters, **kw)``, cached per filter state and store version."""
+    """``queries.<name>(conn, filters, **kw)``, cached per filter state and store version.
+
+    One short-lived connection per call: it reads the store's version and, on a
+    cache miss, runs the query; it is closed before returning.
+    """
     fkey = None if filters is None else tuple(sorted(filters.to_query_params().items()))
-    return _cached(name, db_path(), version(), fkey, tuple(sorted(kw.items())))
+    path = db_path()
+    c = _connect(path)
+    try:
+        return _cached(name, path, queries.store_version(c), fkey, tuple(sorted(kw.items())), _conn=c)
+    finally:
+        c.close()
 
 
 def clear() -> None:

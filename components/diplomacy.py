@@ -27,6 +27,11 @@ def lane_order(lanes) -> list:
     return known + sorted(x for x in lanes if x not in known)
 
 
+def _lane(name) -> str:
+    """A lane name as plotly shows it: escaped (tick labels render plotly's HTML subset)."""
+    return html.escape(str(name))
+
+
 def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
     """Top: events on actor lanes; bottom: daily killed (shared x axis)."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.05,
@@ -38,7 +43,7 @@ def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
             hollow = status != "happened"
             symbol = DIPLO_SYMBOLS.get(etype, "hexagon") + ("-open" if hollow else "")
             fig.add_trace(go.Scatter(
-                x=pd.to_datetime(gs["day"]), y=gs["lane"], mode="markers",
+                x=pd.to_datetime(gs["day"]), y=[_lane(v) for v in gs["lane"]], mode="markers",
                 name=f"{etype.replace('_', ' ')}{' (' + status + ')' if hollow else ''}",
                 legendgroup=etype,
                 marker=dict(symbol=symbol, size=15, color=TYPE_COLOURS.get(etype, "#555"),
@@ -57,7 +62,7 @@ def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
                          arrayminus=(killed["killed"] - killed["killed_low"]).clip(lower=0),
                          thickness=1, color="#444"),
             hovertemplate="%{x|%d %b %Y}<br>killed %{y}<extra></extra>"), row=2, col=1)
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), row=1, col=1)
+    fig.update_yaxes(categoryorder="array", categoryarray=[_lane(v) for v in reversed(order)], row=1, col=1)
     fig.update_yaxes(title_text="killed", rangemode="tozero", row=2, col=1)
     fig.update_layout(height=max(420, 60 + 38 * len(order) + 200), font=dict(size=15),
                       legend=dict(orientation="h", y=1.06, x=0), margin=dict(l=10, r=10, t=50, b=10),

@@ -122,7 +122,8 @@ def page(filters) -> None:
                                         str(art.get("published"))[:10], art.get("url")) if x)
     # titles are article text: escaped, never Markdown
     st.html(f"<h3 style='margin:0.2rem 0'>{html.escape(str(art.get('title') or aid))}</h3>")
-    st.caption(meta)
+    if meta:
+        st.text(meta)      # source and url are data: shown literally, never as Markdown
     selected = ss.get("evidence_event_ids") or []
     if focus_ev is not None and focus_ev["article_id"] == aid:
         who = focus_ev.get("who") or ""

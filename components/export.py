@@ -15,7 +15,7 @@ from .common import safe_page
 @st.cache_data(show_spinner="Preparing…", max_entries=16)
 def _build(kind: str, path: str, ver: tuple, fkey: tuple) -> bytes:
     f = queries.Filters.from_query_params(dict(fkey))
-    c = data._connect(path).cursor()
+    c = data._connect(path)
     try:
         if kind == "incidents_csv":
             return queries.incidents(c, f).to_csv(index=False).encode("utf-8")

@@ -22,6 +22,8 @@ from . import data
 from .common import safe_page
 
 MAX_BYTES = MAX_UPLOAD_BYTES          # one upload (a CSV of many articles); one article: MAX_ARTICLE_BYTES
+# no longer written to (read_upload reads uploads in memory); kept for callers that point it elsewhere
+UPLOAD_DIR = Path(__file__).resolve().parent.parent / "data" / "uploads"
 
 
 class UploadError(ValueError):
@@ -182,9 +184,8 @@ def page(filters) -> None:
     for ev in events:
         for x in ev.incidents:
             if getattr(x, "implausible", False):
-                st.warning(f"Incident {getattr(x, 'event_id', '') or ''} ({x.killed} killed): the toll is "
-                           "implausible for one incident; it is kept, flagged implausible and not "
-                           "counted in totals.".replace("Incident  (", "Incident ("))
+                st.warning(f"An incident with {x.killed} killed is implausible for one incident: "
+                           "it is kept, flagged implausible and not counted in totals.")
     if do_save and fresh:
         try:
             from frontline.store import ingest as store_ingest

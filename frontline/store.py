@@ -367,12 +367,28 @@ def connect(path=None, *, read_only: bool = False, wait: Optional[float] = None)
         except OSError as e:
             raise StoreError(f"{p}: cannot open the database: {e.strerror or e}") from None
     if not read_only:
-        try:
-            _retrying(lambda: ensure_schema(conn))
-        except BaseException:
-            conn.close()
-            raise
+        key = _schema_key(p)
+        if key not in _SCHEMA_CHECKED:
+            try:
+                _retrying(lambda: ensure_schema(conn))
+            except BaseException:
+                conn.close()
+                raise
+            _SCHEMA_CHECKED.add(_schema_key(p))
     return conn
+
+
+# files whose schema this process has already checked, by (path, inode): a dashboard opening a short
+# connection per query checks once; a restored or recreated file (new inode) is checked again
+_SCHEMA_CHECKED: set = set()
+
+
+def _schema_key(p: Path) -> tuple:
+    try:
+        st = p.stat()
+        return (str(p.resolve()), st.st_ino, st.st_dev)
+    except OSError:
+        return (str(p), None, None)
 
 
 def read_table(conn, name: str) -> "pd.DataFrame":

@@ -316,12 +316,20 @@ def test_field_marks_find_values_in_sentence():
     ("a.pdf.txt", b"%PDF-1.4 ...", "PDF"),
     ("a.txt", b"\x89PNG\r\n", "PNG"),
     ("a.txt", b"abc\x00def", "binary"),
-    ("a.txt", "caf\u00e9".encode("latin-1") + b" killed", "UTF-8"),
     ("a.txt", b"1234 5678 !!!", "no sentences"),
+    pytest.param("huge.txt", b"Eight killed. " * (1 + (10 << 20) // 14), "too large", id="over-10MiB"),
 ])
 def test_decode_upload_refuses(name, raw, error):
     with pytest.raises(ingest.UploadError, match=error):
         ingest.decode_upload(name, raw)
+
+
+def test_decode_upload_falls_back_from_invalid_utf8_with_a_warning():
+    """As the CLI: not UTF-8 is read as Windows-1252, with one warning saying so."""
+    warnings: list = []
+    text = ingest.decode_upload("a.txt", "caf\u00e9".encode("latin-1") + b" killed", warnings.append)
+    assert text == "caf\u00e9 killed"
+    assert len(warnings) == 1 and "UTF-8" in warnings[0], warnings
 
 
 @pytest.mark.parametrize("name, raw, text", [

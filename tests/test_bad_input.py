@@ -398,10 +398,6 @@ def test_page_upload_refused(case, tmp_path, monkeypatch):
     assert counts(db) == before
 
 
-@pytest.mark.xfail(strict=True, reason="components/ingest.py decode_upload accepts up to 50 MiB "
-                   "(MAX_BYTES) and the page then extracts the whole text in the browser session; "
-                   "it should refuse over frontline.safety.MAX_ARTICLE_BYTES (10 MiB), e.g. by "
-                   "reading uploads with frontline.articles.read_upload")
 def test_page_refuses_50mb_text():
     from components import ingest as page
     raw = (KILLED.encode() * (BIG // len(KILLED) + 1))[:BIG]
@@ -426,8 +422,6 @@ def test_page_upload_bad_encoding(case, tmp_path, monkeypatch):
 
 
 @needs_extractor
-@pytest.mark.xfail(strict=True, reason="components/ingest.py saves an article whose toll is flagged "
-                   "implausible without telling the analyst (no st.warning); totals exclude it")
 def test_page_billion_killed_is_flagged_and_not_summed(tmp_path, monkeypatch):
     db = seeded_store(tmp_path / "store.duckdb")
     case = next(c for c in CASES if c.id == "billion-killed")

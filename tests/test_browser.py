@@ -24,7 +24,18 @@ if not HAVE_CHROMIUM and os.environ.get("CI") != "true":
 playwright = pytest.importorskip("playwright.sync_api") if os.environ.get("CI") != "true" else \
     __import__("playwright.sync_api").sync_api
 
-SHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where the tests' screenshots go: $FRONTLINE_SCREENSHOTS when set, else a pytest
+    temporary folder (nothing lands in docs/screenshots, so runs cause no git churn)."""
+    folder = os.environ.get("FRONTLINE_SCREENSHOTS")
+    if folder:
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +69,6 @@ def test_flow_filter_click_evidence(app, page):
     url, _ = app
     goto(page, url + "/")
     assert metric(page, "Killed") == "35"
-    SHOTS.mkdir(parents=True, exist_ok=True)
     # the date filter, kept in the URL: from 13 October on
     goto(page, url + "/?from=2016-10-13")
     assert metric(page, "Killed") == "22"
@@ -78,7 +88,7 @@ def test_flow_filter_click_evidence(app, page):
     assert "<script>alert(1)</script>" in page.locator('[data-testid="stMainBlockContainer"]').inner_text()
 
 
-def test_review_edit_changes_casualty_figure(app, page):
+def test_review_edit_changes_casualty_figure(app, page, shots):
     """Correct a killed figure in the Review page's editor; after a reload the casualty page
     shows the corrected total."""
     url, _ = app
@@ -109,7 +119,7 @@ def test_review_edit_changes_casualty_figure(app, page):
     assert "Saved 1 change" in " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
     page.get_by_role("tab", name="Audit log").click()
     page.wait_for_timeout(500)
-    page.screenshot(path=str(SHOTS / "review_audit.png"))
+    page.screenshot(path=str(shots / "review_audit.png"))
     goto(page, url + "/casualties")
     page.reload()
     screenshot.wait_idle(page, settle=1.0)
@@ -118,8 +128,8 @@ def test_review_edit_changes_casualty_figure(app, page):
 
 
 @pytest.mark.parametrize("name, path", screenshot.PAGES)
-def test_screenshot_every_page(app, page, name, path):
+def test_screenshot_every_page(app, page, shots, name, path):
     url, _ = app
     goto(page, f"{url}/{path}")
     assert not page.locator('[data-testid="stException"]').count()
-    page.screenshot(path=str(SHOTS / f"test_{name}.png"), full_page=True)
+    page.screenshot(path=str(shots / f"test_{name}.png"), full_page=True)

@@ -180,14 +180,9 @@ PAGES = [
     pytest.param("overview", None, id="overview"),
     pytest.param("mapview", None, id="mapview"),
     pytest.param("casualties", None, id="casualties"),
-    pytest.param("diplomacy", None, id="diplomacy", marks=pytest.mark.xfail(strict=True, reason=(
-        "components/diplomacy.py: the lane names (y values and categoryarray of the plotly timeline) are the "
-        "diplomacy actors as stored, not html.escape'd as the hover texts are; plotly renders its HTML subset "
-        "in tick labels, so an actor '<script>alert(1)</script>' (an analyst's edit) is not shown literally"))),
+    pytest.param("diplomacy", None, id="diplomacy"),
     pytest.param("evidence", {"evidence_event_id": "evil1:i1", "evidence_event_ids": ["evil1:i1", "evil1:i2"]},
-                 id="evidence", marks=pytest.mark.xfail(strict=True, reason=(
-                     "components/evidence.py: st.caption(meta) renders the article's source and url as Markdown, "
-                     "so a source '[click](javascript:alert(1))' becomes a link; use st.text or escape Markdown"))),
+                 id="evidence"),
     pytest.param("review", None, id="review"),
     pytest.param("export", None, id="export"),
 ]
