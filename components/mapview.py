@@ -110,9 +110,13 @@ def labels(scope: str) -> pd.DataFrame:
 # ----------------------------------------------------------------- points
 
 def radius_m(killed: float, scope: str) -> float:
-    """Circle radius in metres: area grows with the killed; a floor so zero-death events show."""
+    """Circle radius in metres: area grows with the killed, up to a cap so one large toll does not cover
+    the city; a floor so zero-death events show."""
     base = 90 if scope == "city" else 1800
-    return base * (1.0 + math.sqrt(max(0.0, float(killed or 0))))
+    return base * (1.0 + min(MAX_RADIUS_STEPS, math.sqrt(max(0.0, float(killed or 0)))))
+
+
+MAX_RADIUS_STEPS = 6.0
 
 
 def point_frame(df: pd.DataFrame, scope: str) -> pd.DataFrame:

@@ -116,6 +116,7 @@ def main(argv=None) -> int:
     ap.add_argument("--pages", default=",".join(n for n, _ in PAGES))
     ap.add_argument("--width", type=int, default=1600)
     ap.add_argument("--height", type=int, default=1000)
+    ap.add_argument("--query", default="", help="URL query for every page, e.g. from=2016-10-01&to=2016-10-31")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
     out = Path(args.out)
@@ -130,7 +131,7 @@ def main(argv=None) -> int:
             for name, path in PAGES:
                 if name not in wanted:
                     continue
-                page.goto(f"{url}/{path}", wait_until="domcontentloaded")
+                page.goto(f"{url}/{path}" + (f"?{args.query}" if args.query else ""), wait_until="domcontentloaded")
                 wait_idle(page, settle=2.5 if name in ("map", "casualties", "diplomacy") else 1.0)
                 target = out / f"{name}.png"
                 page.screenshot(path=str(target), full_page=True)
