@@ -95,6 +95,12 @@ def source_figure(cmp: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def undated_total(headline: pd.DataFrame, dated_total: int, measure: str) -> int:
+    """How many of the headline's killed/injured fall in events with no known day."""
+    row = headline[headline["side"] == "all"]
+    return max(0, int(row[measure].iloc[0]) - dated_total) if not row.empty else 0
+
+
 @safe_page
 def page(filters) -> None:
     st.title("Casualties")
@@ -114,6 +120,10 @@ def page(filters) -> None:
     st.markdown(f"**{total:,} {measure}**" + (f" (range {lo:,}–{hi:,})" if lo != hi else "")
                 + " · " + " · ".join(f"{s} {int(by_side.get(s, 0)):,}" for s in SIDE_ORDER
                                      if s in by_side.index))
+    undated = undated_total(data.q("headline", filters), total, measure)
+    if undated > 0:
+        st.caption(f"{undated:,} {measure} in events without a known day are not on the time axis "
+                   "(they count in the Overview's totals).")
     fig = casualty_figure(ts, measure=measure, cumulative=cumulative, children=children, freq=freq)
     ev = st.plotly_chart(fig, on_select="rerun", selection_mode=("points",), key="casualties_chart",
                          config={"displaylogo": False})
