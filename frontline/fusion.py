@@ -27,6 +27,16 @@ FUSED_COLUMNS = ["cluster_id", "day", "event_type", "actor", "side", "location",
                  "children_killed", "n_articles", "n_outlets", "outlets", "grade", "event_ids"]
 
 
+def _finder(parent: list):
+    """The root-finding function of a union-find forest stored in ``parent`` (with path halving)."""
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+    return find
+
+
 # ---------------------------------------------------------------- duplicate stories
 
 def shingles(text: str, k: int = 5) -> set:
@@ -43,12 +53,7 @@ def story_ids(articles: pd.DataFrame, threshold: float = 0.8) -> pd.Series:
     ids = list(articles["article_id"])
     sets = [shingles(t) for t in articles["text"]]
     parent = list(range(len(ids)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    find = _finder(parent)
 
     buckets: dict = {}
     for i, sh in enumerate(sets):
@@ -111,12 +116,7 @@ def fuse_incidents(incidents: pd.DataFrame, stories: pd.Series | None = None):
         elif r["day"] is not None and isinstance(r["day"], pd.Timestamp):
             r["day"] = r["day"].date()
     parent = list(range(len(rows)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    find = _finder(parent)
 
     members_of = {i: [i] for i in range(len(rows))}
     # block by (day, side): an incident is compared only with those of the same or the next day,
