@@ -45,6 +45,8 @@ NOT_TARGET_AFTER = re.compile(r"^(?:'s|s)?\s+(?:police|province source|tv|televi
                               r"health directorate|directorate|local council|provincial council)\b", re.I)
 AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:SANA|Reuters|AFP|AP|Xinhua|TASS|"
                              r"Sputnik|Anadolu|UPI)\)?\s*[-\u2013\u2014:]")
+SPEAKER_PLACE = re.compile(r"\b(?:source|sources|official|officials|governor|spokesman|command|council|directorate|"
+                           r"department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$", re.I)
 SAME_PLACE = re.compile(r"\bthe same (?:neighbou?rhood|area|district|town|village|city|street|road)\b", re.I)
 VICTIM_COUNT_BEFORE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                                  r"fifteen|twenty|thirty|forty|fifty|dozens of|scores of|hundreds of))\s+(?:[\w-]+\s+)?$",
@@ -242,8 +244,8 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
         penalty = 3 if ORIGIN_BEFORE.search(t[max(0, rel - 60):rel]) or NOT_TARGET_AFTER.match(t[rel_end:rel_end + 30]) \
             else 0
         rank = p.precision + penalty
-        if p.kind == "country":
-            continue
+        if p.kind == "country" or (penalty and SPEAKER_PLACE.search(t[max(0, rel - 30):rel])):
+            continue                    # "a source at Aleppo province said": where the speaker sits
         if best is None or rank < best[2]:
             best = (p, p.side, rank)
     def targeted(spans):
