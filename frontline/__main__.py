@@ -361,7 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_extract)
 
     s = sub.add_parser("export", parents=[common], help="export the (reviewed) store")
-    s.add_argument("--format", choices=_ExportFormats(), default="csv")
+    # an explicit metavar: argparse would list (and so import) the formats when the parser is built
+    s.add_argument("--format", choices=_ExportFormats(), default="csv", metavar="FORMAT",
+                   help="one of %(choices)s (default %(default)s)")
     s.add_argument("--out", required=True, metavar="PATH", help="folder (csv, json) or file")
     s.add_argument("--from", dest="date_from", type=_date_arg, metavar="YYYY-MM-DD")
     s.add_argument("--to", dest="date_to", type=_date_arg, metavar="YYYY-MM-DD")

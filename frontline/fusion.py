@@ -127,7 +127,8 @@ def fuse_incidents(incidents: pd.DataFrame, stories: pd.Series | None = None):
             blocks.setdefault((r["day"].toordinal(), r["side"]), []).append(i)
     for (day, side), members in blocks.items():
         partners = []
-        for other_side in ({side, "city"} if side != "city" else {"east", "west", "city", None}):
+        # fixed orders throughout, so the clusters do not depend on PYTHONHASHSEED
+        for other_side in ((side, "city") if side != "city" else ("east", "west", "city", None)):
             partners += [(d, other_side) for d in (day, day + 1)]
         for key in partners:
             pool = blocks.get(key, [])
@@ -154,6 +155,11 @@ def fuse_incidents(incidents: pd.DataFrame, stories: pd.Series | None = None):
         fused.append(_fused_row(cid, [rows[i] for i in members], stories))
     cluster = pd.Series(cluster_of, index=incidents.index, name="cluster_id")
     return cluster, pd.DataFrame(fused, columns=FUSED_COLUMNS)
+
+
+def _most_common(values: list):
+    """The most frequent value; ties go to the first in sorted order (deterministic)."""
+    return max(sorted(set(values), key=str), key=values.count)
 
 
 def _figures(values):
@@ -187,9 +193,9 @@ def _fused_row(cid: str, members: list, stories) -> dict:
         grade = "single source"
     return {
         "cluster_id": cid, "day": days[0] if days else None,
-        "event_type": max(set(types), key=types.count),
+        "event_type": _most_common(types),
         "actor": sorted(actors)[0] if len(actors) == 1 else ("/".join(sorted(actors)) if actors else None),
-        "side": max(set(sides), key=sides.count) if sides else None,
+        "side": _most_common(sides) if sides else None,
         "location": where["location"], "lat": where["lat"], "lon": where["lon"],
         "killed_low": k_low, "killed_best": k_best, "killed_high": k_high,
         "injured_low": i_low, "injured_best": i_best, "injured_high": i_high,

@@ -821,12 +821,13 @@ def _fusion_frame(conn, fusion, full: bool = False):
 STORY_WINDOW_ARTICLES = 2000
 
 
-def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: int = STORY_WINDOW_ARTICLES):
+def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Optional[int] = None):
     """Fused rows regraded with the duplicate stories among the reports of multi-article events.
 
     ``fusion.story_ids`` over every article at once holds ~25 kB of shingles per
     article (2.4 GB at 100k articles). Stories only change the grade of a fused
-    event reported by two or more articles, so they are computed over the
+    event reported by two or more articles of two or more outlets (one wire copy
+    under two outlets is not corroboration), so they are computed over the
     articles of those events only, in windows of consecutive days of about
     ``window_articles`` articles (one ``story_ids`` call each; the whole corpus
     is one window up to that size), and only the events whose reports turn out
@@ -834,13 +835,16 @@ def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: in
     stories. Returns ``fused``, corrected.
     """
     import pandas as pd
+    window_articles = window_articles or STORY_WINDOW_ARTICLES
     cid_of_row = cluster_ids.reindex(df.index)
     members = pd.DataFrame({"cluster_id": cid_of_row.astype(object).to_numpy(),
                             "article_id": df["article_id"].astype(object).to_numpy(),
+                            "outlet": df["outlet"].astype(object).fillna("").to_numpy(),
                             "day": pd.to_datetime(df["day"]).to_numpy()})
     members = members[members["cluster_id"].notna()].drop_duplicates(["cluster_id", "article_id"])
-    n_art = members.groupby("cluster_id")["article_id"].transform("size")
-    members = members[n_art >= 2]
+    by_cluster = members.groupby("cluster_id")
+    several = (by_cluster["article_id"].transform("size") >= 2) & (by_cluster["outlet"].transform("nunique") >= 2)
+    members = members[several]
     if members.empty:
         return fused
     # every report of a cluster goes to the window of the cluster's first day
@@ -879,11 +883,10 @@ def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: in
     sub = df[in_affected]
     sub_ids, sub_fused = fusion.fuse_incidents(sub, stories)
     pairs = pd.DataFrame({"old": cid_of_row[in_affected].to_numpy(), "new": sub_ids.reindex(sub.index).to_numpy()})
-    same = pairs.groupby("old")["new"].agg(lambda v: v.nunique() == 1 and v.iloc[0] is not None)
+    per_old = pairs.groupby("old")["new"].agg(["nunique", "first", "size"])
     new_sizes = pairs.groupby("new").size()
-    old_sizes = pairs.groupby("old").size()
-    whole = {cid for cid in affected if same.get(cid, False) and pairs.loc[pairs["old"] == cid, "new"].iloc[0] == cid
-             and new_sizes.get(cid, 0) == old_sizes.get(cid, -1)}
+    whole = set(per_old.index[(per_old["nunique"] == 1) & (per_old["first"] == per_old.index)
+                              & (per_old["first"].map(new_sizes) == per_old["size"])])
     redone = [sub_fused[sub_fused["cluster_id"].isin(whole)]]
     for cid in sorted(affected - whole):
         one = df[(cid_of_row == cid).to_numpy()]
@@ -907,8 +910,10 @@ def _fuse_in_parts(fusion, df):
     ``UNDATED_PART`` gives the same events, with less memory at once.
     """
     import pandas as pd
+    if len(df) <= UNDATED_PART:
+        return fusion.fuse_incidents(df)
     undated = df["day"].isna().to_numpy()
-    if not undated.any() or undated.all() and len(df) <= UNDATED_PART:
+    if not undated.any():
         return fusion.fuse_incidents(df)
     ids, frames = [], []
     parts = [df[~undated]] if (~undated).any() else []

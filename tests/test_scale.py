@@ -220,3 +220,31 @@ def test_fusion_in_parts_equals_fusion_at_once(tmp_path, monkeypatch, pool):
         pd.testing.assert_frame_equal(results[0][1], results[1][1])
     finally:
         conn.close()
+
+
+def test_story_windows_grade_like_global_stories(tmp_path, monkeypatch, pool):
+    """Stories computed per window of multi-outlet events grade the fused events exactly as
+    ``story_ids`` over the whole store does (copies of a story under other outlets)."""
+    from frontline import fusion
+    arts = corpus(pool, 36)
+    for i in range(0, 18, 3):                    # the same wire story under another outlet, lightly edited
+        a = arts[i]
+        arts.append(make_article(f"copy{i}", a.text + " (Reuters)", source="copy-outlet", published=a.published))
+    conn = store.connect(tmp_path / "s.duckdb")
+    try:
+        store.ingest(conn, arts, fuse=False)
+        monkeypatch.setattr(store, "STORY_WINDOW_ARTICLES", 8)      # several windows
+        df, ids, fused = store.fuse_store(conn, fusion)
+        full = conn.execute("SELECT * FROM incidents ORDER BY event_id").df()
+        texts = conn.execute("SELECT article_id, text FROM articles ORDER BY article_id").df()
+        ids2, fused2 = fusion.fuse_incidents(full, fusion.story_ids(texts))
+        no_stories = fusion.fuse_incidents(full)[1].sort_values("cluster_id")
+    finally:
+        conn.close()
+    assert list(ids.reindex(df.index)) == list(ids2.reindex(full.index))
+    a = fused.sort_values("cluster_id").reset_index(drop=True)
+    b = fused2.sort_values("cluster_id").reset_index(drop=True)
+    assert list(a["grade"]) == list(b["grade"])
+    assert list(no_stories["grade"]) != list(b["grade"])      # the copies matter: the test can fail
+    assert a[["cluster_id", "n_articles", "n_outlets", "event_ids"]].equals(b[["cluster_id", "n_articles",
+                                                                                "n_outlets", "event_ids"]])
