@@ -116,3 +116,25 @@ SAMPLE_TEXTS = {
 @pytest.fixture
 def fake_articles():
     return [make_article(k, v) for k, v in SAMPLE_TEXTS.items()]
+
+
+# --------------------------------------------------------------------------- helpers shared by test files
+
+def store_counts(db: Path) -> dict:
+    """Row counts of every table of the store at ``db`` (opened read-only)."""
+    from frontline import store
+    conn = store.connect(db, read_only=True)
+    try:
+        return store.row_counts(conn)
+    finally:
+        conn.close()
+
+
+def cli_env(**kw) -> dict:
+    """The environment for a ``python -m frontline`` subprocess: this checkout first on the path, no
+    inherited FRONTLINE_DB, plus ``kw``."""
+    env = dict(os.environ)
+    env.pop("FRONTLINE_DB", None)
+    env["PYTHONPATH"] = str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update({k: str(v) for k, v in kw.items()})
+    return env

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import frontline
-from conftest import fake_extract, make_article
+from conftest import fake_extract, make_article, cli_env
 from frontline import resources, store
 from frontline.models import Article
 
@@ -71,18 +71,10 @@ SLOW_FAKE_CLI = textwrap.dedent("""
 """)
 
 
-def _env(**kw) -> dict:
-    env = dict(os.environ)
-    env.pop("FRONTLINE_DB", None)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env.update({k: str(v) for k, v in kw.items()})
-    return env
-
-
 def start_and_kill(cmd: list, total: int, kill_at: int, timeout: float = 240) -> int:
     """Run ``cmd`` (an ingest with a progress bar), SIGKILL its process group once the bar
     shows ``kill_at`` of ``total`` articles written; returns the last count seen."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=_env(),
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=cli_env(),
                             start_new_session=True)
     seen, buf = 0, b""
     deadline = time.monotonic() + timeout
@@ -156,7 +148,7 @@ def test_killed_ingest_leaves_whole_batches(tmp_path):
     counts = check_consistent(db, fake_extract, batch_size=batch)
     assert seen <= counts["articles"] < total, (seen, counts)
     # a second run completes the store
-    proc = subprocess.run(cmd + ["--quiet"], capture_output=True, text=True, cwd=ROOT, env=_env(), timeout=300)
+    proc = subprocess.run(cmd + ["--quiet"], capture_output=True, text=True, cwd=ROOT, env=cli_env(), timeout=300)
     assert proc.returncode == 0, proc.stderr
     counts = check_consistent(db, fake_extract, batch_size=batch)
     assert counts["articles"] == total
@@ -244,7 +236,7 @@ def test_review_is_committed_before_return(tmp_path):
     other.close()
     conn.close()
     proc = subprocess.run([sys.executable, "-c", DIE_AFTER_REVIEW, str(db)], capture_output=True, text=True,
-                          cwd=ROOT, env=_env(), timeout=120)
+                          cwd=ROOT, env=cli_env(), timeout=120)
     assert proc.returncode == 0, proc.stderr
     conn = store.connect(db)
     try:

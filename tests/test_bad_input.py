@@ -23,7 +23,7 @@ from typing import Callable, Optional
 import pytest
 
 import frontline
-from conftest import fake_extract, make_article
+from conftest import fake_extract, make_article, store_counts
 from frontline import queries, resources, safety, store
 from frontline.articles import InputError, read_paths, read_upload
 
@@ -140,14 +140,6 @@ def seeded_store(path: Path) -> Path:
     return path
 
 
-def counts(db: Path) -> dict:
-    conn = store.connect(db, read_only=True)
-    try:
-        return store.row_counts(conn)
-    finally:
-        conn.close()
-
-
 def run_cli(*args, timeout: int = 300) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop("FRONTLINE_DB", None)
@@ -166,14 +158,14 @@ def stderr_lines(proc) -> list:
 def test_cli_battery(case, tmp_path):
     db = seeded_store(tmp_path / "store.duckdb")
     path = write_case(case, tmp_path / "in")
-    before = counts(db)
+    before = store_counts(db)
     proc = run_cli("ingest", path, "--db", db, "--quiet")
     lines = stderr_lines(proc)
     assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
     assert len(lines) == 1, lines                                 # one clear line ...
     assert case.message.lower() in lines[0].lower(), lines        # ... naming the problem
     assert c_name_in(case, lines[0])                              # ... and the file or article
-    after = counts(db)
+    after = store_counts(db)
     if case.refused:
         assert proc.returncode != 0
         assert lines[0].startswith("frontline: error:"), lines
@@ -235,23 +227,23 @@ def test_cli_refuses_whole_run_when_one_file_is_bad(tmp_path):
     folder.mkdir()
     (folder / "good.txt").write_text(KILLED, encoding="utf-8")
     (folder / "bad.txt").write_bytes(b"%PDF-1.4 binary")
-    before = counts(db)
+    before = store_counts(db)
     proc = run_cli("ingest", folder, "--db", db, "--quiet")
     assert proc.returncode == 2
     assert stderr_lines(proc) == [f"frontline: error: {folder / 'bad.txt'}: binary file (a PDF document), not text"]
-    assert counts(db) == before
+    assert store_counts(db) == before
 
 
 def test_cli_missing_path_and_folder_without_articles(tmp_path):
     db = seeded_store(tmp_path / "store.duckdb")
-    before = counts(db)
+    before = store_counts(db)
     empty = tmp_path / "nothing"
     empty.mkdir()
     for target, message in ((tmp_path / "nope.txt", "no such file"), (empty, "no article files")):
         proc = run_cli("ingest", target, "--db", db, "--quiet")
         lines = stderr_lines(proc)
         assert proc.returncode == 2 and len(lines) == 1 and message in lines[0], lines
-    assert counts(db) == before
+    assert store_counts(db) == before
 
 
 # --------------------------------------------------------------------------- the readers
@@ -379,7 +371,7 @@ def test_page_upload_refused(case, tmp_path, monkeypatch):
     from components import ingest as page
     monkeypatch.setattr(page, "UPLOAD_DIR", tmp_path / "uploads")
     db = seeded_store(tmp_path / "store.duckdb")
-    before = counts(db)
+    before = store_counts(db)
     name = case.name
     if Path(name).suffix not in PAGE_TYPES:
         # the browser's uploader refuses the type itself; the same bytes under a .txt name
@@ -395,7 +387,7 @@ def test_page_upload_refused(case, tmp_path, monkeypatch):
     assert len(errors) == 1, msgs
     import re
     assert re.search(f"(?i){case.page_message or case.message}", errors[0]), errors
-    assert counts(db) == before
+    assert store_counts(db) == before
 
 
 def test_page_refuses_50mb_text():
@@ -411,12 +403,12 @@ def test_page_refuses_50mb_text():
 def test_page_upload_bad_encoding(case, tmp_path, monkeypatch):
     """Invalid UTF-8 through the page: refused or read, but always with one line saying so."""
     db = seeded_store(tmp_path / "store.duckdb")
-    before = counts(db)
+    before = store_counts(db)
     at = _page_ingest(db, monkeypatch, tmp_path, case.name, case.data())
     msgs = [m for kind, m in _messages(at) if kind in ("error", "warning")]
     assert not at.exception, at.exception
     assert len(msgs) == 1 and "UTF-8" in msgs[0], msgs
-    after = counts(db)
+    after = store_counts(db)
     assert after["reviews"] == before["reviews"]
     assert after["articles"] in (before["articles"], before["articles"] + 1)
 

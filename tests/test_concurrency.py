@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 import frontline
-from conftest import fake_extract, make_article
+from conftest import fake_extract, make_article, cli_env, store_counts
 from frontline import store
 
 ROOT = Path(frontline.__file__).resolve().parent.parent
@@ -227,14 +227,6 @@ REVIEWER = textwrap.dedent("""
 """)
 
 
-def _env(**kw) -> dict:
-    env = dict(os.environ)
-    env.pop("FRONTLINE_DB", None)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env.update({k: str(v) for k, v in kw.items()})
-    return env
-
-
 def _corpus(tmp_path: Path, n: int) -> Path:
     import json
     path = tmp_path / "corpus.jsonl"
@@ -246,26 +238,18 @@ def _corpus(tmp_path: Path, n: int) -> Path:
     return path
 
 
-def _counts(db: Path) -> dict:
-    conn = store.connect(db, read_only=True)
-    try:
-        return store.row_counts(conn)
-    finally:
-        conn.close()
-
-
 def test_cli_ingest_refused_while_a_process_holds_the_store(db, tmp_path):
     """The dashboard as it is (one connection for the server's life): the CLI waits
     $FRONTLINE_DB_WAIT seconds, then refuses with one line; nothing is lost."""
-    before = _counts(db)
+    before = store_counts(db)
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), "4"], stdout=subprocess.PIPE,
-                              text=True, env=_env(), cwd=ROOT)
+                              text=True, env=cli_env(), cwd=ROOT)
     try:
         assert holder.stdout.readline().strip() == "holding"
         t0 = time.monotonic()
         proc = subprocess.run([sys.executable, "-c", FAKE_CLI.format(tests=str(TESTS)), "ingest",
                                str(_corpus(tmp_path, 5)), "--db", str(db), "--quiet"],
-                              capture_output=True, text=True, env=_env(FRONTLINE_DB_WAIT=1), cwd=ROOT,
+                              capture_output=True, text=True, env=cli_env(FRONTLINE_DB_WAIT=1), cwd=ROOT,
                               timeout=120)
         waited = time.monotonic() - t0
     finally:
@@ -274,23 +258,23 @@ def test_cli_ingest_refused_while_a_process_holds_the_store(db, tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert len(lines) == 1 and "in use by another process" in lines[0], lines
     assert waited >= 1.0
-    assert _counts(db) == before
+    assert store_counts(db) == before
 
 
 def test_cli_ingest_waits_for_a_process_that_lets_go(db, tmp_path):
     """A holder that closes within the wait: the CLI ingest proceeds and stores everything."""
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), "2"], stdout=subprocess.PIPE,
-                              text=True, env=_env(), cwd=ROOT)
+                              text=True, env=cli_env(), cwd=ROOT)
     try:
         assert holder.stdout.readline().strip() == "holding"
         proc = subprocess.run([sys.executable, "-c", FAKE_CLI.format(tests=str(TESTS)), "ingest",
                                str(_corpus(tmp_path, 30)), "--db", str(db), "--quiet"],
-                              capture_output=True, text=True, env=_env(FRONTLINE_DB_WAIT=60), cwd=ROOT,
+                              capture_output=True, text=True, env=cli_env(FRONTLINE_DB_WAIT=60), cwd=ROOT,
                               timeout=120)
     finally:
         holder.wait(60)
     assert proc.returncode == 0, proc.stderr
-    assert _counts(db)["articles"] == 20 + 30
+    assert store_counts(db)["articles"] == 20 + 30
 
 
 def test_cli_ingest_and_reviewing_process_at_once(db, tmp_path):
@@ -298,12 +282,12 @@ def test_cli_ingest_and_reviewing_process_at_once(db, tmp_path):
     same time: both finish, neither's work is lost."""
     n_reviews, n_articles = 40, 400
     reviewer = subprocess.Popen([sys.executable, "-c", REVIEWER, str(db), str(n_reviews)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(), cwd=ROOT)
     time.sleep(0.3)
     cli = subprocess.run([sys.executable, "-c", FAKE_CLI.format(tests=str(TESTS)), "ingest",
                           str(_corpus(tmp_path, n_articles)), "--db", str(db), "--quiet", "--batch-size", "50",
                           "--workers", "1"],
-                         capture_output=True, text=True, env=_env(FRONTLINE_DB_WAIT=120), cwd=ROOT, timeout=300)
+                         capture_output=True, text=True, env=cli_env(FRONTLINE_DB_WAIT=120), cwd=ROOT, timeout=300)
     out, err = reviewer.communicate(timeout=300)
     assert cli.returncode == 0, cli.stderr
     assert reviewer.returncode == 0, err
