@@ -194,12 +194,7 @@ def event_type_of(s: Sentence) -> tuple:
         return "other", False
     strong = [tr for tr in s.triggers if tr[1] == "strong"]
     pool = strong or s.triggers
-    counts = {}
-    for tr in pool:
-        counts[tr[0]] = counts.get(tr[0], 0) + 1
-    best = min(counts, key=lambda et: (TYPE_ORDER.index(et) if et != "airstrike" or counts[et] else 9))
-    if not strong and "airstrike" in counts:
-        best = "airstrike"
+    best = min({tr[0] for tr in pool}, key=TYPE_ORDER.index)
     return best, bool(strong)
 
 
@@ -293,7 +288,7 @@ def _region_place(side: str) -> Optional[Place]:
     return None
 
 
-def _date_of(s: Sentence, published, skip_dateline=0) -> tuple:
+def _date_of(s: Sentence, published) -> tuple:
     """(date, precision, explicit) of the first usable date in a sentence."""
     for m in s.dates:
         if m.value[0] is not None:
