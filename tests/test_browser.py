@@ -105,18 +105,24 @@ def test_review_edit_changes_casualty_figure(app, page, shots):
     grid = page.locator('[data-testid="stDataFrameResizable"]').first
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 110, box["y"] + 35 + 17)
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(800)                              # a loaded machine (parallel tests) is slow to focus
     for _ in range(int(row)):
-        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown", delay=40)
     for _ in range(6):                                      # event_id (2) -> killed (8)
-        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight", delay=40)
     page.keyboard.press("Enter")                            # open the cell editor
-    page.wait_for_timeout(200)
+    page.wait_for_timeout(800)
     page.keyboard.press("Control+a")
-    page.keyboard.type("60")
+    page.keyboard.type("60", delay=40)
     page.keyboard.press("Enter")
     screenshot.wait_idle(page, settle=1.0)
-    assert "Saved 1 change" in " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+    alerts = ""
+    for _ in range(30):                                     # the save reruns the page: wait for its message
+        alerts = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+        if "Saved 1 change" in alerts:
+            break
+        page.wait_for_timeout(500)
+    assert "Saved 1 change" in alerts
     page.get_by_role("tab", name="Audit log").click()
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / "review_audit.png"))
