@@ -10,22 +10,21 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from . import data
-from .common import SIDE_COLOURS, evidence_panel, open_evidence, plotly_selected_ids, safe_page
+from .common import (SIDE_COLOURS, bar_key, evidence_panel, open_evidence, plotly_selected_bars,
+                     plotly_selected_ids, safe_page)
 
 SIDE_ORDER = ("east", "west", "city", "outside", "unknown")
+SOURCE_EVENTS = 30      # events in the per-source comparison (largest disagreement first)
 SOURCE_COLOURS = ["#1f5fa8", "#c0392b", "#2ca02c", "#8c564b", "#9467bd", "#e6ab02", "#17becf",
                   "#7f7f7f"]
-
-
-def _ids(v) -> str:
-    return "|".join(v) if isinstance(v, (list, tuple)) else ("|".join(list(v)) if v is not None else "")
 
 
 def casualty_figure(ts: pd.DataFrame, *, measure: str = "killed", cumulative: bool = False,
                     children: bool = True, freq: str = "day") -> go.Figure:
     """Bars per period stacked by side with low–high error bars, or cumulative lines.
 
-    ``customdata`` of every bar is its events' ids joined by ``|``.
+    ``customdata`` of every bar is its key (:func:`bar_key`: period and side); the events
+    behind a clicked bar are looked up then (``queries.period_event_ids``).
     """
     rows = 2 if children and measure == "killed" and not cumulative else 1
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.07,
@@ -37,7 +36,7 @@ def casualty_figure(ts: pd.DataFrame, *, measure: str = "killed", cumulative: bo
         if d.empty:
             continue
         x = pd.to_datetime(d["period"])
-        cd = [[_ids(v)] for v in d["event_ids"]]
+        cd = [bar_key(p, side) for p in d["period"]]
         if cumulative:
             y = d["cum_killed"] if measure == "killed" else d[measure].cumsum()
             fig.add_trace(go.Scatter(x=x, y=y, name=side, mode="lines+markers", line_shape="hv",
@@ -58,10 +57,9 @@ def casualty_figure(ts: pd.DataFrame, *, measure: str = "killed", cumulative: bo
     if rows == 2:
         kids = ts.groupby("period", as_index=False).agg(children_killed=("children_killed", "sum"))
         kids = kids[kids["children_killed"] > 0]
-        ids = ts.groupby("period")["event_ids"].apply(lambda s: "|".join(i for v in s for i in v))
         fig.add_trace(go.Bar(x=pd.to_datetime(kids["period"]), y=kids["children_killed"],
                              name="children killed", marker_color="#d6338a",
-                             customdata=[[ids.get(p, "")] for p in kids["period"]],
+                             customdata=[bar_key(p, "all") for p in kids["period"]],
                              hovertemplate="%{x|%d %b %Y}<br>children killed %{y}<extra></extra>"),
                       row=2, col=1)
         fig.update_yaxes(title_text="children", row=2, col=1)
@@ -129,7 +127,8 @@ def page(filters) -> None:
                          config={"displaylogo": False})
     st.caption("Bars: best estimate, each event counted once; whiskers: lowest and highest figure "
                "the sources give. Click a bar to read its sentences.")
-    ids = plotly_selected_ids(ev)
+    bars = plotly_selected_bars(ev)
+    ids = data.q("period_event_ids", filters, periods=tuple(bars), freq=freq) if bars else []
     if ids:
         open_evidence(ids)
         evidence_panel(data.q("events_by_ids", None, event_ids=tuple(ids)), key="casualties_sel")
@@ -137,10 +136,14 @@ def page(filters) -> None:
     st.subheader("Same incidents, different sources")
     by = st.segmented_control("Compare by", ["source", "outlet"], default="source", key="casualties_by",
                               format_func={"source": "attributed source", "outlet": "outlet"}.get) or "source"
-    cmp = data.q("source_comparison", filters, by=by)
+    cmp = data.q("source_comparison", filters, by=by, limit=SOURCE_EVENTS)
     if cmp.empty:
         st.info("No incident in this period is reported by two or more sources.")
     else:
+        n_events = int(cmp["n_events"].iloc[0])
+        if n_events > cmp["fid"].nunique():
+            st.caption(f"The {cmp['fid'].nunique()} of {n_events:,} events reported by several sources "
+                       "where their killed figures differ most.")
         ev2 = st.plotly_chart(source_figure(cmp), on_select="rerun", selection_mode=("points",),
                               key="casualties_sources", config={"displaylogo": False})
         ids2 = plotly_selected_ids(ev2)

@@ -62,20 +62,50 @@ def _split_ids(v: Any) -> list:
     return [x for x in s.split("|") if x] if s and s != "nan" else []
 
 
+BAR = "bar"   # first customdata item of an aggregate bar: ["bar", period start, side]
+
+
+def _points(selection: Any) -> list:
+    if not selection:
+        return []
+    sel = selection.get("selection", selection) if hasattr(selection, "get") else {}
+    return (sel.get("points") if hasattr(sel, "get") else None) or []
+
+
+def _customdata(p: dict) -> Any:
+    return p.get("customdata", p.get("custom_data"))
+
+
+def bar_key(period, side: str) -> list:
+    """The customdata of an aggregate bar (its events are looked up when it is clicked)."""
+    return [BAR, str(period)[:10], side]
+
+
+def plotly_selected_bars(selection: Any) -> list:
+    """(period start, side) of the aggregate bars selected in a plotly chart (see :func:`bar_key`)."""
+    out = []
+    for p in _points(selection):
+        cd = _customdata(p)
+        if isinstance(cd, (list, tuple)) and len(cd) >= 3 and cd[0] == BAR:
+            key = (str(cd[1]), str(cd[2]))
+            if key not in out:
+                out.append(key)
+    return out
+
+
 def plotly_selected_ids(selection: Any) -> list:
     """Event ids of the points selected in a plotly chart.
 
     Traces carry ``customdata`` whose first item is an event id or a
-    ``|``-joined list of ids (a bar of one day holds several events).
+    ``|``-joined list of ids; aggregate bars (:func:`bar_key`) are left to
+    :func:`plotly_selected_bars`.
     """
-    if not selection:
-        return []
-    sel = selection.get("selection", selection) if hasattr(selection, "get") else {}
-    points = (sel.get("points") if hasattr(sel, "get") else None) or []
     ids: list = []
-    for p in points:
-        cd = p.get("customdata", p.get("custom_data"))
+    for p in _points(selection):
+        cd = _customdata(p)
         if isinstance(cd, (list, tuple)):
+            if cd and cd[0] == BAR:
+                continue
             cd = cd[0] if cd else None
         for i in _split_ids(cd):
             if i not in ids:

@@ -1,9 +1,12 @@
 """The dashboard's access to the store: short-lived connections, queries cached per filter state.
 
 Every cached call is keyed by (database path, store fingerprint, filter
-state, options); the fingerprint (``queries.store_version``) changes with
-every ingest or review, so a change by another session is seen at once, and
-``clear()`` is called after this session's own ingests and edits.
+state, options); the fingerprint (``queries.store_version``, read at most
+once a second) changes with every ingest or review, so a change by another
+session or process is seen within a second, and ``clear()`` is called after
+this session's own ingests and edits.  Queries run on an in-memory snapshot
+of the store per fingerprint (``queries.snapshot``): warm, lock-free, with the
+fused events precomputed.
 """
 from __future__ import annotations
 
@@ -52,43 +55,71 @@ def conn():
 
 
 def version() -> tuple:
-    c = conn()
+    return current_version(db_path())
+
+
+# queries that read the store file itself: the article texts are not in the snapshot
+ON_STORE = {"article"}
+VERSION_TTL_SECONDS = 1.0   # how long one reading of the store's fingerprint serves (one page run)
+_version_memo: dict = {}
+
+
+def current_version(path: str) -> tuple:
+    """The store's fingerprint, read at most once per :data:`VERSION_TTL_SECONDS` per store."""
+    import time
+    now = time.monotonic()
+    hit = _version_memo.get(path)
+    if hit and now - hit[0] < VERSION_TTL_SECONDS:
+        return hit[1]
+    c = _connect(path)
     try:
-        return queries.store_version(c)
+        ver = queries.store_version(c)
+    finally:
+        c.close()
+    _version_memo[path] = (now, ver)
+    return ver
+
+
+@st.cache_resource(show_spinner="Reading the store…", max_entries=2)
+def _snapshot(path: str, ver: tuple):
+    """The in-memory snapshot (``queries.snapshot``) of the store at ``path`` in version ``ver``."""
+    c = _connect(path)
+    try:
+        return queries.snapshot(c)
     finally:
         c.close()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(name: str, path: str, ver: tuple, fkey: tuple, kw: tuple, _conn=None):
-    c = _conn if _conn is not None else _connect(path)
+def _cached(name: str, path: str, ver: tuple, fkey: tuple, kw: tuple):
+    fn = getattr(queries, name)
+    if name in ON_STORE:
+        c = _connect(path)
+    else:
+        c = _snapshot(path, ver).cursor()
     try:
-        fn = getattr(queries, name)
         if fkey is None:
             return fn(c, **dict(kw))
         return fn(c, Filters.from_query_params(dict(fkey)), **dict(kw))
     finally:
-        if _conn is None:
-            c.close()
+        c.close()
 
 
 def q(name: str, filters: Filters | None = None, **kw):
     """``queries.<name>(conn, filters, **kw)``, cached per filter state and store version.
 
-    One short-lived connection per call: it reads the store's version and, on a
-    cache miss, runs the query; it is closed before returning.
+    Queries run on a per-version in-memory snapshot of the store (taken once,
+    after each ingest or review), except :data:`ON_STORE` ones, which open a
+    short-lived connection to the file.
     """
     fkey = None if filters is None else tuple(sorted(filters.to_query_params().items()))
     path = db_path()
-    c = _connect(path)
-    try:
-        return _cached(name, path, queries.store_version(c), fkey, tuple(sorted(kw.items())), _conn=c)
-    finally:
-        c.close()
+    return _cached(name, path, current_version(path), fkey, tuple(sorted(kw.items())))
 
 
 def clear() -> None:
-    """Forget cached results (after an ingest or an edit)."""
+    """Forget cached results and the store's fingerprint (after an ingest or an edit)."""
+    _version_memo.clear()
     _cached.clear()
 
 

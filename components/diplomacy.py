@@ -10,11 +10,15 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from . import data
-from .common import DIPLO_SYMBOLS, evidence_panel, open_evidence, plotly_selected_ids, safe_page
+from .common import (DIPLO_SYMBOLS, bar_key, evidence_panel, open_evidence, plotly_selected_bars,
+                     plotly_selected_ids, safe_page)
 
 LANE_ORDER = ("United States", "Russia", "United Nations", "France", "United Kingdom", "Turkey",
               "Syria", "Syrian opposition", "Iran", "Saudi Arabia", "Qatar", "Germany",
               "European Union", "Spain", "China")
+TABLE_ROWS = 1_000      # rows of the events table (the chart shows them all)
+MAX_MARKERS = 1_500     # beyond this many events the lanes show one marker per week
+LANE_WEEK = "lane-week"  # first customdata item of a weekly marker: [LANE_WEEK, week, lane]
 TYPE_COLOURS = {"meeting": "#1f5fa8", "call": "#2ca02c", "un_action": "#6a3d9a", "visit": "#e6550d",
                 "agreement": "#0b7a75", "proposal": "#b8860b", "accusation": "#c0392b",
                 "other": "#555555"}
@@ -52,16 +56,7 @@ def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
                 hovertext=[f"{etype} · {status} · {html.escape(str(a))}<br>{html.escape(str(loc or ''))}" for a, loc in
                            zip(gs["actors"], gs["location"].fillna(""))],
                 hovertemplate="%{x|%d %b %Y}<br>%{hovertext}<extra></extra>"), row=1, col=1)
-    if not killed.empty:
-        fig.add_trace(go.Bar(
-            x=pd.to_datetime(killed["day"]), y=killed["killed"], name="killed per day",
-            marker_color="#8a8f98",
-            customdata=[["|".join(v)] for v in killed["event_ids"]],
-            error_y=dict(type="data", symmetric=False,
-                         array=(killed["killed_high"] - killed["killed"]).clip(lower=0),
-                         arrayminus=(killed["killed"] - killed["killed_low"]).clip(lower=0),
-                         thickness=1, color="#444"),
-            hovertemplate="%{x|%d %b %Y}<br>killed %{y}<extra></extra>"), row=2, col=1)
+    _killed_bars(fig, killed)
     fig.update_yaxes(categoryorder="array", categoryarray=[_lane(v) for v in reversed(order)], row=1, col=1)
     fig.update_yaxes(title_text="killed", rangemode="tozero", row=2, col=1)
     fig.update_layout(height=max(420, 60 + 38 * len(order) + 200), font=dict(size=15),
@@ -70,9 +65,66 @@ def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def _killed_bars(fig: go.Figure, killed: pd.DataFrame) -> None:
+    if killed.empty:
+        return
+    fig.add_trace(go.Bar(
+        x=pd.to_datetime(killed["day"]), y=killed["killed"], name="killed per day",
+        marker_color="#8a8f98",
+        customdata=[bar_key(d, "all") for d in killed["day"]],
+        error_y=dict(type="data", symmetric=False,
+                     array=(killed["killed_high"] - killed["killed"]).clip(lower=0),
+                     arrayminus=(killed["killed"] - killed["killed_low"]).clip(lower=0),
+                     thickness=1, color="#444"),
+        hovertemplate="%{x|%d %b %Y}<br>killed %{y}<extra></extra>"), row=2, col=1)
+
+
+def weekly_figure(cells: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
+    """Top: one marker per (lane, week), area by the number of events, colour by the most
+    frequent type; bottom: daily killed (shared x axis)."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.05,
+                        row_heights=[0.7, 0.3])
+    order = lane_order(cells["lane"]) if not cells.empty else []
+    biggest = max(1, int(cells["events"].max())) if not cells.empty else 1
+    for etype, g in (cells.groupby("top_type", sort=True) if not cells.empty else []):
+        fig.add_trace(go.Scatter(
+            x=pd.to_datetime(g["week"]) + pd.Timedelta(days=3), y=[_lane(v) for v in g["lane"]],
+            mode="markers", name=f"mostly {etype.replace('_', ' ')}", legendgroup=etype,
+            marker=dict(symbol=DIPLO_SYMBOLS.get(etype, "hexagon"), color=TYPE_COLOURS.get(etype, "#555"),
+                        size=[8 + 22 * (n / biggest) ** 0.5 for n in g["events"]], opacity=0.85),
+            customdata=[[LANE_WEEK, str(w)[:10], lane] for w, lane in zip(g["week"], g["lane"])],
+            hovertext=[f"{html.escape(str(lane))} · {n} event(s)<br>{html.escape(t)}"
+                       + (f"<br>{k} scheduled or cancelled" if k else "")
+                       for lane, n, t, k in zip(g["lane"], g["events"], g["types"], g["scheduled"])],
+            hovertemplate="week of %{x|%d %b %Y}<br>%{hovertext}<extra></extra>"), row=1, col=1)
+    _killed_bars(fig, killed)
+    fig.update_yaxes(categoryorder="array", categoryarray=[_lane(v) for v in reversed(order)], row=1, col=1)
+    fig.update_yaxes(title_text="killed", rangemode="tozero", row=2, col=1)
+    fig.update_layout(height=max(420, 60 + 38 * len(order) + 200), font=dict(size=15),
+                      legend=dict(orientation="h", y=1.06, x=0), margin=dict(l=10, r=10, t=50, b=10),
+                      clickmode="event+select", hovermode="closest")
+    return fig
+
+
+def selected_lane_weeks(selection) -> list:
+    """(week, lane) of the weekly markers selected in :func:`weekly_figure`."""
+    out = []
+    sel = selection.get("selection", selection) if hasattr(selection, "get") else {}
+    points = (sel.get("points") if hasattr(sel, "get") else None) or []
+    for p in points:
+        cd = p.get("customdata")
+        if isinstance(cd, (list, tuple)) and len(cd) >= 3 and cd[0] == LANE_WEEK and (cd[1], cd[2]) not in out:
+            out.append((cd[1], cd[2]))
+    return out
+
+
 @safe_page
 def page(filters) -> None:
     st.title("Diplomacy")
+    n_events = data.q("shown_hidden", filters)["diplomacy_shown"]
+    if n_events > MAX_MARKERS:
+        weekly_page(filters, n_events)
+        return
     lanes = data.q("diplomacy_lanes", filters)
     killed = data.q("daily_killed", filters)
     if lanes.empty and killed.empty:
@@ -86,12 +138,40 @@ def page(filters) -> None:
     st.caption("Filled markers: happened; hollow: scheduled or cancelled. Bars beneath: killed per day "
                "(each event once), whiskers the sources' range."
                + (f" {undated} diplomatic event(s) without a known date are listed below only." if undated else ""))
-    ids = plotly_selected_ids(ev)
+    bars = plotly_selected_bars(ev)
+    ids = plotly_selected_ids(ev) + (data.q("period_event_ids", filters, periods=tuple(bars)) if bars else [])
     if ids:
         open_evidence(ids)
         evidence_panel(data.q("events_by_ids", None, event_ids=tuple(ids)), key="diplomacy_sel")
+    events_table(filters)
+
+
+def weekly_page(filters, n_events: int) -> None:
+    """The timeline as weekly markers per lane (too many events to draw one by one)."""
+    cells = data.q("diplomacy_lane_weeks", filters)
+    killed = data.q("daily_killed", filters)
+    ev = st.plotly_chart(weekly_figure(cells, killed), on_select="rerun", selection_mode=("points",),
+                         key="diplomacy_weeks", config={"displaylogo": False})
+    st.caption(f"{n_events:,} diplomatic events: one marker per party and week, its area the number "
+               "of events, its shape and colour their most frequent type. Narrow the dates or parties "
+               f"to below {MAX_MARKERS:,} events to see them one by one. Click a marker to read them.")
+    cells_chosen = selected_lane_weeks(ev)
+    ids = data.q("lane_week_event_ids", filters, cells=tuple(cells_chosen)) if cells_chosen else []
+    bars = plotly_selected_bars(ev)
+    ids += data.q("period_event_ids", filters, periods=tuple(bars)) if bars else []
+    if ids:
+        open_evidence(ids)
+        evidence_panel(data.q("events_by_ids", None, event_ids=tuple(ids)), key="diplomacy_sel")
+    events_table(filters)
+
+
+def events_table(filters) -> None:
     st.subheader("Events")
-    table = data.q("diplomacy_events", filters)
+    table = data.q("diplomacy_events", filters, limit=TABLE_ROWS)
+    n_total = data.q("shown_hidden", filters)["diplomacy_shown"]
+    if n_total > len(table):
+        st.caption(f"The first {len(table):,} of {n_total:,} in day order; narrow the dates or "
+                   "parties, or export them all.")
     if not table.empty:
         show = table[["day", "event_type", "actors", "location", "status", "outlet", "evidence", "event_id"]].copy()
         show["day"] = pd.to_datetime(show["day"]).dt.date

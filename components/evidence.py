@@ -14,6 +14,8 @@ import streamlit as st
 from . import data
 from .common import FIELD_COLOURS, highlight_html, legend_html, safe_page
 
+ARTICLE_CHOICES = 100    # articles offered at once by the chooser
+
 _WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
           8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen",
           14: "fourteen", 15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen",
@@ -89,7 +91,9 @@ def _events_table(ev: pd.DataFrame) -> pd.DataFrame:
 def page(filters) -> None:
     st.title("Evidence")
     ss = st.session_state
-    arts = data.q("articles_list", filters)
+    term = st.text_input("Find an article", key="evidence_search", placeholder="Part of a title or id",
+                         help="The list below offers the articles the filters select; type to narrow it")
+    arts = data.q("articles_list", filters, term=term or "", limit=ARTICLE_CHOICES)
     focus = ss.get("evidence_event_id")
     focus_ev = data.q("event", None, event_id=focus) if focus else None
     chosen = ss.get("evidence_article")
@@ -113,6 +117,9 @@ def page(filters) -> None:
         ss["evidence_article"] = ids[0]
     aid = st.selectbox("Article", ids, key="evidence_article",
                        format_func=lambda a: f"{(titles.get(a) or a)[:90]}  [{a}]")
+    n_matching = int(arts["n_matching"].iloc[0]) if not arts.empty else 0
+    if n_matching > len(arts):
+        st.caption(f"{len(arts)} of {n_matching:,} matching articles offered; type in the search to find others.")
     art = data.q("article", None, article_id=aid)
     if not art:
         st.warning("This article is no longer in the store.")

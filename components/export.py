@@ -34,8 +34,10 @@ def _build(kind: str, path: str, ver: tuple, fkey: tuple) -> bytes:
         c.close()
 
 
-def _get(kind: str, f) -> bytes:
-    return _build(kind, data.db_path(), data.version(), tuple(sorted(f.to_query_params().items())))
+def _get(kind: str, f):
+    """A callable building the file when its button is clicked (nothing is built to draw the page)."""
+    key = (kind, data.db_path(), data.version(), tuple(sorted(f.to_query_params().items())))
+    return lambda: _build(*key)
 
 
 @safe_page

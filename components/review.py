@@ -114,6 +114,23 @@ def incident_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out[[c for c in COLUMNS if c in out.columns]].reset_index(drop=True)
 
 
+PAGE_ROWS = 200      # rows per page of the review tables
+
+
+def pager(n_rows: int, key: str) -> int:
+    """A page chooser when ``n_rows`` needs more than one page; returns the 0-based page."""
+    pages = max(1, -(-int(n_rows) // PAGE_ROWS))
+    if pages == 1:
+        st.session_state.pop(key, None)
+        return 0
+    c = st.columns([1, 4], vertical_alignment="center")
+    no = c[0].number_input("Page", min_value=1, max_value=pages, step=1, key=key)
+    first = (int(no) - 1) * PAGE_ROWS
+    c[1].caption(f"Rows {first + 1:,}–{min(first + PAGE_ROWS, n_rows):,} of {n_rows:,}, in day order; "
+                 "narrow the filters to find an event sooner.")
+    return int(no) - 1
+
+
 @safe_page
 def page(filters) -> None:
     st.title("Review")
@@ -125,15 +142,16 @@ def page(filters) -> None:
     gen = ss.get("review_gen", 0)
     tab_i, tab_d, tab_a = st.tabs(["Incidents", "Diplomatic events", "Audit log"])
     with tab_i:
-        inc = data.q("incidents", filters, limit=2000)
+        n_inc = data.q("shown_hidden", filters)["incidents_shown"]
+        page_no = pager(n_inc, "review_inc_page")
+        inc = data.q("incidents", filters, limit=PAGE_ROWS, offset=page_no * PAGE_ROWS)
         if inc.empty:
             st.info("No incidents in this period.")
         frame = incident_frame(inc) if not inc.empty else pd.DataFrame(columns=COLUMNS)
         ss["review_inc_frame"] = frame
-        key = f"review_inc_{gen}"
+        key = f"review_inc_{gen}_{page_no}"
         st.caption("Edit a cell to correct it, tick *reject* to hide an event, add a row at the "
-                   "bottom for an incident the extractor missed. Changes are saved at once."
-                   + (" Showing the first 2,000; narrow the filters to see others." if len(inc) >= 2000 else ""))
+                   "bottom for an incident the extractor missed. Changes are saved at once.")
         st.data_editor(
             frame, key=key, hide_index=True, width="stretch", num_rows="dynamic", height=480,
             on_change=_apply, args=("incident", key, "review_inc_frame"),
@@ -150,7 +168,9 @@ def page(filters) -> None:
                 "evidence": st.column_config.TextColumn("evidence", width="large"),
             })
     with tab_d:
-        dip = data.q("diplomacy_events", filters)
+        n_dip = data.q("shown_hidden", filters)["diplomacy_shown"]
+        dpage = pager(n_dip, "review_dip_page")
+        dip = data.q("diplomacy_events", filters, limit=PAGE_ROWS, offset=dpage * PAGE_ROWS)
         if dip.empty:
             st.info("No diplomatic events in this period.")
         else:
@@ -159,7 +179,7 @@ def page(filters) -> None:
             dframe["day"] = pd.to_datetime(dframe["day"]).dt.date
             dframe = dframe.reset_index(drop=True)
             ss["review_dip_frame"] = dframe
-            dkey = f"review_dip_{gen}"
+            dkey = f"review_dip_{gen}_{dpage}"
             st.data_editor(
                 dframe, key=dkey, hide_index=True, width="stretch", height=420,
                 on_change=_apply, args=("diplomacy", dkey, "review_dip_frame"),

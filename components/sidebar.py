@@ -13,8 +13,9 @@ _KEYS = {"flt_sides": "sides", "flt_types": "event_types", "flt_actors": "actors
          "flt_parties": "parties"}
 
 
-def initial_state(qp: dict, options: dict) -> dict:
-    """Widget values for a new session from the URL query, dropping values the store lacks."""
+def initial_state(qp: dict, options: dict, known_articles=()) -> dict:
+    """Widget values for a new session from the URL query, dropping values the store lacks
+    (``known_articles``: those of the query's article ids the store holds)."""
     f = Filters.from_query_params(qp)
     lo, hi = options.get("date_min"), options.get("date_max")
     state = {}
@@ -26,7 +27,7 @@ def initial_state(qp: dict, options: dict) -> dict:
         state["flt_dates"] = (a, b)
     allowed = {"flt_sides": list(SIDES), "flt_types": options.get("event_types", []),
                "flt_actors": options.get("actors", []), "flt_outlets": options.get("outlets", []),
-               "flt_articles": list(options["articles"]["article_id"]) if "articles" in options else [],
+               "flt_articles": list(known_articles),
                "flt_dtypes": options.get("dip_types", []), "flt_parties": options.get("parties", [])}
     for key, field in _KEYS.items():
         state[key] = [v for v in getattr(f, field) if v in allowed[key]]
@@ -48,13 +49,33 @@ def filters_from_state(state, options: dict) -> Filters:
     return Filters(**kw)
 
 
+ARTICLE_MATCHES = 50      # articles offered at once by the article filter's search
+
+
+def article_filter(sb, options: dict) -> None:
+    """Article filter for stores of any size: a search box offers matching articles (never the
+    whole list); the chosen ones stay in the selection while the search changes."""
+    ss = st.session_state
+    chosen = tuple(ss.get("flt_articles") or ())
+    n = options.get("n_articles", 0)
+    term = sb.text_input("Find articles", key="flt_article_search", placeholder=f"Title or id ({n:,} articles)",
+                         help="Type part of a title or id; pick articles below to show only their events")
+    found = data.q("article_search", None, term=term or "", limit=ARTICLE_MATCHES)
+    titles = data.q("article_titles", None, article_ids=chosen) | dict(zip(found["article_id"], found["title"]))
+    offered = list(chosen) + [a for a in found["article_id"] if a not in chosen]
+    sb.multiselect("Article", offered, key="flt_articles", placeholder="All articles",
+                   format_func=lambda a: (titles.get(a) or a)[:60])
+
+
 def render() -> Filters:
     """Draw the filters; return the Filters and mirror them into st.query_params."""
     options = data.q("filter_options")
     ss = st.session_state
     if "flt_init" not in ss:
-        for k, v in initial_state(st.query_params.to_dict() | {
-                k: st.query_params.get_all(k) for k in st.query_params}, options).items():
+        qp = st.query_params.to_dict() | {k: st.query_params.get_all(k) for k in st.query_params}
+        wanted = Filters.from_query_params(qp).article_ids
+        known = data.q("article_titles", None, article_ids=wanted) if wanted else {}
+        for k, v in initial_state(qp, options, known).items():
             ss.setdefault(k, v)
         ss["flt_init"] = True
     sb = st.sidebar
@@ -70,9 +91,7 @@ def render() -> Filters:
     sb.multiselect("Event type", options["event_types"], key="flt_types", placeholder="All types")
     sb.multiselect("Perpetrator", options["actors"], key="flt_actors", placeholder="All actors")
     sb.multiselect("Outlet", options["outlets"], key="flt_outlets", placeholder="All outlets")
-    titles = dict(zip(options["articles"]["article_id"], options["articles"]["title"]))
-    sb.multiselect("Article", list(titles), key="flt_articles", placeholder="All articles",
-                   format_func=lambda a: (titles.get(a) or a)[:60])
+    article_filter(sb, options)
     with sb.expander("Diplomacy filters"):
         st.multiselect("Diplomatic event type", options["dip_types"], key="flt_dtypes",
                        placeholder="All types")

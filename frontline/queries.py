@@ -36,7 +36,8 @@ INCIDENT_TYPES = ("airstrike", "shelling", "bombing", "clashes", "chemical",
                   "violence_against_civilians", "other")
 DIPLOMACY_TYPES = ("meeting", "call", "un_action", "visit", "agreement",
                    "proposal", "accusation")
-MAX_MAP_POINTS = 10_000
+MAX_MAP_POINTS = 2_000     # beyond this the map gets one point per grid cell, not per report
+MAP_CELL_IDS = 20          # report ids an aggregated map cell carries (largest tolls first)
 
 # --------------------------------------------------------------------------- filters
 
@@ -120,7 +121,7 @@ class Filters:
 
 
 def _incident_where(f: Filters, alias: str = "i") -> tuple[str, list]:
-    """WHERE clause (always valid) and its parameters for per-article incidents."""
+    """WHERE clause (always valid) and its parameters for per-article incidents (reports)."""
     a = alias + "."
     clauses, params = ["TRUE"], []
     if f.date_from:
@@ -136,6 +137,22 @@ def _incident_where(f: Filters, alias: str = "i") -> tuple[str, list]:
             clauses.append(f"list_contains(?::VARCHAR[], {a}{col})")
             params.append(list(vals))
     return " AND ".join(clauses), params
+
+
+def _report_where(f: Filters, alias: str = "i") -> tuple[str, list]:
+    """The filters that choose *which reports* count (outlet, article), for fused figures."""
+    return _incident_where(Filters(outlets=f.outlets, article_ids=f.article_ids), alias)
+
+
+def _event_where(f: Filters, alias: str = "e") -> tuple[str, list]:
+    """The filters that choose *which fused events* count, on the event's fused values: dates,
+    side, type, and perpetrator -- an event any of whose sources blames one of ``actors``."""
+    where, params = _incident_where(Filters(date_from=f.date_from, date_to=f.date_to, sides=f.sides,
+                                            event_types=f.event_types), alias)
+    if f.actors:
+        where += f" AND list_has_any({alias}.actors, ?::VARCHAR[])"
+        params = params + [list(f.actors)]
+    return where, params
 
 
 def _diplomacy_where(f: Filters, alias: str = "d") -> tuple[str, list]:
@@ -178,38 +195,64 @@ def _rows(conn, sql: str, params: Iterable = ()) -> list:
 
 # --------------------------------------------------------------------------- fused events
 
-def fused_cte(f: Filters) -> tuple[str, list]:
-    """``WITH sel AS (...), fused AS (...)``: filtered reports and one row per fused event.
-
-    ``sel`` holds the filtered per-article rows, ``fused`` one row per
-    ``coalesce(cluster_id, event_id)`` with low/best/high figures.
-    """
-    where, params = _incident_where(f, "i")
-    sql = f"""
-    WITH sel AS (
-        SELECT i.*, coalesce(i.cluster_id, i.event_id) AS fid
-        FROM v_incidents i WHERE {where}
-    ), fused AS (
-        SELECT fid,
+_NOT_IMPLAUSIBLE = "FILTER (WHERE NOT coalesce(implausible, FALSE))"
+FUSED_AGGREGATES = f"""
                min(day) AS day,
                mode(side) AS side,
                mode(event_type) AS event_type,
                mode(actor) AS actor,
+               list_sort(list(DISTINCT actor) FILTER (WHERE actor IS NOT NULL)) AS actors,
                mode(location) AS location,
                count(*) AS n_reports,
                count(DISTINCT outlet) AS n_outlets,
                bool_and(coalesce(implausible, FALSE)) AS implausible,
-               quantile_disc(killed, 0.5) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS killed_best,
-               min(coalesce(killed_low, killed)) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS killed_low,
-               max(coalesce(killed_high, killed)) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS killed_high,
-               quantile_disc(injured, 0.5) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS injured_best,
-               min(coalesce(injured_low, injured)) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS injured_low,
-               max(coalesce(injured_high, injured)) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS injured_high,
-               quantile_disc(children_killed, 0.5) FILTER (WHERE NOT coalesce(implausible, FALSE)) AS children_killed,
-               list(event_id ORDER BY event_id) AS event_ids
-        FROM sel GROUP BY fid
+               quantile_disc(killed, 0.5) {_NOT_IMPLAUSIBLE} AS killed_best,
+               min(coalesce(killed_low, killed)) {_NOT_IMPLAUSIBLE} AS killed_low,
+               max(coalesce(killed_high, killed)) {_NOT_IMPLAUSIBLE} AS killed_high,
+               quantile_disc(injured, 0.5) {_NOT_IMPLAUSIBLE} AS injured_best,
+               min(coalesce(injured_low, injured)) {_NOT_IMPLAUSIBLE} AS injured_low,
+               max(coalesce(injured_high, injured)) {_NOT_IMPLAUSIBLE} AS injured_high,
+               quantile_disc(children_killed, 0.5) {_NOT_IMPLAUSIBLE} AS children_killed,
+               list(event_id ORDER BY event_id) AS event_ids"""
+EVENT_FIGURES = "event_figures"     # the fused events precomputed in a dashboard snapshot
+
+
+def event_figures_sql(source: str = "v_incidents") -> str:
+    """One row per fused event over every report of ``source`` (what :func:`snapshot` stores)."""
+    return f"""SELECT coalesce(cluster_id, event_id) AS fid, {FUSED_AGGREGATES}
+               FROM {source} GROUP BY ALL"""
+
+
+def has_event_figures(conn) -> bool:
+    """Whether ``conn`` is a snapshot holding the precomputed fused events."""
+    return bool(_rows(conn, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
+                      [EVENT_FIGURES])[0][0])
+
+
+def fused_cte(f: Filters, conn=None) -> tuple[str, list]:
+    """``WITH sel AS (...), fused AS (...)``: the counted reports and one row per fused event.
+
+    The filters act in two steps. Outlet and article choose which *reports*
+    count (``sel``); the reports of one event are fused into one row (``fid``
+    = ``coalesce(cluster_id, event_id)``) with low/best/high figures; then
+    dates, side, type and perpetrator choose *events* by their fused values
+    (``fused``), so an event is counted once, on one side, whole.  Without
+    outlet/article filters and on a :func:`snapshot` connection the fused rows
+    are read from its precomputed ``event_figures`` table instead: same rows,
+    no aggregation per query.
+    """
+    rw, rp = _report_where(f, "i")
+    ew, ep = _event_where(f, "e")
+    sel = f"""
+    WITH sel AS (
+        SELECT i.*, coalesce(i.cluster_id, i.event_id) AS fid
+        FROM v_incidents i WHERE {rw}
     )"""
-    return sql, params
+    if conn is not None and not (f.outlets or f.article_ids) and has_event_figures(conn):
+        return sel + f""", fused AS (SELECT e.* FROM {EVENT_FIGURES} e WHERE {ew})""", rp + ep
+    return sel + f""", fused AS (
+        SELECT e.* FROM (SELECT fid, {FUSED_AGGREGATES} FROM sel GROUP BY fid) e WHERE {ew}
+    )""", rp + ep
 
 
 def headline(conn, f: Filters) -> pd.DataFrame:
@@ -219,7 +262,7 @@ def headline(conn, f: Filters) -> pd.DataFrame:
     injured, injured_low, injured_high, children_killed, implausible.
     The low/high columns equal the best columns where all sources agree.
     """
-    cte, params = fused_cte(f)
+    cte, params = fused_cte(f, conn)
     sql = cte + """
     SELECT coalesce(side, 'unknown') AS side,
            count(*) FILTER (WHERE NOT implausible) AS incidents,
@@ -255,7 +298,7 @@ def headline_for(df: pd.DataFrame, side: str) -> dict:
 
 def fused_events(conn, f: Filters, limit: Optional[int] = None) -> pd.DataFrame:
     """One row per fused event, newest first (the Overview's latest events)."""
-    cte, params = fused_cte(f)
+    cte, params = fused_cte(f, conn)
     sql = cte + """
     SELECT fid, day, side, event_type, actor, location, n_reports, n_outlets,
            killed_best, killed_low, killed_high, injured_best, children_killed,
@@ -271,12 +314,13 @@ def casualties(conn, f: Filters, freq: str = "day") -> pd.DataFrame:
     """Killed/injured per day or week and side (fused events counted once).
 
     Columns: period, side, incidents, killed, killed_low, killed_high, injured,
-    injured_low, injured_high, children_killed, cum_killed, event_ids.
+    injured_low, injured_high, children_killed, cum_killed.  A bar's events are
+    :func:`period_event_ids` (fetched when it is clicked, not shipped with the chart).
     Events without a known day are left out (they have no place on a time axis).
     """
     if freq not in ("day", "week"):
         raise ValueError("freq must be 'day' or 'week'")
-    cte, params = fused_cte(f)
+    cte, params = fused_cte(f, conn)
     period = "day" if freq == "day" else "date_trunc('week', day)::DATE"
     sql = cte + f"""
     , per AS (
@@ -288,8 +332,7 @@ def casualties(conn, f: Filters, freq: str = "day") -> pd.DataFrame:
                coalesce(sum(injured_best), 0)::BIGINT AS injured,
                coalesce(sum(coalesce(injured_low, injured_best)), 0)::BIGINT AS injured_low,
                coalesce(sum(coalesce(injured_high, injured_best)), 0)::BIGINT AS injured_high,
-               coalesce(sum(children_killed), 0)::BIGINT AS children_killed,
-               flatten(list(event_ids)) AS event_ids
+               coalesce(sum(children_killed), 0)::BIGINT AS children_killed
         FROM fused WHERE day IS NOT NULL AND NOT implausible
         GROUP BY ALL
     )
@@ -301,51 +344,89 @@ def casualties(conn, f: Filters, freq: str = "day") -> pd.DataFrame:
 
 def daily_killed(conn, f: Filters) -> pd.DataFrame:
     """Killed per day, all sides together (beneath the diplomacy timeline)."""
-    cte, params = fused_cte(f)
+    cte, params = fused_cte(f, conn)
     sql = cte + """
     SELECT day, coalesce(sum(killed_best), 0)::BIGINT AS killed,
            coalesce(sum(coalesce(killed_low, killed_best)), 0)::BIGINT AS killed_low,
            coalesce(sum(coalesce(killed_high, killed_best)), 0)::BIGINT AS killed_high,
-           count(*) AS incidents, flatten(list(event_ids)) AS event_ids
+           count(*) AS incidents
     FROM fused WHERE day IS NOT NULL AND NOT implausible GROUP BY day ORDER BY day"""
     return _df(conn, sql, params)
 
 
-def source_comparison(conn, f: Filters, by: str = "source", min_sources: int = 2) -> pd.DataFrame:
+def period_event_ids(conn, f: Filters, periods: Iterable = (), freq: str = "day") -> list:
+    """Report ids of the counted events in the given (period start, side) bars.
+
+    ``periods``: pairs ``(day or week start, side)``; ``side`` None or ``"all"``
+    means every side.  The ids are what a clicked bar of :func:`casualties` or
+    :func:`daily_killed` stands for, in day and id order.
+    """
+    if freq not in ("day", "week"):
+        raise ValueError("freq must be 'day' or 'week'")
+    span = 0 if freq == "day" else 6
+    ids: list = []
+    cte, params = fused_cte(f, conn)
+    for start, side in periods:
+        d0 = _date(start)
+        if d0 is None:
+            continue
+        cond, p = ["day BETWEEN ? AND ?"], [d0, d0 + dt.timedelta(days=span)]
+        if side not in (None, "", "all"):
+            cond.append("coalesce(side, 'unknown') = ?")
+            p.append(str(side))
+        rows = _rows(conn, cte + f"""
+            SELECT unnest(event_ids) FROM (SELECT event_ids, day, fid FROM fused
+            WHERE NOT implausible AND {' AND '.join(cond)} ORDER BY day, fid)""", params + p)
+        ids += [r[0] for r in rows if r[0] not in ids]
+    return ids
+
+
+def source_comparison(conn, f: Filters, by: str = "source", min_sources: int = 2,
+                      limit: Optional[int] = 30) -> pd.DataFrame:
     """Each source's figures for the same fused events.
 
     ``by="source"``: the attributed source of the figures (Syrian Observatory,
     White Helmets, SANA...), ``by="outlet"``: the publishing outlet.  Only
-    events that at least ``min_sources`` sources report are kept.
-    Columns: fid, day, location, side, source, killed, injured, event_id.
+    events that at least ``min_sources`` sources report are kept; with a
+    ``limit``, the events where the sources' killed figures differ most (then the
+    latest).  Columns: fid, day, location, side, source, killed, injured,
+    event_id, spread (max - min killed of the event), n_events (events compared
+    before the limit).
     """
     if by not in ("source", "outlet"):
         raise ValueError("by must be 'source' or 'outlet'")
-    cte, params = fused_cte(f)
+    cte, params = fused_cte(f, conn)
     sql = cte + f"""
     , per AS (
         SELECT fid, coalesce({by}, 'unattributed') AS src,
                max(killed) AS killed, max(injured) AS injured, min(event_id) AS event_id
-        FROM sel WHERE NOT coalesce(implausible, FALSE)
+        FROM sel WHERE NOT coalesce(implausible, FALSE) AND fid IN (SELECT fid FROM fused)
         GROUP BY ALL
-    ), multi AS (SELECT fid FROM per GROUP BY fid HAVING count(DISTINCT src) >= ?)
-    SELECT p.fid, fu.day, fu.location, fu.side, p.src AS source, p.killed, p.injured, p.event_id
-    FROM per p JOIN multi USING (fid) JOIN fused fu USING (fid)
+    ), multi AS (
+        SELECT fid, coalesce(max(killed) - min(killed), 0) AS spread, count(*) OVER () AS n_events
+        FROM per GROUP BY fid HAVING count(DISTINCT src) >= ?
+    ), top AS (
+        SELECT m.* FROM multi m JOIN fused fu USING (fid)
+        ORDER BY m.spread DESC, fu.day DESC NULLS LAST, m.fid LIMIT ?
+    )
+    SELECT p.fid, fu.day, fu.location, fu.side, p.src AS source, p.killed, p.injured, p.event_id,
+           t.spread, t.n_events
+    FROM per p JOIN top t USING (fid) JOIN fused fu USING (fid)
     ORDER BY fu.day NULLS LAST, p.fid, p.src"""
-    return _df(conn, sql, params + [int(min_sources)])
+    return _df(conn, sql, params + [int(min_sources), int(limit) if limit else 2 ** 62])
 
 
 def source_totals(conn, f: Filters, by: str = "source") -> pd.DataFrame:
-    """Per source: how many events it reports and the killed it gives, over all filtered events."""
+    """Per source: how many of the counted events it reports and the killed it gives."""
     if by not in ("source", "outlet"):
         raise ValueError("by must be 'source' or 'outlet'")
-    where, params = _incident_where(f, "i")
-    sql = f"""
+    cte, params = fused_cte(f, conn)
+    sql = cte + f"""
     SELECT coalesce({by}, 'unattributed') AS source,
-           count(DISTINCT coalesce(cluster_id, event_id)) AS incidents,
+           count(DISTINCT fid) AS incidents,
            coalesce(sum(killed), 0)::BIGINT AS killed,
            coalesce(sum(injured), 0)::BIGINT AS injured
-    FROM v_incidents i WHERE {where} AND NOT coalesce(implausible, FALSE)
+    FROM sel WHERE NOT coalesce(implausible, FALSE) AND fid IN (SELECT fid FROM fused)
     GROUP BY ALL ORDER BY killed DESC, source"""
     return _df(conn, sql, params)
 
@@ -359,7 +440,9 @@ def map_points(conn, f: Filters, *, scope: str = "city", day: Optional[dt.date] 
     ``scope="city"``: sides east/west/city; ``"outside"``: side outside;
     ``"all"``: everything.  ``day`` narrows to one day (the play control).
     Beyond ``max_points`` rows the points are aggregated on a lat/lon grid of
-    ``grid`` degrees (column ``n`` > 1, ``aggregated`` True).
+    ``grid`` degrees (column ``n`` > 1, ``aggregated`` True); an aggregated
+    point's ``event_id`` holds up to :data:`MAP_CELL_IDS` of its report ids
+    joined by ``|`` (largest tolls first), so a click still reaches evidence.
     Columns: event_id, day, lat, lon, killed, injured, actor, side, event_type,
     location, geo_precision, precise, outlet, source, evidence, n, aggregated.
     """
@@ -383,12 +466,13 @@ def map_points(conn, f: Filters, *, scope: str = "city", day: Optional[dt.date] 
                CASE WHEN coalesce(implausible, FALSE) THEN 0 ELSE coalesce(killed, 0) END AS killed,
                coalesce(injured, 0) AS injured, coalesce(actor, 'unknown') AS actor,
                side, event_type, location, geo_precision, {precise} AS precise,
-               outlet, source, left(evidence, 300) AS evidence, 1 AS n, FALSE AS aggregated,
+               outlet, source, left(evidence, 160) AS evidence, 1 AS n, FALSE AS aggregated,
                coalesce(implausible, FALSE) AS implausible
         FROM v_incidents i WHERE {cond} ORDER BY day, event_id"""
         return _df(conn, sql, params)
     sql = f"""
-    SELECT min(event_id) AS event_id, min(day) AS day,
+    SELECT array_to_string(list(event_id ORDER BY coalesce(killed, 0) DESC, event_id)[1:?], '|') AS event_id,
+           min(day) AS day,
            avg(lat) AS lat, avg(lon) AS lon,
            coalesce(sum(killed) FILTER (WHERE NOT coalesce(implausible, FALSE)), 0)::BIGINT AS killed,
            coalesce(sum(injured) FILTER (WHERE NOT coalesce(implausible, FALSE)), 0)::BIGINT AS injured,
@@ -396,12 +480,13 @@ def map_points(conn, f: Filters, *, scope: str = "city", day: Optional[dt.date] 
            mode(event_type) AS event_type, mode(location) AS location,
            mode(geo_precision) AS geo_precision, bool_and({precise}) AS precise,
            NULL AS outlet, NULL AS source,
-           count(*) || ' reports; ' || coalesce(string_agg(DISTINCT location, ', '), '') AS evidence,
+           count(*) || ' reports; ' || coalesce(string_agg(DISTINCT location, ', ' ORDER BY location), '')
+               AS evidence,
            count(*) AS n, TRUE AS aggregated, FALSE AS implausible
     FROM v_incidents i WHERE {cond}
     GROUP BY round(lat / ?), round(lon / ?)
     ORDER BY killed DESC"""
-    return _df(conn, sql, params + [grid, grid])
+    return _df(conn, sql, [MAP_CELL_IDS] + params + [grid, grid])
 
 
 def map_days(conn, f: Filters) -> list:
@@ -433,13 +518,63 @@ def diplomacy_lanes(conn, f: Filters) -> pd.DataFrame:
     return df
 
 
-def diplomacy_events(conn, f: Filters) -> pd.DataFrame:
+def diplomacy_lane_weeks(conn, f: Filters) -> pd.DataFrame:
+    """Dated diplomatic events counted per (actor lane, week): the timeline when there are too
+    many to draw one by one.
+
+    Columns: lane, week (Monday), events, top_type (the most frequent type), types
+    (``"meeting 3, call 1"``), scheduled (how many not yet happened or cancelled).
+    """
+    where, params = _diplomacy_where(f, "d")
+    party = "AND list_contains(?::VARCHAR[], lane)" if f.parties else ""
+    sql = f"""
+    WITH lanes AS (
+        SELECT d.event_id, d.event_type, coalesce(d.status, 'happened') AS status,
+               date_trunc('week', d.day)::DATE AS week,
+               unnest(CASE WHEN len(coalesce(d.actors, [])) = 0 THEN ['(unnamed)'] ELSE d.actors END) AS lane
+        FROM v_diplomacy d WHERE {where} AND d.day IS NOT NULL
+    ), per_type AS (
+        SELECT lane, week, event_type, count(*) AS n,
+               count(*) FILTER (WHERE status <> 'happened') AS not_happened
+        FROM lanes WHERE TRUE {party} GROUP BY ALL
+    )
+    SELECT lane, week, sum(n)::BIGINT AS events, arg_max(event_type, n * 1000 - rank_type) AS top_type,
+           string_agg(event_type || ' ' || n, ', ' ORDER BY n DESC, event_type) AS types,
+           sum(not_happened)::BIGINT AS scheduled
+    FROM (SELECT *, dense_rank() OVER (ORDER BY event_type) AS rank_type FROM per_type)
+    GROUP BY lane, week ORDER BY week, lane"""
+    return _df(conn, sql, params + ([list(f.parties)] if f.parties else []))
+
+
+def lane_week_event_ids(conn, f: Filters, cells: Iterable = ()) -> list:
+    """Ids of the diplomatic events in the given (week start, lane) cells of
+    :func:`diplomacy_lane_weeks`, in day and id order."""
+    where, params = _diplomacy_where(f, "d")
+    ids: list = []
+    for week, lane in cells:
+        d0 = _date(week)
+        if d0 is None:
+            continue
+        lane_cond = ("len(coalesce(d.actors, [])) = 0" if lane == "(unnamed)"
+                     else "list_contains(d.actors, ?)")
+        rows = _rows(conn, f"""SELECT d.event_id FROM v_diplomacy d
+            WHERE {where} AND d.day BETWEEN ? AND ? AND {lane_cond} ORDER BY d.day, d.event_id""",
+                     params + [d0, d0 + dt.timedelta(days=6)] + ([] if lane == "(unnamed)" else [str(lane)]))
+        ids += [r[0] for r in rows if r[0] not in ids]
+    return ids
+
+
+def diplomacy_events(conn, f: Filters, limit: Optional[int] = None, offset: int = 0) -> pd.DataFrame:
+    """Filtered diplomatic events (reviewed values) in day and id order; ``limit``/``offset`` page."""
     where, params = _diplomacy_where(f, "d")
     sql = f"""
     SELECT d.event_id, d.article_id, d.outlet, d.event_date, d.day, d.event_type,
            array_to_string(d.actors, ', ') AS actors, d.location,
            coalesce(d.status, 'happened') AS status, d.evidence
     FROM v_diplomacy d WHERE {where} ORDER BY d.day NULLS LAST, d.event_id"""
+    if limit:
+        sql += " LIMIT ? OFFSET ?"
+        params = params + [int(limit), max(0, int(offset))]
     return _df(conn, sql, params)
 
 
@@ -452,14 +587,15 @@ INCIDENT_COLUMNS = ("event_id", "article_id", "outlet", "event_date", "date_prec
                     "source", "implausible", "evidence", "cluster_id")
 
 
-def incidents(conn, f: Filters, limit: Optional[int] = None) -> pd.DataFrame:
-    """Filtered per-article incidents (reviewed values), for tables and exports."""
+def incidents(conn, f: Filters, limit: Optional[int] = None, offset: int = 0) -> pd.DataFrame:
+    """Filtered per-article incidents (reviewed values), for tables and exports; ``limit`` and
+    ``offset`` page through them in day and id order."""
     where, params = _incident_where(f, "i")
     cols = ", ".join(f"i.{c}" for c in INCIDENT_COLUMNS)
     sql = f"SELECT {cols} FROM v_incidents i WHERE {where} ORDER BY i.day NULLS LAST, i.event_id"
     if limit:
-        sql += " LIMIT ?"
-        params = params + [int(limit)]
+        sql += " LIMIT ? OFFSET ?"
+        params = params + [int(limit), max(0, int(offset))]
     return _df(conn, sql, params)
 
 
@@ -492,13 +628,40 @@ def filter_options(conn) -> dict:
                           UNION SELECT outlet FROM v_diplomacy UNION SELECT source FROM articles) ORDER BY 1"""),
         "dip_types": col("SELECT DISTINCT event_type FROM v_diplomacy ORDER BY 1"),
         "parties": col("SELECT DISTINCT unnest(actors) FROM v_diplomacy ORDER BY 1"),
-        "articles": _df(conn, "SELECT article_id, coalesce(title, article_id) AS title FROM articles ORDER BY published NULLS LAST, article_id"),
+        "n_articles": _rows(conn, "SELECT count(*) FROM articles")[0][0],
     }
 
 
-def articles_list(conn, f: Filters) -> pd.DataFrame:
-    """Articles matching the outlet/article/date filters with their event counts."""
+def article_titles(conn, article_ids: Iterable = ()) -> dict:
+    """``{article_id: title}`` for those of ``article_ids`` the store holds (title falls back to the id)."""
+    ids = [str(x) for x in article_ids]
+    if not ids:
+        return {}
+    return dict(_rows(conn, """SELECT article_id, coalesce(title, article_id) FROM articles
+                               WHERE list_contains(?::VARCHAR[], article_id)""", [ids]))
+
+
+def article_search(conn, term: str = "", limit: int = 50) -> pd.DataFrame:
+    """Up to ``limit`` articles whose id or title contains ``term`` (any case), newest first.
+
+    Columns: article_id, title.  An empty term gives the newest articles.
+    """
+    term = (term or "").strip().lower()
+    return _df(conn, """
+        SELECT article_id, coalesce(title, article_id) AS title FROM articles
+        WHERE ? = '' OR contains(lower(article_id), ?) OR contains(lower(coalesce(title, '')), ?)
+        ORDER BY published DESC NULLS LAST, article_id LIMIT ?""", [term, term, term, int(limit)])
+
+
+def articles_list(conn, f: Filters, term: str = "", limit: Optional[int] = None) -> pd.DataFrame:
+    """Articles matching the outlet/article/date filters (and ``term`` in id or title, any case)
+    with their event counts; with ``limit``, the first ``limit`` of them by publication date.
+    Column ``n_matching`` holds how many match before the limit."""
     clauses, params = ["TRUE"], []
+    term = (term or "").strip().lower()
+    if term:
+        clauses.append("(contains(lower(a.article_id), ?) OR contains(lower(coalesce(a.title, '')), ?))")
+        params += [term, term]
     if f.outlets:
         clauses.append("list_contains(?::VARCHAR[], a.source)")
         params.append(list(f.outlets))
@@ -512,12 +675,17 @@ def articles_list(conn, f: Filters) -> pd.DataFrame:
         clauses.append("(a.published IS NULL OR a.published <= ? + INTERVAL 31 DAY)")
         params.append(f.date_to)
     sql = f"""
-    SELECT a.article_id, a.title, a.source, a.published,
-           (SELECT count(*) FROM v_incidents i WHERE i.article_id = a.article_id) AS incidents,
-           (SELECT count(*) FROM v_diplomacy d WHERE d.article_id = a.article_id) AS diplomacy
-    FROM articles a WHERE {' AND '.join(clauses)}
-    ORDER BY a.published NULLS LAST, a.article_id"""
-    return _df(conn, sql, params)
+    WITH chosen AS (
+        SELECT a.article_id, a.title, a.source, a.published, count(*) OVER () AS n_matching
+        FROM articles a WHERE {' AND '.join(clauses)}
+        ORDER BY a.published NULLS LAST, a.article_id LIMIT ?
+    )
+    SELECT c.article_id, c.title, c.source, c.published,
+           (SELECT count(*) FROM v_incidents i WHERE i.article_id = c.article_id) AS incidents,
+           (SELECT count(*) FROM v_diplomacy d WHERE d.article_id = c.article_id) AS diplomacy,
+           c.n_matching
+    FROM chosen c ORDER BY c.published NULLS LAST, c.article_id"""
+    return _df(conn, sql, params + [int(limit) if limit else 2 ** 62])
 
 
 def article(conn, article_id: str) -> Optional[dict]:
@@ -612,3 +780,39 @@ def store_version(conn) -> tuple:
         SELECT (SELECT count(*) FROM articles), (SELECT max(ingested_at) FROM articles)::VARCHAR,
                (SELECT count(*) FROM reviews), (SELECT max("at") FROM reviews)::VARCHAR,
                (SELECT count(*) FROM incidents), (SELECT count(*) FROM diplomacy)""")[0])
+
+
+# --------------------------------------------------------------------------- dashboard snapshot
+
+# what a snapshot copies: the reviewed views and the small tables, not the article texts
+SNAPSHOT_TABLES = {
+    "v_incidents": "SELECT * FROM v_incidents",
+    "v_diplomacy": "SELECT * FROM v_diplomacy",
+    "articles": "SELECT * EXCLUDE (text) FROM articles",
+    "reviews": "SELECT * FROM reviews",
+}
+
+
+def snapshot(conn):
+    """An in-memory DuckDB copy of what the dashboard reads, with the fused events precomputed.
+
+    Every function of this module runs on it unchanged (same table names);
+    :func:`fused_cte` then reads ``event_figures`` instead of grouping the
+    reports again on each query.  Taken once per store version, it holds no
+    lock on the store file (a CLI ingest can run meanwhile) and keeps its
+    pages warm in memory.  Article texts stay in the store (:func:`article`).
+    """
+    import duckdb
+    mem = duckdb.connect(":memory:")
+    for name, sql in SNAPSHOT_TABLES.items():
+        cur = conn.cursor() if hasattr(conn, "cursor") else conn
+        try:
+            table = cur.sql(sql).to_arrow_table()
+        finally:
+            if cur is not conn:
+                cur.close()
+        mem.register("snapshot_source", table)
+        mem.execute(f"CREATE TABLE {name} AS SELECT * FROM snapshot_source")
+        mem.unregister("snapshot_source")
+    mem.execute(f"CREATE TABLE {EVENT_FIGURES} AS {event_figures_sql('v_incidents')}")
+    return mem

@@ -179,7 +179,8 @@ def test_casualties_bars_sum_to_headline(store):
             y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
         total += sum(y)
     assert total == fake_store.EXPECTED["all"]["killed"]
-    assert any("|" in cd[0] or ":" in cd[0] for t in bars for cd in t["customdata"])
+    # each bar carries its key, not its events' ids (looked up on click)
+    assert all(cd[0] == "bar" and cd[2] == t["name"] for t in bars for cd in t["customdata"])
     # per-source comparison: the two events reported by two sources
     src = _plotly(at, 1)
     assert {t["name"] for t in src["data"]} == {"SANA", "Syrian Observatory for Human Rights", "White Helmets"}
