@@ -119,6 +119,12 @@ def radius_m(killed: float, scope: str) -> float:
 MAX_RADIUS_STEPS = 6.0
 
 
+def cell_radius_m(killed: float, most: float, scope: str) -> float:
+    """Radius of an aggregated grid cell: area in proportion to its share of the largest cell's toll."""
+    base = 90 if scope == "city" else 1800
+    return base * (1.0 + MAX_RADIUS_STEPS * math.sqrt(min(1.0, max(0.0, float(killed or 0)) / max(1.0, most))))
+
+
 def point_frame(df: pd.DataFrame, scope: str) -> pd.DataFrame:
     """Points ready for deck.gl: colour by actor, radius by killed, a plain-text tooltip."""
     if df.empty:
@@ -128,6 +134,11 @@ def point_frame(df: pd.DataFrame, scope: str) -> pd.DataFrame:
                      for a in out["actor"]]
     out["radius"] = [radius_m(k, scope) * (1.0 if p else 1.8)
                      for k, p in zip(out["killed"], out["precise"])]
+    cells = out["aggregated"].fillna(False).astype(bool) if "aggregated" in out else None
+    if cells is not None and cells.any():
+        # grid cells sum many reports: size them against the largest cell, or every one hits the cap
+        most = max(1.0, float(out.loc[cells, "killed"].max()))
+        out.loc[cells, "radius"] = [cell_radius_m(k, most, scope) for k in out.loc[cells, "killed"]]
     out["day"] = pd.to_datetime(out["day"]).dt.strftime("%Y-%m-%d")
     out["event_ids"] = out["event_id"]
     out["tip"] = [

@@ -7,17 +7,22 @@ Filter values are always bound as SQL parameters, never formatted into SQL.
 Counting rule (documented in the README): the store keeps one row per
 *article's* incident (``v_incidents``, analyst reviews applied) and a
 ``cluster_id`` that links reports of the same event across articles.  The
-dashboard's totals count each **fused event** once: the filtered per-article
-rows are grouped by ``coalesce(cluster_id, event_id)`` and each group gives
+dashboard's totals count each **fused event** once: the per-article rows of
+the chosen outlets/articles are grouped by ``coalesce(cluster_id, event_id)``
+and each group gives
 
 * ``killed_best``  = the median of the reports' best figures (a figure one of
   the reports actually gives: ``quantile_disc(…, 0.5)``),
 * ``killed_low``   = the lowest of the reports' low bounds (or best figures),
 * ``killed_high``  = the highest of the reports' high bounds (or best figures),
 
-and the same for injured; children killed take the median.  The fusion is
-recomputed from the reviewed rows on each query, so an analyst's correction
-shows at once in every figure.  Reports flagged ``implausible`` (a toll too
+and the same for injured; children killed take the median.  The date,
+side, type and perpetrator filters then choose whole events by their fused
+values (day = the earliest report's, side and type = the most frequent,
+perpetrator = any a source names), so each event counts once, on one side.
+The fused rows come from the reviewed rows (the dashboard precomputes them
+in a snapshot per store version, :func:`snapshot`), so an analyst's
+correction shows at once in every figure.  Reports flagged ``implausible`` (a toll too
 large to be one incident) are listed but not summed unless a reviewer clears
 the flag.  The per-article rows stay available for the evidence view, the
 per-source comparison and scoring.

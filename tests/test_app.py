@@ -398,3 +398,28 @@ st.write(st.session_state["review_msg"][0])
     c = st_mod.connect(store)
     assert q.headline_for(q.headline(c, q.Filters()), "east")["killed"] == 19 - 6 + 60
     c.close()
+
+
+@pytest.mark.parametrize("killed, most, expected", [
+    (0, 1000, 90.0),                      # an empty cell still shows
+    (1000, 1000, 90.0 * 7),               # the largest cell gets the largest circle
+    (250, 1000, 90.0 * 4),                # a quarter of the toll: half the steps (area ~ toll)
+    (5, 0, 90.0 * 7),                     # no division by zero
+])
+def test_cell_radius_scales_with_the_largest_cell(killed, most, expected):
+    from components.mapview import cell_radius_m
+    assert cell_radius_m(killed, most, "city") == pytest.approx(expected)
+
+
+def test_aggregated_cells_get_distinct_sizes():
+    import pandas as pd
+    from components.mapview import point_frame
+    df = pd.DataFrame({"event_id": ["a|b", "c"], "day": ["2016-10-01", "2016-10-02"], "lat": [36.2, 36.21],
+                       "lon": [37.1, 37.2], "killed": [400, 100], "injured": [0, 0], "actor": ["rebels", "russia"],
+                       "side": ["west", "east"], "event_type": ["shelling", "airstrike"], "location": ["x", "y"],
+                       "geo_precision": ["neighbourhood"] * 2, "precise": [True, True], "outlet": [None, None],
+                       "source": [None, None], "evidence": ["2 reports; x", "1 reports; y"], "n": [2, 1],
+                       "aggregated": [True, True], "implausible": [False, False]})
+    pts = point_frame(df, "city")
+    assert pts["radius"].iloc[0] > pts["radius"].iloc[1]
+    assert pts["event_ids"].iloc[0] == "a|b"
