@@ -18,8 +18,10 @@ and each group gives
 
 and the same for injured; children killed take the median.  The date,
 side, type and perpetrator filters then choose whole events by their fused
-values (day = the earliest report's, side and type = the most frequent,
-perpetrator = any a source names), so each event counts once, on one side.
+values (day = the earliest report's; side and type = the most frequent,
+a definite one -- east/west/outside, a specific type -- before "city" or
+"other"/"clashes", ties alphabetically; perpetrator = any a source names),
+so each event counts once, on one side.
 The fused rows come from the reviewed rows (the dashboard precomputes them
 in a snapshot per store version, :func:`snapshot`), so an analyst's
 correction shows at once in every figure.  Reports flagged ``implausible`` (a toll too
@@ -203,11 +205,13 @@ def _rows(conn, sql: str, params: Iterable = ()) -> list:
 _NOT_IMPLAUSIBLE = "FILTER (WHERE NOT coalesce(implausible, FALSE))"
 FUSED_AGGREGATES = f"""
                min(day) AS day,
-               mode(side) AS side,
-               mode(event_type) AS event_type,
-               mode(actor) AS actor,
+               coalesce(mode(side ORDER BY side) FILTER (WHERE side <> 'city'),
+                        mode(side ORDER BY side)) AS side,
+               coalesce(mode(event_type ORDER BY event_type) FILTER (WHERE event_type NOT IN ('other', 'clashes')),
+                        mode(event_type ORDER BY event_type)) AS event_type,
+               mode(actor ORDER BY actor) AS actor,
                list_sort(list(DISTINCT actor) FILTER (WHERE actor IS NOT NULL)) AS actors,
-               mode(location) AS location,
+               mode(location ORDER BY location) AS location,
                count(*) AS n_reports,
                count(DISTINCT outlet) AS n_outlets,
                bool_and(coalesce(implausible, FALSE)) AS implausible,
