@@ -162,3 +162,62 @@ def test_export_page_counts_match_store(store):
     s = store["shown"]
     assert any(f"**{s['incidents_shown']:,}** incident reports" in md.value
                and f"**{s['diplomacy_shown']:,}** diplomatic events" in md.value for md in at.markdown)
+
+
+def _editor_ids(at) -> list:
+    """Event ids in the Review page's incident editor (a data editor shows as a dataframe)."""
+    for e in at.dataframe:
+        if str(e.key or "").startswith("review_inc_"):
+            return list(e.value["event_id"])
+    return []
+
+
+def test_review_pages_through_the_incidents(store):
+    from components.review import PAGE_ROWS
+    n = store["shown"]["incidents_shown"]
+    assert n > PAGE_ROWS, "FA-KES should need more than one page"
+    at = run_page("review")
+    no_errors(at)
+    pager = at.number_input(key="review_inc_page")
+    assert pager.max == -(-n // PAGE_ROWS)
+    first = _editor_ids(at)
+    assert len(first) == PAGE_ROWS
+    at = pager.set_value(2).run()
+    no_errors(at)
+    second = _editor_ids(at)
+    assert second and not set(first) & set(second)
+
+
+def test_article_filter_searches_instead_of_listing_everything(store):
+    from components.sidebar import ARTICLE_MATCHES
+    at = run_page("overview")
+    no_errors(at)
+    ms = at.multiselect(key="flt_articles")
+    assert len(ms.options) == ARTICLE_MATCHES < store["shown"]["articles_total"]
+    at = at.text_input(key="flt_article_search").input("aleppo").run()
+    no_errors(at)
+    ms = at.multiselect(key="flt_articles")
+    assert 0 < len(ms.options) <= ARTICLE_MATCHES
+    at = ms.select(ms.options[0]).run()
+    chosen = at.multiselect(key="flt_articles").value
+    assert len(chosen) == 1
+    at = at.text_input(key="flt_article_search").input("zzzz no such title").run()
+    no_errors(at)
+    # the chosen article stays offered (and chosen) while the search changes
+    assert at.multiselect(key="flt_articles").value == chosen
+
+
+def test_snapshot_fused_events_equal_the_store_on_fakes(fakes_db):
+    import pandas as pd
+    from frontline.store import connect
+    db, _ = fakes_db
+    conn = connect(db)
+    try:
+        snap = q.snapshot(conn)
+        for f in (Filters(), Filters(sides=("east",)), Filters(actors=("russia",), sides=("east", "west")),
+                  Filters(event_types=("airstrike",)), Filters(outlets=("reuters",))):
+            for name in ("headline", "fused_events", "casualties", "source_comparison"):
+                a, b = getattr(q, name)(conn, f), getattr(q, name)(snap, f)
+                pd.testing.assert_frame_equal(a, b, check_dtype=False, obj=f"{name} {f}")
+    finally:
+        conn.close()
