@@ -226,10 +226,38 @@ FUSED_AGGREGATES = f"""
 EVENT_FIGURES = "event_figures"     # the fused events precomputed in a dashboard snapshot
 
 
+_NI = "NOT coalesce(implausible, FALSE)"
+# what FUSED_AGGREGATES give for a group of one report, without aggregating
+SINGLE_REPORT = f"""
+               day, side, event_type, actor,
+               CASE WHEN actor IS NULL THEN NULL ELSE [actor] END AS actors, location,
+               1::BIGINT AS n_reports, (outlet IS NOT NULL)::BIGINT AS n_outlets,
+               coalesce(implausible, FALSE) AS implausible,
+               CASE WHEN {_NI} THEN killed END AS killed_best,
+               CASE WHEN {_NI} THEN coalesce(killed_low, killed) END AS killed_low,
+               CASE WHEN {_NI} THEN coalesce(killed_high, killed) END AS killed_high,
+               CASE WHEN {_NI} THEN injured END AS injured_best,
+               CASE WHEN {_NI} THEN coalesce(injured_low, injured) END AS injured_low,
+               CASE WHEN {_NI} THEN coalesce(injured_high, injured) END AS injured_high,
+               CASE WHEN {_NI} THEN children_killed END AS children_killed,
+               [event_id] AS event_ids"""
+
+
 def event_figures_sql(source: str = "v_incidents") -> str:
-    """One row per fused event over every report of ``source`` (what :func:`snapshot` stores)."""
-    return f"""SELECT coalesce(cluster_id, event_id) AS fid, {FUSED_AGGREGATES}
-               FROM {source} GROUP BY ALL"""
+    """One row per fused event over every report of ``source`` (what :func:`snapshot` stores).
+
+    Events of one report take its values directly (:data:`SINGLE_REPORT`, the
+    same values the aggregates give, tested); only the others are aggregated.
+    """
+    return f"""
+    WITH counted AS (
+        SELECT *, coalesce(cluster_id, event_id) AS fid,
+               count(*) OVER (PARTITION BY coalesce(cluster_id, event_id)) AS n_in_event
+        FROM {source}
+    )
+    SELECT fid, {SINGLE_REPORT} FROM counted WHERE n_in_event = 1
+    UNION ALL
+    SELECT fid, {FUSED_AGGREGATES} FROM counted WHERE n_in_event > 1 GROUP BY fid"""
 
 
 def has_event_figures(conn) -> bool:
