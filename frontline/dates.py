@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
-from typing import Optional
+from typing import Iterator, Optional
 
 from .models import Mention
-from .resources import lexicon
+from .resources import lexicon, literal_automaton, match_at
+from .text import fold
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
@@ -23,13 +25,14 @@ _MONTH = r"(?P<mon>" + "|".join(list(MONTHS) + ["sept", "jan", "feb", "mar", "ap
 _DAYNUM = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WEEKDAY = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'?s)?"
+_MONTH_LEADS = ("in", "since", "during", "early", "late", "mid", "mid-", "end of", "beginning of", "last", "this")
 
 PATTERNS = [
     ("iso", re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)(?!\d)")),
     ("dmy_slash", re.compile(r"(?<!\d)(?P<day>[0-3]?\d)/(?P<m>[01]?\d)/(?P<year>(?:19|20)\d\d)(?!\d)")),
     ("month_day_year", re.compile(r"\b" + _MONTH + r"\s+" + _DAYNUM + r"(?:,?\s+" + _YEAR + r")?\b", re.I)),
     ("day_month_year", re.compile(r"\b" + _DAYNUM + r"(?:\s+of)?\s+" + _MONTH + r"(?:,?\s+" + _YEAR + r")?\b", re.I)),
-    ("month_year", re.compile(r"\b(?:in|since|during|early|late|mid|mid-|end of|beginning of|last|this)?\s*"
+    ("month_year", re.compile(r"\b(?:" + "|".join(_MONTH_LEADS) + r")?\s*"
                               r"(?<![\d])" + _MONTH + r"(?:\s+" + _YEAR + r")?\b", re.I)),
     ("overnight_into", re.compile(r"\bovernight (?:into|to) " + _WEEKDAY + r"\b", re.I)),
     ("weekday", re.compile(r"\b" + _WEEKDAY + r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
@@ -140,18 +143,107 @@ def resolve(rule: str, m: re.Match, sentence: str, published: Optional[dt.date],
 
 
 _MONTH_WORD = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
-_WEEKDAY_WORD = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.I)
-# a pattern is tried only when its gate finds something in the sentence (most sentences have no date)
-_GATES = {
-    "iso": re.compile(r"\d-\d"), "dmy_slash": re.compile(r"\d/\d"),
-    "month_day_year": _MONTH_WORD, "day_month_year": _MONTH_WORD, "month_year": _MONTH_WORD,
-    "overnight_into": re.compile("overnight", re.I), "weekday": _WEEKDAY_WORD,
-    "today": re.compile(r"today|this (?:morning|afternoon|evening)|tonight|same day", re.I),
-    "yesterday": re.compile(r"yesterday|last night|previous night", re.I),
-    "days_ago": re.compile(r"ago|earlier", re.I), "week_ago": re.compile(r"ago", re.I),
-    "last_week": re.compile(r"week", re.I), "last_month": re.compile(r"month", re.I),
-}
+# a pattern is tried only when its gate finds something in the text; every other pattern's matches contain
+# its anchors (below), but "month_year" also matches "inMay", which does not count when no month stands alone
+_GATES = {"month_year": _MONTH_WORD}
 _NOT_A_MONTH = re.compile(r"^(?:may|march|sept?|dec|jan|mar|aug|oct|nov|jun|jul|feb|apr)$", re.I)
+
+
+# Where each pattern can match: literals (lower case), one of which every match contains -- its anchors --
+# and where, relative to an anchor found at ``q``, a match may start. One Aho-Corasick pass over the folded
+# text finds every anchor, and a pattern is tried only at those starts instead of at every character.
+
+def _at_anchor(text: str, q: int) -> tuple:
+    return (q,)
+
+
+def _before(*offsets: int):
+    """Starts a fixed number of characters before the anchor."""
+    def starts(text: str, q: int) -> tuple:
+        return tuple(q - n for n in offsets)
+    return starts
+
+
+def _space_start(text: str, q: int) -> int:
+    """Where the white space that ends at ``q`` begins (``q`` if there is none)."""
+    while q > 0 and text[q - 1].isspace():
+        q -= 1
+    return q
+
+
+def _led_by(*lengths: int):
+    """Starts at the anchor, at the white space before it, or a lead word of one of ``lengths`` before
+    that white space ("beginning of  May")."""
+    def starts(text: str, q: int) -> set:
+        ws = _space_start(text, q)
+        return {q, ws, *(ws - n for n in lengths)}
+    return starts
+
+
+def _day_before(text: str, q: int) -> set:
+    """Starts of a day number (1 to 4 characters: "31st") before the anchor, across white space and an "of"."""
+    ends = [_space_start(text, q)]
+    if text[ends[0] - 2:ends[0]].lower() == "of":
+        ends.append(_space_start(text, ends[0] - 2))
+    return {e - n for e in ends for n in (1, 2, 3, 4)}
+
+
+def _word_before(text: str, q: int) -> tuple:
+    """The start of the word before the space before the anchor ("(\\w+) days ago")."""
+    p = q - 1
+    while p > 0 and (text[p - 1].isalnum() or text[p - 1] == "_"):
+        p -= 1
+    return (p,)
+
+
+_MONTH_STEMS = tuple(sorted({m[:3] for m in MONTHS}))      # every month name and abbreviation starts with one
+ANCHORS = {
+    "iso": (("-",), _before(4)),
+    "dmy_slash": (("/",), _before(1, 2)),
+    "month_day_year": (_MONTH_STEMS, _at_anchor),
+    "day_month_year": (_MONTH_STEMS, _day_before),
+    "month_year": (_MONTH_STEMS, _led_by(*{len(w) for w in _MONTH_LEADS})),
+    "overnight_into": (("overnight",), _at_anchor),
+    "weekday": (tuple(WEEKDAYS), _at_anchor),
+    "today": (("today", "this morning", "this afternoon", "this evening", "tonight", "earlier today",
+               "on the same day"), _at_anchor),
+    "yesterday": (("yesterday", "last night", "the previous night"), _at_anchor),
+    "days_ago": (("day ago", "days ago", "day earlier", "days earlier"), _word_before),
+    "week_ago": (("week ago",), _before(2, 4)),
+    "last_week": (("last week", "earlier this week", "this week", "past week"), _at_anchor),
+    "last_month": (("last month", "earlier this month", "this month", "a month ago"), _at_anchor),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _anchor_automaton():
+    rules_of: dict = {}
+    for rule, (anchors, _) in ANCHORS.items():
+        for a in anchors:
+            rules_of.setdefault(a, []).append(rule)
+    return literal_automaton({a: (len(a), tuple(rules)) for a, rules in rules_of.items()})
+
+
+def _pattern_starts(text: str, folded: str) -> dict:
+    """rule -> the sorted offsets of ``text`` where its pattern may match (``folded`` is ``fold(text)``)."""
+    found: dict = {rule: set() for rule in ANCHORS}
+    for end, (length, rules) in _anchor_automaton().iter(folded):
+        q = end - length + 1
+        for rule in rules:
+            found[rule].update(ANCHORS[rule][1](text, q))
+    return {rule: sorted(p for p in starts if p >= 0) for rule, starts in found.items()}
+
+
+def pattern_matches(text: str) -> Iterator[tuple]:
+    """(rule, match) of every pattern over the whole ``text``: pattern by pattern, each pattern's matches
+    as ``finditer`` gives them."""
+    folded = fold(text)
+    starts = _pattern_starts(text, folded) if folded is not None else None
+    for rule, rx in PATTERNS:
+        if rule in _GATES and not _GATES[rule].search(text):
+            continue
+        for m in (rx.finditer(text) if starts is None else match_at(rx, text, starts[rule])):
+            yield rule, m
 
 
 def find_dates(sentence: str, published: Optional[dt.date], offset: int = 0) -> list:
@@ -171,30 +263,27 @@ def find_dates_in_spans(text: str, spans: list, published: Optional[dt.date]) ->
     starts = [sp.start for sp in spans]
     found = [[] for _ in spans]
     taken = [[] for _ in spans]
-    for rule, rx in PATTERNS:
-        if not _GATES[rule].search(text):
+    for rule, m in pattern_matches(text):
+        a, b = m.span()
+        i = bisect.bisect_right(starts, a) - 1
+        if i < 0 or b > spans[i].end:
             continue
-        for m in rx.finditer(text):
-            a, b = m.span()
-            i = bisect.bisect_right(starts, a) - 1
-            if i < 0 or b > spans[i].end:
+        if any(not (b <= s or a >= e) for s, e in taken[i]):
+            continue
+        if rule == "month_year":
+            mon = m.group("mon")
+            # "may" / "march" as verbs or bare abbreviations need a year or a preposition to count
+            if _NOT_A_MONTH.match(mon) and not m.group("year") and not re.match(
+                    r"(?:in|since|during|early|late|mid|last|this|end of|beginning of)\s", m.group(0).strip().lower()):
                 continue
-            if any(not (b <= s or a >= e) for s, e in taken[i]):
+            if mon[0].islower() and not m.group("year"):
                 continue
-            if rule == "month_year":
-                mon = m.group("mon")
-                # "may" / "march" as verbs or bare abbreviations need a year or a preposition to count
-                if _NOT_A_MONTH.match(mon) and not m.group("year") and not re.match(
-                        r"(?:in|since|during|early|late|mid|last|this|end of|beginning of)\s", m.group(0).strip().lower()):
-                    continue
-                if mon[0].islower() and not m.group("year"):
-                    continue
-            if rule == "weekday" and not m.group("wd")[0].isupper():
-                continue
-            sp = spans[i]
-            value, precision = resolve(rule, m, sp.text, published, a - sp.start)
-            taken[i].append((a, b))
-            found[i].append(Mention((value, precision), m.group(0), a, b, rule))
+        if rule == "weekday" and not m.group("wd")[0].isupper():
+            continue
+        sp = spans[i]
+        value, precision = resolve(rule, m, sp.text, published, a - sp.start)
+        taken[i].append((a, b))
+        found[i].append(Mention((value, precision), m.group(0), a, b, rule))
     rank = {"day": 0, "month": 1, "unknown": 2}
     for lst in found:
         lst.sort(key=lambda mm: (rank[mm.value[1]], mm.start))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -21,8 +22,8 @@ from .dates import find_dates, find_dates_in_spans
 from .gazetteer import Place, find_places, load_places
 from .models import Article, ArticleEvents, Claim, Diplomacy, Incident, Span
 from .numbers import find_figures, qualify
-from .resources import lexicon
-from .text import split_sentences
+from .resources import LexiconScan, lexicon
+from .text import Caseless, split_sentences
 
 BACKGROUND_DAYS = 31
 IMPLAUSIBLE_TOLL = 3000          # more dead than any single attack of the war: kept, flagged, not summed unchecked
@@ -47,7 +48,7 @@ AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:SANA|
                              r"Sputnik|Anadolu|UPI)\)?\s*[-\u2013\u2014:]")
 SPEAKER_PLACE = re.compile(r"\b(?:source|sources|official|officials|governor|spokesman|command|council|directorate|"
                            r"department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$", re.I)
-SAME_PLACE = re.compile(r"\bthe same (?:neighbou?rhood|area|district|town|village|city|street|road)\b", re.I)
+SAME_PLACE = Caseless(r"\bthe same (?:neighbou?rhood|area|district|town|village|city|street|road)\b")
 VICTIM_COUNT_BEFORE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                                  r"fifteen|twenty|thirty|forty|fifty|dozens of|scores of|hundreds of))\s+(?:[\w-]+\s+)?$",
                                  re.I)
@@ -56,16 +57,16 @@ ATTACK_BEFORE_BY = re.compile(r"\b(?:killed|hit|targeted|carried out|dropped|fir
                               r"fire|bombing|wounded|injured|executed|massacre|pounded|bombarded)\s+(?:\w+\s+){0,3}$", re.I)
 MILITARY_AFTER = re.compile(r"^(?:'s|s)?\s+(?:forces|troops|army|jets|warplanes|aircraft|air ?strikes|strikes|bombing|"
                             r"militias?|fighters|soldiers|helicopters|shelling|planes|bombers|artillery|military)\b", re.I)
-ANAPHORA = re.compile(r"\b(?:the|this|that|these|those|same)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|bombing|"
-                      r"bombardment|shelling|assault|massacre|explosion|blast|toll|death toll|incident|deaths)\b|"
-                      r"\bthe same (?:neighbou?rhood|area|district|town|village)\b|\bin all\b|\bthe victims\b", re.I)
-CAME_AFTER = re.compile(r"\b(?:came|comes|come)\s+(?:just\s+|only\s+)?(?:(?P<n>a|one|two|three|\w+)\s+(?:days?|hours?)\s+)?"
-                        r"(?:after|in the wake of|following)\b|\bin the wake of\b|\b(?P<n2>a|one|two|three) days? after\b", re.I)
-ANOTHER = re.compile(r"\b(?:another|a separate|separately|elsewhere|meanwhile|in another)\b|"
-                     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) other (?:persons|people|civilians)\b", re.I)
-DIP_ANAPHORA = re.compile(r"\b(?:the|this|that|these|its|their)\s+(?:[\w-]+\s+){0,2}?(?:meeting|talks|discussion|summit|conference|deal|"
-                          r"agreement|resolution|truce|ceasefire|appeal|proposal|plan|visit|call|veto|cessation)\b|"
-                          r"\balso attend\b", re.I)
+ANAPHORA = Caseless(r"\b(?:the|this|that|these|those|same)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|bombing|"
+                     r"bombardment|shelling|assault|massacre|explosion|blast|toll|death toll|incident|deaths)\b|"
+                     r"\bthe same (?:neighbou?rhood|area|district|town|village)\b|\bin all\b|\bthe victims\b")
+CAME_AFTER = Caseless(r"\b(?:came|comes|come)\s+(?:just\s+|only\s+)?(?:(?P<n>a|one|two|three|\w+)\s+(?:days?|hours?)\s+)?"
+                       r"(?:after|in the wake of|following)\b|\bin the wake of\b|\b(?P<n2>a|one|two|three) days? after\b")
+ANOTHER = Caseless(r"\b(?:another|a separate|separately|elsewhere|meanwhile|in another)\b|"
+                    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) other (?:persons|people|civilians)\b")
+DIP_ANAPHORA = Caseless(r"\b(?:the|this|that|these|its|their)\s+(?:[\w-]+\s+){0,2}?(?:meeting|talks|discussion|summit|conference|deal|"
+                         r"agreement|resolution|truce|ceasefire|appeal|proposal|plan|visit|call|veto|cessation)\b|"
+                         r"\balso attend\b")
 SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
@@ -122,20 +123,23 @@ LEXICONS = {   # name -> (file, hyphen counts as a word boundary)
     "sources": ("lexicon/sources.csv", False),
     "cues": ("lexicon/cues.csv", False),
 }
-CASUALTY_HINT = re.compile(r"kill|dead|die|death|dying|injur|wound|li[fv]e|bod(?:y|ies)|toll|casualt|hurt|suffocat|slain|"
-                           r"martyr|perish|massac|execut|fatalit", re.I)
+CASUALTY_HINT = Caseless(r"kill|dead|die|death|dying|injur|wound|li[fv]e|bod(?:y|ies)|toll|casualt|hurt|suffocat|slain|"
+                          r"martyr|perish|massac|execut|fatalit")
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon_scan() -> LexiconScan:
+    return LexiconScan({name: lexicon(path, hyphen) for name, (path, hyphen) in LEXICONS.items()})
 
 
 def scan_lexicons(text: str, spans: list) -> list:
     """Every lexicon over the whole text once; hits bucketed per sentence as (start, end, row), relative."""
-    folded = text.lower()
     starts = [sp.start for sp in spans]
     per_sentence = [{name: [] for name in LEXICONS} for _ in spans]
-    for name, (path, hyphen) in LEXICONS.items():
-        for m, row in lexicon(path, hyphen).finditer(text, folded=folded):
-            i = bisect.bisect_right(starts, m.start()) - 1
-            if i >= 0 and m.end() <= spans[i].end:
-                per_sentence[i][name].append((m.start() - spans[i].start, m.end() - spans[i].start, row))
+    for name, m, row in _lexicon_scan().finditer(text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.end() <= spans[i].end:
+            per_sentence[i][name].append((m.start() - spans[i].start, m.end() - spans[i].start, row))
     return per_sentence
 
 
@@ -691,8 +695,8 @@ AGREEMENT_FATE = re.compile(r"\b(?:collaps\w*|broke down|crumbled|took effect|en
                             r"announced|agreed|brokered|reached|signed|declared|expired|violated|ended|failure|"
                             r"began|started)\b", re.I)
 STRONG_ACCUSATION = re.compile(r"\b(?:accus\w*|blam\w*|condemn\w*)", re.I)
-EARLIER = re.compile(r"\b(?:earlier|previously|last (?:week|month|year)|in (?:january|february|march|april|"
-                     r"may|june|july|august|september|october|november|december))\b", re.I)
+EARLIER = Caseless(r"\b(?:earlier|previously|last (?:week|month|year)|in (?:january|february|march|april|"
+                    r"may|june|july|august|september|october|november|december))\b")
 
 
 def diplomatic_mentions(s: Sentence) -> list:

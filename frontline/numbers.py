@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .models import Mention
+from .text import Caseless
 
 UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -112,34 +113,34 @@ _WOMEN = r"(?:women|woman)"
 
 _PATTERNS = [
     # "Four children were among eight people killed"
-    ("children_among", re.compile(
+    ("children_among", Caseless(
         _Q + r"(?P<c>" + NUMBER + r")\s+" + _CHILD + r"\s+(?:were|are|was)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
-        r"(?:(?P<q2>" + QUALIFIER + r")\s+)?(?P<n>" + NUMBER + r")\s+(?:\w+\s+){0,3}?(?:killed|dead)", re.I)),
+        r"(?:(?P<q2>" + QUALIFIER + r")\s+)?(?P<n>" + NUMBER + r")\s+(?:\w+\s+){0,3}?(?:killed|dead)")),
     # "including 11 children", "among them a child and two women", "among whom 5 children"
-    ("including", re.compile(
+    ("including", Caseless(
         r"(?:including|among them|among whom|of whom|among the dead(?: were)?|among the victims(?: were)?|"
         r"among those killed(?: were)?)\s+" + _Q + r"(?P<n>" + NUMBER + r"|an?)\s+(?:\w+\s+)?(?P<who>" + _CHILD + "|" + _WOMEN
-        + r")", re.I)),
+        + r")")),
     # "the death toll ... rose to 85", "toll jumped to 45", "the death toll from the strikes was 45"
-    ("toll", re.compile(
+    ("toll", Caseless(
         r"(?:death toll|toll|number of (?:dead|deaths|victims|martyrs))\b(?P<rest>[^.;]{0,80}?)\b(?P<verb>rose|risen|rises|climbed|"
         r"jumped|reached|increased|went up|mounted|stands|stood|was|is|has risen|had risen|to|at|of)\s+(?:to\s+|at\s+)?"
-        + _Q + r"(?P<n>" + NUMBER + r")(?!\s*(?:percent|%|years|km|kilometers|miles))", re.I)),
+        + _Q + r"(?P<n>" + NUMBER + r")(?!\s*(?:percent|%|years|km|kilometers|miles))")),
     # "N people were killed", "13 killed", "eight others injured", "18 bodies"
-    ("n_then_verb", re.compile(_Q + _N + r"\s+" + _VICTIM + r"(?:" + _KILL + r"|" + _HURT + r")", re.I)),
+    ("n_then_verb", Caseless(_Q + _N + r"\s+" + _VICTIM + r"(?:" + _KILL + r"|" + _HURT + r")")),
     # "killed 13 people", "killing at least 20", "claiming the lives of three civilians", "injuring dozens"
-    ("verb_then_n", re.compile(
+    ("verb_then_n", Caseless(
         r"(?:(?P<kv>kill|kills|killed|killing|claim(?:ed|ing)? the lives of|"
         r"death of|deaths of|lives of|executed|executing|massacred)|(?P<hv>injur(?:e|es|ed|ing)|wound(?:s|ed|ing)?))"
-        r"\s+(?:(?P<q>" + QUALIFIER + r")\s+)?" + _N, re.I)),
+        r"\s+(?:(?P<q>" + QUALIFIER + r")\s+)?" + _N)),
     # "Mohammad Alaa Mesouti was killed": a named victim is one death
     ("named_victim", re.compile(
         r"(?<![\w-])(?P<n>(?:[A-Z][\w'-]+\s+){1,3}[A-Z][\w'-]+)\s+(?:was|has been|had been)\s+(?:\w+\s+)?"
         r"(?:killed|shot dead|executed|murdered|assassinated)\b")),
     # "left two patients dead and eight others injured"
-    ("left_n_state", re.compile(
+    ("left_n_state", Caseless(
         r"(?:left|leaving|leaves)\s+(?:(?P<q>" + QUALIFIER + r")\s+)?" + _N
-        + r"\s+(?:\w+\s+){0,3}?(?P<state>dead|injured|wounded)", re.I)),
+        + r"\s+(?:\w+\s+){0,3}?(?P<state>dead|injured|wounded)")),
 ]
 
 
@@ -178,14 +179,17 @@ def _is_year_or_date(sentence, start, end):
                             r"raids|strikes|mortar|bombs)", after))
 
 
-_GOVERNING_VERB = re.compile(r"(?:\bkill(?:s|ed|ing)?|claim(?:ed|ing)? the lives of|\bleft|\bleaving|\binjur(?:e|es|ed|ing)|"
-                             r"\bwound(?:s|ed|ing)?)\s+$", re.I)
+_GOVERNING_VERB = Caseless(r"(?:\bkill(?:s|ed|ing)?|claim(?:ed|ing)? the lives of|\bleft|\bleaving|\binjur(?:e|es|ed|ing)|"
+                            r"\bwound(?:s|ed|ing)?)\s+$")
 # a verb that already has its own number before it ("8 persons killed 58 others injured") governs nothing after it
-_VERB_WITH_OWN_NUMBER = re.compile(r"(?<![\w-])(?:" + NUMBER + r")\s+(?:\w+\s+){0,3}?(?:killed|injured|wounded|dead)\s+$", re.I)
+_VERB_WITH_OWN_NUMBER = Caseless(r"(?<![\w-])(?:" + NUMBER + r")\s+(?:\w+\s+){0,3}?(?:killed|injured|wounded|dead)\s+$")
 
 
-_NUMBER_OR_VAGUE = re.compile(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])", re.I)
-_QUALIFIER_BEFORE = re.compile(QUALIFIER + r"\s+$", re.I)
+# "8 persons killed 58 others injured": after the number, its victims and another verb (matched right after
+# the number, never inside white space: the lookbehind only keeps a search through long white space linear)
+_VICTIMS_THEN_HURT = Caseless(r"(?<!\s)\s+" + _VICTIM + r"(?:injured|wounded|hurt)\b")
+_NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])")
+_QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
 _NEEDS = {"children_among": ("among",), "including": ("including", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
@@ -267,7 +271,7 @@ def find_figures(sentence: str) -> list:
                 figs = [_figure("killed" if m.group("state").lower() == "dead" else "injured", m, "n", rule)]
             elif rule == "verb_then_n":
                 field = "killed" if m.group("kv") else "injured"
-                if re.match(r"\s+" + _VICTIM + r"(?:injured|wounded|hurt)\b", sentence[m.end("n"):], re.I) and \
+                if _VICTIMS_THEN_HURT.match(sentence, m.end("n")) and \
                         _VERB_WITH_OWN_NUMBER.search(sentence, max(0, m.start() - 60), m.start("n")):
                     continue      # "8 persons killed 58 others injured": the number is the next verb's
                 nxt = sentence[m.end("n"):m.end("n") + 25].lower()

@@ -11,6 +11,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Iterator, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("FRONTLINE_DATA", PROJECT_ROOT / "data"))
@@ -115,24 +116,23 @@ class Lexicon:
         self.rows = list(rows)
         parts = [f"(?P<g{i}>{row[pattern_column]})" for i, row in enumerate(self.rows)]
         edge = r"\w" if hyphen_is_boundary else r"\w-"
-        self.regex = re.compile(rf"(?<![{edge}])(?:" + "|".join(parts) + rf")(?![{edge}])", re.IGNORECASE)
-        prefixes = set()
-        for row in self.rows:
-            for alt in split_alternatives(row[pattern_column]):
-                got = literal_prefixes(alt)
-                if got is None:
-                    prefixes = None
-                    break
-                prefixes.update(got)
-            if prefixes is None:
-                break
-        self.automaton = None
-        if prefixes:
-            import ahocorasick
-            self.automaton = ahocorasick.Automaton()
-            for p in prefixes:
-                self.automaton.add_word(p, len(p))
-            self.automaton.make_automaton()
+        self._edges = (rf"(?<![{edge}])(?:", rf")(?![{edge}])")
+        self._patterns = [row[pattern_column] for row in self.rows]
+        self._row_regexes: dict = {}
+        self.regex = re.compile(self._edges[0] + "|".join(parts) + self._edges[1], re.IGNORECASE)
+        # the literals each row's matches start with (None: some alternative starts otherwise)
+        self.row_prefixes = [_row_prefixes(p) for p in self._patterns]
+        if self.row_prefixes and all(self.row_prefixes):
+            self.prefixes = frozenset().union(*self.row_prefixes)
+        else:
+            self.prefixes = self.row_prefixes = None
+        self.automaton = literal_automaton({p: len(p) for p in self.prefixes}) if self.prefixes else None
+
+    def row_regex(self, i: int) -> re.Pattern:
+        """Row ``i`` alone, with the lexicon's word edges: what ``regex`` matches with group ``g<i>``."""
+        if i not in self._row_regexes:
+            self._row_regexes[i] = re.compile(self._edges[0] + self._patterns[i] + self._edges[1], re.IGNORECASE)
+        return self._row_regexes[i]
 
     def finditer(self, text, pos=0, endpos=None, folded=None):
         endpos = len(text) if endpos is None else endpos
@@ -142,14 +142,83 @@ class Lexicon:
             return
         folded = text.lower() if folded is None else folded
         starts = sorted({end - length + 1 for end, length in self.automaton.iter(folded, pos, endpos)})
-        last_end = pos
-        for start in starts:
-            if start < last_end:
+        for m in match_at(self.regex, text, starts, endpos):
+            yield m, self.rows[int(m.lastgroup[1:])]
+
+
+def _row_prefixes(pattern: str) -> frozenset | None:
+    """The literals every match of ``pattern`` starts with, one of its alternatives' each; None if unknown."""
+    out: set = set()
+    for alt in split_alternatives(pattern):
+        got = literal_prefixes(alt)
+        if got is None:
+            return None
+        out.update(got)
+    return frozenset(out) or None
+
+
+def literal_automaton(values: dict):
+    """An Aho-Corasick automaton of the keys of ``values`` (literals), each reporting its value."""
+    import ahocorasick
+    auto = ahocorasick.Automaton()
+    for word, value in values.items():
+        auto.add_word(word, value)
+    auto.make_automaton()
+    return auto
+
+
+class LexiconScan:
+    """Several lexicons over one text, found as each one's ``finditer`` finds them, with one automaton
+    pass over the text for all of them. At each start a literal marks, only the rows that literal
+    begins are tried, in row order (a lexicon's alternation tries its rows in that order)."""
+
+    def __init__(self, lexicons: dict):
+        self.lexicons = dict(lexicons)
+        owners: dict = {}
+        for name, lex in self.lexicons.items():
+            for i, prefixes in enumerate(lex.row_prefixes or ()):
+                for p in prefixes:
+                    owners.setdefault(p, []).append((name, i))
+        self.automaton = literal_automaton({p: (len(p), tuple(o)) for p, o in owners.items()}) if owners else None
+
+    def finditer(self, text: str, folded: Optional[str] = None) -> Iterator[tuple]:
+        """``(name, match, row)``: lexicon by lexicon (in the order given), each one's matches in order."""
+        folded = text.lower() if folded is None else folded
+        rows_at: dict = {name: {} for name in self.lexicons}       # name -> start -> rows worth trying
+        for end, (length, owners) in (self.automaton.iter(folded) if self.automaton is not None else ()):
+            start = end - length + 1
+            for name, i in owners:
+                rows_at[name].setdefault(start, set()).add(i)
+        for name, lex in self.lexicons.items():
+            if lex.automaton is None:
+                for m, row in lex.finditer(text):
+                    yield name, m, row
                 continue
-            m = self.regex.match(text, start, endpos)
-            if m:
-                last_end = m.end()
-                yield m, self.rows[int(m.lastgroup[1:])]
+            last_end = -1
+            for start, rows in sorted(rows_at[name].items()):
+                if start < last_end:
+                    continue
+                for i in sorted(rows):
+                    m = lex.row_regex(i).match(text, start)
+                    if m:
+                        last_end = m.end()
+                        yield name, m, lex.rows[i]
+                        break
+
+
+def match_at(regex: re.Pattern, text: str, starts, endpos: Optional[int] = None) -> Iterator[re.Match]:
+    """What ``regex.finditer(text, starts[0], endpos)`` yields when every match starts at one of
+    ``starts`` (sorted) and none is empty: the regex is tried at those offsets only, each after the
+    last match."""
+    endpos = len(text) if endpos is None else endpos
+    last_end = -1
+    for start in starts:
+        if start < last_end:
+            continue
+        m = regex.match(text, start, endpos)
+        if m:
+            last_end = m.end()
+            yield m
 
 
 @functools.lru_cache(maxsize=None)

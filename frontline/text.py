@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterator, Optional
 
 from .models import Span
 
@@ -58,3 +59,61 @@ def _trimmed_spans(text, start, end):
     if end > start:
         out.append(Span(start, end, text[start:end]))
     return out
+
+
+# letters that a case-insensitive regex equates with an ASCII letter although ``str.lower`` does not
+# map them onto it (dotless i, long s), or maps them onto two characters (dotted capital I)
+_FOLDS_APART = ("\u0131", "\u017f", "\u0130")
+
+
+def fold(text: str) -> Optional[str]:
+    """``text.lower()`` when it stands for ``text`` in a case-insensitive search: same length (so
+    offsets carry over) and the same letters an ``re.IGNORECASE`` literal matches; else None."""
+    folded = text.lower()
+    if not text.isascii() and (len(folded) != len(text) or any(c in text for c in _FOLDS_APART)):
+        return None
+    return folded
+
+
+class Caseless:
+    """``re.compile(pattern, re.IGNORECASE)`` whose scans run case-sensitively over ``fold(text)``.
+
+    ``re`` compares every character through case folding under IGNORECASE, which makes a search
+    several times slower than a case-sensitive one. The pattern must spell its letters in lower-case
+    ASCII (a class ``[A-Z]``, any ASCII letter when case is ignored, is scanned as ``[a-z]``).
+    ``search``, ``match`` and ``finditer`` return the matches of the case-insensitive regex over
+    ``text`` itself (spans, groups and all): only where to match is found on the folded text.
+    """
+
+    def __init__(self, pattern: str):
+        scanned = pattern.replace("[A-Z]", "[a-z]")
+        letters = re.sub(r"\\.|\(\?P", "", scanned)          # escapes (\S, \W) and "(?P<" hold no letters to fold
+        if not pattern.isascii() or any(c.isupper() for c in letters):
+            raise ValueError(f"Caseless needs a lower-case ASCII pattern: {pattern[:60]!r}")
+        self.pattern = pattern
+        self.regex = re.compile(pattern, re.IGNORECASE)
+        self.scanner = re.compile(scanned)
+
+    def search(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Optional[re.Match]:
+        endpos = len(text) if endpos is None else endpos
+        folded = fold(text)
+        if folded is None:
+            return self.regex.search(text, pos, endpos)
+        m = self.scanner.search(folded, pos, endpos)
+        return None if m is None else self.regex.match(text, m.start(), endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Optional[re.Match]:
+        endpos = len(text) if endpos is None else endpos
+        folded = fold(text)
+        if folded is not None and self.scanner.match(folded, pos, endpos) is None:
+            return None
+        return self.regex.match(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Iterator[re.Match]:
+        endpos = len(text) if endpos is None else endpos
+        folded = fold(text)
+        if folded is None:
+            yield from self.regex.finditer(text, pos, endpos)
+            return
+        for m in self.scanner.finditer(folded, pos, endpos):
+            yield self.regex.match(text, m.start(), endpos)

@@ -1,0 +1,57 @@
+"""``text.fold`` and ``text.Caseless``: case-insensitive scans run on the lower-cased text find
+exactly what ``re.IGNORECASE`` finds on the text itself."""
+import random
+import re
+
+import pytest
+
+from frontline import extract, numbers
+from frontline.text import Caseless, fold
+
+# letters whose case folding trips up a naive lower-case scan, and ordinary text around them
+ALPHABET = list("aAkKsSiI ,.-'\n0123") + ["\u0131", "\u017f", "\u0130", "\u212a", "\u03a3", "\u00e9", "\u00a0"]
+WORDS = ["killed", "KILLED", "Killed", "another", "the same area", "came a day after", "in all", "at least",
+         "Three", "dozens", "twenty-five", "1,200", "the toll rose to", "were killed", "Syrian", "injuring",
+         "in the wake of", "earlier", "In May", "elsewhere", "Civilians", "wounded", "a child"]
+
+
+def _texts(n: int, seed: int = 7):
+    rnd = random.Random(seed)
+    for _ in range(n):
+        yield "".join(rnd.choice(WORDS) + rnd.choice(["", " ", "  ", ", ", ". "]) if rnd.random() < 0.5
+                      else rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 30)))
+
+
+def test_fold_is_lower_when_it_lines_up():
+    assert fold("Air Strikes KILLED 3") == "air strikes killed 3"
+    assert fold("caf\u00e9 \u212a") == "caf\u00e9 k"             # Kelvin sign: re.I matches it as "k" too
+    for odd in ("\u0130stanbul", "\u0131", "\u017fhelling"):
+        assert fold(odd) is None                                  # folds apart from what re.I matches
+
+
+def test_caseless_refuses_upper_case_letters():
+    Caseless(r"(?P<n>\d+)\s+\w+[A-Z]\b")                          # escapes, group names and [A-Z] are fine
+    with pytest.raises(ValueError):
+        Caseless(r"Killed")
+
+
+PATTERNS = [extract.CASUALTY_HINT, extract.CAME_AFTER, extract.ANAPHORA, extract.ANOTHER, extract.EARLIER,
+            extract.DIP_ANAPHORA, numbers._NUMBER_OR_VAGUE, numbers._QUALIFIER_BEFORE, numbers._GOVERNING_VERB,
+            numbers._VERB_WITH_OWN_NUMBER] + [rx for _, rx in numbers._PATTERNS if isinstance(rx, Caseless)]
+
+
+def _same(a, b):
+    return (a is None and b is None) or (a is not None and b is not None and a.span() == b.span()
+                                         and a.groupdict() == b.groupdict())
+
+
+@pytest.mark.parametrize("c", PATTERNS, ids=lambda c: c.pattern[:30])
+def test_caseless_finds_what_ignorecase_finds(c):
+    plain = re.compile(c.pattern, re.IGNORECASE)
+    for text in _texts(300):
+        lo, hi = len(text) // 4, len(text) - len(text) // 4
+        assert _same(c.search(text), plain.search(text)), text
+        assert _same(c.search(text, lo, hi), plain.search(text, lo, hi)), text
+        assert _same(c.match(text, lo), plain.match(text, lo)), text
+        assert [m.span() for m in c.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+        assert all(_same(a, b) for a, b in zip(c.finditer(text), plain.finditer(text))), text
