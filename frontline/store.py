@@ -819,6 +819,50 @@ def _fusion_frame(conn, fusion, full: bool = False):
 
 
 STORY_WINDOW_ARTICLES = 2000
+STORY_FETCH_ARTICLES = 10_000
+
+
+def _window_stories(conn, fusion, members):
+    """(window, its rows of ``members``, ``fusion.story_ids`` of its articles) for each window in order.
+
+    An article often reports events of several windows. With a ``fusion`` that
+    takes its ``shingle_array`` back (``story_ids(..., shingled=)``), each article's
+    text is read once -- for the windows of about ``STORY_FETCH_ARTICLES`` new
+    articles at a time -- and its shingles are kept, as a small array, until its
+    last window. Articles missing from the table are left out, as the query does.
+    """
+    import inspect
+
+    import pandas as pd
+    windows = members.groupby("window", sort=True)
+    if not (hasattr(fusion, "shingle_array") and "shingled" in inspect.signature(fusion.story_ids).parameters):
+        for w, rows in windows:
+            ids = sorted(set(rows["article_id"]))
+            arts = conn.execute("SELECT article_id, text FROM articles WHERE list_contains(?::VARCHAR[], "
+                                "article_id) ORDER BY article_id", [ids]).df()
+            yield w, rows, fusion.story_ids(arts)
+        return
+    span = members.groupby("article_id")["window"].agg(["min", "max"])
+    last = span["max"].to_dict()
+    new_in = span.groupby("min").groups                  # window -> the articles it reports first
+    order = sorted(windows.groups)
+    shingled: dict = {}                                  # article -> its shingles, as uint32
+    unread = 0                                           # the first window of ``order`` not read yet
+    for at, (w, rows) in enumerate(windows):
+        if at == unread:
+            ids = []
+            while unread < len(order) and len(ids) < STORY_FETCH_ARTICLES:
+                ids += list(new_in.get(order[unread], ()))
+                unread += 1
+            for aid, text in conn.execute("SELECT article_id, text FROM articles WHERE article_id IN "
+                                          "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall():
+                shingled[aid] = fusion.shingle_array(text)
+        ids = sorted(a for a in set(rows["article_id"]) if a in shingled)
+        arts = pd.DataFrame({"article_id": pd.Series(ids, dtype=object), "text": None})
+        yield w, rows, fusion.story_ids(arts, shingled={a: shingled[a] for a in ids})
+        for a in ids:
+            if last[a] == w:
+                del shingled[a]
 
 
 def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Optional[int] = None):
@@ -859,12 +903,7 @@ def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Op
     members["window"] = members["cday"].map(window_of_day)
     affected: set = set()
     story_of: dict = {}                                  # article -> "<window>:<story>"
-    for w, rows in members.groupby("window", sort=True):
-        ids = sorted(set(rows["article_id"]))
-        arts = conn.execute("SELECT article_id, text FROM articles WHERE list_contains(?::VARCHAR[], article_id) "
-                            "ORDER BY article_id", [ids]).df()
-        stories = fusion.story_ids(arts)
-        del arts
+    for w, rows, stories in _window_stories(conn, fusion, members):
         if stories.nunique() == len(stories):
             continue                                     # no two of these articles tell one story
         rows = rows.assign(story=rows["article_id"].map(stories))
