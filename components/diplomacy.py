@@ -56,6 +56,11 @@ def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
                 hovertext=[f"{etype} · {status} · {html.escape(str(a))}<br>{html.escape(str(loc or ''))}" for a, loc in
                            zip(gs["actors"], gs["location"].fillna(""))],
                 hovertemplate="%{x|%d %b %Y}<br>%{hovertext}<extra></extra>"), row=1, col=1)
+    return _finish(fig, killed, order)
+
+
+def _finish(fig: go.Figure, killed: pd.DataFrame, order: list) -> go.Figure:
+    """Killed per day beneath, lanes in ``order`` from the top, the shared layout."""
     _killed_bars(fig, killed)
     fig.update_yaxes(categoryorder="array", categoryarray=[_lane(v) for v in reversed(order)], row=1, col=1)
     fig.update_yaxes(title_text="killed", rangemode="tozero", row=2, col=1)
@@ -97,13 +102,7 @@ def weekly_figure(cells: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
                        + (f"<br>{k} scheduled or cancelled" if k else "")
                        for lane, n, t, k in zip(g["lane"], g["events"], g["types"], g["scheduled"])],
             hovertemplate="week of %{x|%d %b %Y}<br>%{hovertext}<extra></extra>"), row=1, col=1)
-    _killed_bars(fig, killed)
-    fig.update_yaxes(categoryorder="array", categoryarray=[_lane(v) for v in reversed(order)], row=1, col=1)
-    fig.update_yaxes(title_text="killed", rangemode="tozero", row=2, col=1)
-    fig.update_layout(height=max(420, 60 + 38 * len(order) + 200), font=dict(size=15),
-                      legend=dict(orientation="h", y=1.06, x=0), margin=dict(l=10, r=10, t=50, b=10),
-                      clickmode="event+select", hovermode="closest")
-    return fig
+    return _finish(fig, killed, order)
 
 
 def selected_lane_weeks(selection) -> list:
