@@ -172,6 +172,22 @@ def evidence_panel(events_df, *, key: str, title: str = "Evidence") -> None:
             open_evidence(list(events_df["event_id"]), switch=True, force=True)
 
 
+# ----------------------------------------------------------------- long tables
+
+def pager(n_rows: int, key: str, rows: int) -> int:
+    """A page chooser when ``n_rows`` need more than one page of ``rows``; returns the 0-based page."""
+    pages = max(1, -(-int(n_rows) // rows))
+    if pages == 1:
+        st.session_state.pop(key, None)
+        return 0
+    c = st.columns([1, 4], vertical_alignment="center")
+    no = c[0].number_input("Page", min_value=1, max_value=pages, step=1, key=key)
+    first = (int(no) - 1) * rows
+    c[1].caption(f"Rows {first + 1:,}–{min(first + rows, n_rows):,} of {n_rows:,}, in day order; "
+                 "narrow the filters to find an event sooner.")
+    return int(no) - 1
+
+
 # ----------------------------------------------------------------- highlighted article text
 
 def highlight_segments(text: str, marks: list) -> list:

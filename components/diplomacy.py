@@ -10,14 +10,14 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from . import data
-from .common import (DIPLO_SYMBOLS, bar_key, evidence_panel, open_evidence, plotly_selected_bars,
+from .common import (DIPLO_SYMBOLS, bar_key, evidence_panel, open_evidence, pager, plotly_selected_bars,
                      plotly_selected_ids, safe_page)
 
 LANE_ORDER = ("United States", "Russia", "United Nations", "France", "United Kingdom", "Turkey",
               "Syria", "Syrian opposition", "Iran", "Saudi Arabia", "Qatar", "Germany",
               "European Union", "Spain", "China")
-TABLE_ROWS = 1_000      # rows of the events table (the chart shows them all)
-MAX_MARKERS = 1_500     # beyond this many events the lanes show one marker per week
+TABLE_ROWS = 200        # rows per page of the events table (the chart shows them all)
+MAX_MARKERS = 800       # beyond this many events the lanes show one marker per week
 LANE_WEEK = "lane-week"  # first customdata item of a weekly marker: [LANE_WEEK, week, lane]
 TYPE_COLOURS = {"meeting": "#1f5fa8", "call": "#2ca02c", "un_action": "#6a3d9a", "visit": "#e6550d",
                 "agreement": "#0b7a75", "proposal": "#b8860b", "accusation": "#c0392b",
@@ -166,11 +166,9 @@ def weekly_page(filters, n_events: int) -> None:
 
 def events_table(filters) -> None:
     st.subheader("Events")
-    table = data.q("diplomacy_events", filters, limit=TABLE_ROWS)
     n_total = data.q("shown_hidden", filters)["diplomacy_shown"]
-    if n_total > len(table):
-        st.caption(f"The first {len(table):,} of {n_total:,} in day order; narrow the dates or "
-                   "parties, or export them all.")
+    page_no = pager(n_total, "diplomacy_table_page", TABLE_ROWS)
+    table = data.q("diplomacy_events", filters, limit=TABLE_ROWS, offset=page_no * TABLE_ROWS)
     if not table.empty:
         show = table[["day", "event_type", "actors", "location", "status", "outlet", "evidence", "event_id"]].copy()
         show["day"] = pd.to_datetime(show["day"]).dt.date

@@ -14,7 +14,7 @@ import streamlit as st
 from frontline.queries import DIPLOMACY_TYPES, INCIDENT_TYPES, SIDES
 
 from . import data
-from .common import safe_page
+from .common import pager, safe_page
 
 ACTORS = ("government", "russia", "rebels", "isis", "coalition", "kurdish", "turkey")
 EDITABLE = {  # field: converter of the editor's value to the stored text
@@ -117,20 +117,6 @@ def incident_frame(df: pd.DataFrame) -> pd.DataFrame:
 PAGE_ROWS = 200      # rows per page of the review tables
 
 
-def pager(n_rows: int, key: str) -> int:
-    """A page chooser when ``n_rows`` needs more than one page; returns the 0-based page."""
-    pages = max(1, -(-int(n_rows) // PAGE_ROWS))
-    if pages == 1:
-        st.session_state.pop(key, None)
-        return 0
-    c = st.columns([1, 4], vertical_alignment="center")
-    no = c[0].number_input("Page", min_value=1, max_value=pages, step=1, key=key)
-    first = (int(no) - 1) * PAGE_ROWS
-    c[1].caption(f"Rows {first + 1:,}–{min(first + PAGE_ROWS, n_rows):,} of {n_rows:,}, in day order; "
-                 "narrow the filters to find an event sooner.")
-    return int(no) - 1
-
-
 @safe_page
 def page(filters) -> None:
     st.title("Review")
@@ -143,7 +129,7 @@ def page(filters) -> None:
     tab_i, tab_d, tab_a = st.tabs(["Incidents", "Diplomatic events", "Audit log"])
     with tab_i:
         n_inc = data.q("shown_hidden", filters)["incidents_shown"]
-        page_no = pager(n_inc, "review_inc_page")
+        page_no = pager(n_inc, "review_inc_page", PAGE_ROWS)
         inc = data.q("incidents", filters, limit=PAGE_ROWS, offset=page_no * PAGE_ROWS)
         if inc.empty:
             st.info("No incidents in this period.")
@@ -169,7 +155,7 @@ def page(filters) -> None:
             })
     with tab_d:
         n_dip = data.q("shown_hidden", filters)["diplomacy_shown"]
-        dpage = pager(n_dip, "review_dip_page")
+        dpage = pager(n_dip, "review_dip_page", PAGE_ROWS)
         dip = data.q("diplomacy_events", filters, limit=PAGE_ROWS, offset=dpage * PAGE_ROWS)
         if dip.empty:
             st.info("No diplomatic events in this period.")
