@@ -26,6 +26,7 @@ import random
 import re
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -353,7 +354,8 @@ def connect(path=None, *, read_only: bool = False, wait: Optional[float] = None)
     while True:
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
-            conn = duckdb.connect(str(p), read_only=read_only)
+            with _OPENING:
+                conn = duckdb.connect(str(p), read_only=read_only)
             break
         except duckdb.Error as e:
             msg = str(e).splitlines()[0]
@@ -377,6 +379,11 @@ def connect(path=None, *, read_only: bool = False, wait: Optional[float] = None)
             _SCHEMA_CHECKED.add(_schema_key(p))
     return conn
 
+
+# one thread at a time opens a database file: DuckDB's Python client shares one database instance
+# per file within a process, and a thread that joins an instance another thread is still setting up
+# can find it without its Python table functions ("python_arrow_scan does not exist"), seen under load
+_OPENING = threading.Lock()
 
 # files whose schema this process has already checked, by (path, inode): a dashboard opening a short
 # connection per query checks once; a restored or recreated file (new inode) is checked again
