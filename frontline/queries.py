@@ -437,7 +437,8 @@ def source_comparison(conn, f: Filters, by: str = "source", min_sources: int = 2
     , per AS (
         SELECT fid, coalesce({by}, 'unattributed') AS src,
                max(killed) AS killed, max(injured) AS injured, min(event_id) AS event_id
-        FROM sel WHERE NOT coalesce(implausible, FALSE) AND fid IN (SELECT fid FROM fused)
+        FROM sel WHERE NOT coalesce(implausible, FALSE)
+              AND fid IN (SELECT fid FROM fused WHERE n_reports > 1)   -- one report is one source
         GROUP BY ALL
     ), multi AS (
         SELECT fid, coalesce(max(killed) - min(killed), 0) AS spread, count(*) OVER () AS n_events
