@@ -360,8 +360,9 @@ def connect(path=None, *, read_only: bool = False, wait: Optional[float] = None)
         except duckdb.Error as e:
             msg = str(e).splitlines()[0]
             if "lock" in msg.lower():
-                if time.monotonic() + delay < deadline:
-                    time.sleep(delay * (0.5 + random.random()))
+                remaining = deadline - time.monotonic()
+                if remaining > 0:      # the last try comes at the deadline: the whole wait is honoured
+                    time.sleep(min(remaining, delay * (0.5 + random.random())))
                     delay = min(0.5, delay * 2)
                     continue
                 msg = "the database is in use by another process (close the dashboard or use another --db)"
