@@ -81,16 +81,21 @@ def bar_key(period, side: str) -> list:
     return [BAR, str(period)[:10], side]
 
 
-def plotly_selected_bars(selection: Any) -> list:
-    """(period start, side) of the aggregate bars selected in a plotly chart (see :func:`bar_key`)."""
+def plotly_selected_keys(selection: Any, tag: str) -> list:
+    """The (item 1, item 2) of every selected point whose customdata is ``[tag, a, b]``, once each."""
     out = []
     for p in _points(selection):
         cd = _customdata(p)
-        if isinstance(cd, (list, tuple)) and len(cd) >= 3 and cd[0] == BAR:
+        if isinstance(cd, (list, tuple)) and len(cd) >= 3 and cd[0] == tag:
             key = (str(cd[1]), str(cd[2]))
             if key not in out:
                 out.append(key)
     return out
+
+
+def plotly_selected_bars(selection: Any) -> list:
+    """(period start, side) of the aggregate bars selected in a plotly chart (see :func:`bar_key`)."""
+    return plotly_selected_keys(selection, BAR)
 
 
 def plotly_selected_ids(selection: Any) -> list:

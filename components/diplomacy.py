@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from . import data
 from .common import (DIPLO_SYMBOLS, bar_key, evidence_panel, open_evidence, pager, plotly_selected_bars,
-                     plotly_selected_ids, safe_page)
+                     plotly_selected_ids, plotly_selected_keys, safe_page)
 
 LANE_ORDER = ("United States", "Russia", "United Nations", "France", "United Kingdom", "Turkey",
               "Syria", "Syrian opposition", "Iran", "Saudi Arabia", "Qatar", "Germany",
@@ -105,18 +105,6 @@ def weekly_figure(cells: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
     return _finish(fig, killed, order)
 
 
-def selected_lane_weeks(selection) -> list:
-    """(week, lane) of the weekly markers selected in :func:`weekly_figure`."""
-    out = []
-    sel = selection.get("selection", selection) if hasattr(selection, "get") else {}
-    points = (sel.get("points") if hasattr(sel, "get") else None) or []
-    for p in points:
-        cd = p.get("customdata")
-        if isinstance(cd, (list, tuple)) and len(cd) >= 3 and cd[0] == LANE_WEEK and (cd[1], cd[2]) not in out:
-            out.append((cd[1], cd[2]))
-    return out
-
-
 @safe_page
 def page(filters) -> None:
     st.title("Diplomacy")
@@ -154,7 +142,7 @@ def weekly_page(filters, n_events: int) -> None:
     st.caption(f"{n_events:,} diplomatic events: one marker per party and week, its area the number "
                "of events, its shape and colour their most frequent type. Narrow the dates or parties "
                f"to below {MAX_MARKERS:,} events to see them one by one. Click a marker to read them.")
-    cells_chosen = selected_lane_weeks(ev)
+    cells_chosen = plotly_selected_keys(ev, LANE_WEEK)
     ids = data.q("lane_week_event_ids", filters, cells=tuple(cells_chosen)) if cells_chosen else []
     bars = plotly_selected_bars(ev)
     ids += data.q("period_event_ids", filters, periods=tuple(bars)) if bars else []

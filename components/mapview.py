@@ -112,17 +112,21 @@ def labels(scope: str) -> pd.DataFrame:
 def radius_m(killed: float, scope: str) -> float:
     """Circle radius in metres: area grows with the killed, up to a cap so one large toll does not cover
     the city; a floor so zero-death events show."""
-    base = 90 if scope == "city" else 1800
-    return base * (1.0 + min(MAX_RADIUS_STEPS, math.sqrt(max(0.0, float(killed or 0)))))
+    return _base_radius(scope) * (1.0 + min(MAX_RADIUS_STEPS, math.sqrt(max(0.0, float(killed or 0)))))
 
 
 MAX_RADIUS_STEPS = 6.0
 
 
+def _base_radius(scope: str) -> float:
+    """Metres of the smallest circle: a city block in the city, a village outside it."""
+    return 90.0 if scope == "city" else 1800.0
+
+
 def cell_radius_m(killed: float, most: float, scope: str) -> float:
     """Radius of an aggregated grid cell: area in proportion to its share of the largest cell's toll."""
-    base = 90 if scope == "city" else 1800
-    return base * (1.0 + MAX_RADIUS_STEPS * math.sqrt(min(1.0, max(0.0, float(killed or 0)) / max(1.0, most))))
+    share = min(1.0, max(0.0, float(killed or 0)) / max(1.0, most))
+    return _base_radius(scope) * (1.0 + MAX_RADIUS_STEPS * math.sqrt(share))
 
 
 def point_frame(df: pd.DataFrame, scope: str) -> pd.DataFrame:

@@ -130,6 +130,17 @@ def store_counts(db: Path) -> dict:
         conn.close()
 
 
+def playwright_or_skip(chromium: str):
+    """Playwright's sync API for the browser tests; outside CI, with no Chromium at ``chromium`` or on
+    the path, the calling module is skipped (under CI=true the tests must run, so nothing is skipped)."""
+    import shutil
+    if os.environ.get("CI") == "true":
+        return __import__("playwright.sync_api").sync_api
+    if not (Path(chromium).exists() or shutil.which("chromium")):
+        pytest.skip("no chromium (and not under CI)", allow_module_level=True)
+    return pytest.importorskip("playwright.sync_api")
+
+
 def cli_env(**kw) -> dict:
     """The environment for a ``python -m frontline`` subprocess: this checkout first on the path, no
     inherited FRONTLINE_DB, plus ``kw``."""

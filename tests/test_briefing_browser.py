@@ -4,9 +4,7 @@ Skipped only outside CI when no Chromium is installed; under CI=true it must run
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -16,15 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 import screenshot  # noqa: E402
+from conftest import playwright_or_skip  # noqa: E402
 
 from frontline import briefing, queries as q  # noqa: E402
 from frontline.queries import Filters  # noqa: E402
 
-HAVE_CHROMIUM = Path(screenshot.CHROMIUM).exists() or shutil.which("chromium")
-if not HAVE_CHROMIUM and os.environ.get("CI") != "true":
-    pytest.skip("no chromium (and not under CI)", allow_module_level=True)
-playwright = pytest.importorskip("playwright.sync_api") if os.environ.get("CI") != "true" else \
-    __import__("playwright.sync_api").sync_api
+playwright = playwright_or_skip(screenshot.CHROMIUM)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -17,12 +16,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(Path(__file__).parent))
 import fake_store  # noqa: E402
 import screenshot  # noqa: E402
+from conftest import playwright_or_skip  # noqa: E402
 
-HAVE_CHROMIUM = Path(screenshot.CHROMIUM).exists() or shutil.which("chromium")
-if not HAVE_CHROMIUM and os.environ.get("CI") != "true":
-    pytest.skip("no chromium (and not under CI)", allow_module_level=True)
-playwright = pytest.importorskip("playwright.sync_api") if os.environ.get("CI") != "true" else \
-    __import__("playwright.sync_api").sync_api
+playwright = playwright_or_skip(screenshot.CHROMIUM)
 
 
 

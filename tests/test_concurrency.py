@@ -36,6 +36,16 @@ ROOT = Path(frontline.__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
 
 
+def run_threads(calls: list, timeout: float) -> list:
+    """Start a thread per ``(function, *args)``, wait up to ``timeout`` s for each; the threads."""
+    threads = [threading.Thread(target=fn, args=tuple(args)) for fn, *args in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return threads
+
+
 def _articles(prefix: str, n: int, side: str = "east") -> list:
     return [make_article(f"{prefix}{i}", f"{i + 1} people were killed in {side} Aleppo. Kerry met Lavrov.")
             for i in range(n)]
@@ -86,12 +96,8 @@ def test_threads_reviewing_and_ingesting_lose_nothing(db):
         finally:
             cur.close()
 
-    threads = [threading.Thread(target=reviewer, args=(f"analyst{i}",)) for i in range(2)]
-    threads += [threading.Thread(target=ingester, args=(f"ing{i}",)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    threads = run_threads([(reviewer, f"analyst{i}") for i in range(2)]
+                          + [(ingester, f"ing{i}") for i in range(2)], timeout=120)
     assert not any(t.is_alive() for t in threads), "a session hung"
     assert errors == []
     try:
@@ -133,11 +139,7 @@ def test_threads_adding_events_get_distinct_ids(db):
         finally:
             cur.close()
 
-    threads = [threading.Thread(target=adder, args=(f"a{i}",)) for i in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    run_threads([(adder, f"a{i}") for i in range(3)], timeout=60)
     try:
         assert errors == []
         assert len(got) == len(set(got)) == 30
@@ -171,11 +173,7 @@ def test_dashboard_connection_two_sessions(db, monkeypatch):
         except Exception as e:    # noqa: BLE001
             errors.append(repr(e))
 
-    threads = [threading.Thread(target=session, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    run_threads([(session, 0), (session, 1)], timeout=120)
     try:
         assert errors == []
         c = data.conn()
@@ -359,11 +357,7 @@ def test_two_browser_sessions_review_and_ingest(db, monkeypatch):
             runs.append(at)
         results["b"] = runs
 
-    threads = [threading.Thread(target=session_a), threading.Thread(target=session_b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(300)
+    run_threads([(session_a,), (session_b,)], timeout=300)
     try:
         a, b = results["a"], results["b"]
         assert not a.exception, a.exception
