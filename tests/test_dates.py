@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from frontline.dates import find_dates
+from frontline.extract.dates import find_dates
 
 THU = dt.date(2016, 10, 13)   # the seed's publication day, a Thursday
 

@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from frontline import dates
+from frontline.extract import dates
 
 TOKENS = ["May", "may", "in", "inMay", "mid-", "mid", "end of", "beginning of", "Sept.", "Dec.", "31st", "3", "3rd",
           "of", "Of", "2016", "2016-10-01", "01/10/2016", "1/2/2015", "-", "/", "Monday", "monday's", "Tuesdays",

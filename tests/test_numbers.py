@@ -1,7 +1,7 @@
 """Casualty figures: digits and words, qualifiers, vague quantities, children, revised tolls."""
 import pytest
 
-from frontline.numbers import find_figures, parse_number, qualify
+from frontline.extract.figures import find_figures, parse_number, qualify
 
 
 @pytest.mark.parametrize("surface,value", [

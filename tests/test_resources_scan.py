@@ -1,7 +1,7 @@
 """``match_at`` and ``LexiconScan``: the prefiltered scans find what the plain regexes find."""
 import re
 
-from frontline.extract import LEXICONS, _lexicon_scan
+from frontline.extract.scan import LEXICONS, _lexicon_scan
 from frontline.resources import lexicon, match_at
 
 TEXT = ("Russian and Syrian government warplanes pounded rebel-held eastern Aleppo on Monday, killing at least "

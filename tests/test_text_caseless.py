@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from frontline import extract, numbers
+from frontline.extract import diplomacy, events, scan
+from frontline.extract import figures as numbers
 from frontline.text import Caseless, fold
 
 # letters whose case folding trips up a naive lower-case scan, and ordinary text around them
@@ -35,8 +36,8 @@ def test_caseless_refuses_upper_case_letters():
         Caseless(r"Killed")
 
 
-PATTERNS = [extract.CASUALTY_HINT, extract.CAME_AFTER, extract.ANAPHORA, extract.ANOTHER, extract.EARLIER,
-            extract.DIP_ANAPHORA, numbers._NUMBER_OR_VAGUE, numbers._QUALIFIER_BEFORE, numbers._GOVERNING_VERB,
+PATTERNS = [scan.CASUALTY_HINT, events.CAME_AFTER, events.ANAPHORA, events.ANOTHER, diplomacy.EARLIER,
+            diplomacy.DIP_ANAPHORA, numbers._NUMBER_OR_VAGUE, numbers._QUALIFIER_BEFORE, numbers._GOVERNING_VERB,
             numbers._VERB_WITH_OWN_NUMBER] + [rx for _, rx in numbers._PATTERNS if isinstance(rx, Caseless)]
 
 

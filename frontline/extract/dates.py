@@ -11,9 +11,9 @@ import functools
 import re
 from typing import Iterator, Optional
 
-from .models import Mention
-from .resources import lexicon, literal_automaton, match_at
-from .text import fold
+from ..models import Mention
+from ..resources import lexicon, literal_automaton, match_at
+from ..text import fold
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
@@ -252,7 +252,7 @@ def find_dates(sentence: str, published: Optional[dt.date], offset: int = 0) -> 
     ``Mention.value`` is ``(date_string_or_None, precision)``; spans are absolute
     (``offset`` is the sentence's start in the article).
     """
-    from .models import Span
+    from ..models import Span
     return find_dates_in_spans(sentence, [Span(0, len(sentence), sentence)], published)[0] if offset == 0 else [
         Mention(m.value, m.surface, m.start + offset, m.end + offset, m.rule)
         for m in find_dates_in_spans(sentence, [Span(0, len(sentence), sentence)], published)[0]]

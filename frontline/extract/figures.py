@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .models import Mention
-from .text import Caseless
+from ..models import Mention
+from ..text import Caseless
 
 UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "

@@ -1,0 +1,46 @@
+"""Extraction: article text -> incidents and diplomatic events.
+
+The stages, in the order they run, one module each:
+
+1. ``sentences``  where the body starts and ends; sentence spans (a headline repeated in the body is cut out)
+2. ``scan``       one pass of every lexicon; per sentence: triggers, figures, dates, places, actors, parties, cues
+3. ``figures``    casualty figures ("at least 13 killed", "22 civilians, including seven children")
+4. ``dates``      dates resolved against the publication date (never the clock)
+5. ``places``     where an attack fell and on which side of the front line
+6. ``mentions``   does a sentence report an attack; type, perpetrator, figures (claims)
+7. ``events``     mentions resolved into the article's incidents
+8. ``diplomacy``  diplomatic acts grouped into events
+
+Every event keeps the sentences it was read from (``Span``) and each source's figures (``Claim``).
+"""
+from __future__ import annotations
+
+from ..models import Article, ArticleEvents
+from ..text import split_sentences
+from .dates import find_dates_in_spans
+from .diplomacy import build_diplomacy
+from .events import build_incidents
+from .scan import LEXICONS, analyse, scan_lexicons
+from .sentences import boilerplate_start, dateline_end, headline_breaks, mark_headline
+
+__all__ = ["LEXICONS", "analyse_article", "extract_article"]
+
+
+def analyse_article(article: Article) -> list:
+    text = article.text or ""
+    text = text[:boilerplate_start(text)]
+    skip = dateline_end(text, article.published)
+    head = tuple(headline_breaks(text, article.title))
+    breaks = head + ((skip,) if skip else ())
+    spans = split_sentences(text, breaks)
+    dates = find_dates_in_spans(text, spans, article.published)
+    sents = [analyse(span, i, article.published, skip, hits, d)
+             for i, (span, hits, d) in enumerate(zip(spans, scan_lexicons(text, spans), dates))]
+    mark_headline(sents, head)
+    return sents
+
+
+def extract_article(article: Article) -> ArticleEvents:
+    """Incidents and diplomatic events of one article; pure, never reads the clock."""
+    sents = analyse_article(article)
+    return ArticleEvents(article, build_incidents(sents, article), build_diplomacy(sents, article))

@@ -1,0 +1,308 @@
+"""Stage 7, events: incident mentions resolved into the article's incidents (one attack reported in
+several sentences is one incident; figures from each sentence become claims)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..gazetteer import Place
+from ..models import Article, Incident
+from ..text import Caseless
+from .mentions import claim_of, claim_priority, event_type_of, is_incident_candidate, perpetrator, source_of
+from .places import infer_side, side_of
+from .scan import Sentence
+
+
+BACKGROUND_DAYS = 31
+
+
+IMPLAUSIBLE_TOLL = 3000          # more dead than any single attack of the war: kept, flagged, not summed unchecked
+
+
+SAME_PLACE = Caseless(r"\bthe same (?:neighbou?rhood|area|district|town|village|city|street|road)\b")
+
+
+ANAPHORA = Caseless(r"\b(?:the|this|that|these|those|same)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|bombing|"
+                     r"bombardment|shelling|assault|massacre|explosion|blast|toll|death toll|incident|deaths)\b|"
+                     r"\bthe same (?:neighbou?rhood|area|district|town|village)\b|\bin all\b|\bthe victims\b")
+
+
+CAME_AFTER = Caseless(r"\b(?:came|comes|come)\s+(?:just\s+|only\s+)?(?:(?P<n>a|one|two|three|\w+)\s+(?:days?|hours?)\s+)?"
+                       r"(?:after|in the wake of|following)\b|\bin the wake of\b|\b(?P<n2>a|one|two|three) days? after\b")
+
+
+ANOTHER = Caseless(r"\b(?:another|a separate|separately|elsewhere|meanwhile|in another)\b|"
+                    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) other (?:persons|people|civilians)\b")
+
+
+SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+@dataclass
+class IncidentDraft:
+    sentences: list
+    event_type: str
+    strong: bool
+    date: Optional[str]
+    precision: str
+    date_explicit: bool
+    place: Optional[Place]
+    side: Optional[str]
+    side_rank: int
+    actor: Optional[str]
+    actor_strength: int
+    claims: list = field(default_factory=list)
+
+
+def _date_of(s: Sentence, published) -> tuple:
+    """(date, precision, explicit) of the first usable date in a sentence."""
+    for m in s.dates:
+        if m.value[0] is not None:
+            return m.value[0], m.value[1], True
+    return None, "unknown", False
+
+
+def is_background(date: Optional[str], published: Optional[dt.date]) -> bool:
+    if not date or published is None:
+        return False
+    try:
+        day = dt.date.fromisoformat(date if len(date) == 10 else date + "-28")
+    except ValueError:
+        return False
+    return (published - day).days > BACKGROUND_DAYS
+
+
+def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, etype, strong,
+                actor=None, actor_strength=0) -> bool:
+    if ANOTHER.search(s.text):
+        return False
+    if actor and inc.actor and actor != inc.actor and actor_strength >= 3 and inc.actor_strength >= 3 \
+            and {actor, inc.actor} != {"government", "russia"}:
+        return False
+    if explicit and inc.date_explicit and date != inc.date and not (
+            date and inc.date and (date.startswith(inc.date) or inc.date.startswith(date))):
+        return False                   # a month ("earlier this week") fits any day of it
+    if side and inc.side and side != inc.side and "city" not in (side, inc.side):
+        return False
+    if {side, inc.side} == {"city", "outside"}:
+        return False
+    if place is not None and inc.place is not None and place.precision <= 2 and inc.place.precision <= 2 \
+            and place.place_id != inc.place.place_id:
+        return False
+    if strong and inc.strong and etype != inc.event_type and {etype, inc.event_type} != {"airstrike", "bombing"} \
+            and (place is not None or explicit):
+        return False
+    return True
+
+
+def build_incidents(sents: list, article: Article) -> list:
+    published = article.published
+    about_aleppo = "aleppo" in (article.text[:3000] + " " + article.title).lower()
+    drafts: list = []
+    date_context: Optional[tuple] = None
+    headline = None
+    for s in sents:
+        if s.headline:
+            headline = s
+            continue
+        date, precision, explicit = _date_of(s, published)
+        came_after = CAME_AFTER.search(s.text)
+        if came_after and drafts and drafts[-1].date and drafts[-1].precision == "day":
+            # "The deaths came a day after five children were killed ...": the clause after is the earlier event
+            n = came_after.group("n") or came_after.group("n2")
+            after_dates = [d for d in s.dates if d.start - s.span.start > came_after.start() and d.value[0]]
+            if after_dates:
+                date, precision, explicit = after_dates[0].value[0], after_dates[0].value[1], True
+            elif n and n.lower() in SMALL_NUMBERS and "day" in came_after.group(0).lower():
+                base = dt.date.fromisoformat(drafts[-1].date)
+                date = (base - dt.timedelta(days=SMALL_NUMBERS[n.lower()])).isoformat()
+                precision, explicit = "day", True
+        candidate = is_incident_candidate(s)
+        if explicit and (candidate or s.kill_words):
+            date_context = (date, precision, s.idx)
+        if not candidate:
+            # a sentence that refers back to the last attack ("the toll rose to ...") joins it as evidence
+            follows = drafts and s.idx - drafts[-1].sentences[-1].idx <= 2
+            figure_only = any(f.field in ("killed", "injured") for f in s.figures) and not s.places \
+                and not s.dip and not ANOTHER.search(s.text)
+            if follows and (ANAPHORA.search(s.text) or figure_only) \
+                    and not explicit and "aggregate" not in s.cues and "threat" not in s.cues:
+                inc = drafts[-1]
+                inc.sentences.append(s)
+                c = claim_of(s, source_of(s) or _last_source(inc))
+                if c:
+                    inc.claims.append((claim_priority(s, c), c))
+            continue
+        if is_background(date, published):
+            continue
+        place, side, side_rank = side_of(s, about_aleppo)
+        if side is None and drafts and SAME_PLACE.search(s.text):
+            place, side, side_rank = drafts[-1].place, drafts[-1].side, drafts[-1].side_rank
+        etype, strong = event_type_of(s)
+        actor, actor_strength = perpetrator(s)
+        target = None
+        anaphoric = bool(ANAPHORA.search(s.text)) and not came_after
+        for inc in reversed(drafts[-2:]):
+            near = s.idx - inc.sentences[-1].idx <= (4 if anaphoric else 3)
+            if near and _compatible(inc, s, place, side, date, explicit, etype, strong, actor, actor_strength) \
+                    and not came_after:
+                if side is None and place is None and not explicit and not anaphoric and inc is not drafts[-1]:
+                    continue
+                target = inc
+                break
+        if target is None:
+            if not explicit:
+                # an undated attack takes the day of the attack reported just before it; the lead of a report
+                # with no day at all happened on the day of publication; later ones stay undated
+                if date_context and s.idx - date_context[2] <= 3 and not is_background(date_context[0], published):
+                    date, precision = date_context[0], date_context[1]
+                elif published is not None and not drafts:
+                    date, precision = published.isoformat(), "day"
+            target = IncidentDraft([], etype, strong, date, precision, explicit, place, side, side_rank,
+                                   actor, actor_strength)
+            drafts.append(target)
+        else:
+            _merge(target, s, place, side, side_rank, date, precision, explicit, etype, strong, actor, actor_strength)
+        target.sentences.append(s) if s not in target.sentences else None
+        c = claim_of(s, source_of(s) or _last_source(target))
+        if c:
+            target.claims.append((claim_priority(s, c), c))
+    if headline is not None and is_incident_candidate(headline):
+        _attach_headline(headline, drafts, published, about_aleppo)
+    borrow_context(drafts)
+    return [_finish(d, article) for d in drafts if not is_background(d.date, published)]
+
+
+def borrow_context(drafts: list) -> None:
+    """An incident stated without a weapon ("71 civilians killed in opposition-held areas on Tuesday") takes
+    the type and perpetrator of the nearest incident on the same side of the same article."""
+    for d in drafts:
+        if d.event_type != "other" or d.side is None:
+            continue
+        here = d.sentences[0].idx
+        sides = {"east", "west", "city"} if d.side == "city" else {d.side}
+        same_side = [o for o in drafts if o is not d and o.side in sides and o.event_type != "other"]
+        if same_side:
+            o = min(same_side, key=lambda o: abs(o.sentences[0].idx - here))
+            d.event_type = o.event_type
+            if d.actor is None:
+                d.actor, d.actor_strength = o.actor, 1
+
+
+def _attach_headline(h: Sentence, drafts: list, published, about_aleppo: bool) -> None:
+    """A headline summarises the article's main attack: it joins the first incident of the same kind
+    (whatever place it names, often the district of the body's village), or stands alone."""
+    etype, strong = event_type_of(h)
+    actor, actor_strength = perpetrator(h)
+    place, side, side_rank = side_of(h, about_aleppo)
+    for d in drafts:
+        same_type = etype == d.event_type or not strong or not d.strong
+        same_actor = actor is None or d.actor is None or actor == d.actor
+        same_side = side is None or d.side is None or side == d.side or "city" in (side, d.side) \
+            or (d.place is not None and place is not None and d.place.governorate == place.governorate)
+        if same_type and same_actor and same_side:
+            if side and (d.side in (None, "city")) and side != "city":
+                d.side, d.place, d.side_rank = side, place or d.place, side_rank
+            d.sentences.insert(0, h)
+            c = claim_of(h, source_of(h))
+            if c:
+                d.claims.insert(0, (0, c))
+            return
+    date, precision, explicit = _date_of(h, published)
+    if not explicit and published is not None:
+        date, precision = published.isoformat(), "day"
+    d = IncidentDraft([h], etype, strong, date, precision, explicit, place, side, side_rank, actor, actor_strength)
+    c = claim_of(h, source_of(h))
+    if c:
+        d.claims.append((0, c))
+    drafts.insert(0, d)
+
+
+def _last_source(inc: IncidentDraft) -> Optional[str]:
+    for _, c in reversed(inc.claims):
+        if c.source:
+            return c.source
+    for s in reversed(inc.sentences):
+        if s.sources:
+            return s.sources[0][0]
+    return None
+
+
+def _merge(inc, s, place, side, side_rank, date, precision, explicit, etype, strong, actor, actor_strength):
+    if place is not None and (inc.place is None or side_rank < inc.side_rank):
+        inc.place, inc.side_rank = place, side_rank
+        inc.side = side or inc.side
+    if inc.side is None and side:
+        inc.side, inc.side_rank = side, side_rank
+    if explicit and not inc.date_explicit:
+        inc.date, inc.precision, inc.date_explicit = date, precision, True
+    if strong and not inc.strong:
+        inc.event_type, inc.strong = etype, True
+    elif inc.event_type in ("other", "clashes") and etype not in ("other", "clashes"):
+        inc.event_type = etype
+    if actor_strength > inc.actor_strength:
+        inc.actor, inc.actor_strength = actor, actor_strength
+
+
+def infer_actor(event_type: str, side: Optional[str]) -> Optional[str]:
+    """The perpetrator implied when the text names none: air power over the east is the government's,
+    shells on the west are the rebels'."""
+    if event_type == "airstrike" and side == "east":
+        return "government"
+    if event_type in ("shelling", "bombing") and side == "west":
+        return "rebels"
+    return None
+
+
+def _finish(d: IncidentDraft, article: Article) -> Incident:
+    side, actor = d.side, d.actor
+    if side == "city" and (d.place is None or d.place.kind == "city" or not d.place.control):
+        side = infer_side(d.event_type, actor, True) or side
+    elif side is None:
+        side = infer_side(d.event_type, actor, False)
+    if actor is None:
+        actor = infer_actor(d.event_type, side)
+    inc = Incident(article_id=article.id, event_date=d.date, date_precision=d.precision if d.date else "unknown",
+                   event_type=d.event_type, actor=actor, side=side, spans=[s.span for s in d.sentences],
+                   claims=[c for _, c in d.claims])
+    if d.place is not None:
+        p = d.place
+        inc.location, inc.place_id, inc.lat, inc.lon = p.name, p.place_id, p.lat, p.lon
+        inc.geo_precision = {"neighbourhood": "neighbourhood", "site": "site", "town": "town", "city": "city",
+                             "region": "side", "governorate": "governorate", "venue": "city"}.get(p.kind, p.kind)
+    _apply_claims(inc, d.claims)
+    return inc
+
+
+def _apply_claims(inc: Incident, ranked: list) -> None:
+    """The incident's figures from its claims: a revised toll wins, then figures tied to a place or day,
+    the highest among those; low/high across all claims."""
+    killed = [c for c in inc.claims if c.killed is not None]
+    if killed:
+        top = max(p for p, c in ranked if c.killed is not None)
+        chosen = max((c for p, c in ranked if c.killed is not None and p == top), key=lambda c: c.killed)
+        inc.killed, inc.killed_qualifier = chosen.killed, chosen.killed_qualifier
+        inc.killed_low = min(c.killed_low if c.killed_low is not None else c.killed for c in killed)
+        highs = [c.killed_high for c in killed]
+        inc.killed_high = None if any(h is None for h in highs) else max(highs)
+        inc.source = chosen.source
+    elif any(c.killed_qualifier == "vague" for c in inc.claims):
+        inc.killed_qualifier = "vague"
+    injured = [c for c in inc.claims if c.injured is not None]
+    if injured:
+        top = max(p for p, c in ranked if c.injured is not None)
+        chosen = max((c for p, c in ranked if c.injured is not None and p == top), key=lambda c: c.injured)
+        inc.injured = chosen.injured
+        inc.injured_low = min(c.injured_low if c.injured_low is not None else c.injured for c in injured)
+        highs = [c.injured_high for c in injured]
+        inc.injured_high = None if any(h is None for h in highs) else max(highs)
+        inc.source = inc.source or chosen.source
+    children = [c.children_killed for c in inc.claims if c.children_killed is not None]
+    inc.children_killed = max(children) if children else None
+    women = [c.women_killed for c in inc.claims if c.women_killed is not None]
+    inc.women_killed = max(women) if women else None
+    if inc.source is None:
+        inc.source = next((c.source for c in inc.claims if c.source), None)
+    inc.implausible = bool(inc.killed and inc.killed > IMPLAUSIBLE_TOLL) or bool(
+        inc.injured and inc.injured > 10 * IMPLAUSIBLE_TOLL)

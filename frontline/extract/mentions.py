@@ -1,0 +1,147 @@
+"""Stage 6, incident mentions: does a sentence report an attack, of what type, by whom, with which figures."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..models import Claim
+from .figures import qualify
+from .scan import Sentence
+
+
+TYPE_ORDER = ["chemical", "airstrike", "bombing", "shelling", "violence_against_civilians", "clashes", "other"]
+
+
+TARGET_BEFORE = re.compile(r"(?:\b(?:on|against|targeting|targeted|pounded|hit|struck|bombed|shelled|at|fighting|battling|"
+                           r"combating|combatting|fight)\s+(?:the\s+)?"
+                           r"(?:\w+\s+){0,3})$", re.I)
+
+
+SUPPORTER_BEFORE = re.compile(r"\b(?:backed|supported|aided|helped|assisted|covered)\s+by\s+(?:the\s+)?(?:\w+\s+)?$|"
+                              r"\bwith the (?:support|help|backing) of\s+(?:the\s+)?$", re.I)
+
+
+VICTIM_COUNT_BEFORE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                                 r"fifteen|twenty|thirty|forty|fifty|dozens of|scores of|hundreds of))\s+(?:[\w-]+\s+)?$",
+                                 re.I)
+
+
+ATTACK_BEFORE_BY = re.compile(r"\b(?:killed|hit|targeted|carried out|dropped|fired|launched|bombed|shelled|struck|"
+                              r"committed|perpetrated|caused|attacks?|strikes?|air ?strikes|raids?|shelling|bombardments?|"
+                              r"fire|bombing|wounded|injured|executed|massacre|pounded|bombarded)\s+(?:\w+\s+){0,3}$", re.I)
+
+
+def event_type_of(s: Sentence) -> tuple:
+    """(event_type, strong) from a sentence's triggers; ("other", False) when none."""
+    if not s.triggers:
+        return "other", False
+    strong = [tr for tr in s.triggers if tr[1] == "strong"]
+    pool = strong or s.triggers
+    best = min({tr[0] for tr in pool}, key=TYPE_ORDER.index)
+    return best, bool(strong)
+
+
+def perpetrator(s: Sentence) -> tuple:
+    """(actor, strength) of the attack a sentence reports; strength 0 when none is named."""
+    t = s.text
+    best, best_score = None, 0
+    trig_starts = [tr[2] for tr in s.triggers]
+    for actor, a, b in s.actors:
+        before = t[max(0, a - 40):a]
+        after = t[b:b + 40]
+        score = 1
+        by = re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before, re.I)
+        if SUPPORTER_BEFORE.search(before):
+            score = 1                                  # "the army, backed by Russian warplanes": a supporter
+        elif by and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
+            score = 4                                  # "hit by regime bombing raids"
+        elif TARGET_BEFORE.search(before) or re.match(r"\s+(?:positions|targets|fighters were killed|bases?)\b", after,
+                                                      re.I) or VICTIM_COUNT_BEFORE.search(before):
+            score = 0                                  # a target or the victims ("40 terrorists killed"), not the attacker
+        elif re.match(r"\s+(?:say|says|said|told|claim|claimed|claims|reported|report|accuse[sd]?|den(?:y|ied|ies))\b",
+                      after, re.I):
+            score = 0                                  # a speaker ("Rebels say Russian jets ...")
+        elif any(0 <= ts - b <= 25 for ts in trig_starts):
+            score = 3                                  # "rebel shelling", "regime warplanes"
+        elif re.match(r"\s+(?:\w+\s+){0,2}?(?:fired|shelled|targeted|bombed|launched|pounded|hit|dropped|executed|"
+                      r"carried out|struck|attacked|stormed|killed|shot|opened fire|raided|launch|fire)\b", after, re.I):
+            score = 3
+        if score > best_score:
+            best, best_score = actor, score
+    return best, best_score
+
+
+def claim_priority(s: Sentence, c: Claim) -> int:
+    """Which figures an incident reports: a revised toll (3), a sentence that names the place or day (2),
+    a bare one (1), the headline, which often sums several attacks (0)."""
+    if s.headline:
+        return 0
+    if any(f.revised for f in s.figures):
+        return 4
+    if any(p.value.precision <= 2 for p in s.places) or "side_east" in s.cues or "side_west" in s.cues:
+        return 3
+    if s.dates or s.places:
+        return 2
+    return 1
+
+
+def claim_of(s: Sentence, source: Optional[str]) -> Optional[Claim]:
+    figs = [f for f in s.figures]
+    if not figs:
+        return None
+    c = Claim(source=source, span=s.span)
+    for f in figs:
+        if f.field == "killed":
+            if f.value is None:
+                c.killed_qualifier = c.killed_qualifier or "vague"
+                continue
+            if c.killed is None or f.revised or f.value > c.killed:
+                c.killed, c.killed_qualifier = f.value, f.qualifier
+                c.killed_low, _, c.killed_high = qualify(f.value, f.qualifier)
+        elif f.field == "injured" and f.value is not None:
+            if c.injured is None or f.value > c.injured:
+                c.injured = f.value
+                c.injured_low, _, c.injured_high = qualify(f.value, f.qualifier)
+        elif f.field == "children_killed" and f.value is not None:
+            c.children_killed = max(c.children_killed or 0, f.value)
+        elif f.field == "women_killed" and f.value is not None:
+            c.women_killed = max(c.women_killed or 0, f.value)
+    if c.children_killed and (c.killed is None or c.killed < c.children_killed):
+        c.killed = c.children_killed
+        c.killed_low = c.killed_high = c.children_killed
+        c.killed_qualifier = c.killed_qualifier or "exact"
+    if c.killed is None and c.injured is None and c.children_killed is None and c.killed_qualifier != "vague":
+        return None
+    return c
+
+
+def source_of(s: Sentence) -> Optional[str]:
+    return s.sources[0][0] if s.sources else None
+
+
+def is_incident_candidate(s: Sentence) -> bool:
+    """Does the sentence report an attack as news (not a threat, denial, aggregate or call to stop)?"""
+    if any(k in s.cues for k in ("threat", "aggregate", "denial", "not_an_attack")):
+        return False
+    has_figure = any(f.field in ("killed", "injured", "children_killed") for f in s.figures)
+    strong = any(tr[1] == "strong" for tr in s.triggers)
+    weak = bool(s.triggers)
+    located = bool(s.places) or "side_east" in s.cues or "side_west" in s.cues
+    if strong and (located or has_figure or s.dates or s.actors):
+        return True
+    if weak and (has_figure or (located and (s.dates or s.kill_words))):
+        return True
+    if weak and (located or (len(s.triggers) >= 2 and s.dates)) and _attacker_near_trigger(s):
+        return True
+    if has_figure and s.kill_words and (located or s.dates):
+        return True
+    if s.kill_words and located and s.dates and re.search(r"\bwas killed|were killed|killed in\b", s.text):
+        return True
+    return False
+
+
+def _attacker_near_trigger(s: Sentence) -> bool:
+    actor, score = perpetrator(s)
+    if score < 3:
+        return False
+    return any(abs(tr[2] - a) <= 40 for tr in s.triggers for act, a, _ in s.actors if act == actor)

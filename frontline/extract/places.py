@@ -1,0 +1,95 @@
+"""Stage 5, places: where an attack fell (not where a speaker sits) and which side of the front line."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..gazetteer import Place, load_places
+from .scan import Sentence
+
+
+ORIGIN_BEFORE = re.compile(r"\b(?:from|positioned(?: in)?|stationed in|based in|fired from|entrenched in|located in)\s+"
+                           r"(?:the\s+)?(?:[\w'-]+\s+){0,5}$|\b(?:source|sources|official|officials|governor|spokesman|"
+                           r"command|council|directorate|department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$", re.I)
+
+
+NOT_TARGET_AFTER = re.compile(r"^(?:'s|s)?\s+(?:police|province source|tv|television|channel|brigades?|news|agency|"
+                              r"governorate council|city council|media|university|"
+                              r"health directorate|directorate|local council|provincial council)\b", re.I)
+
+
+SPEAKER_PLACE = re.compile(r"\b(?:source|sources|official|officials|governor|spokesman|command|council|directorate|"
+                           r"department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$", re.I)
+
+
+def side_of(s: Sentence, about_aleppo: bool) -> tuple:
+    """(place, side, rank) for one sentence; rank: 0 precise place ... 9 nothing known."""
+    t = s.text
+    best = None
+    for m in s.places:
+        p = m.value
+        rel = m.start - s.span.start
+        rel_end = m.end - s.span.start
+        penalty = 3 if ORIGIN_BEFORE.search(t[max(0, rel - 60):rel]) or NOT_TARGET_AFTER.match(t[rel_end:rel_end + 30]) \
+            else 0
+        rank = p.precision + penalty
+        if p.kind == "country" or (penalty and SPEAKER_PLACE.search(t[max(0, rel - 30):rel])):
+            continue                    # "a source at Aleppo province said": where the speaker sits
+        if best is None or rank < best[2]:
+            best = (p, p.side, rank)
+    def targeted(spans):
+        return [(a, b) for a, b in spans
+                if not ORIGIN_BEFORE.search(t[max(0, a - 60):a]) and not NOT_TARGET_AFTER.match(t[b:b + 30])]
+    east = targeted(s.cues.get("side_east", []))
+    west = targeted(s.cues.get("side_west", []))
+    outside_cue = targeted(s.cues.get("side_outside", []))
+    kurdish_cue = targeted(s.cues.get("side_kurdish", []))
+    if kurdish_cue and not east and not west and about_aleppo and (best is None or best[2] > 2):
+        return _control_place("kurdish"), "city", 2.5
+    outside_place = best is not None and best[1] == "outside" and best[0].precision <= 3
+    if outside_cue and not east and not west and (best is None or best[2] > 2 or best[1] == "city"):
+        return best[0] if best and best[1] == "outside" else None, "outside", 3
+    if (east or west) and not outside_place and (about_aleppo or (best and best[0].in_aleppo_city)):
+        if best is None or best[2] > 2:
+            if east and west:
+                # the side named after a target word ("fired into the besieged ...") wins
+                cue_side = "east" if _target_cue(t, east) >= _target_cue(t, west) else "west"
+            else:
+                cue_side = "east" if east else "west"
+            region = _region_place(cue_side)
+            return region, cue_side, 2.5
+    if best is not None:
+        return best
+    return None, None, 9
+
+
+def _target_cue(t, spans):
+    return max((1 if re.search(r"\b(?:on|into|in|at|targeted|hit|pounded)\s+(?:the\s+)?(?:\w+\s+)?$", t[max(0, a - 30):a], re.I)
+                else 0) for a, _ in spans)
+
+
+def _control_place(control: str) -> Optional[Place]:
+    """The one neighbourhood of a control zone that has a single one (Kurdish-held Sheikh Maqsoud)."""
+    found = [p for p in load_places().values() if p.control == control and p.kind == "neighbourhood"]
+    return found[0] if len(found) == 1 else None
+
+
+def _region_place(side: str) -> Optional[Place]:
+    wanted = "eastern aleppo" if side == "east" else "western aleppo"
+    for p in load_places().values():
+        if p.name.lower() == wanted:
+            return p
+    return None
+
+
+def infer_side(event_type: str, actor: Optional[str], in_city: bool) -> Optional[str]:
+    """The side implied by the perpetrator: when only "Aleppo" is named, or nothing (``in_city`` False)."""
+    if actor in ("coalition", "turkey"):
+        return "outside"        # neither struck inside Aleppo city in 2016
+    if not in_city:
+        return None
+    if actor in ("government", "russia") and event_type in ("airstrike", "shelling", "violence_against_civilians"):
+        return "east"
+    if actor == "rebels" and event_type in ("shelling", "bombing", "violence_against_civilians"):
+        return "west"
+    return None

@@ -1,0 +1,116 @@
+"""Stage 2, lexicon scan: one pass of every lexicon over the text, bucketed per sentence, and the
+per-sentence analysis (triggers, figures, dates, places, actors, parties, sources, cues) later stages read."""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..gazetteer import find_places
+from ..models import Span
+from ..resources import LexiconScan, lexicon
+from ..text import Caseless
+from .figures import find_figures
+
+
+SPEAKER_AFTER = re.compile(r"^(?:'s|s|\u2019s)?\s+(?:(?:foreign|defen[cs]e|interior)\s+)?(?:ministry|minister|ministry of|"
+                           r"reconciliation cent(?:er|re)|centre for reconciliation|"
+                           r"officials?|embassy|envoy|ambassador|president|spokes(?:man|woman|person)|diplomats?|"
+                           r"delegation|media|news agency|state media|government said|military said|sources?)\b", re.I)
+
+
+SIDE_MODIFIER = re.compile(r"^[- ](?:held|controlled|run|populated|dominated|besieged|led areas?|majority)\b", re.I)
+
+
+AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:SANA|Reuters|AFP|AP|Xinhua|TASS|"
+                             r"Sputnik|Anadolu|UPI)\)?\s*[-\u2013\u2014:]")
+
+
+MILITARY_AFTER = re.compile(r"^(?:'s|s)?\s+(?:forces|troops|army|jets|warplanes|aircraft|air ?strikes|strikes|bombing|"
+                            r"militias?|fighters|soldiers|helicopters|shelling|planes|bombers|artillery|military)\b", re.I)
+
+
+@dataclass
+class Sentence:
+    idx: int
+    span: Span
+    triggers: list = field(default_factory=list)     # (event_type, strength, start, end) relative
+    figures: list = field(default_factory=list)      # numbers.Figure, relative
+    dates: list = field(default_factory=list)        # Mention, absolute
+    places: list = field(default_factory=list)       # Mention(Place), absolute
+    actors: list = field(default_factory=list)       # (actor, start, end) relative
+    parties: list = field(default_factory=list)      # (party, start, end) relative
+    dip: list = field(default_factory=list)          # (event_type, rank, start, end) relative
+    sources: list = field(default_factory=list)      # (source, start, end) relative
+    cues: dict = field(default_factory=dict)         # cue -> [(start, end)] relative
+    kill_words: int = 0
+    headline: bool = False                           # the article's title, repeated in its body
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+
+LEXICONS = {   # name -> (file, hyphen counts as a word boundary)
+    "triggers": ("lexicon/incident_triggers.csv", False),
+    "casualty": ("lexicon/casualty_words.csv", False),
+    "actors": ("lexicon/actors.csv", False),
+    "parties": ("lexicon/parties.csv", True),
+    "dip": ("lexicon/diplomacy_triggers.csv", False),
+    "sources": ("lexicon/sources.csv", False),
+    "cues": ("lexicon/cues.csv", False),
+}
+
+
+CASUALTY_HINT = Caseless(r"kill|dead|die|death|dying|injur|wound|li[fv]e|bod(?:y|ies)|toll|casualt|hurt|suffocat|slain|"
+                          r"martyr|perish|massac|execut|fatalit")
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon_scan() -> LexiconScan:
+    return LexiconScan({name: lexicon(path, hyphen) for name, (path, hyphen) in LEXICONS.items()})
+
+
+def scan_lexicons(text: str, spans: list) -> list:
+    """Every lexicon over the whole text once; hits bucketed per sentence as (start, end, row), relative."""
+    starts = [sp.start for sp in spans]
+    per_sentence = [{name: [] for name in LEXICONS} for _ in spans]
+    for name, m, row in _lexicon_scan().finditer(text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.end() <= spans[i].end:
+            per_sentence[i][name].append((m.start() - spans[i].start, m.end() - spans[i].start, row))
+    return per_sentence
+
+
+def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int, hits: dict, dates: list) -> Sentence:
+    t = span.text
+    s = Sentence(idx, span)
+    for a, b, row in hits["triggers"]:
+        s.triggers.append((row["event_type"], row["strength"], a, b))
+    s.kill_words = sum(1 for _, _, row in hits["casualty"] if row["field"] == "killed")
+    s.figures = find_figures(t) if hits["casualty"] or CASUALTY_HINT.search(t) else []
+    s.dates = [d for d in dates
+               if d.end > skip_until and not AGENCY_DATELINE.match(t[d.end - span.start:d.end - span.start + 40])]
+    s.places = find_places(t, span.start)
+    for a, b, row in hits["actors"]:
+        if SIDE_MODIFIER.match(t[b:b + 14]) or SPEAKER_AFTER.match(t[b:b + 40]):
+            continue
+        s.actors.append((row["actor"], a, b))
+    for a, b, row in hits["parties"]:
+        surface = t[a:b]
+        if surface.lower() in ("us", "un", "eu", "uk", "who", "hnc") and not surface.isupper():
+            continue
+        if SIDE_MODIFIER.match(t[b:b + 14]) or re.match(r"^-(?:backed|led|sponsored|allied|linked)", t[b:b + 12]):
+            continue
+        military = bool(MILITARY_AFTER.match(t[b:b + 20]))
+        s.parties.append((row["party"], a, b, military))
+    for a, b, row in hits["dip"]:
+        s.dip.append((row["event_type"], int(row["rank"]), a, b))
+    for a, b, row in hits["sources"]:
+        s.sources.append((row["source"], a, b))
+    for a, b, row in hits["cues"]:
+        s.cues.setdefault(row["cue"], []).append((a, b))
+    return s

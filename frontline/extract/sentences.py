@@ -1,0 +1,42 @@
+"""Stage 1, sentences: where the article body starts and ends (dateline, headline repeated in the body,
+page furniture after it), before the text is split into sentence spans."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from ..resources import lexicon
+from .dates import find_dates
+
+
+def headline_breaks(text: str, title: str) -> tuple:
+    """Offsets around a headline that the body repeats (FA-KES glues it to the first sentence)."""
+    title = (title or "").strip()
+    if len(title) < 12:
+        return ()
+    head = title.split("|")[0].strip()
+    i = text.lower().find(head.lower(), 0, 600)
+    return (i, i + len(head)) if i >= 0 else ()
+
+
+def dateline_end(text: str, published: Optional[dt.date]) -> int:
+    """End offset of a dateline at the very start of the text, 0 if none."""
+    if published is None:
+        return 0
+    ends = [m.end for m in find_dates(text[:80], published)
+            if m.start <= 40 and m.value[0] == published.isoformat()]
+    return max(ends, default=0)
+
+
+def boilerplate_start(text: str) -> int:
+    """Where the page furniture after the article begins ("Related News ..."), or len(text)."""
+    for m, _ in lexicon("lexicon/boilerplate.csv").finditer(text, len(text) // 2):
+        return m.start()
+    return len(text)
+
+
+def mark_headline(sents: list, breaks: tuple) -> None:
+    if breaks:
+        for s in sents:
+            if s.span.start == breaks[0]:
+                s.headline = True
