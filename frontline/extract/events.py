@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..gazetteer import Place
-from ..models import Article, Incident
+from ..models import Article, Claim, Incident
 from ..text import Caseless
 from .mentions import claim_of, claim_priority, event_type_of, is_incident_candidate, perpetrator, source_of
 from .places import infer_side, side_of
@@ -24,7 +24,7 @@ SAME_PLACE = Caseless(r"\bthe same (?:neighbou?rhood|area|district|town|village|
 
 
 ANAPHORA = Caseless(r"\b(?:the|this|that|these|those|same)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|bombing|"
-                     r"bombardment|shelling|assault|massacre|explosion|blast|toll|death toll|incident|deaths)\b|"
+                     r"bombardment|shelling|assault|massacre|explosion|blast|toll|death toll|incident|deaths|sorties)\b|"
                      r"\bthe same (?:neighbou?rhood|area|district|town|village)\b|\bin all\b|\bthe victims\b")
 
 
@@ -53,6 +53,7 @@ class IncidentDraft:
     actor: Optional[str]
     actor_strength: int
     claims: list = field(default_factory=list)
+    trace: list = field(default_factory=list)       # why mentions were folded into this incident or split off
 
 
 def _date_of(s: Sentence, published) -> tuple:
@@ -77,6 +78,11 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
                 actor=None, actor_strength=0) -> bool:
     if ANOTHER.search(s.text):
         return False
+    if any(o.idx == s.idx and o.clause != s.clause for o in inc.sentences):
+        return False                   # two attacks the sentence itself tells apart
+    if place is not None and inc.place is not None and place.place_id != inc.place.place_id \
+            and place.kind == inc.place.kind and place.kind in ("governorate", "town", "neighbourhood", "site"):
+        return False                   # two places of the same rank: two attacks
     if actor and inc.actor and actor != inc.actor and actor_strength >= 3 and inc.actor_strength >= 3 \
             and {actor, inc.actor} != {"government", "russia"}:
         return False
@@ -118,7 +124,7 @@ def build_incidents(sents: list, article: Article) -> list:
                 base = dt.date.fromisoformat(drafts[-1].date)
                 date = (base - dt.timedelta(days=SMALL_NUMBERS[n.lower()])).isoformat()
                 precision, explicit = "day", True
-        candidate = is_incident_candidate(s)
+        candidate = is_incident_candidate(s) or (s.head is not None and is_incident_candidate(s.head))
         if explicit and (candidate or s.kill_words):
             date_context = (date, precision, s.idx)
         if not candidate:
@@ -141,6 +147,11 @@ def build_incidents(sents: list, article: Article) -> list:
             place, side, side_rank = drafts[-1].place, drafts[-1].side, drafts[-1].side_rank
         etype, strong = event_type_of(s)
         actor, actor_strength = perpetrator(s)
+        if s.head is not None:          # a later attack of the same sentence: the weapon or attacker it leaves out
+            if etype == "other":
+                etype, strong = event_type_of(s.head)
+            if actor_strength == 0:
+                actor, actor_strength = perpetrator(s.head)
         target = None
         anaphoric = bool(ANAPHORA.search(s.text)) and not came_after
         for inc in reversed(drafts[-2:]):
@@ -152,7 +163,10 @@ def build_incidents(sents: list, article: Article) -> list:
                 target = inc
                 break
         if target is None:
-            if not explicit:
+            head_draft = next((d for d in reversed(drafts) if s.head is not None and s.head in d.sentences), None)
+            if not explicit and head_draft is not None and head_draft.date:
+                date, precision = head_draft.date, head_draft.precision   # the day of the sentence's first attack
+            elif not explicit:
                 # an undated attack takes the day of the attack reported just before it; the lead of a report
                 # with no day at all happened on the day of publication; later ones stay undated
                 if date_context and s.idx - date_context[2] <= 3 and not is_background(date_context[0], published):
@@ -171,12 +185,85 @@ def build_incidents(sents: list, article: Article) -> list:
     if headline is not None and is_incident_candidate(headline):
         _attach_headline(headline, drafts, published, about_aleppo)
     borrow_context(drafts)
-    return [_finish(d, article) for d in drafts if not is_background(d.date, published)]
+    drafts = fold_totals([d for d in drafts if not is_background(d.date, published)])
+    return [_finish(d, article) for d in drafts]
+
+
+MAX_PARTS = 10       # incidents of one article searched for the parts of a total (2**10 subsets at most)
+PARTS_WITHIN = 3     # sentences after a total in which its parts are told
+
+
+def _part_value(d: IncidentDraft, skip: Optional[Claim] = None) -> Optional[int]:
+    """The death toll a draft reports, leaving out the claim ``skip``."""
+    ranked = [(p, c) for p, c in d.claims if c.killed is not None and c is not skip]
+    if not ranked:
+        return None
+    top = max(p for p, _ in ranked)
+    return max(c.killed for p, c in ranked if p == top)
+
+
+def _sums_to(total: int, values: list) -> Optional[tuple]:
+    """Indices of two or more ``values`` that add up to ``total``, or None."""
+    n = min(len(values), MAX_PARTS)
+    for mask in range(1, 1 << n):
+        picked = [i for i in range(n) if mask >> i & 1]
+        if len(picked) >= 2 and sum(values[i] for i in picked) == total:
+            return tuple(picked)
+    return None
+
+
+def fold_totals(drafts: list) -> list:
+    """A toll that is the sum of two or more of the article's incidents ("18 killed", then "11 in A" and
+    "7 in B") is an aggregate: the parts are the incidents; the total is kept as context of the first part
+    (its sentence stays evidence, its figure is never a claim), and a part placed only in the city takes
+    the side the total names."""
+    for d in list(drafts):
+        for prio, c in list(d.claims):
+            if c.killed is None or c.killed < 2:
+                continue
+            at = next((x.idx for x in d.sentences if x.span == c.span), d.sentences[0].idx)
+            own = _part_value(d, skip=c)
+            # the parts follow the total closely (a lead, then its breakdown) and are placed; a total that
+            # stands alone names no precise place of its own other than theirs
+            others = [o for o in drafts if o is not d and 0 <= o.sentences[0].idx - at <= PARTS_WITHIN
+                      and o.place is not None and (own is not None or d.place is None or d.place.precision > 2
+                                                   or d.place.place_id == o.place.place_id)]
+            pool = ([d] if own is not None else []) + others
+            values = [own if o is d else _part_value(o) for o in pool]
+            keep = [i for i, v in enumerate(values) if v is not None and v < c.killed]
+            picked = _sums_to(c.killed, [values[i] for i in keep])
+            if picked is None:
+                continue
+            parts = [pool[keep[i]] for i in picked]
+            d.claims.remove((prio, c))
+            d.trace.append(f"toll {c.killed} is the total of {' + '.join(str(_part_value(p)) for p in parts)}: "
+                           "kept as context")
+            for p in parts:
+                if p.side in (None, "city") and d.side in ("east", "west"):
+                    p.side, p.side_rank = d.side, d.side_rank
+            if not any(x.killed is not None or x.injured is not None for _, x in d.claims) and d not in parts:
+                first = min(parts, key=lambda p: p.sentences[0].idx)
+                first.sentences[:0] = [s for s in d.sentences if s not in first.sentences]
+                first.trace.append(f"the total's sentence {d.sentences[0].idx} folded in as context")
+                drafts.remove(d)
+                break
+    return drafts
 
 
 def borrow_context(drafts: list) -> None:
     """An incident stated without a weapon ("71 civilians killed in opposition-held areas on Tuesday") takes
-    the type and perpetrator of the nearest incident on the same side of the same article."""
+    the type and perpetrator of the nearest incident on the same side of the same article; one that refers
+    back to the attacks just told ("the sorties also killed 10 in ...") takes their named perpetrator."""
+    for i, d in enumerate(drafts):
+        first = d.sentences[0]
+        if d.actor is None and first.head is not None:
+            head = next((o for o in drafts[:i] if first.head in o.sentences), None)
+            if head is not None and head.actor is not None:
+                d.actor, d.actor_strength = head.actor, 1      # the attacker of the sentence's first attack
+        if d.actor is None and i > 0 and ANAPHORA.search(first.text):
+            before = drafts[i - 1]
+            if before.actor is not None and first.idx - before.sentences[-1].idx <= 2:
+                d.actor, d.actor_strength = before.actor, 1
     for d in drafts:
         if d.event_type != "other" or d.side is None:
             continue
@@ -264,8 +351,10 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
     if actor is None:
         actor = infer_actor(d.event_type, side)
     inc = Incident(article_id=article.id, event_date=d.date, date_precision=d.precision if d.date else "unknown",
-                   event_type=d.event_type, actor=actor, side=side, spans=[s.span for s in d.sentences],
-                   claims=[c for _, c in d.claims])
+                   event_type=d.event_type, actor=actor, side=side,
+                   spans=list(dict.fromkeys(s.evidence_span for s in d.sentences)),
+                   claims=[c for _, c in d.claims], mentions=list(dict.fromkeys(s.span for s in d.sentences)),
+                   trace=_trace(d))
     if d.place is not None:
         p = d.place
         inc.location, inc.place_id, inc.lat, inc.lon = p.name, p.place_id, p.lat, p.lon
@@ -273,6 +362,16 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
                              "region": "side", "governorate": "governorate", "venue": "city"}.get(p.kind, p.kind)
     _apply_claims(inc, d.claims)
     return inc
+
+
+def _trace(d: IncidentDraft) -> list:
+    """How the incident was made: one line per mention, then the decisions about totals."""
+    lines = []
+    for n, s in enumerate(d.sentences):
+        where = f"sentence {s.idx}" + (f", attack {s.clause + 1} of the sentence" if s.sentence_span else "")
+        how = "headline" if s.headline else ("first mention" if n == 0 else "folded in: same attack")
+        lines.append(f"{where}: {how}")
+    return lines + d.trace
 
 
 def _apply_claims(inc: Incident, ranked: list) -> None:

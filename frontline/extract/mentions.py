@@ -5,7 +5,9 @@ import re
 from typing import Optional
 
 from ..models import Claim
+from ..text import Caseless
 from .figures import qualify
+from .places import is_target_place
 from .scan import Sentence
 
 
@@ -145,3 +147,80 @@ def _attacker_near_trigger(s: Sentence) -> bool:
     if score < 3:
         return False
     return any(abs(tr[2] - a) <= 40 for tr in s.triggers for act, a, _ in s.actors if act == actor)
+
+
+# ---------------------------------------------------------------- one sentence, several attacks
+
+# where a sentence may pass from one attack to the next: a semicolon, "while", "whereas", "meanwhile",
+# "in addition to", "as well as", ", and", "and" before a new action or a new toll ("and seven others
+# were killed in ..."), or a participle that opens a new action ("... destroying depots in ...")
+_NUMBER_WORD = (r"(?:\d[\d,]*|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+                r"ninety|hundreds|dozens|scores|several)")
+MENTION_BOUNDARY = Caseless(
+    r";\s*|,?\s+(?:while|whereas|meanwhile|in addition to|as well as|besides|elsewhere)[\s,]+|,\s+and\s+|"
+    r"\s+and\s+(?=(?:also\s+)?(?:[\w-]+\s+){0,3}?(?:killed|killing|destroy\w*|hit|struck|targeted|shelled|bombed|"
+    r"pounded|raided)\b)|"
+    r"\s+and\s+(?=" + _NUMBER_WORD + r"\s+(?:[\w-]+\s+)?(?:others?|more|people|civilians|persons|children|of them|"
+    r"died|were|was)\b)|"
+    r",?\s+(?=(?:destroying|killing|wounding|injuring|leaving)\s)")
+_STARTS_WITH_PLACE_GAP = 3      # a clause that opens on a place continues a list of places ("X and Y were hit")
+
+
+def _has_action(s: Sentence) -> bool:
+    return bool(s.triggers) or any(f.field in ("killed", "injured", "children_killed") for f in s.figures) \
+        or bool(re.search(r"\bdestroy", s.text, re.I))
+
+
+def _has_place(s: Sentence) -> bool:
+    """Does the clause name where something happened (not only where a speaker sits)?"""
+    return any(m.value.kind not in ("country", "venue") and is_target_place(s, m) for m in s.places) or any(
+        k in s.cues for k in ("side_east", "side_west", "side_outside", "side_kurdish"))
+
+
+def _starts_with_place(s: Sentence) -> bool:
+    lead = len(s.text) - len(s.text.lstrip())
+    return any(m.start - s.span.start <= lead + _STARTS_WITH_PLACE_GAP for m in s.places)
+
+
+def mention_cuts(s: Sentence, clause_of) -> list:
+    """(start, end) of each boundary (relative to the sentence) where it passes from one attack to another.
+
+    A cut is kept only when the clause before it (from the last cut) and the clause after it (to the
+    next candidate boundary) each name their own place (or side) and their own action (a trigger, a
+    toll, a destruction), and the clause after does not open on a place: "strikes on X and Y killed 30" is one attack on two neighbourhoods, "strikes on
+    X killed 30, while jets hit Y, killing nine" is two. ``clause_of(start, end)`` analyses a slice."""
+    if s.headline:
+        return []
+    t = s.text
+    candidates = [(m.start(), m.end()) for m in MENTION_BOUNDARY.finditer(t) if 0 < m.start() and m.end() < len(t)]
+    if not candidates:
+        return []
+    cuts, start = [], 0
+    for i, (a, b) in enumerate(candidates):
+        nxt = next((c[0] for c in candidates[i + 1:]), len(t))
+        left = clause_of(start, a)
+        if not (_has_action(left) and _has_place(left)):
+            continue
+        right = clause_of(b, nxt)
+        if not _starts_with_place(right) and _has_action(right) and _has_place(right):
+            cuts.append((a, b))
+            start = b
+    return cuts
+
+
+def split_mentions(s: Sentence, clause_of) -> list:
+    """The sentence as one mention, or one mention per attack it reports (see ``mention_cuts``); later
+    mentions keep the first as ``head``, from which they take a weapon or perpetrator they do not name."""
+    cuts = mention_cuts(s, clause_of)
+    if not cuts:
+        return [s]
+    bounds = [0] + [b for _, b in cuts]
+    ends = [a for a, _ in cuts] + [len(s.text)]
+    out = []
+    for n, (a, b) in enumerate(zip(bounds, ends)):
+        m = clause_of(a, b)
+        m.clause = n
+        m.head = out[0] if out else None
+        out.append(m)
+    return out

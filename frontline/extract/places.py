@@ -22,6 +22,14 @@ SPEAKER_PLACE = re.compile(r"\b(?:source|sources|official|officials|governor|spo
                            r"department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$", re.I)
 
 
+def is_target_place(s: Sentence, m) -> bool:
+    """Is the place mention ``m`` where something happened, not where a speaker or a gun sits
+    ("a source at Aleppo Police Command", "shells fired from X")?"""
+    t = s.text
+    rel, rel_end = m.start - s.span.start, m.end - s.span.start
+    return not (ORIGIN_BEFORE.search(t[max(0, rel - 60):rel]) or NOT_TARGET_AFTER.match(t[rel_end:rel_end + 30]))
+
+
 def side_of(s: Sentence, about_aleppo: bool) -> tuple:
     """(place, side, rank) for one sentence; rank: 0 precise place ... 9 nothing known."""
     t = s.text

@@ -1,0 +1,83 @@
+"""Events, not sentences (issue 10): one sentence may report several attacks, each its own mention;
+a list of places under one strike stays one; a total told before its parts is context, not an incident.
+Every sentence here is written for this test."""
+import datetime as dt
+
+import pytest
+
+from frontline.extract import extract_article
+from frontline.models import Article
+
+PUBLISHED = dt.date(2016, 10, 13)   # a Thursday
+
+
+def incidents(text):
+    return extract_article(Article(id="t", text=text, published=PUBLISHED)).incidents
+
+
+def tolls(text):
+    return sorted((i.location, i.killed) for i in incidents(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # two attacks joined by "while": two incidents, each with its own place and toll
+    ("On Wednesday air strikes on al-Marja killed 30 people, while warplanes hit Kafr Hamra in the western "
+     "countryside, killing nine.", [("Kafr Hamra", 9), ("al-Marjeh", 30)]),
+    # three attacks: "while" and ", and N died in"
+    ("On Wednesday air strikes on al-Marja and Bustan al-Qasr killed 30 people, while warplanes hit Kafr Hamra "
+     "in the western countryside, killing nine, and six died in Deir Hafer.",
+     [("Deir Hafer", 6), ("Kafr Hamra", 9), ("al-Marjeh", 30)]),
+    # a semicolon between two attacks, no commas elsewhere (as FA-KES prints them)
+    ("Rebel shells killed four people in Hamdaniya on Monday; regime jets killed 12 in al-Shaar",
+     [("Hamdaniyah", 4), ("al-Shaar", 12)]),
+    # participles that open new actions with their own places
+    ("Russian warplanes carried out raids that killed 12 militants in Kafr Nabl in Idlib countryside "
+     "destroying weapons depots in Jisr al-Shughour in addition to killing 30 fighters in Deir Hafer.",
+     [("Deir Hafer", 30), ("Jisr al-Shughour", None), ("Kafranbel", 12)]),
+])
+def test_one_sentence_several_attacks(text, expected):
+    assert tolls(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a list of neighbourhoods under one strike is one mention
+    ("On Tuesday barrel bombs on al-Marja and Bustan al-Qasr killed 17 people.", 1),
+    # the toll that follows in a participle belongs to the attack before it
+    ("Warplanes hit Atareb in the western countryside on Tuesday, killing nine people.", 1),
+    # killed and wounded by the same blast: one attack
+    ("A car bomb killed eight people in Azaz and wounded dozens on Tuesday.", 1),
+])
+def test_one_attack_stays_one(text, expected):
+    assert len(incidents(text)) == expected
+
+
+def test_mentions_of_one_sentence_keep_the_sentence_as_evidence():
+    text = ("On Wednesday rebel shells killed four people in Hamdaniya, while regime jets killed 12 in al-Shaar. "
+            "The Observatory gave the figures.")
+    found = incidents(text)
+    assert len(found) == 2
+    for inc in found:
+        assert inc.spans[0].text.startswith("On Wednesday rebel shells")
+        assert len(inc.mentions) == 1 and text[inc.mentions[0].start:inc.mentions[0].end] == inc.mentions[0].text
+        assert any("attack" in line for line in inc.trace)
+    assert {i.event_date for i in found} == {"2016-10-12"}      # the later attack takes the sentence's day
+
+
+@pytest.mark.parametrize("text, parts", [
+    # a lead total, then its parts in the next sentence
+    ("Air raids on rebel-held districts of Aleppo killed 18 civilians on Saturday. Eleven were killed in "
+     "al-Sakhour and seven others were killed in the Fardous neighbourhood.", [7, 11]),
+    ("Shelling killed 20 people across the city on Monday. Twelve died in Hamdaniya while eight were killed "
+     "in al-Shaar.", [8, 12]),
+])
+def test_a_total_before_its_parts_is_context(text, parts):
+    found = incidents(text)
+    assert sorted(i.killed for i in found) == parts
+    assert any("total" in line for i in found for line in i.trace)
+
+
+def test_a_toll_that_merely_equals_a_sum_far_away_is_kept():
+    text = ("Barrel bombs killed five people in al-Shaar on Monday. The army said it repelled an attack. "
+            "Residents fled. Aid stopped. Markets closed. Shells killed two in Hamdaniya and three in al-Zahraa "
+            "on Monday.")
+    assert 5 in [i.killed for i in incidents(text)]
