@@ -83,6 +83,9 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
     if place is not None and inc.place is not None and place.place_id != inc.place.place_id \
             and place.kind == inc.place.kind and place.kind in ("governorate", "town", "neighbourhood", "site"):
         return False                   # two places of the same rank: two attacks
+    if place is not None and inc.place is not None and place.governorate and inc.place.governorate \
+            and place.governorate != inc.place.governorate:
+        return False                   # two governorates: two attacks
     if actor and inc.actor and actor != inc.actor and actor_strength >= 3 and inc.actor_strength >= 3 \
             and {actor, inc.actor} != {"government", "russia"}:
         return False
@@ -169,7 +172,8 @@ def build_incidents(sents: list, article: Article) -> list:
             elif not explicit:
                 # an undated attack takes the day of the attack reported just before it; the lead of a report
                 # with no day at all happened on the day of publication; later ones stay undated
-                if date_context and s.idx - date_context[2] <= 3 and not is_background(date_context[0], published):
+                if date_context and s.idx - date_context[2] <= DATE_CONTEXT_SENTENCES \
+                        and not is_background(date_context[0], published):
                     date, precision = date_context[0], date_context[1]
                 elif published is not None and not drafts:
                     date, precision = published.isoformat(), "day"
@@ -191,6 +195,7 @@ def build_incidents(sents: list, article: Article) -> list:
 
 MAX_PARTS = 10       # incidents of one article searched for the parts of a total (2**10 subsets at most)
 PARTS_WITHIN = 3     # sentences after a total in which its parts are told
+DATE_CONTEXT_SENTENCES = 12  # an undated attack takes the day of the last dated one told at most this far before
 
 
 def _part_value(d: IncidentDraft, skip: Optional[Claim] = None) -> Optional[int]:

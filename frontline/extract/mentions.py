@@ -57,6 +57,8 @@ def perpetrator(s: Sentence) -> tuple:
             score = 1                                  # "the army, backed by Russian warplanes": a supporter
         elif by and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
             score = 4                                  # "hit by regime bombing raids"
+        elif any(0 <= ts - b <= 2 for ts in trig_starts) and not TARGET_BEFORE.search(before):
+            score = 3                                  # "three regime airstrikes": the weapon's owner, counted
         elif TARGET_BEFORE.search(before) or re.match(r"\s+(?:positions|targets|fighters were killed|bases?)\b", after,
                                                       re.I) or VICTIM_COUNT_BEFORE.search(before):
             score = 0                                  # a target or the victims ("40 terrorists killed"), not the attacker

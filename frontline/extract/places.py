@@ -52,9 +52,10 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
     west = targeted(s.cues.get("side_west", []))
     outside_cue = targeted(s.cues.get("side_outside", []))
     kurdish_cue = targeted(s.cues.get("side_kurdish", []))
-    if kurdish_cue and not east and not west and about_aleppo and (best is None or best[2] > 2):
-        return _control_place("kurdish"), "city", 2.5
     outside_place = best is not None and best[1] == "outside" and best[0].precision <= 3
+    if kurdish_cue and not east and not west and about_aleppo and (best is None or best[2] > 2) \
+            and not outside_place:     # "the Kurdish-majority city of Qamishli" is not Sheikh Maqsoud
+        return _control_place("kurdish"), "city", 2.5
     if outside_cue and not east and not west and (best is None or best[2] > 2 or best[1] == "city"):
         return best[0] if best and best[1] == "outside" else None, "outside", 3
     if (east or west) and not outside_place and (about_aleppo or (best and best[0].in_aleppo_city)):
