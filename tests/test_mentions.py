@@ -81,3 +81,41 @@ def test_a_toll_that_merely_equals_a_sum_far_away_is_kept():
             "Residents fled. Aid stopped. Markets closed. Shells killed two in Hamdaniya and three in al-Zahraa "
             "on Monday.")
     assert 5 in [i.killed for i in incidents(text)]
+
+
+# ------------------------------------------------------------------ not news, and the same attack told twice
+
+@pytest.mark.parametrize("text", [
+    "Following the 2013 sarin attack on Ghouta the government handed over its stockpile.",
+    "Moscow's air campaign in 2015 changed the balance of the war, and rebels lost ground in the north.",
+    "The defence ministry said on Tuesday that its planes had not carried out any strikes on the town of Saraqeb.",
+    "Paris asked for an urgent Security Council session about Tuesday's suspected gas attack on Khan Sheikhoun.",
+    "UN inspectors will travel to Syria next week to investigate the alleged chemical attacks near Damascus.",
+    "Washington is not ready to join Moscow in fighting the militants in Idlib, the envoy said on Monday.",
+])
+def test_not_an_incident(text):
+    assert incidents(text) == []
+
+
+def test_a_sentence_opening_on_the_attack_just_told_refines_it():
+    text = ("A car bomb exploded near Aleppo on Saturday, killing 12 people. "
+            "The blast hit buses waiting in the Rashidin area on the city's western outskirts.")
+    found = incidents(text)
+    assert len(found) == 1 and found[0].killed == 12
+    assert len(found[0].spans) == 2
+    assert any("the attack just told" in line for line in found[0].trace)
+
+
+def test_the_same_toll_told_twice_is_one_attack():
+    text = ("Islamic State fighters executed 18 people in the village of Tadef on Sunday, the Observatory said. "
+            "Residents fled towards Azaz. Aid groups asked for access. The road north was closed. Schools shut. "
+            "It was also reported that IS militants executed 18 civilians who had tried to escape.")
+    found = incidents(text)
+    assert len(found) == 1 and found[0].killed == 18 and found[0].actor == "isis"
+    assert any("same toll" in line for line in found[0].trace)
+
+
+def test_later_opens_another_attack():
+    text = ("Rebel mortar shells killed five people in the Midan district of Aleppo on Monday. "
+            "Later a rocket fired by militants injured four people in the Suleimaniyeh district.")
+    assert len(incidents(text)) == 2

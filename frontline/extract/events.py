@@ -3,6 +3,7 @@ several sentences is one incident; figures from each sentence become claims)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -32,7 +33,8 @@ CAME_AFTER = Caseless(r"\b(?:came|comes|come)\s+(?:just\s+|only\s+)?(?:(?P<n>a|o
                        r"(?:after|in the wake of|following)\b|\bin the wake of\b|\b(?P<n2>a|one|two|three) days? after\b")
 
 
-ANOTHER = Caseless(r"\b(?:another|a separate|separately|elsewhere|meanwhile|in another)\b|"
+ANOTHER = Caseless(r"\b(?:another|a separate|separately|elsewhere|meanwhile|in another)\b|^\s*later\b|"
+                   r"\blater\s+(?:\w+\s+)?(?:struck|hit|bombed|shelled|targeted|attacked|fired|exploded|detonated)\b|"
                     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) other (?:persons|people|civilians)\b")
 
 
@@ -143,7 +145,7 @@ def build_incidents(sents: list, article: Article) -> list:
                 if c:
                     inc.claims.append((claim_priority(s, c), c))
             continue
-        if is_background(date, published):
+        if is_background(date, published) or (not explicit and told_as_history(s.text, published)):
             continue
         place, side, side_rank = side_of(s, about_aleppo)
         if side is None and drafts and SAME_PLACE.search(s.text):
@@ -157,7 +159,15 @@ def build_incidents(sents: list, article: Article) -> list:
                 actor, actor_strength = perpetrator(s.head)
         target = None
         anaphoric = bool(ANAPHORA.search(s.text)) and not came_after
-        for inc in reversed(drafts[-2:]):
+        back = BACK_REFERENCE.match(s.text)
+        if back and drafts and not came_after and s.idx - drafts[-1].sentences[-1].idx <= 2 \
+                and (not explicit or not drafts[-1].date_explicit or date == drafts[-1].date) \
+                and (drafts[-1].event_type == etype or "other" in (etype, drafts[-1].event_type)
+                     or not (strong and drafts[-1].strong)):
+            # "The blast hit buses in ...": the attack just told, now placed more precisely
+            target = drafts[-1]
+            target.trace.append(f"sentence {s.idx} opens on '{back.group(0).strip()}': the attack just told")
+        for inc in ([] if target is not None else reversed(drafts[-2:])):
             near = s.idx - inc.sentences[-1].idx <= (4 if anaphoric else 3)
             if near and _compatible(inc, s, place, side, date, explicit, etype, strong, actor, actor_strength) \
                     and not came_after:
@@ -189,12 +199,28 @@ def build_incidents(sents: list, article: Article) -> list:
     if headline is not None and is_incident_candidate(headline):
         _attach_headline(headline, drafts, published, about_aleppo)
     borrow_context(drafts)
-    drafts = fold_totals([d for d in drafts if not is_background(d.date, published)])
+    drafts = fold_totals(fold_same_toll([d for d in drafts if not is_background(d.date, published)]))
     return [_finish(d, article) for d in drafts]
 
 
 MAX_PARTS = 10       # incidents of one article searched for the parts of a total (2**10 subsets at most)
 PARTS_WITHIN = 3     # sentences after a total in which its parts are told
+# a sentence that opens on the attack just told ("The blast hit ...", "The strikes also killed ...")
+BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
+                          r"bombing|bombardment|shelling|blast|explosion|car bomb|bomb|massacre|assault)\s+"
+                          r"(?:also\s+|reportedly\s+)?(?:hit|struck|targeted|killed|wounded|injured|left|destroyed|"
+                          r"took place|happened|occurred|came|was|were|tore)\b")
+# a past year named in passing ("the 2013 Ghouta attack", "Russia's intervention in 2015"): history, not news
+HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mid-?)\s+(?:[A-Za-z]+\s+)?((?:19|20)\d\d)\b")
+
+
+def told_as_history(text: str, published) -> bool:
+    """Does the sentence place what it tells in a year before the article's (and name no day)?"""
+    if published is None:
+        return False
+    return any(int(m.group(1)) < published.year for m in HISTORY_YEAR.finditer(text))
+
+
 DATE_CONTEXT_SENTENCES = 12  # an undated attack takes the day of the last dated one told at most this far before
 
 
@@ -205,6 +231,40 @@ def _part_value(d: IncidentDraft, skip: Optional[Claim] = None) -> Optional[int]
         return None
     top = max(p for p, _ in ranked)
     return max(c.killed for p, c in ranked if p == top)
+
+
+SAME_TOLL_MIN = 3     # the same toll told twice in an article, from this size up, is one attack
+
+
+def fold_same_toll(drafts: list) -> list:
+    """Two incidents of one article with the same death toll (at least ``SAME_TOLL_MIN``), of the same kind,
+    on compatible sides and days, are one attack told twice ("IS executed 18 people ...", then "it was also
+    reported that IS executed 18 civilians who ..."): the later folds into the earlier."""
+    out: list = []
+    for d in drafts:
+        toll = _part_value(d)
+        twin = None
+        if toll is not None and toll >= SAME_TOLL_MIN:
+            for o in out:
+                same_kind = o.event_type == d.event_type or "other" in (o.event_type, d.event_type)
+                sides = {o.side, d.side} - {None}
+                same_side = len(sides) <= 1 or "city" in sides and sides <= {"city", "east", "west"}
+                same_day = not (o.date_explicit and d.date_explicit and o.date != d.date)
+                siblings = any(x.idx == y.idx for x in o.sentences for y in d.sentences)
+                if _part_value(o) == toll and same_kind and same_side and same_day and not siblings:
+                    twin = o
+                    break
+        if twin is None:
+            out.append(d)
+            continue
+        twin.sentences.extend(x for x in d.sentences if x not in twin.sentences)
+        twin.claims.extend(d.claims)
+        if twin.actor_strength < d.actor_strength:
+            twin.actor, twin.actor_strength = d.actor, d.actor_strength
+        if twin.place is None or (d.place is not None and d.side_rank < twin.side_rank):
+            twin.place, twin.side, twin.side_rank = d.place, d.side or twin.side, d.side_rank
+        twin.trace.append(f"sentence {d.sentences[0].idx} tells the same toll ({toll}): the same attack")
+    return out
 
 
 def _sums_to(total: int, values: list) -> Optional[tuple]:

@@ -68,6 +68,7 @@ def perpetrator(s: Sentence) -> tuple:
         elif any(0 <= ts - b <= 25 for ts in trig_starts):
             score = 3                                  # "rebel shelling", "regime warplanes"
         elif re.match(r"\s+(?:\w+\s+){0,2}?(?:fired|shelled|targeted|bombed|launched|pounded|hit|dropped|executed|"
+                      r"took control|captured|recaptured|seized|advanced|overran|took over|besieged|kidnapped|abducted|"
                       r"carried out|struck|attacked|stormed|killed|shot|opened fire|raided|launch|fire)\b", after, re.I):
             score = 3
         if score > best_score:
