@@ -119,3 +119,46 @@ def test_later_opens_another_attack():
     text = ("Rebel mortar shells killed five people in the Midan district of Aleppo on Monday. "
             "Later a rocket fired by militants injured four people in the Suleimaniyeh district.")
     assert len(incidents(text)) == 2
+
+
+# ------------------------------------------------------------------ who did it, to whom; places abroad
+
+@pytest.mark.parametrize("text, actor, side", [
+    # who holds the place is not who struck it (the air strike on the east is inferred: government)
+    ("Warplanes bombed areas held by rebels in eastern Aleppo on Tuesday, killing 11 people.", "government", "east"),
+    ("Rebel shelling on districts held by the government in Aleppo killed four on Tuesday.", "rebels", "west"),
+    # the party named as attacked is not the attacker
+    ("The Syrian army came under fire near the Castello road on Tuesday, a military source said.", None, "outside"),
+    ("Rebel positions were pounded by artillery near Kafr Hamra on Tuesday.", None, "outside"),
+    # an unknown attacker stays unknown
+    ("An unidentified aircraft bombed a market in Maarat al-Numan on Tuesday, killing 14.", None, "outside"),
+    # a counted weapon keeps its owner; with or without the hyphen
+    ("Three regime airstrikes hit a market in Saraqeb on Tuesday, killing 10.", "government", "outside"),
+    ("US led coalition jets killed 12 civilians in Manbij on Thursday.", "coalition", "outside"),
+])
+def test_actor_and_side(text, actor, side):
+    (inc,) = incidents(text)
+    assert (inc.actor, inc.side) == (actor, side)
+
+
+@pytest.mark.parametrize("text", [
+    "Russian and Syrian jets stopped their strikes on eastern Aleppo on Tuesday, the ministry said.",
+    "Air strikes on eastern Aleppo decreased sharply on Wednesday, a monitor said.",
+    "The army paused its bombardment of the besieged districts on Thursday.",
+])
+def test_strikes_that_stop_are_not_incidents(text):
+    assert incidents(text) == []
+
+
+@pytest.mark.parametrize("text, location", [
+    # the dateline city is where the reporter sits
+    ("BEIRUT (Reuters) - Air strikes killed 22 civilians including seven children in eastern Aleppo on Tuesday, "
+     "a monitor said.", "eastern Aleppo"),
+    ("AMMAN, Jordan (AP) - Rebel shells killed four people in the Hamdaniya district on Monday.", "Hamdaniyah"),
+    # a capital named as a speaker is not where the attack fell
+    ("Washington said on Wednesday the strike on al-Sakhour killed 14 people.", "al-Sakhour"),
+    ("Washington and Paris say government helicopters dropped barrel bombs that killed 9 on Tuesday.", None),
+])
+def test_places_abroad_are_speakers_not_targets(text, location):
+    (inc,) = incidents(text)
+    assert inc.location == location

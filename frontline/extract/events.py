@@ -224,9 +224,9 @@ def told_as_history(text: str, published) -> bool:
 DATE_CONTEXT_SENTENCES = 12  # an undated attack takes the day of the last dated one told at most this far before
 
 
-def _part_value(d: IncidentDraft, skip: Optional[Claim] = None) -> Optional[int]:
-    """The death toll a draft reports, leaving out the claim ``skip``."""
-    ranked = [(p, c) for p, c in d.claims if c.killed is not None and c is not skip]
+def _part_value(d: IncidentDraft, skip: Optional[Claim] = None, body_only: bool = False) -> Optional[int]:
+    """The death toll a draft reports, leaving out the claim ``skip`` (and the headline's, ``body_only``)."""
+    ranked = [(p, c) for p, c in d.claims if c.killed is not None and c is not skip and (p > 0 or not body_only)]
     if not ranked:
         return None
     top = max(p for p, _ in ranked)
@@ -242,16 +242,17 @@ def fold_same_toll(drafts: list) -> list:
     reported that IS executed 18 civilians who ..."): the later folds into the earlier."""
     out: list = []
     for d in drafts:
-        toll = _part_value(d)
+        toll = _part_value(d, body_only=True)
         twin = None
         if toll is not None and toll >= SAME_TOLL_MIN:
             for o in out:
                 same_kind = o.event_type == d.event_type or "other" in (o.event_type, d.event_type)
                 sides = {o.side, d.side} - {None}
-                same_side = len(sides) <= 1 or "city" in sides and sides <= {"city", "east", "west"}
+                same_side = len(sides) <= 1 or ("city" in sides and sides <= {"city", "east", "west"}) \
+                    or max(o.side_rank, d.side_rank) > 2       # one side only read from a cue, not a place
                 same_day = not (o.date_explicit and d.date_explicit and o.date != d.date)
                 siblings = any(x.idx == y.idx for x in o.sentences for y in d.sentences)
-                if _part_value(o) == toll and same_kind and same_side and same_day and not siblings:
+                if _part_value(o, body_only=True) == toll and same_kind and same_side and same_day and not siblings:
                     twin = o
                     break
         if twin is None:

@@ -43,6 +43,15 @@ def event_type_of(s: Sentence) -> tuple:
     return best, bool(strong)
 
 
+# who holds a place is not who attacked it: "areas held by rebels", "districts under the control of the regime"
+CONTROL_BEFORE = re.compile(r"\b(?:held|controlled|run|besieged|encircled|surrounded|dominated|occupied)\s+by\s+(?:the\s+)?"
+                            r"(?:\w+\s+)?$|\bunder\s+(?:the\s+)?(?:control|siege)\s+of\s+(?:the\s+)?$", re.I)
+# an armed party named as the one attacked: "the army came under fire", "rebels were targeted by ..."
+VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:\w+\s+){0,2}?(?:(?:came|come|comes|coming)\s+under\b|"
+                          r"(?:was|were|had been|have been|has been|being)\s+(?:\w+\s+)?(?:attacked|targeted|hit|"
+                          r"shelled|bombed|ambushed|killed|wounded|struck|besieged|pounded))", re.I)
+
+
 def perpetrator(s: Sentence) -> tuple:
     """(actor, strength) of the attack a sentence reports; strength 0 when none is named."""
     t = s.text
@@ -53,7 +62,9 @@ def perpetrator(s: Sentence) -> tuple:
         after = t[b:b + 40]
         score = 1
         by = re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before, re.I)
-        if SUPPORTER_BEFORE.search(before):
+        if CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after):
+            score = 0                                  # "areas held by rebels", "the army came under fire": not the attacker
+        elif SUPPORTER_BEFORE.search(before):
             score = 1                                  # "the army, backed by Russian warplanes": a supporter
         elif by and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
             score = 4                                  # "hit by regime bombing raids"

@@ -22,6 +22,17 @@ SPEAKER_PLACE = re.compile(r"\b(?:source|sources|official|officials|governor|spo
                            r"department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$", re.I)
 
 
+# an attack told right before a place abroad: "a car bomb exploded in Ankara", "the attack at the airport in Istanbul"
+ATTACK_AT = re.compile(r"\b(?:attack\w*|bomb\w*|blasts?|explo\w+|strikes?|struck|shooting|gunm[ae]n|killed|shot|"
+                       r"stabb\w*|rammed|assassinat\w*|suicide\w*)\s+(?:[\w'-]+\s+){0,5}?(?:in|at|on|near)\s+"
+                       r"(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.I)
+
+
+def is_abroad(p: Place) -> bool:
+    """A place outside Syria (a capital, a venue of talks): the war's news names it mostly as a speaker."""
+    return p.kind == "venue" or bool(p.country and p.country != "Syria")
+
+
 def is_target_place(s: Sentence, m) -> bool:
     """Is the place mention ``m`` where something happened, not where a speaker or a gun sits
     ("a source at Aleppo Police Command", "shells fired from X")?"""
@@ -43,6 +54,8 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
         rank = p.precision + penalty
         if p.kind == "country" or (penalty and SPEAKER_PLACE.search(t[max(0, rel - 30):rel])):
             continue                    # "a source at Aleppo province said": where the speaker sits
+        if is_abroad(p) and not ATTACK_AT.search(t[max(0, rel - 60):rel]):
+            continue                    # "Moscow denied ...", "talks in Geneva": a capital as speaker or venue
         if best is None or rank < best[2]:
             best = (p, p.side, rank)
     def targeted(spans):
