@@ -162,3 +162,21 @@ def test_strikes_that_stop_are_not_incidents(text):
 def test_places_abroad_are_speakers_not_targets(text, location):
     (inc,) = incidents(text)
     assert inc.location == location
+
+
+@pytest.mark.parametrize("text, killed, children", [
+    ("A mother and her two daughters were killed when a barrel bomb hit their home in al-Shaar on Sunday.", 3, 2),
+    ("A father and his three sons were killed by rebel shells in Hamdaniya on Sunday.", 4, 3),
+    ("Three children were among the dead after rebels shelled the Hamdaniya district on Monday.", 3, 3),
+    ("At least 16 civilians, including four children, have been killed in air strikes on al-Shaar on Tuesday.", 16, 4),
+    ("At least 16 civilians including four children have been killed in air strikes on al-Shaar on Tuesday.", 16, 4),
+    ("Air strikes killed 22 civilians, including seven children, in al-Sakhour on Tuesday.", 22, 7),
+])
+def test_wire_figures(text, killed, children):
+    (inc,) = incidents(text)
+    assert (inc.killed, inc.children_killed) == (killed, children)
+
+
+def test_an_unidentified_attacker_is_not_guessed():
+    (inc,) = incidents("Unidentified warplanes struck the rebel-held al-Shaar district on Tuesday, killing 16 people.")
+    assert inc.actor is None and inc.side == "east"

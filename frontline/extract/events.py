@@ -211,7 +211,11 @@ BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:att
                           r"(?:also\s+|reportedly\s+)?(?:hit|struck|targeted|killed|wounded|injured|left|destroyed|"
                           r"took place|happened|occurred|came|was|were|tore)\b")
 # a past year named in passing ("the 2013 Ghouta attack", "Russia's intervention in 2015"): history, not news
-HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mid-?)\s+(?:[A-Za-z]+\s+)?((?:19|20)\d\d)\b")
+HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mid)[\s-]+(?:[A-Za-z]+[\s-]+)?((?:19|20)\d\d)\b")
+# the text itself says the attacker is unknown: no perpetrator is inferred from the weapon and the side
+UNKNOWN_ATTACKER = Caseless(r"\b(?:unidentified|unknown|unmarked|unclear whose)\s+(?:\w+\s+)?(?:aircraft|warplanes?|"
+                            r"jets?|planes?|drones?|helicopters?|gunmen|assailants|attackers|militants|group)\b|"
+                            r"\bit (?:was|is) (?:not |un)clear (?:whose|who|which)\b")
 
 
 def told_as_history(text: str, published) -> bool:
@@ -414,7 +418,7 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
         side = infer_side(d.event_type, actor, True) or side
     elif side is None:
         side = infer_side(d.event_type, actor, False)
-    if actor is None:
+    if actor is None and not any(UNKNOWN_ATTACKER.search(x.text) for x in d.sentences):
         actor = infer_actor(d.event_type, side)
     inc = Incident(article_id=article.id, event_date=d.date, date_precision=d.precision if d.date else "unknown",
                    event_type=d.event_type, actor=actor, side=side,

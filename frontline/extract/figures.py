@@ -105,13 +105,22 @@ _VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + N
            r"others?|rescue|aid|medical|emergency|civil|defence|defense|humanitarian|journalists?|health|relief|security|"
            r"police|policemen|army|government|opposition|pro-government|volunteering|finest|unarmed|more|terrorists|"
            r"gunmen|insurgents|jihadists|servicemen|officers|personnel|guards|combatants|terrorist|militant|regime|forces|"
-           r"pro-regime|loyalists?|[A-Z][\w-]+)\s+){0,6}?")
+           r"pro-regime|loyalists?|[A-Z][\w-]+),?\s+){0,6}?")
 _KILL = r"(?P<kv>killed|dead|died|dying|deaths|slain|martyred|lost their lives|perished|fatalities|massacred|bodies)"
 _HURT = r"(?P<hv>injured|wounded|hurt|injuries|suffered suffocation|suffocation cases|suffered from suffocation)"
 _CHILD = r"(?:children|child|kids|minors|infants|babies|boys|girls)"
 _WOMEN = r"(?:women|woman)"
 
 _PATTERNS = [
+    # "a mother and her two daughters were killed": the parent and the children
+    ("family", Caseless(
+        r"\b(?:a|one|the)\s+(?:mother|father|woman|man|parent)\s+and\s+(?:her|his|their)\s+(?P<n>" + NUMBER + r")\s+"
+        r"(?:children|daughters|sons|kids|infants|babies)\s+(?:were|have been|had been)\s+(?:\w+\s+)?"
+        r"(?:killed|slain)\b")),
+    # "three children were among the dead": children only, the whole toll is told elsewhere
+    ("children_among_dead", Caseless(
+        r"(?P<c>" + NUMBER + r")\s+" + _CHILD + r"\s+(?:were|are)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
+        r"(?:dead|victims|fatalities|killed|people killed|those killed)\b(?!\s+\d)")),
     # "Four children were among eight people killed"
     ("children_among", Caseless(
         _Q + r"(?P<c>" + NUMBER + r")\s+" + _CHILD + r"\s+(?:were|are|was)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
@@ -191,7 +200,7 @@ _VICTIMS_THEN_HURT = Caseless(r"(?<!\s)\s+" + _VICTIM + r"(?:injured|wounded|hur
 _NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])")
 _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
-_NEEDS = {"children_among": ("among",), "including": ("including", "among", "of whom"),
+_NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their "), "including": ("including", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
           "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves")}
 _NUMBER_LED = {"children_among", "n_then_verb"}
@@ -236,7 +245,15 @@ def find_figures(sentence: str) -> list:
             continue
         for m in _matches(rule, rx, sentence, starts):
             figs = []
-            if rule == "children_among":
+            if rule == "family":
+                parent_and_children = _figure("children_killed", m, "n", rule)
+                figs = [parent_and_children]
+                if parent_and_children is not None and parent_and_children.value is not None:
+                    figs.append(Figure("killed", parent_and_children.value + 1, "exact", m.start(), m.end(),
+                                       m.group(0), rule))
+            elif rule == "children_among_dead":
+                figs = [_figure("children_killed", m, "c", rule)]
+            elif rule == "children_among":
                 figs = [_figure("children_killed", m, "c", rule), _figure("killed", m, "n", rule,
                         QUALIFIERS.get((m.group("q2") or "").lower(), "exact"))]
             elif rule == "including":

@@ -44,7 +44,8 @@ def event_type_of(s: Sentence) -> tuple:
 
 
 # who holds a place is not who attacked it: "areas held by rebels", "districts under the control of the regime"
-CONTROL_BEFORE = re.compile(r"\b(?:held|controlled|run|besieged|encircled|surrounded|dominated|occupied)\s+by\s+(?:the\s+)?"
+CONTROL_BEFORE = re.compile(r"\b(?:held|controlled|run|besieged|encircled|surrounded|dominated|occupied|taken over)\s+by\s+"
+                            r"(?:the\s+)?[\"\u201c\u2018']?"
                             r"(?:\w+\s+)?$|\bunder\s+(?:the\s+)?(?:control|siege)\s+of\s+(?:the\s+)?$", re.I)
 # an armed party named as the one attacked: "the army came under fire", "rebels were targeted by ..."
 VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:\w+\s+){0,2}?(?:(?:came|come|comes|coming)\s+under\b|"
@@ -172,7 +173,7 @@ _NUMBER_WORD = (r"(?:\d[\d,]*|a|one|two|three|four|five|six|seven|eight|nine|ten
                 r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
                 r"ninety|hundreds|dozens|scores|several)")
 MENTION_BOUNDARY = Caseless(
-    r";\s*|,?\s+(?:while|whereas|meanwhile|in addition to|as well as|besides|elsewhere)[\s,]+|,\s+and\s+|"
+    r";\s*|,?\s+(?:while|whereas|meanwhile|in addition to|as well as|besides|elsewhere)[\s,]+|,\s+and\s+|,\s+also\s+|"
     r"\s+and\s+(?=(?:also\s+)?(?:[\w-]+\s+){0,3}?(?:killed|killing|destroy\w*|hit|struck|targeted|shelled|bombed|"
     r"pounded|raided)\b)|"
     r"\s+and\s+(?=" + _NUMBER_WORD + r"\s+(?:[\w-]+\s+)?(?:others?|more|people|civilians|persons|children|of them|"
