@@ -25,7 +25,8 @@ SAME_PLACE = Caseless(r"\bthe same (?:neighbou?rhood|area|district|town|village|
 
 
 ANAPHORA = Caseless(r"\b(?:the|this|that|these|those|same)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|bombing|"
-                     r"bombardment|shelling|assault|massacre|explosion|blast|toll|death toll|incident|deaths|sorties)\b|"
+                     r"bombardment|shelling|assault|massacre|explosion|blast|toll|death toll|incident|deaths|sorties|jets|"
+                     r"warplanes|planes|aircraft|helicopters)\b|"
                      r"\bthe same (?:neighbou?rhood|area|district|town|village)\b|\bin all\b|\bthe victims\b")
 
 
@@ -33,7 +34,7 @@ CAME_AFTER = Caseless(r"\b(?:came|comes|come)\s+(?:just\s+|only\s+)?(?:(?P<n>a|o
                        r"(?:after|in the wake of|following)\b|\bin the wake of\b|\b(?P<n2>a|one|two|three) days? after\b")
 
 
-ANOTHER = Caseless(r"\b(?:another|a separate|separately|elsewhere|meanwhile|in another)\b|^\s*later\b|"
+ANOTHER = Caseless(r"\b(?:another|separate|separately|elsewhere|meanwhile|in another)\b|^\s*later\b|"
                    r"\blater\s+(?:\w+\s+)?(?:struck|hit|bombed|shelled|targeted|attacked|fired|exploded|detonated)\b|"
                     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) other (?:persons|people|civilians)\b")
 
@@ -76,9 +77,23 @@ def is_background(date: Optional[str], published: Optional[dt.date]) -> bool:
     return (published - day).days > BACKGROUND_DAYS
 
 
+def is_breakdown_part(inc: IncidentDraft, s: Sentence) -> bool:
+    """Does the sentence tell a part of the incident's toll ("9 were killed in A", after "13 killed in A, B, C
+    and D"): a smaller toll, not a revision, at fewer precise places than the incident's?"""
+    own = [f.value for f in s.figures if f.field == "killed" and f.value is not None and not f.revised]
+    if not own:
+        return False
+    totals = [c.killed for _, c in inc.claims if c.killed is not None]
+    here = {m.value.place_id for m in s.places if m.value.precision <= 2}
+    before = {m.value.place_id for x in inc.sentences for m in x.places if m.value.precision <= 2}
+    return bool(totals) and max(own) < max(totals) and bool(here) and here != before and len(here) < len(before)
+
+
 def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, etype, strong,
                 actor=None, actor_strength=0) -> bool:
     if ANOTHER.search(s.text):
+        return False
+    if is_breakdown_part(inc, s):
         return False
     if any(o.idx == s.idx and o.clause != s.clause for o in inc.sentences):
         return False                   # two attacks the sentence itself tells apart
@@ -112,6 +127,7 @@ def build_incidents(sents: list, article: Article) -> list:
     about_aleppo = "aleppo" in (article.text[:3000] + " " + article.title).lower()
     drafts: list = []
     date_context: Optional[tuple] = None
+    dated_by_type: dict = {}            # event type -> the last dated attack of that type (date, precision, sentence)
     headline = None
     for s in sents:
         if s.headline:
@@ -132,6 +148,8 @@ def build_incidents(sents: list, article: Article) -> list:
         candidate = is_incident_candidate(s) or (s.head is not None and is_incident_candidate(s.head))
         if explicit and (candidate or s.kill_words):
             date_context = (date, precision, s.idx)
+            if not came_after:          # the earlier event a "came after" clause tells is not this kind's day
+                dated_by_type[event_type_of(s)[0]] = date_context
         if not candidate:
             # a sentence that refers back to the last attack ("the toll rose to ...") joins it as evidence
             follows = drafts and s.idx - drafts[-1].sentences[-1].idx <= 2
@@ -141,6 +159,10 @@ def build_incidents(sents: list, article: Article) -> list:
                     and not explicit and "aggregate" not in s.cues and "threat" not in s.cues:
                 inc = drafts[-1]
                 inc.sentences.append(s)
+                actor, actor_strength = perpetrator(s)
+                if actor_strength >= 4 and actor_strength > inc.actor_strength:
+                    inc.actor, inc.actor_strength = actor, actor_strength     # "identified the jets as Russian"
+                    inc.trace.append(f"sentence {s.idx} names the attacker")
                 c = claim_of(s, source_of(s) or _last_source(inc))
                 if c:
                     inc.claims.append((claim_priority(s, c), c))
@@ -160,7 +182,7 @@ def build_incidents(sents: list, article: Article) -> list:
         target = None
         anaphoric = bool(ANAPHORA.search(s.text)) and not came_after
         back = BACK_REFERENCE.match(s.text)
-        if back and drafts and not came_after and s.idx - drafts[-1].sentences[-1].idx <= 2 \
+        if back and drafts and not came_after and not ANOTHER.search(s.text) and s.idx - drafts[-1].sentences[-1].idx <= 2 \
                 and (not explicit or not drafts[-1].date_explicit or date == drafts[-1].date) \
                 and (drafts[-1].event_type == etype or "other" in (etype, drafts[-1].event_type)
                      or not (strong and drafts[-1].strong)):
@@ -182,9 +204,10 @@ def build_incidents(sents: list, article: Article) -> list:
             elif not explicit:
                 # an undated attack takes the day of the attack reported just before it; the lead of a report
                 # with no day at all happened on the day of publication; later ones stay undated
-                if date_context and s.idx - date_context[2] <= DATE_CONTEXT_SENTENCES \
-                        and not is_background(date_context[0], published):
-                    date, precision = date_context[0], date_context[1]
+                context = dated_by_type.get(etype) or date_context     # the last dated attack of its kind first
+                if context and s.idx - context[2] <= DATE_CONTEXT_SENTENCES \
+                        and not is_background(context[0], published):
+                    date, precision = context[0], context[1]
                 elif published is not None and not drafts:
                     date, precision = published.isoformat(), "day"
             target = IncidentDraft([], etype, strong, date, precision, explicit, place, side, side_rank,
@@ -209,7 +232,7 @@ PARTS_WITHIN = 3     # sentences after a total in which its parts are told
 BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
                           r"bombing|bombardment|shelling|blast|explosion|car bomb|bomb|massacre|assault)\s+"
                           r"(?:also\s+|reportedly\s+)?(?:hit|struck|targeted|killed|wounded|injured|left|destroyed|"
-                          r"took place|happened|occurred|came|was|were|tore)\b")
+                          r"took place|happened|occurred|was|were|tore)\b")
 # a past year named in passing ("the 2013 Ghouta attack", "Russia's intervention in 2015"): history, not news
 HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mid)[\s-]+(?:[A-Za-z]+[\s-]+)?((?:19|20)\d\d)\b")
 # the text itself says the attacker is unknown: no perpetrator is inferred from the weapon and the side
@@ -240,16 +263,25 @@ def _part_value(d: IncidentDraft, skip: Optional[Claim] = None, body_only: bool 
 SAME_TOLL_MIN = 3     # the same toll told twice in an article, from this size up, is one attack
 
 
+def _children(d: IncidentDraft) -> Optional[int]:
+    values = [c.children_killed for p, c in d.claims if c.children_killed is not None and p > 0]
+    return max(values) if values else None
+
+
 def fold_same_toll(drafts: list) -> list:
-    """Two incidents of one article with the same death toll (at least ``SAME_TOLL_MIN``), of the same kind,
-    on compatible sides and days, are one attack told twice ("IS executed 18 people ...", then "it was also
+    """Two incidents of one article with the same death toll (at least ``SAME_TOLL_MIN``, or a smaller one
+    with the same children on the same side), of the same kind, on compatible sides and days, are one attack
+    told twice ("IS executed 18 people ...", then "it was also
     reported that IS executed 18 civilians who ..."): the later folds into the earlier."""
     out: list = []
     for d in drafts:
         toll = _part_value(d, body_only=True)
         twin = None
-        if toll is not None and toll >= SAME_TOLL_MIN:
+        if toll is not None and toll >= 1:
             for o in out:
+                if toll < SAME_TOLL_MIN and not (_children(o) == _children(d) is not None
+                                                 and o.side == d.side and d.side in ("east", "west")):
+                    continue            # a small toll is the same victims only with the same children, same side
                 same_kind = o.event_type == d.event_type or "other" in (o.event_type, d.event_type)
                 sides = {o.side, d.side} - {None}
                 same_side = len(sides) <= 1 or ("city" in sides and sides <= {"city", "east", "west"}) \
@@ -311,6 +343,10 @@ def fold_totals(drafts: list) -> list:
             for p in parts:
                 if p.side in (None, "city") and d.side in ("east", "west"):
                     p.side, p.side_rank = d.side, d.side_rank
+                if p.event_type == "other" and d.event_type != "other":
+                    p.event_type, p.strong = d.event_type, d.strong
+                if p.actor is None and d.actor is not None:
+                    p.actor, p.actor_strength = d.actor, 1
             if not any(x.killed is not None or x.injured is not None for _, x in d.claims) and d not in parts:
                 first = min(parts, key=lambda p: p.sentences[0].idx)
                 first.sentences[:0] = [s for s in d.sentences if s not in first.sentences]
@@ -328,7 +364,7 @@ def borrow_context(drafts: list) -> None:
         first = d.sentences[0]
         if d.actor is None and first.head is not None:
             head = next((o for o in drafts[:i] if first.head in o.sentences), None)
-            if head is not None and head.actor is not None:
+            if head is not None and head.actor is not None and (d.side == head.side or None in (d.side, head.side)):
                 d.actor, d.actor_strength = head.actor, 1      # the attacker of the sentence's first attack
         if d.actor is None and i > 0 and ANAPHORA.search(first.text):
             before = drafts[i - 1]

@@ -7,7 +7,7 @@ from typing import Optional
 from ..models import Claim
 from ..text import Caseless
 from .figures import qualify
-from .places import is_target_place
+from .places import is_abroad, is_target_place
 from .scan import Sentence
 
 
@@ -47,6 +47,9 @@ def event_type_of(s: Sentence) -> tuple:
 CONTROL_BEFORE = re.compile(r"\b(?:held|controlled|run|besieged|encircled|surrounded|dominated|occupied|taken over)\s+by\s+"
                             r"(?:the\s+)?[\"\u201c\u2018']?"
                             r"(?:\w+\s+)?$|\bunder\s+(?:the\s+)?(?:control|siege)\s+of\s+(?:the\s+)?$", re.I)
+# a source naming the attacker of the attack just told
+IDENTIFIED_AS = re.compile(r"\b(?:identified|described|named|recogni[sz]ed)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?as\s+"
+                           r"(?:being\s+)?$", re.I)
 # an armed party named as the one attacked: "the army came under fire", "rebels were targeted by ..."
 VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:\w+\s+){0,2}?(?:(?:came|come|comes|coming)\s+under\b|"
                           r"(?:was|were|had been|have been|has been|being)\s+(?:\w+\s+)?(?:attacked|targeted|hit|"
@@ -63,13 +66,15 @@ def perpetrator(s: Sentence) -> tuple:
         after = t[b:b + 40]
         score = 1
         by = re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before, re.I)
-        if CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after):
+        if IDENTIFIED_AS.search(before):
+            score = 4                                  # "the Civil Defence identified the jets as Russian"
+        elif CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after):
             score = 0                                  # "areas held by rebels", "the army came under fire": not the attacker
         elif SUPPORTER_BEFORE.search(before):
             score = 1                                  # "the army, backed by Russian warplanes": a supporter
         elif by and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
             score = 4                                  # "hit by regime bombing raids"
-        elif any(0 <= ts - b <= 2 for ts in trig_starts) and not TARGET_BEFORE.search(before):
+        elif any(a <= ts <= b + 2 for ts in trig_starts) and not TARGET_BEFORE.search(before):
             score = 3                                  # "three regime airstrikes": the weapon's owner, counted
         elif TARGET_BEFORE.search(before) or re.match(r"\s+(?:positions|targets|fighters were killed|bases?)\b", after,
                                                       re.I) or VICTIM_COUNT_BEFORE.search(before):
@@ -143,12 +148,14 @@ def is_incident_candidate(s: Sentence) -> bool:
     has_figure = any(f.field in ("killed", "injured", "children_killed") for f in s.figures)
     strong = any(tr[1] == "strong" for tr in s.triggers)
     weak = bool(s.triggers)
-    located = bool(s.places) or "side_east" in s.cues or "side_west" in s.cues
+    located = any(m.value.kind != "country" and not is_abroad(m.value) for m in s.places) \
+        or "side_east" in s.cues or "side_west" in s.cues
     if strong and (located or has_figure or s.dates or s.actors):
         return True
     if weak and (has_figure or (located and (s.dates or s.kill_words))):
         return True
-    if weak and (located or (len(s.triggers) >= 2 and s.dates)) and _attacker_near_trigger(s):
+    in_country = any(m.value.kind == "country" for m in s.places)
+    if weak and (located or in_country or (len(s.triggers) >= 2 and s.dates)) and _attacker_near_trigger(s):
         return True
     if has_figure and s.kill_words and (located or s.dates):
         return True
@@ -187,6 +194,14 @@ def _has_action(s: Sentence) -> bool:
         or bool(re.search(r"\bdestroy", s.text, re.I))
 
 
+def _has_own_attack(s: Sentence) -> bool:
+    """An action of its own after a boundary: a weapon, a death toll, a destruction ("and 28 others were
+    injured" is the same attack's wounded, not another attack)."""
+    if any(f.field in ("killed", "children_killed") for f in s.figures) or re.search(r"\bdestroy", s.text, re.I):
+        return True
+    return bool(s.triggers) and not any(f.field == "injured" for f in s.figures)
+
+
 def _has_place(s: Sentence) -> bool:
     """Does the clause name where something happened (not only where a speaker sits)?"""
     return any(m.value.kind not in ("country", "venue") and is_target_place(s, m) for m in s.places) or any(
@@ -218,7 +233,7 @@ def mention_cuts(s: Sentence, clause_of) -> list:
         if not (_has_action(left) and _has_place(left)):
             continue
         right = clause_of(b, nxt)
-        if not _starts_with_place(right) and _has_action(right) and _has_place(right):
+        if not _starts_with_place(right) and _has_own_attack(right) and _has_place(right):
             cuts.append((a, b))
             start = b
     return cuts
