@@ -180,3 +180,25 @@ def test_wire_figures(text, killed, children):
 def test_an_unidentified_attacker_is_not_guessed():
     (inc,) = incidents("Unidentified warplanes struck the rebel-held al-Shaar district on Tuesday, killing 16 people.")
     assert inc.actor is None and inc.side == "east"
+
+
+# ------------------------------------------------------------------ totals and their breakdowns, revised tolls
+
+@pytest.mark.parametrize("text, parts", [
+    ("Air strikes killed 30 people in eastern Aleppo on Tuesday. Of the 30 killed, 11 were in al-Marja and 19 "
+     "in al-Shaar.", [("al-Marjeh", 11), ("al-Shaar", 19)]),
+    ("Russian warplanes killed 50 people in Aleppo province on Tuesday: 30 in Atareb, 12 in Anadan and 8 in "
+     "Hreitan.", [("Anadan", 12), ("Haritan", 8), ("al-Atareb", 30)]),
+    ("Regime barrel bombs killed 20 people on Sunday, 14 of them in al-Sakhour and six in Tariq al-Bab.",
+     [("Tariq al-Bab", 6), ("al-Sakhour", 14)]),
+])
+def test_a_toll_broken_down_by_place_gives_the_parts(text, parts):
+    found = incidents(text)
+    assert sorted((i.location, i.killed) for i in found) == sorted(parts)
+    assert all(i.event_date == found[0].event_date for i in found)
+
+
+def test_a_revised_toll_on_a_later_day_is_the_same_attack():
+    (inc,) = incidents("Rebel shelling killed five people in Hamdaniya on Monday. The toll rose to eight on "
+                       "Tuesday, the Observatory said.")
+    assert (inc.killed, inc.event_date) == (8, "2016-10-10")

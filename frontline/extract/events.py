@@ -155,8 +155,9 @@ def build_incidents(sents: list, article: Article) -> list:
             follows = drafts and s.idx - drafts[-1].sentences[-1].idx <= 2
             figure_only = any(f.field in ("killed", "injured") for f in s.figures) and not s.places \
                 and not s.dip and not ANOTHER.search(s.text)
+            revised = any(f.revised for f in s.figures)      # "the toll rose to eight on Tuesday": a reporting day
             if follows and (ANAPHORA.search(s.text) or figure_only) \
-                    and not explicit and "aggregate" not in s.cues and "threat" not in s.cues:
+                    and (not explicit or revised) and "aggregate" not in s.cues and "threat" not in s.cues:
                 inc = drafts[-1]
                 inc.sentences.append(s)
                 actor, actor_strength = perpetrator(s)
@@ -328,8 +329,9 @@ def fold_totals(drafts: list) -> list:
             # the parts follow the total closely (a lead, then its breakdown) and are placed; a total that
             # stands alone names no precise place of its own other than theirs
             others = [o for o in drafts if o is not d and 0 <= o.sentences[0].idx - at <= PARTS_WITHIN
-                      and o.place is not None and (own is not None or d.place is None or d.place.precision > 2
-                                                   or d.place.place_id == o.place.place_id)]
+                      and (o.place is not None or o.sentences[0].clause > 0)
+                      and (own is not None or d.place is None or o.place is None or d.place.precision > 2
+                           or d.place.place_id == o.place.place_id)]
             pool = ([d] if own is not None else []) + others
             values = [own if o is d else _part_value(o) for o in pool]
             keep = [i for i, v in enumerate(values) if v is not None and v < c.killed]

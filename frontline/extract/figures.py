@@ -105,7 +105,7 @@ _VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + N
            r"others?|rescue|aid|medical|emergency|civil|defence|defense|humanitarian|journalists?|health|relief|security|"
            r"police|policemen|army|government|opposition|pro-government|volunteering|finest|unarmed|more|terrorists|"
            r"gunmen|insurgents|jihadists|servicemen|officers|personnel|guards|combatants|terrorist|militant|regime|forces|"
-           r"pro-regime|loyalists?|mainly|mostly|most|many|[A-Z][\w-]+),?\s+){0,8}?")
+           r"pro-regime|loyalists?|mainly|mostly|most|many|[A-Z][\w-]+),?\s+){0,7}?")
 _KILL = r"(?P<kv>killed|dead|died|dying|deaths|slain|martyred|lost their lives|perished|fatalities|massacred|bodies)"
 _HURT = r"(?P<hv>injured|wounded|hurt|injuries|suffered suffocation|suffocation cases|suffered from suffocation)"
 _CHILD = r"(?:children|child|kids|minors|infants|babies|boys|girls)"

@@ -6,7 +6,7 @@ from typing import Optional
 
 from ..models import Claim
 from ..text import Caseless
-from .figures import qualify
+from .figures import NUMBER, Figure, _is_year_or_date, parse_number, qualify
 from .places import is_abroad, is_target_place
 from .scan import Sentence
 
@@ -213,6 +213,46 @@ def _starts_with_place(s: Sentence) -> bool:
     return any(m.start - s.span.start <= lead + _STARTS_WITH_PLACE_GAP for m in s.places)
 
 
+# one item of a toll broken down by place: "11 were in al-Marja", "12 in Anadan", "30 of them in the city"
+BREAKDOWN_ITEM = Caseless(r"(?<![\w-])(?P<n>" + NUMBER + r")\s+(?:(?:of them|people|civilians|persons|others|"
+                          r"were killed|killed|died|dead|were|was)\s+){0,2}in\s+(?:the\s+)?(?:\w+\s+)?")
+GOVERNED = re.compile(r"\b(?:kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:e|es|ed|ing)|left|leaving|claim(?:ed|ing)? "
+                      r"the lives of)\s+(?:(?:at least|more than|nearly|about|some|over)\s+)?$", re.I)
+GENERIC_PLACE = Caseless(r"(?:the\s+)?(?:city|town|village|countryside|province|suburbs|outskirts)\b")
+MIN_BREAKDOWN_ITEMS = 2
+
+
+def breakdown_items(s: Sentence) -> list:
+    """(start, end, value) of each item of a toll broken down by place, relative to the sentence; empty unless
+    the sentence holds ``MIN_BREAKDOWN_ITEMS`` or more ("50 killed: 30 in the city, 12 in Anadan, 8 in Hreitan")."""
+    t = s.text
+    place_starts = {m.start - s.span.start for m in s.places}
+    items = []
+    for m in BREAKDOWN_ITEM.finditer(t):
+        tail = t[m.start():m.end()]
+        at = m.start() + tail.lower().rfind(" in ") + 4
+        while at < len(t) and t[at] == " ":
+            at += 1
+        lead = t[at:at + 4].lower()
+        starts = {at, at + 4} if lead == "the " else {at}
+        if not (starts & place_starts or any(at <= p <= m.end() for p in place_starts) or GENERIC_PLACE.match(t, at)):
+            continue
+        if GOVERNED.search(t[max(0, m.start() - 30):m.start()]):
+            continue          # "jets killed 12 in al-Shaar": a toll of its own attack, not a part of a total
+        value = parse_number(m.group("n"))
+        if value is not None and not _is_year_or_date(t, m.start("n"), m.end("n")):
+            items.append((m.start(), m.end(), value))
+    return items if len(items) >= MIN_BREAKDOWN_ITEMS else []
+
+
+def _may_hold_two_attacks(s: Sentence) -> bool:
+    """Two places (or sides) and two actions at least: the cheap test before looking for boundaries."""
+    places = {m.value.place_id for m in s.places if m.value.kind not in ("country", "venue")}
+    sides = sum(k in s.cues for k in ("side_east", "side_west", "side_outside", "side_kurdish"))
+    actions = len(s.triggers) + sum(f.field in ("killed", "injured", "children_killed") for f in s.figures)
+    return len(places) + sides >= 2 and (actions >= 2 or "destroy" in s.text.lower())
+
+
 def mention_cuts(s: Sentence, clause_of) -> list:
     """(start, end) of each boundary (relative to the sentence) where it passes from one attack to another.
 
@@ -221,6 +261,11 @@ def mention_cuts(s: Sentence, clause_of) -> list:
     toll, a destruction), and the clause after does not open on a place: "strikes on X and Y killed 30" is one attack on two neighbourhoods, "strikes on
     X killed 30, while jets hit Y, killing nine" is two. ``clause_of(start, end)`` analyses a slice."""
     if s.headline:
+        return []
+    items = breakdown_items(s)
+    if items:             # a toll broken down by place: one mention per part, cut before each part's number
+        return [(a, a) for a, _, _ in items]
+    if not _may_hold_two_attacks(s):
         return []
     t = s.text
     candidates = [(m.start(), m.end()) for m in MENTION_BOUNDARY.finditer(t) if 0 < m.start() and m.end() < len(t)]
@@ -252,5 +297,12 @@ def split_mentions(s: Sentence, clause_of) -> list:
         m = clause_of(a, b)
         m.clause = n
         m.head = out[0] if out else None
+        item = BREAKDOWN_ITEM.match(m.text) if n else None
+        if item and not any(f.field == "killed" for f in m.figures):
+            value = parse_number(item.group("n"))
+            if value is not None:     # a part of a broken-down toll counts deaths by construction
+                m.figures.append(Figure("killed", value, "exact", item.start("n"), item.end("n"), item.group("n"),
+                                        "breakdown"))
+                m.kill_words = max(m.kill_words, 1)
         out.append(m)
     return out
