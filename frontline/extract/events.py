@@ -264,6 +264,15 @@ def _part_value(d: IncidentDraft, skip: Optional[Claim] = None, body_only: bool 
 SAME_TOLL_MIN = 3     # the same toll told twice in an article, from this size up, is one attack
 
 
+def _toll_key(d: IncidentDraft) -> Optional[tuple]:
+    """What identifies the victims of a draft: its death toll, or with none its wounded."""
+    killed = _part_value(d, body_only=True)
+    if killed is not None:
+        return ("killed", killed)
+    wounded = [c.injured for p, c in d.claims if c.injured is not None and p > 0]
+    return ("injured", max(wounded)) if wounded else None
+
+
 def _children(d: IncidentDraft) -> Optional[int]:
     values = [c.children_killed for p, c in d.claims if c.children_killed is not None and p > 0]
     return max(values) if values else None
@@ -276,7 +285,8 @@ def fold_same_toll(drafts: list) -> list:
     reported that IS executed 18 civilians who ..."): the later folds into the earlier."""
     out: list = []
     for d in drafts:
-        toll = _part_value(d, body_only=True)
+        key = _toll_key(d)
+        toll = key[1] if key else None
         twin = None
         if toll is not None and toll >= 1:
             for o in out:
@@ -289,7 +299,7 @@ def fold_same_toll(drafts: list) -> list:
                     or max(o.side_rank, d.side_rank) > 2       # one side only read from a cue, not a place
                 same_day = not (o.date_explicit and d.date_explicit and o.date != d.date)
                 siblings = any(x.idx == y.idx for x in o.sentences for y in d.sentences)
-                if _part_value(o, body_only=True) == toll and same_kind and same_side and same_day and not siblings:
+                if _toll_key(o) == key and same_kind and same_side and same_day and not siblings:
                     twin = o
                     break
         if twin is None:
