@@ -184,7 +184,7 @@ def build_incidents(sents: list, article: Article) -> list:
         anaphoric = bool(ANAPHORA.search(s.text)) and not came_after
         back = BACK_REFERENCE.match(s.text)
         if back and drafts and not came_after and not ANOTHER.search(s.text) and s.idx - drafts[-1].sentences[-1].idx <= 2 \
-                and (not explicit or not drafts[-1].date_explicit or date == drafts[-1].date) \
+                and (not explicit or not drafts[-1].date_explicit or _days_apart(date, drafts[-1].date) <= 1) \
                 and (drafts[-1].event_type == etype or "other" in (etype, drafts[-1].event_type)
                      or not (strong and drafts[-1].strong)):
             # "The blast hit buses in ...": the attack just told, now placed more precisely
@@ -240,6 +240,15 @@ HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mi
 UNKNOWN_ATTACKER = Caseless(r"\b(?:unidentified|unknown|unmarked|unclear whose)\s+(?:\w+\s+)?(?:aircraft|warplanes?|"
                             r"jets?|planes?|drones?|helicopters?|gunmen|assailants|attackers|militants|group)\b|"
                             r"\bit (?:was|is) (?:not |un)clear (?:whose|who|which)\b")
+
+
+def _days_apart(a: Optional[str], b: Optional[str]) -> int:
+    """Days between two ISO dates (a month compares by its first day); a large number when either is unknown."""
+    try:
+        return abs((dt.date.fromisoformat(a[:10] if len(a) >= 10 else a + "-01")
+                    - dt.date.fromisoformat(b[:10] if len(b) >= 10 else b + "-01")).days)
+    except (TypeError, ValueError):
+        return 10 ** 6
 
 
 def told_as_history(text: str, published) -> bool:
