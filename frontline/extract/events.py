@@ -90,7 +90,7 @@ def is_breakdown_part(inc: IncidentDraft, s: Sentence) -> bool:
 
 
 def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, etype, strong,
-                actor=None, actor_strength=0) -> bool:
+                actor=None, actor_strength=0, side_rank=0) -> bool:
     if ANOTHER.search(s.text):
         return False
     if is_breakdown_part(inc, s):
@@ -98,7 +98,8 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
     if any(o.idx == s.idx and o.clause != s.clause for o in inc.sentences):
         return False                   # two attacks the sentence itself tells apart
     if place is not None and inc.place is not None and place.place_id != inc.place.place_id \
-            and place.kind == inc.place.kind and place.kind in ("governorate", "town", "neighbourhood", "site"):
+            and place.kind == inc.place.kind and place.kind in ("governorate", "town", "neighbourhood", "site") \
+            and side_rank <= 2 and inc.side_rank <= 2:
         return False                   # two places of the same rank: two attacks
     if place is not None and inc.place is not None and place.governorate and inc.place.governorate \
             and place.governorate != inc.place.governorate:
@@ -192,7 +193,8 @@ def build_incidents(sents: list, article: Article) -> list:
             target.trace.append(f"sentence {s.idx} opens on '{back.group(0).strip()}': the attack just told")
         for inc in ([] if target is not None else reversed(drafts[-2:])):
             near = s.idx - inc.sentences[-1].idx <= (4 if anaphoric else 3)
-            if near and _compatible(inc, s, place, side, date, explicit, etype, strong, actor, actor_strength) \
+            if near and _compatible(inc, s, place, side, date, explicit, etype, strong, actor, actor_strength,
+                                    side_rank) \
                     and not came_after:
                 if side is None and place is None and not explicit and not anaphoric and inc is not drafts[-1]:
                     continue
@@ -416,7 +418,8 @@ def _attach_headline(h: Sentence, drafts: list, published, about_aleppo: bool) -
         same_side = side is None or d.side is None or side == d.side or "city" in (side, d.side) \
             or (d.place is not None and place is not None and d.place.governorate == place.governorate)
         if same_type and same_actor and same_side:
-            if side and (d.side in (None, "city")) and side != "city":
+            named = {m.value.place_id for m in h.places if m.value.kind != "country"}
+            if side and (d.side in (None, "city")) and side != "city" and len(named) <= 1:
                 d.side, d.place, d.side_rank = side, place or d.place, side_rank
             d.sentences.insert(0, h)
             c = claim_of(h, source_of(h))

@@ -132,7 +132,7 @@ _PATTERNS = [
         + r")")),
     # "the death toll ... rose to 85", "toll jumped to 45", "the death toll from the strikes was 45"
     ("toll", Caseless(
-        r"(?:death toll|toll|number of (?:dead|deaths|victims|martyrs))\b(?P<rest>[^.;]{0,80}?)\b(?P<verb>rose|risen|rises|climbed|"
+        r"(?:death toll|toll|number of (?:dead|deaths|victims|martyrs))\b(?P<rest>[^.;]{0,140}?)\b(?P<verb>rose|risen|rises|climbed|"
         r"jumped|reached|increased|went up|mounted|stands|stood|was|is|has risen|had risen|to|at|of)\s+(?:to\s+|at\s+)?"
         + _Q + r"(?P<n>" + NUMBER + r")(?!\s*(?:percent|%|years|km|kilometers|miles))")),
     # "N people were killed", "13 killed", "eight others injured", "18 bodies"
