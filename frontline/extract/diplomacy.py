@@ -28,8 +28,10 @@ DIP_ANAPHORA = Caseless(r"\b(?:the|this|that|these|its|their)\s+(?:[\w-]+\s+){0,
                          r"agreement|resolution|truce|ceasefire|appeal|proposal|plan|visit|call|veto|cessation)\b|"
                          r"\balso attend\b")
 
-# an act the sentence marks as another one than any before ("a separate meeting", "the first public meeting")
-NEW_ACT = re.compile(r"\b(?:first|second|third|another|separate|new|next|further|later|other)\b[\w\s-]{0,25}$", re.I)
+# an act the sentence marks as another one than any before ("a separate meeting", "another round of talks");
+# "the first meeting between ..." is not an anaphor either, but may still be the meeting already reported
+NEW_ACT = re.compile(r"\b(?:second|third|another|separate|new|next|further|later|other)\b[\w\s-]{0,25}$", re.I)
+FIRST_ACT = re.compile(r"\bfirst\b[\w\s-]{0,25}$", re.I)
 
 
 @dataclass
@@ -79,7 +81,7 @@ def learn_names(s: Sentence, names: dict) -> None:
         m = NAME_AFTER_PARTY.match(s.text[b:b + 90])
         if not m:
             continue
-        surname = re.split(r"[\s-]", m.group(1))[-1]
+        surname = m.group(1).split()[-1]
         if len(surname) >= 3 and surname.lower() not in NOT_A_SURNAME:
             names.setdefault(surname, party)
 
@@ -114,7 +116,7 @@ def _parties(s: Sentence, etype: str, trig: int = 0, names: Optional[dict] = Non
     ("the UN urged Turkey and Iran to press Damascus": UN, Turkey, Iran)."""
     found = party_mentions(s, etype, names)
     end = _proposal_content_start(s.text, trig, found) if etype == "proposal" else len(s.text)
-    accuser = any(a < trig and not mil for _, a, _, mil in found)
+    accuser = any(not mil for _, a, _, mil in found)
     venues = {a for _, a, _, _ in found if re.search(r"\b(?:in|at)\s+$", s.text[max(0, a - 4):a])} \
         if etype == "meeting" else set()
     if len({p for p, a, _, _ in found if a not in venues}) < 2:
@@ -123,7 +125,7 @@ def _parties(s: Sentence, etype: str, trig: int = 0, names: Optional[dict] = Non
     for party, a, _, military in found:
         if a >= end or a in venues:
             continue
-        if military and etype != "agreement" and not (etype == "accusation" and accuser and a > trig):
+        if military and etype != "agreement" and not (etype == "accusation" and accuser):
             continue
         if party not in out:
             out.append(party)
@@ -189,16 +191,20 @@ ACCUSED_FOLLOWS = re.compile(r"\b(?:said|says|suggested|suggests|believes?|belie
 
 def both_sides(s: Sentence, trig: int, names: Optional[dict] = None) -> bool:
     """An accusation names who accuses and who is accused: a party on each side of its trigger ("Washington
-    accused Moscow"; "Russia's veto drew criticism from Paris"), or "each other"."""
+    accused Moscow"), the accuser after it ("Moscow's bombing drew criticism from Paris"), the accused as the
+    subject of what the accuser said ("Hollande suggested Moscow was guilty"), or "each other"."""
     found = party_mentions(s, "accusation", names)
     if re.search(r"\b(?:each other|one another)\b", s.text):
         return len({p for p, *_ in found}) >= 2
-    before = [(p, a, b) for p, a, b, mil in found if a < trig]
-    after = {p for p, a, _, _ in found if a > trig}
-    accusers = {p for p, a, _, mil in found if a < trig and not mil}
-    if accusers and (after - accusers or (after and len(accusers) > 1)):
+    by = re.compile(r"\s*(?:by|from)\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,4}?").match(s.text, _trigger_end(s, trig))
+    from_after = {p for p, a, _, mil in found if by and by.start() < a <= by.end() and not mil}
+    accusers = {p for p, a, _, mil in found if a < trig and not mil} | from_after
+    accused = {p for p, a, _, _ in found if a > trig} - from_after
+    if from_after:
+        accused |= {p for p, a, _, _ in found if a < trig}
+    if accusers and (accused - accusers or (accused and len(accusers) > 1)):
         return True
-    # "Hollande suggested Moscow was guilty": the accused is the subject of what the accuser said
+    before = [(p, a, b) for p, a, b, mil in found if a < trig]
     return len({p for p, _, _ in before}) >= 2 and any(
         ACCUSED_FOLLOWS.search(s.text, b1, a2) for (p1, _, b1), (p2, a2, _) in zip(before, before[1:]) if p1 != p2)
 
@@ -274,6 +280,7 @@ def diplomatic_mentions(s: Sentence, names: Optional[dict] = None) -> list:
 
 DIP_DATE_WINDOW = 80
 
+SINCE = re.compile(r"\b(?:since|until|till|before)\s+(?:(?:early|late|mid-?)\s*)?$", re.I)
 AS_OF = re.compile(r"\b(?:as of|as at|updated(?: on)?|figures? (?:for|from))\s*$", re.I)
 RELATIVE_SPAN = re.compile(r"\b(?P<n>a|one|two|three|four|five|six|seven|\d+|a few|several|hours|days)\s*"
                            r"(?P<unit>days?|weeks?|hours?)?\s+(?P<rel>after|before)\b", re.I)
@@ -343,7 +350,9 @@ def date_candidates(s: Sentence, published: Optional[dt.date], future: Optional[
             extra.append(DateCandidate(m.start(), m.end(), day.strftime("%Y-%m"), "month", "part_of_last_week"))
     for d in s.dates:
         a, b = d.start - s.span.start, d.end - s.span.start
-        if AS_OF.search(s.text[max(0, a - 20):a]) or any(a < e.end and e.start < b for e in extra):
+        if AS_OF.search(s.text[max(0, a - 20):a]) or SINCE.search(s.text[max(0, a - 12):a]) \
+                or re.match(r"(?:since|until|till|before)\b", d.surface, re.I) \
+                or any(a < e.end and e.start < b for e in extra):
             continue
         value, precision = d.value
         if future is not None and a >= future and d.rule == "weekday" and value is not None \
@@ -355,6 +364,20 @@ def date_candidates(s: Sentence, published: Optional[dt.date], future: Optional[
 
 def _distance(c: DateCandidate, pos: int) -> int:
     return min(abs(c.start - pos), abs(c.end - pos))
+
+
+CLAUSE_BREAK = re.compile(r",\s*(?:and|but|while|as|when|whereas)\b|;|\bwhile\b|\bwhereas\b|\bbut\b", re.I)
+
+
+def _attached_to_act(text: str, c: DateCandidate, trig: int, other: int) -> bool:
+    """Is a date the act's rather than the other trigger's? The one in its clause, else the nearer one."""
+    def broken(x: int, y: int) -> bool:
+        lo, hi = sorted((x, y))
+        return bool(CLAUSE_BREAK.search(text, lo, hi))
+    with_act, with_other = not broken(c.start, trig), not broken(c.start, other)
+    if with_act != with_other:
+        return with_act
+    return _distance(c, trig) <= _distance(c, other)
 
 
 def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = "",
@@ -380,7 +403,7 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
     # reaction to the day's news); in the future tense, a date nearer to "said" is the announcement's
     others = [a for _, _, a, _ in s.triggers]
     cands = [c for c in cands if POSSESSIVE_DATE.search(s.text[c.start:c.end + 3])
-             or all(_distance(c, trig) <= _distance(c, a) for a in others)]
+             or all(_attached_to_act(s.text, c, trig, a) for a in others)]
     if future is not None:
         said = [m.start() for m in REPORTING.finditer(s.text)]
         cands = [c for c in cands if all(_distance(c, trig) <= _distance(c, a) for a in said)]
@@ -485,7 +508,8 @@ def build_diplomacy(sents: list, article: Article) -> list:
     for s in sents:
         for etype, actors, trig in diplomatic_mentions(s, names):
             new_act = bool(NEW_ACT.search(s.text[max(0, trig - 40):trig]))
-            anaphoric = bool(DIP_ANAPHORA.search(s.text)) and not new_act
+            anaphoric = bool(DIP_ANAPHORA.search(s.text)) and not new_act \
+                and not FIRST_ACT.search(s.text[max(0, trig - 40):trig])
             date, precision, explicit = dated_trigger(s, published, trig, etype, anchor)
             who = agent(s, trig, names) if etype in ("accusation", "proposal") else None
             fate = truce_fate(s.text, trig) if etype == "agreement" else None
@@ -501,6 +525,8 @@ def build_diplomacy(sents: list, article: Article) -> list:
                 if _same_event(d, etype, actors, who, date, explicit, anaphoric, earlier, fate):
                     target = d
                     break
+            if target is None and etype == "agreement" and anaphoric and not actors:
+                actors = next((list(d.actors) for d in reversed(drafts) if d.event_type == etype), actors)
             if target is None:
                 if len(actors) < MIN_PARTIES[etype] or is_background(date, published):
                     continue
