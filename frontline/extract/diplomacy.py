@@ -30,7 +30,8 @@ DIP_ANAPHORA = Caseless(r"\b(?:the|this|that|these|its|their)\s+(?:[\w-]+\s+){0,
 
 # an act the sentence marks as another one than any before ("a separate meeting", "another round of talks");
 # "the first meeting between ..." is not an anaphor either, but may still be the meeting already reported
-NEW_ACT = re.compile(r"\b(?:second|third|another|separate|new|next|further|later|other)\b[\w\s-]{0,25}$", re.I)
+NEW_ACT = re.compile(r"\b(?:another|(?:a|an)\s+(?:[\w-]+\s+)?(?:second|third|separate|new|further|different|later|fresh)|"
+                     r"the next)\b[\w\s-]{0,25}$", re.I)
 FIRST_ACT = re.compile(r"\bfirst\b[\w\s-]{0,25}$", re.I)
 
 
@@ -53,7 +54,7 @@ MIN_PARTIES = {"meeting": 2, "call": 2, "visit": 2, "accusation": 2, "un_action"
 # ---------------------------------------------------------------- parties
 
 OPPOSITION_NOT_A_BODY = re.compile(r"^(?:'s|s)?\s+(?:activists?|sources?|media|monitors?|areas?|districts?|"
-                                   r"neighbou?rhoods?|supporters|territory|strongholds?)\b", re.I)
+                                   r"neighbou?rhoods?|supporters|territory|strongholds?|enclaves?|pockets?|positions|bastions?)\b", re.I)
 ARMED_AFTER = re.compile(r"^(?:'s|s)?\s+(?:fighters|forces|rebels|groups?|factions?|militias?|brigades?|"
                          r"commanders?|units?|gunmen)\b", re.I)
 ARMED_SURFACE = re.compile(r"(?:forces|fighters|army|troops|aircraft|jets|warplanes|military)$", re.I)
@@ -94,8 +95,9 @@ def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> lis
     for party, a, b, military in s.parties:
         after = s.text[b:b + 25]
         if party == "Syrian opposition":
-            if OPPOSITION_NOT_A_BODY.match(after):
-                continue
+            if OPPOSITION_NOT_A_BODY.match(after) or (s.text[a:b].lower() == "opposition" and any(
+                    pb <= a <= pb + 1 and p != party for p, _, pb, _ in s.parties)):
+                continue                               # its activists; "Iranian opposition" to a deal
             military = military or bool(ARMED_AFTER.match(after) or ARMED_SURFACE.search(s.text[a:b]))
         else:
             military = military or bool(ARMED_SURFACE.search(s.text[a:b]))
@@ -116,9 +118,12 @@ def _parties(s: Sentence, etype: str, trig: int = 0, names: Optional[dict] = Non
     ("the UN urged Turkey and Iran to press Damascus": UN, Turkey, Iran)."""
     found = party_mentions(s, etype, names)
     end = _proposal_content_start(s.text, trig, found) if etype == "proposal" else len(s.text)
+    if etype != "agreement":           # "Russia vetoed the draft, as Moscow argued for talks with Washington"
+        brk = CLAUSE_BREAK.search(s.text, _trigger_end(s, trig))
+        end = min(end, brk.start()) if brk else end
     accuser = any(not mil for _, a, _, mil in found)
     venues = {a for _, a, _, _ in found if re.search(r"\b(?:in|at)\s+$", s.text[max(0, a - 4):a])} \
-        if etype == "meeting" else set()
+        if etype != "visit" else set()
     if len({p for p, a, _, _ in found if a not in venues}) < 2:
         venues = set()                                 # the host is a party when no one else is named
     out = []
@@ -227,6 +232,9 @@ def diplomacy_type(s: Sentence) -> Optional[str]:
     return first[0]
 
 
+STRONG_ACCUSATION = re.compile(r"(?:accus|blam|condemn|critici[sz]|denounc|slammed|lambast|made-up alibi|call)", re.I)
+TRUCE_NOUN = re.compile(r"(?:ceasefire|cease-fire|truce|cessation|deal|agreement|accord|pause|moratorium|evacuation)",
+                        re.I)
 AGREEMENT_FATE = re.compile(r"\b(?:collaps\w*|broke down|crumbled|took effect|entered into force|came into force|"
                             r"announced|agreed|brokered|reached|signed|declared|expired|violated|ended|failure|"
                             r"began|started)\b", re.I)
@@ -269,9 +277,16 @@ def diplomatic_mentions(s: Sentence, names: Optional[dict] = None) -> list:
         out.append((etype, actors, trig))
     if etype != "agreement" and "hypothetical" not in s.cues and not s.headline:
         for kind, _, a, b in s.dip:
-            if kind == "agreement" and AGREEMENT_FATE.search(s.text[max(0, a - 60):b + 40]):
+            if kind == "agreement" and TRUCE_NOUN.match(s.text[a:b]) \
+                    and AGREEMENT_FATE.search(s.text[max(0, a - 60):b + 40]):
                 near = [p for p, pa, pb, mil in party_mentions(s, kind, names) if abs(pa - a) <= 60]
                 out.append(("agreement", list(dict.fromkeys(near)), a))
+                break
+    if etype != "accusation" and not s.headline:
+        # "... called Russia out for the veto, calling its explanation a made-up alibi": an accusation as well
+        for kind, _, a, b in s.dip:
+            if kind == "accusation" and STRONG_ACCUSATION.match(s.text[a:b]) and both_sides(s, a, names):
+                out.append(("accusation", _parties(s, "accusation", a, names), a))
                 break
     return out
 
@@ -288,6 +303,7 @@ WEEKEND = re.compile(r"\b(?:(?:over|during|at|on)\s+the\s+weekend|this (?:past )
                      r"(?:over|during) the past weekend)\b", re.I)
 PART_OF_LAST_WEEK = re.compile(r"\b(?P<part>early|late|earlier|later|end of)\s+last\s+week\b", re.I)
 FUTURE_CUE = re.compile(r"\b(?:will|shall|is to|are to|to be held|scheduled|is due|are due|due to|next week|"
+                        r"opens|convenes|takes place|gets under way|"
                         r"expected to|plans? to|planned (?:for|to)|set to|upcoming|would)\b", re.I)
 MOTION = re.compile(r"\b(?:went|go|goes|travel\w*|flew|arrived|came|headed|returned|used|agreed|decided|"
                     r"refused|failed|tried|sought|wanted|began|started)\b", re.I)
@@ -362,6 +378,14 @@ def date_candidates(s: Sentence, published: Optional[dt.date], future: Optional[
     return sorted(out + extra, key=lambda c: c.start)
 
 
+def _next_to_reporting(text: str, c: DateCandidate) -> bool:
+    """"said on Wednesday", "on Wednesday said", "said Wednesday"."""
+    return bool(re.search(r"\b(?:said|says|told|announced|stated|added|confirmed|reported)\s+(?:(?:late|early)\s+)?"
+                          r"(?:on\s+)?$",
+                          text[max(0, c.start - 25):c.start], re.I)
+                or re.match(r"\s+(?:said|says|told|announced|stated|added|confirmed|reported)\b", text[c.end:c.end + 15], re.I))
+
+
 def _distance(c: DateCandidate, pos: int) -> int:
     return min(abs(c.start - pos), abs(c.end - pos))
 
@@ -404,9 +428,8 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
     others = [a for _, _, a, _ in s.triggers]
     cands = [c for c in cands if POSSESSIVE_DATE.search(s.text[c.start:c.end + 3])
              or all(_attached_to_act(s.text, c, trig, a) for a in others)]
-    if future is not None:
-        said = [m.start() for m in REPORTING.finditer(s.text)]
-        cands = [c for c in cands if all(_distance(c, trig) <= _distance(c, a) for a in said)]
+    if future is not None:      # "officials on Wednesday said Kerry will meet ...": the announcement's date
+        cands = [c for c in cands if not _next_to_reporting(s.text, c)]
     if future is not None and etype in ("meeting", "visit", "call", "un_action") and published is not None:
         ahead = [c for c in cands if c.precision == "day" and c.value >= published.isoformat()
                  and _distance(c, trig) <= 2 * DIP_DATE_WINDOW]
@@ -414,6 +437,10 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
             c = min(ahead, key=lambda c: _distance(c, trig))
             return c.value, c.precision, True
     usable = [c for c in cands if _distance(c, trig) <= DIP_DATE_WINDOW]
+    if not usable and future is None:
+        # "A deal has been reached, rebel officials said late on Wednesday": the statement's date
+        usable = [c for c in cands if _next_to_reporting(s.text, c) and _distance(c, trig) <= 2 * DIP_DATE_WINDOW
+                  and not CLAUSE_BREAK.search(s.text, min(c.start, trig), max(c.start, trig))]
     if not usable:
         return None, "unknown", False
     c = min(usable, key=lambda c: (abs(c.start - trig) + (0 if c.start >= trig else 15), c.start))
@@ -493,7 +520,8 @@ def dated_trigger(s: Sentence, published: Optional[dt.date], trig: int, etype: s
     if first[2]:
         return first
     for kind, _, a, _ in sorted(s.dip, key=lambda d: d[2]):
-        if kind == etype and a > trig:
+        if kind == etype and a > trig and not RELATIVE_SPAN.search(s.text, trig, a) \
+                and not CLAUSE_BREAK.search(s.text, trig, a):
             found = act_date(s, published, a, etype, anchor)
             if found[2]:
                 return found
@@ -514,8 +542,7 @@ def build_diplomacy(sents: list, article: Article) -> list:
             who = agent(s, trig, names) if etype in ("accusation", "proposal") else None
             fate = truce_fate(s.text, trig) if etype == "agreement" else None
             # "Earlier Kerry broke off talks ...": another, older meeting than the one reported
-            earlier = new_act or (etype in ("meeting", "call", "visit") and bool(
-                EARLIER.search(s.text, max(0, trig - 50), trig + 50)))
+            earlier = new_act or bool(EARLIER.search(s.text, max(0, trig - 50), trig + 50))
             target = None
             quoted = s.text.lstrip()[:1] in "\"\u201c" and drafts and drafts[-1].event_type == etype \
                 and drafts[-1].sentences[-1].idx >= s.idx - 1
