@@ -70,6 +70,14 @@ DATE_CASES = [
     ("Russia vetoed the draft resolution on Saturday, and rebels shelled western Aleppo on Monday.", THU,
      "2016-10-08"),
     ("Britain condemned Russia for the bombing of a hospital on Monday.", THU, None),
+    # "since/until" dates bound a period, they do not date the act
+    ("Kerry met Lavrov in Geneva, their first meeting since September.", THU, None),
+    ("Iran and Turkey signed a truce that holds until 20 October.", THU, None),
+    # with no date beside the trigger, the date of the statement that reports a past act
+    ("A new evacuation deal between Russia and Turkey for the besieged districts of the city has finally "
+     "been reached, Turkish officials said late on Wednesday.", THU, "2016-10-12"),
+    ("Russia and Iran agreed to extend the pause in the bombing of the eastern districts by another "
+     "twenty-four hours, the Kremlin said on Tuesday.", THU, "2016-10-11"),
 ]
 
 
@@ -152,7 +160,37 @@ PARTY_CASES = [
     ("Moscow said it would halt fire around Aleppo for three hours each day.", "agreement", {"Russia"}),
     ("Russia and Iran rejected a US plea to halt flights over Aleppo.", "proposal",
      {"Russia", "Iran", "United States"}),
+    # an act named as the object of an accusation is not reported by it
+    ("France condemned the Russian veto.", "accusation", {"France", "Russia"}),
+    ("The US ambassador called Russia out for the veto of the draft resolution.", "accusation",
+     {"United States", "Russia"}),
+    ("Britain urged Russia to stop blocking the Security Council resolution.", "proposal",
+     {"United Kingdom", "Russia"}),
+    # a party of another clause is not the act's
+    ("Russia and China vetoed the draft resolution, as Moscow argued for talks with Washington.", "un_action",
+     {"Russia", "China", "United Nations"}),
+    ("Turkey accused Iran of blocking the evacuation, while Washington stayed silent.", "accusation",
+     {"Turkey", "Iran"}),
+    ("France condemned the Russian veto; Britain said nothing.", "accusation", {"France", "Russia"}),
+    # the opposition's areas and a state's opposition to a deal are not the opposition's political body
+    ("Iran and Turkey agreed a truce for the opposition enclave.", "agreement", {"Iran", "Turkey"}),
+    ("Russia agreed the truce despite Iranian opposition.", "agreement", {"Russia", "Iran"}),
 ]
+
+
+SECOND_ACT_CASES = [
+    # a sentence whose main act is another also states an accusation
+    ("Russia vetoed the draft on Saturday, and the US ambassador called Moscow out for it.",
+     {"un_action", "accusation"}),
+    ("Russia vetoed the resolution on Saturday, and France condemned Moscow for it.", {"un_action", "accusation"}),
+    ("Kerry met Lavrov in Geneva, and later blamed Moscow for the collapse of the truce.",
+     {"meeting", "accusation", "agreement"}),
+]
+
+
+@pytest.mark.parametrize("text,types", SECOND_ACT_CASES, ids=ids(SECOND_ACT_CASES))
+def test_a_second_act_in_the_sentence(text, types):
+    assert {e.event_type for e in diplomacy(text)} == types, text
 
 
 @pytest.mark.parametrize("text,etype,parties", PARTY_CASES, ids=ids(PARTY_CASES))
@@ -205,6 +243,8 @@ SAME_EVENT_CASES = [
      "Under the deal, Turkey and Russia will guarantee the ceasefire.", "agreement"),
     ("Kerry met Lavrov in Lausanne on Saturday. It was the first meeting between Kerry and Lavrov since "
      "September.", "meeting"),
+    ("A new deal between Russia and Turkey was reached on Tuesday. The new deal lets civilians leave first.",
+     "agreement"),
 ]
 
 
@@ -222,6 +262,7 @@ DIFFERENT_EVENT_CASES = [
     ("The US and Britain held talks in London. The government in Damascus improved ties with Egypt following "
      "the first public meeting between Egyptian and Syrian security chiefs.", "meeting"),
     ("Washington accused Moscow of war crimes. Damascus accused Washington of backing terrorists.", "accusation"),
+    ("Russia and Turkey agreed a truce on Tuesday. Iran and Turkey reached another deal.", "agreement"),
 ]
 
 

@@ -223,7 +223,10 @@ def diplomacy_type(s: Sentence) -> Optional[str]:
         return None
     rank1 = [d for d in s.dip if d[1] == 1]
     if rank1:
-        return min(rank1, key=lambda d: d[2])[0]
+        first1 = min(rank1, key=lambda d: d[2])
+        # "France condemned the Russian veto": the act is the condemnation, the veto its object
+        if not any(d[0] in ("accusation", "proposal") and first1[2] - 40 <= d[3] <= first1[2] for d in s.dip):
+            return first1[0]
     first = min(s.dip, key=lambda d: d[2])
     if first[0] == "agreement":
         asked = [d for d in s.dip if d[0] == "proposal" and first[2] - 50 <= d[3] <= first[2]]
@@ -271,9 +274,8 @@ def diplomatic_mentions(s: Sentence, names: Optional[dict] = None) -> list:
     if not ("hypothetical" in s.cues and etype == "agreement"):
         trig = min(d[2] for d in s.dip if d[0] == etype)
         actors = _parties(s, etype, trig, names)
-        if etype == "un_action" and "United Nations" not in actors and re.search(
-                r"\b(?:UN|U\.N\.|United Nations|Security Council|General Assembly)\b", s.text):
-            actors.append("United Nations")
+        if etype == "un_action" and "United Nations" not in actors:
+            actors.append("United Nations")          # a vote, veto or resolution is the UN's act too
         out.append((etype, actors, trig))
     if etype != "agreement" and "hypothetical" not in s.cues and not s.headline:
         for kind, _, a, b in s.dip:
@@ -426,7 +428,7 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
     # a date nearer to an attack the sentence reports is the attack's ("Tuesday's attack" excepted: the
     # reaction to the day's news); in the future tense, a date nearer to "said" is the announcement's
     others = [a for _, _, a, _ in s.triggers]
-    cands = [c for c in cands if POSSESSIVE_DATE.search(s.text[c.start:c.end + 3])
+    cands = [c for c in cands if POSSESSIVE_DATE.search(s.text[c.start:c.end + 3]) or _next_to_reporting(s.text, c)
              or all(_attached_to_act(s.text, c, trig, a) for a in others)]
     if future is not None:      # "officials on Wednesday said Kerry will meet ...": the announcement's date
         cands = [c for c in cands if not _next_to_reporting(s.text, c)]
