@@ -245,7 +245,32 @@ SAME_EVENT_CASES = [
      "September.", "meeting"),
     ("A new deal between Russia and Turkey was reached on Tuesday. The new deal lets civilians leave first.",
      "agreement"),
+    ("Turkey and Iran held talks in Ankara on Saturday. Lavrov welcomed Saturday's talks.", "meeting"),
+    # a meeting whose other parties a later sentence names
+    ("Syria talks convened by Kerry in Lausanne ended without a statement. Kerry hosted Lavrov and the Turkish "
+     "foreign minister.", "meeting"),
+    ("A summit called by Putin opened in Sochi on Monday. Putin received Erdogan and Rouhani at the summit.",
+     "meeting"),
 ]
+
+
+@pytest.mark.parametrize("text", [
+    "Kerry sought a ceasefire in Aleppo.",                               # one party, no one else ever named
+    "The Kremlin will host a conference on Syria next month.",
+])
+def test_a_meeting_of_one_party_is_not_an_event(text):
+    assert diplomacy(text) == [], text
+
+
+@pytest.mark.parametrize("text,etype", [
+    # a truce sought, not reached, is not an agreement; the sentence's other act is
+    ("Kerry failed to secure a ceasefire in direct talks with Lavrov.", "meeting"),
+    ("The US urged Russia to agree to a truce in Aleppo.", "proposal"),
+    ("France and Britain are seeking a new truce for Aleppo.", None),
+    ("Efforts to revive the ceasefire between Russia and the US have stalled.", None),
+])
+def test_a_truce_sought_is_not_an_agreement(text, etype):
+    assert [e.event_type for e in diplomacy(text)] == ([etype] if etype else []), text
 
 
 @pytest.mark.parametrize("text,etype", SAME_EVENT_CASES, ids=ids(SAME_EVENT_CASES))

@@ -24,7 +24,7 @@ from .events import is_background
 from .scan import Sentence
 
 
-DIP_ANAPHORA = Caseless(r"\b(?:the|this|that|these|its|their)\s+(?:[\w-]+\s+){0,2}?(?:meeting|talks|discussion|summit|conference|deal|"
+DIP_ANAPHORA = Caseless(r"\b(?:the|this|that|these|its|their|(?:mon|tues|wednes|thurs|fri|satur|sun)day'?s)\s+(?:[\w-]+\s+){0,2}?(?:meeting|talks|discussion|summit|conference|deal|"
                          r"agreement|resolution|truce|ceasefire|appeal|proposal|plan|visit|call|veto|cessation)\b|"
                          r"\balso attend\b")
 
@@ -227,7 +227,10 @@ def diplomacy_type(s: Sentence) -> Optional[str]:
         # "France condemned the Russian veto": the act is the condemnation, the veto its object
         if not any(d[0] in ("accusation", "proposal") and first1[2] - 40 <= d[3] <= first1[2] for d in s.dip):
             return first1[0]
-    first = min(s.dip, key=lambda d: d[2])
+    reached = [d for d in s.dip if not (d[0] == "agreement" and NOT_REACHED.search(s.text[max(0, d[2] - 40):d[2]]))]
+    if not reached:
+        return None
+    first = min(reached, key=lambda d: d[2])
     if first[0] == "agreement":
         asked = [d for d in s.dip if d[0] == "proposal" and first[2] - 50 <= d[3] <= first[2]]
         if asked:
@@ -235,6 +238,11 @@ def diplomacy_type(s: Sentence) -> Optional[str]:
     return first[0]
 
 
+# a truce sought, not reached: "after failing to secure a ceasefire", "push Russia to agree to a truce"
+NOT_REACHED = re.compile(r"\b(?:fail\w*\s+to\s+(?:secure|reach|agree\s+(?:to|on)|broker)|(?:seek|seeks|seeking|sought)|"
+                         r"to\s+agree\s+(?:to|on)|efforts?\s+to\s+(?:reach|secure|broker|revive)|hopes?\s+(?:for|of)|"
+                         r"push(?:ed|es|ing)?\s+for|revive|salvage|restore)\s+(?:(?:a|an|the|new|fresh|its|their)\s+)*"
+                         r"(?:[\w-]+\s+){0,2}$", re.I)
 STRONG_ACCUSATION = re.compile(r"(?:accus|blam|condemn|critici[sz]|denounc|slammed|lambast|made-up alibi|call)", re.I)
 TRUCE_NOUN = re.compile(r"(?:ceasefire|cease-fire|truce|cessation|deal|agreement|accord|pause|moratorium|evacuation)",
                         re.I)
@@ -511,7 +519,9 @@ def _same_event(d: DiplomacyDraft, etype: str, actors: list, agent_: Optional[st
         return True
     same_time = (d.date == date or (d.precision != "day" and bool(date) and date.startswith(d.date))) \
         if (explicit and d.date is not None) else not earlier
-    return bool(overlap) and same_time and len(overlap) >= min(2, len(actors))
+    # a meeting still waiting for its other parties takes the first mention that includes its one party
+    waiting = len(d.actors) == 1 and etype in ("meeting", "visit", "call")
+    return bool(overlap) and same_time and len(overlap) >= min(2, len(actors), 1 if waiting else 2)
 
 
 def dated_trigger(s: Sentence, published: Optional[dt.date], trig: int, etype: str,
@@ -557,7 +567,10 @@ def build_diplomacy(sents: list, article: Article) -> list:
             if target is None and etype == "agreement" and anaphoric and not actors:
                 actors = next((list(d.actors) for d in reversed(drafts) if d.event_type == etype), actors)
             if target is None:
-                if len(actors) < MIN_PARTIES[etype] or is_background(date, published):
+                # a meeting whose other parties later sentences name ("Syria talks convened by Kerry ...
+                # Kerry hosted Lavrov ...") waits for them; it is dropped at the end if they never come
+                pending = etype in ("meeting", "visit", "call") and len(actors) == 1 and not s.headline
+                if (len(actors) < MIN_PARTIES[etype] and not pending) or is_background(date, published):
                     continue
                 if not explicit and etype not in ("accusation", "proposal") and old_year(s, trig, published):
                     continue
@@ -584,4 +597,4 @@ def build_diplomacy(sents: list, article: Article) -> list:
         learn_names(s, names)
     return [Diplomacy(article_id=article.id, event_date=d.date, date_precision=d.precision, event_type=d.event_type,
                       actors=d.actors, location=d.location, status=d.status, spans=[s.span for s in d.sentences])
-            for d in drafts]
+            for d in drafts if len(d.actors) >= MIN_PARTIES[d.event_type]]
