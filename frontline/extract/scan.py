@@ -25,6 +25,10 @@ SPEAKER_AFTER = re.compile(r"^(?:'s|s|\u2019s)?\s+(?:(?:foreign|defen[cs]e|inter
 SIDE_MODIFIER = re.compile(r"^[- ](?:held|controlled|run|populated|dominated|besieged|led areas?|majority)\b", re.I)
 
 
+# "Turkey held talks" is a party holding talks, not a side's area ("Turkey-held")
+PARTY_HELD_TALKS = re.compile(r"^ held (?:talks|a |an |meetings?|consultations|discussions|negotiations)", re.I)
+
+
 AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:SANA|Reuters|AFP|AP|Xinhua|TASS|"
                              r"Sputnik|Anadolu|UPI)\)?\s*[-\u2013\u2014:]")
 
@@ -113,7 +117,8 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
         surface = t[a:b]
         if surface.lower() in ("us", "un", "eu", "uk", "who", "hnc") and not surface.isupper():
             continue
-        if SIDE_MODIFIER.match(t[b:b + 14]) or re.match(r"^-(?:backed|led|sponsored|allied|linked)", t[b:b + 12]):
+        if (SIDE_MODIFIER.match(t[b:b + 14]) and not PARTY_HELD_TALKS.match(t[b:b + 30])) \
+                or re.match(r"^-(?:backed|led|sponsored|allied|linked)", t[b:b + 12]):
             continue
         military = bool(MILITARY_AFTER.match(t[b:b + 20]))
         s.parties.append((row["party"], a, b, military))

@@ -1,0 +1,297 @@
+"""Diplomatic events, one table per phenomenon: dates attached to the act, triggers and parties, and one
+event per act within an article. Sentences are written for these tests. Published Thursday 2016-10-13
+unless a case says otherwise (MON: Monday 2016-10-10)."""
+import datetime as dt
+
+import pytest
+
+from frontline.extract import extract_article
+from frontline.models import Article
+
+THU = dt.date(2016, 10, 13)
+MON = dt.date(2016, 10, 10)
+
+
+def diplomacy(text, published=THU):
+    events = extract_article(Article("t", text, published=published)).diplomacy
+    for e in events:
+        for s in e.spans:
+            assert text[s.start:s.end] == s.text
+    return events
+
+
+def only(text, published=THU):
+    found = diplomacy(text, published)
+    assert len(found) == 1, (text, [(e.event_type, e.actors, e.event_date) for e in found])
+    return found[0]
+
+
+def ids(cases):
+    return [c[0][:50] for c in cases]
+
+
+# ------------------------------------------------------------------ dates
+
+DATE_CASES = [
+    # text, published, event date
+    # a weekday in the past tense is the last one before publication
+    ("Russia and Turkey signed a truce deal for Aleppo on Monday.", THU, "2016-10-10"),
+    ("On Tuesday, the Turkish and Iranian foreign ministers met in Tehran.", THU, "2016-10-11"),
+    ("Lavrov spoke with Kerry by phone on Friday evening.", THU, "2016-10-07"),
+    ("The French president telephoned Putin on Sunday night.", THU, "2016-10-09"),
+    # the weekend before publication: its Saturday
+    ("Kerry met Lavrov over the weekend in Geneva.", THU, "2016-10-08"),
+    ("Iran and Turkey held talks on Syria during the weekend.", MON, "2016-10-08"),
+    ("The Saudi and Qatari foreign ministers met last weekend in Riyadh.", THU, "2016-10-08"),
+    # "early/late last week": the month of that part of last week
+    ("Iran and Turkey held talks in Tehran early last week.", THU, "2016-10"),
+    ("Russia and China vetoed the draft late last week.", dt.date(2016, 11, 2), "2016-10"),
+    # the future tense: the coming weekday
+    ("Kerry will meet Lavrov in Geneva on Thursday.", MON, "2016-10-13"),
+    ("The Russian and Turkish foreign ministers are due to hold talks in Lausanne on Saturday.", THU, "2016-10-15"),
+    ("Putin is expected to visit Ankara on Monday.", THU, "2016-10-17"),
+    ("Kerry will continue on to Paris to take part in a meeting with his French, German and Qatari "
+     "counterparts on Saturday.", THU, "2016-10-15"),
+    ("Turkey and Russia will discuss the evacuation over the weekend.", THU, "2016-10-15"),
+    ("Kerry and Lavrov to meet in Switzerland: US officials said on Wednesday that Kerry will meet Lavrov "
+     "in Lausanne on Saturday.", THU, "2016-10-15"),
+    # a statement's date is the cancellation's, and "planned" does not make it future
+    ("The Kremlin said on Tuesday that Putin had cancelled a planned visit to Paris.", THU, "2016-10-11"),
+    # "a day after": a day before the date of the main clause (the sentence's, else the article's lead)
+    ("The raids on Thursday came a day after Russia announced a pause in its bombing.", THU, "2016-10-12"),
+    ("Rebels shelled western Aleppo on Tuesday. The shelling came two days after the UN urged Russia and "
+     "Turkey to restore the truce.", THU, "2016-10-09"),
+    ("Warplanes hit the city on Wednesday, hours after Moscow declared a truce.", THU, "2016-10-12"),
+    ("The bombing resumed on Monday, a week after Russia and the US agreed a ceasefire.", THU, "2016-10-03"),
+    # "as of" dates a report, not an act
+    ("As of 12 October, the UN said, Russia vetoed the French draft resolution on Saturday.", THU, "2016-10-08"),
+    # the date attached to the act's trigger, not the date of an attack in another clause
+    ("France on Tuesday accused Russia over the air strike on Sunday that killed 20 people.", THU, "2016-10-11"),
+    ("Russia vetoed the draft resolution on Saturday, and rebels shelled western Aleppo on Monday.", THU,
+     "2016-10-08"),
+    ("Britain condemned Russia for the bombing of a hospital on Monday.", THU, None),
+    # "since/until" dates bound a period, they do not date the act
+    ("Kerry met Lavrov in Geneva, their first meeting since September.", THU, None),
+    ("Iran and Turkey signed a truce that holds until 20 October.", THU, None),
+    # with no date beside the trigger, the date of the statement that reports a past act
+    ("A new evacuation deal between Russia and Turkey for the besieged districts of the city has finally "
+     "been reached, Turkish officials said late on Wednesday.", THU, "2016-10-12"),
+    ("Russia and Iran agreed to extend the pause in the bombing of the eastern districts by another "
+     "twenty-four hours, the Kremlin said on Tuesday.", THU, "2016-10-11"),
+]
+
+
+@pytest.mark.parametrize("text,published,date", DATE_CASES, ids=ids(DATE_CASES))
+def test_the_date_of_the_act(text, published, date):
+    found = diplomacy(text, published)
+    assert found, text
+    assert found[-1].event_date == date, (text, [(e.event_type, e.event_date) for e in found])
+
+
+@pytest.mark.parametrize("text", [
+    "As of 12 October, Turkey and Russia had agreed a truce for Aleppo.",
+    "Figures as of 11 October show that Russia and Iran signed the deal.",
+])
+def test_a_reporting_date_is_not_the_acts(text):
+    assert only(text).event_date is None
+
+
+TRUCE_CASES = [
+    ("A truce brokered by the US and Russia took effect on Monday. The truce collapsed on Wednesday.",
+     ["2016-10-10", "2016-10-12"]),
+    ("Russia and Turkey agreed a ceasefire on Tuesday. On Wednesday the ceasefire broke down.",
+     ["2016-10-11", "2016-10-12"]),
+    ("The Russian-Turkish truce entered into force on Saturday. That truce fell apart on Monday, the UN said.",
+     ["2016-10-08", "2016-10-10"]),
+]
+
+
+@pytest.mark.parametrize("text,dates", TRUCE_CASES, ids=ids(TRUCE_CASES))
+def test_a_truce_that_starts_and_one_that_collapses_are_two_events(text, dates):
+    found = diplomacy(text)
+    assert [e.event_type for e in found] == ["agreement", "agreement"], text
+    assert [e.event_date for e in found] == dates
+
+
+@pytest.mark.parametrize("text", [
+    "Syria agreed to give up its chemical weapons in 2013 under a deal brokered by Moscow and Washington.",
+    "Following the 2012 Geneva conference, Russia and the US signed a joint communique.",
+    "The 2013 agreement between Russia and the United States averted American strikes.",
+])
+def test_an_act_dated_by_an_earlier_year_is_background(text):
+    assert diplomacy(text) == []
+
+
+# ------------------------------------------------------------------ triggers and parties
+
+PARTY_CASES = [
+    # text, event type, parties
+    ("Moscow's bombing campaign drew sharp criticism from Paris.", "accusation", {"France", "Russia"}),
+    ("The strikes drew criticism from London and Berlin, which blamed Damascus.", "accusation",
+     {"United Kingdom", "Germany", "Syria"}),
+    ("The UN urged Turkey and Iran to use their influence on Damascus.", "proposal",
+     {"United Nations", "Turkey", "Iran"}),
+    ("Riyadh urged Beijing to stop shielding the Syrian government.", "proposal", {"Saudi Arabia", "China"}),
+    ("The EU called on Moscow to halt the bombing of eastern Aleppo.", "proposal", {"European Union", "Russia"}),
+    ("The Syrian Coalition called upon the United Nations to protect civilians in Aleppo.", "proposal",
+     {"Syrian opposition", "United Nations"}),
+    ("A Dutch government spokeswoman condemned the bombing of hospitals by Russian jets.", "accusation",
+     {"Netherlands", "Russia"}),
+    ("A Canadian government spokesman accused Damascus of starving civilians.", "accusation", {"Canada", "Syria"}),
+    ("A government spokesman in Ankara accused Tehran of prolonging the war.", "accusation", {"Turkey", "Iran"}),
+    ("Washington and London accused Moscow of war crimes in Aleppo.", "accusation",
+     {"United States", "United Kingdom", "Russia"}),
+    ("Tehran and Ankara held talks on Aleppo on Tuesday.", "meeting", {"Iran", "Turkey"}),
+    ("The Russian foreign minister met his Turkish counterpart on Friday.", "meeting", {"Russia", "Turkey"}),
+    ("The Japanese ambassador met the Iranian foreign minister in Tokyo.", "meeting", {"Japan", "Iran"}),
+    ("The UN human rights office accused Syrian government forces of war crimes.", "accusation",
+     {"United Nations", "Syria"}),
+    ("Erdogan and Putin discussed the evacuation of Aleppo.", "meeting", {"Turkey", "Russia"}),
+    ("Two UN envoys went to Damascus last week to negotiate access.", "visit", {"United Nations", "Syria"}),
+    ("UN inspectors will travel to Syria next week.", "visit", {"United Nations", "Syria"}),
+    ("US officials believe Russian aircraft were responsible for the strike on the convoy.", "accusation",
+     {"United States", "Russia"}),
+    ("Hollande, who suggested Moscow was guilty of war crimes, cancelled nothing.", "accusation",
+     {"France", "Russia"}),
+    ("The Syrian Coalition said that Russia has lost its credibility as a sponsor of talks.", "accusation",
+     {"Syrian opposition", "Russia"}),
+    ("The United States, Britain and France made a joint call for an immediate ceasefire in Aleppo.", "proposal",
+     {"United States", "United Kingdom", "France"}),
+    ("Moscow said it would halt fire around Aleppo for three hours each day.", "agreement", {"Russia"}),
+    ("Russia and Iran rejected a US plea to halt flights over Aleppo.", "proposal",
+     {"Russia", "Iran", "United States"}),
+    # an act named as the object of an accusation is not reported by it
+    ("France condemned the Russian veto.", "accusation", {"France", "Russia"}),
+    ("The US ambassador called Russia out for the veto of the draft resolution.", "accusation",
+     {"United States", "Russia"}),
+    ("Britain urged Russia to stop blocking the Security Council resolution.", "proposal",
+     {"United Kingdom", "Russia"}),
+    # a party of another clause is not the act's
+    ("Russia and China vetoed the draft resolution, as Moscow argued for talks with Washington.", "un_action",
+     {"Russia", "China", "United Nations"}),
+    ("Turkey accused Iran of blocking the evacuation, while Washington stayed silent.", "accusation",
+     {"Turkey", "Iran"}),
+    ("France condemned the Russian veto; Britain said nothing.", "accusation", {"France", "Russia"}),
+    # the opposition's areas and a state's opposition to a deal are not the opposition's political body
+    ("Iran and Turkey agreed a truce for the opposition enclave.", "agreement", {"Iran", "Turkey"}),
+    ("Russia agreed the truce despite Iranian opposition.", "agreement", {"Russia", "Iran"}),
+]
+
+
+SECOND_ACT_CASES = [
+    # a sentence whose main act is another also states an accusation
+    ("Russia vetoed the draft on Saturday, and the US ambassador called Moscow out for it.",
+     {"un_action", "accusation"}),
+    ("Russia vetoed the resolution on Saturday, and France condemned Moscow for it.", {"un_action", "accusation"}),
+    ("Kerry met Lavrov in Geneva, and later blamed Moscow for the collapse of the truce.",
+     {"meeting", "accusation", "agreement"}),
+]
+
+
+@pytest.mark.parametrize("text,types", SECOND_ACT_CASES, ids=ids(SECOND_ACT_CASES))
+def test_a_second_act_in_the_sentence(text, types):
+    assert {e.event_type for e in diplomacy(text)} == types, text
+
+
+@pytest.mark.parametrize("text,etype,parties", PARTY_CASES, ids=ids(PARTY_CASES))
+def test_trigger_and_parties(text, etype, parties):
+    e = only(text)
+    assert e.event_type == etype, text
+    assert set(e.actors) == parties, text
+
+
+NAMED_LATER_CASES = [
+    # a person introduced with a state or body, later named by surname alone
+    ("Syrian Coalition member Adnan Rahmoun spoke in Istanbul. Rahmoun called on the Security Council to "
+     "protect civilians.", "proposal", {"Syrian opposition", "United Nations"}),
+    ("The Dutch envoy Jan Bakker arrived in Beirut on Monday. Bakker accused Damascus of blocking aid.",
+     "accusation", {"Netherlands", "Syria"}),
+    ("Iranian deputy minister Hossein Amir-Abdollahian flew in on Sunday. Amir-Abdollahian met Lavrov on "
+     "Monday.", "meeting", {"Iran", "Russia"}),
+]
+
+
+@pytest.mark.parametrize("text,etype,parties", NAMED_LATER_CASES, ids=ids(NAMED_LATER_CASES))
+def test_a_person_named_again_speaks_for_the_same_party(text, etype, parties):
+    found = [e for e in diplomacy(text) if e.event_type == etype]
+    assert len(found) == 1 and set(found[0].actors) == parties, text
+
+
+@pytest.mark.parametrize("text", [
+    "Opposition fighters accused the army of breaking the truce.",            # armed groups are not parties
+    "Opposition activists blamed Russian jets for the strikes.",
+    "The Syrian army blamed terrorists for the attack on the school.",
+    "The Russian government and the Syrian regime blamed their foes for breaking the ceasefire.",
+    "Rebel commanders called on fighters to defend the city.",
+    "The Syrian Observatory said 20 people were killed in strikes blamed on Russian jets.",   # monitors' tolls
+    "UN monitors said at least 30 civilians were killed on Tuesday.",
+    "The Observatory blamed Russian warplanes for the raid.",
+    "The group is believed to be an initiative by al-Qaeda in the Afghanistan-Pakistan region.",
+])
+def test_not_a_diplomatic_event(text):
+    assert diplomacy(text) == [], text
+
+
+# ------------------------------------------------------------------ one event per act
+
+SAME_EVENT_CASES = [
+    ("Lavrov and Kerry met in Geneva on Friday. The talks lasted five hours. Lavrov said the meeting was useful.",
+     "meeting"),
+    ("Russia vetoed the French draft resolution on Saturday. The veto was Russia's fifth. France condemned "
+     "the Russian veto of the resolution.", "un_action"),
+    ("Turkey and Russia agreed a truce for Aleppo on Tuesday. The truce agreement was announced in Ankara. "
+     "Under the deal, Turkey and Russia will guarantee the ceasefire.", "agreement"),
+    ("Kerry met Lavrov in Lausanne on Saturday. It was the first meeting between Kerry and Lavrov since "
+     "September.", "meeting"),
+    ("A new deal between Russia and Turkey was reached on Tuesday. The new deal lets civilians leave first.",
+     "agreement"),
+    ("Turkey and Iran held talks in Ankara on Saturday. Lavrov welcomed Saturday's talks.", "meeting"),
+    # a meeting whose other parties a later sentence names
+    ("Syria talks convened by Kerry in Lausanne ended without a statement. Kerry hosted Lavrov and the Turkish "
+     "foreign minister.", "meeting"),
+    ("A summit called by Putin opened in Sochi on Monday. Putin received Erdogan and Rouhani at the summit.",
+     "meeting"),
+]
+
+
+@pytest.mark.parametrize("text", [
+    "Kerry sought a ceasefire in Aleppo.",                               # one party, no one else ever named
+    "The Kremlin will host a conference on Syria next month.",
+])
+def test_a_meeting_of_one_party_is_not_an_event(text):
+    assert diplomacy(text) == [], text
+
+
+@pytest.mark.parametrize("text,etype", [
+    # a truce sought, not reached, is not an agreement; the sentence's other act is
+    ("Kerry failed to secure a ceasefire in direct talks with Lavrov.", "meeting"),
+    ("The US urged Russia to agree to a truce in Aleppo.", "proposal"),
+    ("France and Britain are seeking a new truce for Aleppo.", None),
+    ("Efforts to revive the ceasefire between Russia and the US have stalled.", None),
+])
+def test_a_truce_sought_is_not_an_agreement(text, etype):
+    assert [e.event_type for e in diplomacy(text)] == ([etype] if etype else []), text
+
+
+@pytest.mark.parametrize("text,etype", SAME_EVENT_CASES, ids=ids(SAME_EVENT_CASES))
+def test_one_act_reported_several_times_is_one_event(text, etype):
+    found = [e for e in diplomacy(text) if e.event_type == etype]
+    assert len(found) == 1, text
+    assert len(found[0].spans) >= 2
+
+
+DIFFERENT_EVENT_CASES = [
+    ("Kerry met Lavrov in Geneva on Monday. On Wednesday, Kerry met the Turkish foreign minister in Ankara.",
+     "meeting"),
+    ("Kerry met Lavrov on Monday. A separate meeting between Kerry and Lavrov is planned for Friday.", "meeting"),
+    ("The US and Britain held talks in London. The government in Damascus improved ties with Egypt following "
+     "the first public meeting between Egyptian and Syrian security chiefs.", "meeting"),
+    ("Washington accused Moscow of war crimes. Damascus accused Washington of backing terrorists.", "accusation"),
+    ("Russia and Turkey agreed a truce on Tuesday. Iran and Turkey reached another deal.", "agreement"),
+]
+
+
+@pytest.mark.parametrize("text,etype", DIFFERENT_EVENT_CASES, ids=ids(DIFFERENT_EVENT_CASES))
+def test_two_acts_stay_two_events(text, etype):
+    found = [e for e in diplomacy(text) if e.event_type == etype]
+    assert len(found) == 2, (text, [(e.actors, e.event_date) for e in found])
