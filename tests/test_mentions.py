@@ -202,3 +202,23 @@ def test_a_revised_toll_on_a_later_day_is_the_same_attack():
     (inc,) = incidents("Rebel shelling killed five people in Hamdaniya on Monday. The toll rose to eight on "
                        "Tuesday, the Observatory said.")
     assert (inc.killed, inc.event_date) == (8, "2016-10-10")
+
+
+@pytest.mark.parametrize("text", [
+    "Since Sept. 19 at least 359 civilians have been killed by air strikes on eastern Aleppo, medics said.",
+    "Air strikes on the rebel-held east have intensified since the truce collapsed, residents said on Monday.",
+    "The Kremlin said on Wednesday that a moratorium on Russian air strikes on Aleppo remained in place.",
+])
+def test_period_totals_and_moratoria_are_not_incidents(text):
+    assert incidents(text) == []
+
+
+def test_a_war_toll_told_in_passing_is_no_claim():
+    (inc,) = incidents("Rebel shells killed four people in Hamdaniya on Monday. More than 300,000 people have "
+                       "died in the war.")
+    assert inc.killed == 4
+
+
+def test_a_single_shell_is_shelling():
+    (inc,) = incidents("A shell fired by rebels struck a school in al-Hamdaniya on Monday, killing five children.")
+    assert (inc.event_type, inc.killed, inc.children_killed) == ("shelling", 5, 5)

@@ -155,7 +155,8 @@ def build_incidents(sents: list, article: Article) -> list:
             # a sentence that refers back to the last attack ("the toll rose to ...") joins it as evidence
             follows = drafts and s.idx - drafts[-1].sentences[-1].idx <= 2
             figure_only = any(f.field in ("killed", "injured") for f in s.figures) and not s.places \
-                and not s.dip and not ANOTHER.search(s.text)
+                and not s.dip and not ANOTHER.search(s.text) \
+                and not any(f.value and f.value > IMPLAUSIBLE_TOLL for f in s.figures)   # a war's toll, told in passing
             revised = any(f.revised for f in s.figures)      # "the toll rose to eight on Tuesday": a reporting day
             if follows and (ANAPHORA.search(s.text) or figure_only) \
                     and (not explicit or revised) and "aggregate" not in s.cues and "threat" not in s.cues:
@@ -308,7 +309,8 @@ def fold_same_toll(drafts: list) -> list:
                 sides = {o.side, d.side} - {None}
                 same_side = len(sides) <= 1 or ("city" in sides and sides <= {"city", "east", "west"}) \
                     or max(o.side_rank, d.side_rank) > 2       # one side only read from a cue, not a place
-                same_day = not (o.date_explicit and d.date_explicit and o.date != d.date)
+                same_day = not (o.date_explicit and d.date_explicit and o.date != d.date
+                                and o.precision == d.precision == "day")     # a month fits any of its days
                 siblings = any(x.idx == y.idx for x in o.sentences for y in d.sentences)
                 if _toll_key(o) == key and same_kind and same_side and same_day and not siblings:
                     twin = o
