@@ -305,7 +305,8 @@ def fold_same_toll(drafts: list) -> list:
                 if toll < SAME_TOLL_MIN and not (_children(o) == _children(d) is not None
                                                  and o.side == d.side and d.side in ("east", "west")):
                     continue            # a small toll is the same victims only with the same children, same side
-                same_kind = o.event_type == d.event_type or "other" in (o.event_type, d.event_type)
+                same_kind = o.event_type == d.event_type or "other" in (o.event_type, d.event_type) \
+                    or not (o.strong and d.strong)
                 sides = {o.side, d.side} - {None}
                 same_side = len(sides) <= 1 or ("city" in sides and sides <= {"city", "east", "west"}) \
                     or max(o.side_rank, d.side_rank) > 2       # one side only read from a cue, not a place
