@@ -222,3 +222,23 @@ def test_a_war_toll_told_in_passing_is_no_claim():
 def test_a_single_shell_is_shelling():
     (inc,) = incidents("A shell fired by rebels struck a school in al-Hamdaniya on Monday, killing five children.")
     assert (inc.event_type, inc.killed, inc.children_killed) == ("shelling", 5, 5)
+
+
+def test_a_warning_told_after_a_toll_leaves_the_attack_news():
+    (inc,) = incidents("A rocket attack by rebels on al-Hamdaniya killed at least 10 civilians on Wednesday after "
+                       "the UN warned of a catastrophe.")
+    assert inc.killed == 10
+
+
+@pytest.mark.parametrize("text", [
+    "State media accuse the rebels of constantly firing mortars on residential areas in western Aleppo.",
+    "Nearly 400 people have died in Aleppo in the past month, the Observatory said on Monday.",
+])
+def test_habits_and_months_are_not_incidents(text):
+    assert incidents(text) == []
+
+
+def test_meanwhile_a_revised_toll_is_the_same_attack():
+    (inc,) = incidents("At least 12 people were killed on Thursday by shelling on rebel-held areas of Aleppo. "
+                       "Meanwhile, a TV channel said the death toll in eastern Aleppo has risen to 50.")
+    assert inc.killed == 50 and any("revises the toll" in line for line in inc.trace)

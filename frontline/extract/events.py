@@ -192,6 +192,9 @@ def build_incidents(sents: list, article: Article) -> list:
             # "The blast hit buses in ...": the attack just told, now placed more precisely
             target = drafts[-1]
             target.trace.append(f"sentence {s.idx} opens on '{back.group(0).strip()}': the attack just told")
+        if target is None and drafts and _revises_last_toll(s, drafts[-1], place, side):
+            target = drafts[-1]
+            target.trace.append(f"sentence {s.idx} revises the toll of the attack just told")
         for inc in ([] if target is not None else reversed(drafts[-2:])):
             near = s.idx - inc.sentences[-1].idx <= (4 if anaphoric else 3)
             if near and _compatible(inc, s, place, side, date, explicit, etype, strong, actor, actor_strength,
@@ -243,6 +246,18 @@ HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mi
 UNKNOWN_ATTACKER = Caseless(r"\b(?:unidentified|unknown|unmarked|unclear whose)\s+(?:\w+\s+)?(?:aircraft|warplanes?|"
                             r"jets?|planes?|drones?|helicopters?|gunmen|assailants|attackers|militants|group)\b|"
                             r"\bit (?:was|is) (?:not |un)clear (?:whose|who|which)\b")
+
+
+def _revises_last_toll(s: Sentence, last: IncidentDraft, place, side) -> bool:
+    """"Meanwhile, a TV channel said the death toll in eastern Aleppo has risen to over 50": a revised toll with
+    no weapon of its own, no more precise place and no other side than the attack just told is that attack's."""
+    if not any(f.revised and f.field == "killed" for f in s.figures) or any(tr[1] == "strong" for tr in s.triggers):
+        return False
+    if s.idx - last.sentences[-1].idx > 2 or "aggregate" in s.cues:
+        return False
+    same_side = side is None or last.side is None or side == last.side or "city" in (side, last.side)
+    vague_place = place is None or place.precision > 2 or (last.place is not None and place.place_id == last.place.place_id)
+    return same_side and vague_place
 
 
 def _days_apart(a: Optional[str], b: Optional[str]) -> int:

@@ -143,8 +143,13 @@ def source_of(s: Sentence) -> Optional[str]:
 
 def is_incident_candidate(s: Sentence) -> bool:
     """Does the sentence report an attack as news (not a threat, denial, aggregate or call to stop)?"""
-    if any(k in s.cues for k in ("threat", "aggregate", "denial", "not_an_attack")):
+    if any(k in s.cues for k in ("aggregate", "not_an_attack")):
         return False
+    for cue in ("threat", "denial"):
+        # a warning or denial told after a toll of its own ("killed 10 ... after the UN warned of ...") leaves it news
+        if cue in s.cues and not any(f.value and f.field in ("killed", "injured") and f.end <= s.cues[cue][0][0]
+                                     for f in s.figures):
+            return False
     has_figure = any(f.field in ("killed", "injured", "children_killed") for f in s.figures)
     strong = any(tr[1] == "strong" for tr in s.triggers)
     weak = bool(s.triggers)
