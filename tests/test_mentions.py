@@ -242,3 +242,14 @@ def test_meanwhile_a_revised_toll_is_the_same_attack():
     (inc,) = incidents("At least 12 people were killed on Thursday by shelling on rebel-held areas of Aleppo. "
                        "Meanwhile, a TV channel said the death toll in eastern Aleppo has risen to 50.")
     assert inc.killed == 50 and any("revises the toll" in line for line in inc.trace)
+
+
+def test_a_downed_aircraft_is_the_victim_not_the_attacker():
+    (inc,) = incidents("A Russian military helicopter was shot down over Idlib province on Monday, killing all "
+                       "five people on board.")
+    assert inc.actor != "russia" and inc.killed == 5
+
+
+def test_fighters_killed_in_24_hours_is_a_period_total():
+    assert incidents("At least 70 fighters have been killed in 24 hours in battles north of Aleppo, a monitor "
+                     "said on Thursday.") == []

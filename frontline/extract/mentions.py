@@ -53,7 +53,8 @@ IDENTIFIED_AS = re.compile(r"\b(?:identified|described|named|recogni[sz]ed)\s+(?
 # an armed party named as the one attacked: "the army came under fire", "rebels were targeted by ..."
 VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:\w+\s+){0,2}?(?:(?:came|come|comes|coming)\s+under\b|"
                           r"(?:was|were|had been|have been|has been|being)\s+(?:\w+\s+)?(?:attacked|targeted|hit|"
-                          r"shelled|bombed|ambushed|killed|wounded|struck|besieged|pounded))", re.I)
+                          r"shelled|bombed|ambushed|killed|wounded|struck|besieged|pounded|shot down|downed|destroyed|"
+                          r"captured|kidnapped|abducted|overrun))", re.I)
 
 
 def perpetrator(s: Sentence) -> tuple:
