@@ -141,7 +141,7 @@ _PATTERNS = [
     ("verb_then_n", Caseless(
         r"(?:(?P<kv>kill|kills|killed|killing|claim(?:ed|ing)? the lives of|"
         r"death of|deaths of|lives of|executed|executing|massacred)|(?P<hv>injur(?:e|es|ed|ing)|wound(?:s|ed|ing)?))"
-        r"\s+(?:(?P<q>" + QUALIFIER + r")\s+)?" + _N)),
+        r"\s+(?:(?P<q>" + QUALIFIER + r")\s+)?(?:all\s+)?" + _N)),
     # "Mohammad Alaa Mesouti was killed": a named victim is one death
     ("named_victim", re.compile(
         r"(?<![\w-])(?P<n>(?:[A-Z][\w'-]+\s+){1,3}[A-Z][\w'-]+)\s+(?:was|has been|had been)\s+(?:\w+\s+)?"
