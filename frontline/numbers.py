@@ -39,20 +39,16 @@ def _alt(words) -> str:
 
 
 # A cardinal in words is read whole, never cut at its first part: "one hundred and twenty", "two thousand
-# and nineteen", "two hundred fifty thousand", "twenty-five", "twentyone". Below a hundred: tens with an
-# optional unit, a teen, or a unit; a hundreds group: that, or (it | "a") "hundred" with an optional
-# rest joined by a hyphen, a space or " and "; then any number of larger scales, each with its own group.
+# and nineteen", "two hundred fifty thousand", "twenty-five", "twentyone". The regex takes the whole run of
+# number words (joined by a hyphen or a space, or by " and " after a scale word); ``parse_number`` then
+# checks that the run is well formed, so "sixty fifteen" is read as one malformed run, not as 60 or 15.
 _UNIT = _alt(k for k, v in UNITS.items() if 1 <= v <= 9)
-_TEEN = _alt(k for k, v in UNITS.items() if v >= 10)
-_B100 = r"(?:" + _alt(TENS) + r"(?:[- ]?" + _UNIT + r")?|" + _TEEN + r"|" + _UNIT + r"|zero)"
-_JOIN = r"(?: and |[- ])"
-_H = r"(?:(?:" + _B100 + r"|a)[- ]hundred(?:" + _JOIN + _B100 + r")?|" + _B100 + r")"
-_BIG = r"(?:thousand|million|billion)"
-_MORE = r"(?:[- ]" + _BIG + r"(?:" + _JOIN + _H + r")?)"
-_DOZEN = r"(?:(?:half a|a|" + _B100 + r")[- ]dozen)"
-_FRACTION = r"(?:(?:half|(?:a|one|three) quarters? of) an? (?:million|thousand|hundred))"
-_WORDS = (r"(?:" + _DOZEN + r"|" + _FRACTION + r"|" + _H + _MORE + r"*|a[- ]" + _BIG + r"(?:"
-          + _JOIN + _H + r")?" + _MORE + r"*)")
+_SCALE = r"(?:hundred|thousand|million|billion)"
+_WORD = (r"(?:" + _alt(TENS) + _UNIT + r"?|" + _alt(k for k, v in UNITS.items() if v >= 10) + r"|" + _UNIT
+         + r"|zero|" + _SCALE + r"|dozen|a(?=[- ](?:" + _SCALE[3:-1] + r"|dozen)))")
+_AFTER_SCALE = r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))"
+_FRACTION = r"(?:(?:half|(?:a|one|three) quarters? of) an? (?:million|thousand|hundred|dozen))"
+_WORDS = r"(?:" + _FRACTION + r"|" + _WORD + r"(?:(?:[- ]|" + _AFTER_SCALE + r" and )" + _WORD + r")*)"
 # Digits: grouped by commas ("1,200"), or by a space as in copy that drops commas ("1 200", "200 000";
 # never a day after a month name, "October 16 300 people"), or plain; a scale word may follow ("1.5 million").
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -61,7 +57,8 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 _NOT_AFTER_MONTH = "".join(r"(?<!" + m + sep + r")" for m in _MONTH_NAMES for sep in (" ", r"\. ")
                            if sep == " " or len(m) <= 4)
 _SPACE_GROUPED = r"[1-9]\d{0,2}(?:[ \xa0\u202f]\d{3})+(?!\d)"
-_DIGITS = (r"(?:(?:[1-9]\d{0,2}(?:,\d{3})+|" + _NOT_AFTER_MONTH + _SPACE_GROUPED + r"|\d+(?:\.\d+)?)"
+_DIGITS = (r"(?=\d)(?:(?:[1-9]\d{0,2}(?:,\d{3})+|(?=" + _SPACE_GROUPED + r")" + _NOT_AFTER_MONTH + _SPACE_GROUPED
+           + r"|\d+(?:\.\d+)?)"
            r"(?:[ -]?(?:hundred|thousand|million|billion))?)")
 NUMBER = (r"(?:" + _DIGITS + r"|" + _WORDS + r"|"
           + "|".join(re.escape(k) for k in sorted(SPECIAL, key=len, reverse=True) if k not in _SINGLE_ARTICLE)

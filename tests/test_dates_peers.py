@@ -167,6 +167,7 @@ NO_DATES = [
     "The shelling lasted for three days",
     "They may march to the city",
     "Within days the district was encircled",
+    "Moscow had cancelled a planned visit to Paris next week",
 ]
 
 
