@@ -64,6 +64,8 @@ PATTERNS = [
 ]
 _CLAUSE_STOP = re.compile(r"(?:\b(?:said|says|told|reported|announced|added|stated)\b|[,;:])", re.I)
 _HARD_STOP = re.compile(r"(?:\b(?:said|says|told|reported|announced|added|stated)\b|[;:])", re.I)
+_SAID_BEFORE = Caseless(r"\b(?:said|told [\w ]{1,30}?|announced|reported|added|stated|declared|confirmed)"
+                        r"\s+(?:on\s+|in\s+)?$")
 # what may stand before a date that opens its clause ("On Saturday, the ministers will meet")
 _CLAUSE_OPENER = re.compile(r"\s*(?:(?:on|in|by|at|since|until|from|during|early|late|mid|the|and|but)\W*)*$", re.I)
 
@@ -106,6 +108,8 @@ def tense_at(sentence: str, start: int, end: Optional[int] = None) -> Optional[s
     if _FUTURE is None:
         _FUTURE = _future_cues()
     end = start if end is None else end
+    if _SAID_BEFORE.search(sentence, max(0, start - 40), start):
+        return "past"                    # "said on February 10 that forces will ...": the day of the saying
     before = sentence[max(0, start - 120):start]
     stops = list(_CLAUSE_STOP.finditer(before))
     if stops:

@@ -75,6 +75,8 @@ CASES = [
     ("Talks will resume next week", FRI_OCT, ("2016-11", "month")),
     ("The UN envoy said talks would resume tomorrow", THU, ("2016-10-14", "day")),
     ("Tomorrow, the convoy is expected to enter the city", THU, ("2016-10-14", "day")),
+    ("The minister said on 10 February that the army will take the city", dt.date(2016, 3, 2),
+     ("2016-02-10", "day")),
     # weekdays
     ("Eight people were killed on Wednesday", THU, ("2016-10-12", "day")),
     ("The envoy will visit on Saturday", THU, ("2016-10-15", "day")),
