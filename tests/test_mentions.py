@@ -253,3 +253,12 @@ def test_a_downed_aircraft_is_the_victim_not_the_attacker():
 def test_fighters_killed_in_24_hours_is_a_period_total():
     assert incidents("At least 70 fighters have been killed in 24 hours in battles north of Aleppo, a monitor "
                      "said on Thursday.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "A US-led coalition is also battling IS in Syria and Iraq with air strikes.",
+    "Moscow has been staging air strikes in support of its ally, targeting militants in Idlib.",
+    "Russia began its air campaign in Syria to back the government.",
+])
+def test_the_war_described_is_no_event(text):
+    assert incidents(text) == []

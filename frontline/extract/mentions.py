@@ -146,6 +146,8 @@ def is_incident_candidate(s: Sentence) -> bool:
     """Does the sentence report an attack as news (not a threat, denial, aggregate or call to stop)?"""
     if any(k in s.cues for k in ("aggregate", "not_an_attack")):
         return False
+    if "ongoing" in s.cues and not s.dates and not any(f.value for f in s.figures):
+        return False            # "the coalition is also battling IS with air strikes": the war described, no event
     for cue in ("threat", "denial"):
         # a warning or denial told after a toll of its own ("killed 10 ... after the UN warned of ...") leaves it news
         if cue in s.cues and not any(f.value and f.field in ("killed", "injured") and f.end <= s.cues[cue][0][0]
