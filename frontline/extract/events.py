@@ -34,7 +34,9 @@ CAME_AFTER = Caseless(r"\b(?:came|comes|come)\s+(?:just\s+|only\s+)?(?:(?P<n>a|o
                        r"(?:after|in the wake of|following)\b|\bin the wake of\b|\b(?P<n2>a|one|two|three) days? after\b")
 
 
-ANOTHER = Caseless(r"\b(?:another|separate|separately|elsewhere|meanwhile|in another)\b|^\s*later\b|"
+ANOTHER = Caseless(r"\b(?:another|(?:a\s+)?separate)\s+(?:[\w-]+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
+                   r"bombings?|incidents?|massacres?|explosions?|blasts?|shells?|barrels?|car bombs?|bombs?|assaults?|"
+                   r"shooting|clashes)\b|\b(?:separately|elsewhere|meanwhile|in another)\b|^\s*later\b|"
                    r"\blater\s+(?:\w+\s+)?(?:struck|hit|bombed|shelled|targeted|attacked|fired|exploded|detonated)\b|"
                     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) other (?:persons|people|civilians)\b")
 

@@ -193,7 +193,7 @@ _VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + N
            r"pro-regime|loyalists?|mainly|mostly|most|many|[A-Z][\w-]+),?\s+){0,7}?")
 _KILL = r"(?P<kv>killed|dead|died|dying|deaths|slain|martyred|lost their lives|perished|fatalities|massacred|bodies)"
 _HURT = r"(?P<hv>injured|wounded|hurt|injuries|suffered suffocation|suffocation cases|suffered from suffocation)"
-_CHILD = r"(?:children|child|kids|minors|infants|babies|boys|girls)"
+_CHILD = r"(?:children|child|kids|minors|infants|infant|babies|baby|boys|boy|girls|girl|toddlers?|newborns?)"
 _WOMEN = r"(?:women|woman)"
 
 _PATTERNS = [
