@@ -262,3 +262,9 @@ def test_fighters_killed_in_24_hours_is_a_period_total():
 ])
 def test_the_war_described_is_no_event(text):
     assert incidents(text) == []
+
+
+def test_earlier_in_the_day_and_the_air_force():
+    (inc,) = incidents("Earlier in the day the Syrian air force targeted militants in Khan Tuman, a military "
+                       "source said.")
+    assert (inc.event_date, inc.event_type, inc.actor) == ("2016-10-13", "airstrike", "government")

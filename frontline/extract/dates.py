@@ -48,7 +48,7 @@ PATTERNS = [
     ("weekday", re.compile(r"\b(?:(?P<rel>last|next|this|coming)\s+)?" + _WEEKDAY
                            + r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
     ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today|"
-                         r"on the same day)\b", re.I)),
+                         r"on the same day|earlier in the day|later in the day)\b", re.I)),
     ("day_before_yesterday", re.compile(r"\bthe day before yesterday\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|last night|the previous night)\b", re.I)),
     ("day_after_tomorrow", re.compile(r"\bthe day after tomorrow\b", re.I)),
@@ -339,7 +339,7 @@ ANCHORS = {
     "overnight_into": (("overnight",), _at_anchor),
     "weekday": (tuple(WEEKDAYS), _led_by(4, 6)),
     "today": (("today", "this morning", "this afternoon", "this evening", "tonight", "earlier today",
-               "on the same day"), _at_anchor),
+               "on the same day", "earlier in the day", "later in the day"), _at_anchor),
     "day_before_yesterday": (("the day before yesterday",), _at_anchor),
     "yesterday": (("yesterday", "last night", "the previous night"), _at_anchor),
     "day_after_tomorrow": (("the day after tomorrow",), _at_anchor),
