@@ -268,3 +268,10 @@ def test_earlier_in_the_day_and_the_air_force():
     (inc,) = incidents("Earlier in the day the Syrian air force targeted militants in Khan Tuman, a military "
                        "source said.")
     assert (inc.event_date, inc.event_type, inc.actor) == ("2016-10-13", "airstrike", "government")
+
+
+def test_the_strikes_on_a_named_town_told_again_are_the_attack_just_told():
+    text = ("A suspected gas attack on Khan Sheikhoun in Idlib province killed 58 people on Tuesday. "
+            "The air strikes on the town of Khan Sheikhoun in the south of Idlib also wounded more than 60.")
+    (inc,) = incidents(text)
+    assert (inc.killed, inc.injured, inc.event_type) == (58, 60, "chemical")

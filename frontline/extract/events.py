@@ -190,7 +190,9 @@ def build_incidents(sents: list, article: Article) -> list:
         if back and drafts and not came_after and not ANOTHER.search(s.text) and s.idx - drafts[-1].sentences[-1].idx <= 2 \
                 and (not explicit or not drafts[-1].date_explicit or _days_apart(date, drafts[-1].date) <= 1) \
                 and (drafts[-1].event_type == etype or "other" in (etype, drafts[-1].event_type)
-                     or not (strong and drafts[-1].strong)):
+                     or not (strong and drafts[-1].strong)
+                     or (place is not None and drafts[-1].place is not None and place.governorate
+                         and place.governorate == drafts[-1].place.governorate)):
             # "The blast hit buses in ...": the attack just told, now placed more precisely
             target = drafts[-1]
             target.trace.append(f"sentence {s.idx} opens on '{back.group(0).strip()}': the attack just told")
@@ -242,7 +244,8 @@ MAX_PARTS = 10       # incidents of one article searched for the parts of a tota
 PARTS_WITHIN = 3     # sentences after a total in which its parts are told
 # a sentence that opens on the attack just told ("The blast hit ...", "The strikes also killed ...")
 BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
-                          r"bombing|bombardment|shelling|blast|explosion|car bomb|bomb|massacre|assault)\s+"
+                          r"bombing|bombardment|shelling|blast|explosion|car bomb|bomb|massacre|assault)"
+                          r"(?:\s+(?:on|in|at|against|near)\s[^,.;]{1,80}?)?\s+"
                           r"(?:also\s+|reportedly\s+)?(?:hit|struck|targeted|killed|wounded|injured|left|destroyed|"
                           r"took place|happened|occurred|was|were|tore)\b")
 # a past year named in passing ("the 2013 Ghouta attack", "Russia's intervention in 2015"): history, not news
