@@ -275,3 +275,12 @@ def test_the_strikes_on_a_named_town_told_again_are_the_attack_just_told():
             "The air strikes on the town of Khan Sheikhoun in the south of Idlib also wounded more than 60.")
     (inc,) = incidents(text)
     assert (inc.killed, inc.injured, inc.event_type) == (58, 60, "chemical")
+
+
+def test_government_held_villages_in_another_province_are_not_western_aleppo():
+    (inc,) = incidents("In Idlib province rebels heavily shelled the last two regime-held villages on Tuesday.")
+    assert inc.side == "outside"
+
+
+def test_a_toll_since_a_weekday_is_a_period_total():
+    assert incidents("Since Saturday at least 68 civilians have been killed in air attacks on al-Bab.") == []

@@ -65,7 +65,10 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
     west = targeted(s.cues.get("side_west", []))
     outside_cue = targeted(s.cues.get("side_outside", []))
     kurdish_cue = targeted(s.cues.get("side_kurdish", []))
-    outside_place = best is not None and best[1] == "outside" and best[0].precision <= 3
+    # a named place outside the city: a town, or a governorate other than Aleppo's ("Idlib province's last
+    # two regime-held villages" are not western Aleppo)
+    outside_place = best is not None and best[1] == "outside" and (
+        best[0].precision <= 3 or (best[0].governorate not in ("", "aleppo") and best[0].kind != "country"))
     if kurdish_cue and not east and not west and about_aleppo and (best is None or best[2] > 2) \
             and not outside_place:     # "the Kurdish-majority city of Qamishli" is not Sheikh Maqsoud
         return _control_place("kurdish"), "city", 2.5
