@@ -284,3 +284,9 @@ def test_government_held_villages_in_another_province_are_not_western_aleppo():
 
 def test_a_toll_since_a_weekday_is_a_period_total():
     assert incidents("Since Saturday at least 68 civilians have been killed in air attacks on al-Bab.") == []
+
+
+def test_the_toll_after_a_wave_of_strikes_is_its_toll():
+    (inc,) = incidents("Syrian and Russian warplanes launched a wave of air strikes in northern Syria on Saturday, "
+                       "killing dozens in areas held by rebels around Aleppo.")
+    assert inc.event_type == "airstrike"

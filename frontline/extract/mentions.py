@@ -193,7 +193,7 @@ MENTION_BOUNDARY = Caseless(
     r"pounded|raided)\b)|"
     r"\s+and\s+(?=" + _NUMBER_WORD + r"\s+(?:[\w-]+\s+)?(?:others?|more|people|civilians|persons|children|of them|"
     r"died|were|was)\b)|"
-    r",?\s+(?=(?:destroying|killing|wounding|injuring|leaving)\s)")
+    r",?\s+(?=destroying\s)")
 _STARTS_WITH_PLACE_GAP = 3      # a clause that opens on a place continues a list of places ("X and Y were hit")
 
 
