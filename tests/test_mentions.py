@@ -290,3 +290,15 @@ def test_the_toll_after_a_wave_of_strikes_is_its_toll():
     (inc,) = incidents("Syrian and Russian warplanes launched a wave of air strikes in northern Syria on Saturday, "
                        "killing dozens in areas held by rebels around Aleppo.")
     assert inc.event_type == "airstrike"
+
+
+def test_a_lead_printed_twice_is_one_attack():
+    lead = "Early on Monday more than 300 shells fired by rebels hit al-Hamdaniya, killing five people. "
+    found = incidents(lead + "Residents fled. Aid stopped. Schools shut. Shops closed. " + lead)
+    assert len(found) == 1 and any("repeats" in line for line in found[0].trace)
+
+
+def test_rockets_that_hit_a_town_abroad_locate_the_attack():
+    (inc,) = incidents("On Sunday three rockets fired from an IS-held area hit the border city of Kilis, killing "
+                       "one police officer.")
+    assert inc.side == "outside"

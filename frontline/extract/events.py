@@ -131,6 +131,7 @@ def build_incidents(sents: list, article: Article) -> list:
     drafts: list = []
     date_context: Optional[tuple] = None
     dated_by_type: dict = {}            # event type -> the last dated attack of that type (date, precision, sentence)
+    told_before: dict = {}              # a mention's text -> the incident it opened
     headline = None
     for s in sents:
         if s.headline:
@@ -186,8 +187,13 @@ def build_incidents(sents: list, article: Article) -> list:
                 actor, actor_strength = perpetrator(s.head)
         target = None
         anaphoric = bool(ANAPHORA.search(s.text)) and not came_after
-        back = BACK_REFERENCE.match(s.text)
-        if back and drafts and not came_after and not ANOTHER.search(s.text) and s.idx - drafts[-1].sentences[-1].idx <= 2 \
+        repeated = told_before.get(" ".join(s.text.lower().split()))
+        if repeated is not None and repeated in drafts:
+            target = repeated        # the same sentence printed twice (a repeated lead): the same attack
+            target.trace.append(f"sentence {s.idx} repeats sentence {repeated.sentences[0].idx}")
+        back = BACK_REFERENCE.match(s.text) if target is None else None
+        if target is None and back and drafts and not came_after and not ANOTHER.search(s.text) \
+                and s.idx - drafts[-1].sentences[-1].idx <= 2 \
                 and (not explicit or not drafts[-1].date_explicit or _days_apart(date, drafts[-1].date) <= 1) \
                 and (drafts[-1].event_type == etype or "other" in (etype, drafts[-1].event_type)
                      or not (strong and drafts[-1].strong)
@@ -224,6 +230,7 @@ def build_incidents(sents: list, article: Article) -> list:
             target = IncidentDraft([], etype, strong, date, precision, explicit, place, side, side_rank,
                                    actor, actor_strength)
             drafts.append(target)
+            told_before.setdefault(" ".join(s.text.lower().split()), target)
         else:
             _merge(target, s, place, side, side_rank, date, precision, explicit, etype, strong, actor, actor_strength)
         target.sentences.append(s) if s not in target.sentences else None

@@ -24,7 +24,8 @@ SPEAKER_PLACE = re.compile(r"\b(?:source|sources|official|officials|governor|spo
 
 # an attack told right before a place abroad: "a car bomb exploded in Ankara", "the attack at the airport in Istanbul"
 ATTACK_AT = re.compile(r"\b(?:attack\w*|bomb\w*|blasts?|explo\w+|strikes?|struck|shooting|gunm[ae]n|killed|shot|"
-                       r"stabb\w*|rammed|assassinat\w*|suicide\w*)\s+(?:[\w'-]+\s+){0,5}?(?:in|at|on|near)\s+"
+                       r"stabb\w*|rammed|assassinat\w*|suicide\w*|hit|hits|landed|fell|shell\w*|rockets?|"
+                       r"mortars?|targeted)\s+(?:[\w'-]+\s+){0,5}?(?:in|at|on|near|of)?\s*"
                        r"(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.I)
 
 
