@@ -44,7 +44,7 @@ ANOTHER = Caseless(r"\b(?:another|(?:a\s+)?separate)\s+(?:[\w-]+\s+)?(?:attacks?
 SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
-@dataclass
+@dataclass(eq=False)
 class IncidentDraft:
     sentences: list
     event_type: str

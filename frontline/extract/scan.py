@@ -37,7 +37,7 @@ MILITARY_AFTER = re.compile(r"^(?:'s|s)?\s+(?:forces|troops|army|jets|warplanes|
                             r"militias?|fighters|soldiers|helicopters|shelling|planes|bombers|artillery|military)\b", re.I)
 
 
-@dataclass
+@dataclass(eq=False)      # a sentence is itself: membership tests compare identity, not every field
 class Sentence:
     idx: int
     span: Span
