@@ -233,6 +233,8 @@ MIN_BREAKDOWN_ITEMS = 2
 def breakdown_items(s: Sentence) -> list:
     """(start, end, value) of each item of a toll broken down by place, relative to the sentence; empty unless
     the sentence holds ``MIN_BREAKDOWN_ITEMS`` or more ("50 killed: 30 in the city, 12 in Anadan, 8 in Hreitan")."""
+    if not s.places or not any(f.field == "killed" for f in s.figures):
+        return []             # a breakdown follows a toll and names where its parts fell
     t = s.text
     place_starts = {m.start - s.span.start for m in s.places}
     items = []
