@@ -322,7 +322,15 @@ def _window_before(n: int, lead: str = ""):
     """Every offset up to ``n`` characters before the anchor (where ``lead`` starts, if given): a count such
     as "twenty-one" before "days ago", or "in about three" before " days"."""
     def starts(text: str, q: int) -> list:
-        return [p for p in range(max(0, q - n), q) if not lead or text[p:p + len(lead)].lower() == lead]
+        lo = max(0, q - n)
+        if not lead:
+            return list(range(lo, q))
+        window, out = text[lo:q + len(lead)].lower(), []
+        p = window.find(lead)
+        while 0 <= p < q - lo:
+            out.append(lo + p)
+            p = window.find(lead, p + 1)
+        return out
     return starts
 
 

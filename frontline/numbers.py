@@ -35,7 +35,25 @@ QUALIFIERS = {
 
 
 def _alt(words) -> str:
-    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+    """One regex for a set of literals, factored by their common prefixes (``re`` tries an alternation's
+    branches one by one; a trie tries each letter once). A literal that is a prefix of another is tried
+    after it: the longest one matches first, as in an alternation sorted longest first."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(c) + emit(sub) for c, sub in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+    return "(?:" + emit(tree) + ")"
 
 
 # A cardinal in words is read whole, never cut at its first part: "one hundred and twenty", "two thousand
@@ -44,8 +62,9 @@ def _alt(words) -> str:
 # checks that the run is well formed, so "sixty fifteen" is read as one malformed run, not as 60 or 15.
 _UNIT = _alt(k for k, v in UNITS.items() if 1 <= v <= 9)
 _SCALE = r"(?:hundred|thousand|million|billion)"
-_WORD = (r"(?:" + _alt(TENS) + _UNIT + r"?|" + _alt(k for k, v in UNITS.items() if v >= 10) + r"|" + _UNIT
-         + r"|zero|" + _SCALE + r"|dozen|a(?=[- ](?:" + _SCALE[3:-1] + r"|dozen)))")
+# a number word; a tens word may have its unit written on ("twentyone"): every tens word ends in "ty"
+_WORD = (r"(?:" + _alt(list(UNITS) + list(TENS) + list(SCALES) + ["dozen"]) + r"(?:(?<=ty)" + _UNIT + r")?"
+         r"|a(?=[- ](?:" + _SCALE[3:-1] + r"|dozen)))")
 _AFTER_SCALE = r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))"
 _FRACTION = r"(?:(?:half|(?:a|one|three) quarters? of) an? (?:million|thousand|hundred|dozen))"
 _WORDS = r"(?:" + _FRACTION + r"|" + _WORD + r"(?:(?:[- ]|" + _AFTER_SCALE + r" and )" + _WORD + r")*)"
@@ -65,7 +84,7 @@ NUMBER = (r"(?:" + _DIGITS + r"|" + _WORDS + r"|"
           + r")")
 _NUMBER_RE = re.compile(r"(?<![\w-])(?:" + NUMBER + r")(?![\w-])", re.IGNORECASE)
 QUALIFIER = r"(?:" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")"
-VAGUE_RE = r"(?:" + "|".join(VAGUE) + r")"
+VAGUE_RE = _alt(VAGUE)
 
 _DIGIT_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \xa0\u202f]\d{3})+|\d+(?:\.\d+)?)"
                            r"(?:[ -]?(hundred|thousand|million|billion))?")
