@@ -199,7 +199,9 @@ class Figure:
 
 
 _Q = r"(?:(?P<q>" + QUALIFIER + r")\s+)?"
-_N = r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-]))"
+# (a number is never followed by a number word: "17:27 Nine civilians killed" counts nine, not 27)
+_N = (r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])(?![- ]" + _alt(list(UNITS) + list(TENS) + list(SCALES))
+      + r"(?![\w-])))")
 _VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + NUMBER
            + r")\s+(?:women|men|children|woman|man|child)\s+|(?:other|more|others|civilian|civilians|people|persons|person|citizens|citizen|residents|"
            r"patients|fighters|soldiers|troops|militants|rebels|members|women|woman|men|man|children|child|kids|"
