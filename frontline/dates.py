@@ -66,12 +66,17 @@ _CLAUSE_STOP = re.compile(r"(?:\b(?:said|says|told|reported|announced|added|stat
 _HARD_STOP = re.compile(r"(?:\b(?:said|says|told|reported|announced|added|stated)\b|[;:])", re.I)
 _SAID_BEFORE = Caseless(r"\b(?:said|told [\w ]{1,30}?|announced|reported|added|stated|declared|confirmed)"
                         r"\s+(?:on\s+|in\s+)?$")
+# a date led by "since" or "last" lies before publication, whatever the clause's tense ("will continue the halt
+# in place since October 18")
+_PAST_LEAD = Caseless(r"(?:since|last)\s")
+_PAST_LEAD_BEFORE = Caseless(r"\bsince\s+(?:the\s+)?$")
 # what may stand before a date that opens its clause ("On Saturday, the ministers will meet")
 _CLAUSE_OPENER = re.compile(r"\s*(?:(?:on|in|by|at|since|until|from|during|early|late|mid|the|and|but)\W*)*$", re.I)
 
 
 def _future_cues() -> Caseless:
-    rows = [r["pattern"] for r in lexicon("lexicon/cues.csv").rows if r["cue"] == "future"]
+    rows = [r["pattern"] for name in ("lexicon/cues.csv", "lexicon/tense.csv") for r in lexicon(name).rows
+            if r["cue"] == "future"]
     return Caseless(r"(?<![\w-])(?:" + "|".join(rows) + r")(?![\w-])")
 
 
@@ -108,8 +113,9 @@ def tense_at(sentence: str, start: int, end: Optional[int] = None) -> Optional[s
     if _FUTURE is None:
         _FUTURE = _future_cues()
     end = start if end is None else end
-    if _SAID_BEFORE.search(sentence, max(0, start - 40), start):
-        return "past"                    # "said on February 10 that forces will ...": the day of the saying
+    if _SAID_BEFORE.search(sentence, max(0, start - 40), start) or _PAST_LEAD.match(sentence, start) \
+            or _PAST_LEAD_BEFORE.search(sentence, max(0, start - 12), start):
+        return "past"    # "said on February 10 that forces will ...": the day of the saying; "since October 18"
     before = sentence[max(0, start - 120):start]
     stops = list(_CLAUSE_STOP.finditer(before))
     if stops:
@@ -184,9 +190,10 @@ def _count(surface: str) -> Optional[int]:
 
 
 def _weekday(published: dt.date, wd: int, rel: str, tense: Optional[str]) -> dt.date:
-    """"last Friday" strictly before, "next Friday" strictly after; a bare weekday on or after publication
-    in the future tense, else on or before it (the publication's own weekday is the publication day)."""
-    if rel in ("next", "coming") or (rel == "this" and tense == "future"):
+    """"last Friday" strictly before, "next Friday" strictly after, "this Friday" on or after unless the
+    clause is in the past; a bare weekday on or after publication in the future tense, else on or before it
+    (the publication's own weekday is the publication day)."""
+    if rel in ("next", "coming") or (rel == "this" and tense != "past"):
         forward = True
     elif rel == "last":
         forward = False

@@ -77,6 +77,10 @@ CASES = [
     ("Tomorrow, the convoy is expected to enter the city", THU, ("2016-10-14", "day")),
     ("The minister said on 10 February that the army will take the city", dt.date(2016, 3, 2),
      ("2016-02-10", "day")),
+    ("The halt in strikes in place since October 18 will continue", dt.date(2016, 10, 30), ("2016-10-18", "day")),
+    ("The next round of talks is to be held on May 3", dt.date(2017, 4, 17), ("2017-05-03", "day")),
+    ("The city will be attacked on Friday", THU, ("2016-10-14", "day")),
+    ("A meeting in Lausanne is set to take place this Saturday", THU, ("2016-10-15", "day")),
     # weekdays
     ("Eight people were killed on Wednesday", THU, ("2016-10-12", "day")),
     ("The envoy will visit on Saturday", THU, ("2016-10-15", "day")),
