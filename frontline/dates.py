@@ -2,6 +2,17 @@
 
 The core never reads the clock: an article without ``published`` gets absolute
 dates only; relative ones ("Wednesday", "yesterday") stay unresolved (None).
+
+Conventions (tested in ``tests/test_dates_peers.py``, where they differ from dateparser's):
+- numeric dates are day first (13.10.2016, 13-10-2016, 13/10/2016), month first only when day first is
+  no date (10/13/2016), as ``articles.find_dateline`` reads them;
+- a weekday just before a date ("Tuesday, July 22, 2014") is part of that date;
+- a bare weekday is on or before publication (the publication's own weekday is that day), on or after it
+  in the future tense; "last"/"next" Friday are strictly before/after;
+- a month or day without a year takes the year its clause's tense asks for (``tense_at``): the latest on
+  or before publication in the past, the next on or after it in the future, else the nearest;
+- "N days/weeks ago", "in N days/weeks" are days; months, years, "last week", "next month" are months;
+  "in three days" and "next week" in a clause in the past tense are no date.
 """
 from __future__ import annotations
 
