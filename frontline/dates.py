@@ -69,6 +69,9 @@ PATTERNS = [
     # "in three days", "in two weeks' time"; never "in three days of shelling" (a length of time)
     ("in_units", re.compile(r"\bin (?:(?:about|around|nearly|just) )?" + _COUNT + r" " + _UNIT
                             + r"(?:'? time\b|(?![\w']))(?! of\b)", re.I)),
+    # "over the weekend", "weekend raids": its Saturday (the guideline takes Saturday or Sunday)
+    ("weekend", re.compile(r"\b(?:(?:over|at|during|on) the |(?P<rel>last|this|past|next|coming) )?weekend(?:'?s)?\b",
+                           re.I)),
     ("last_week", re.compile(r"\b(?:last week|earlier this week|this week|past week)\b", re.I)),
     ("last_month", re.compile(r"\b(?:last month|earlier this month|this month|a month ago)\b", re.I)),
     ("next_period", re.compile(r"\bnext (?P<unit>week|month)\b", re.I)),
@@ -81,6 +84,7 @@ _SAID_BEFORE = Caseless(r"\b(?:said|told [\w ]{1,30}?|announced|reported|added|s
 # in place since October 18")
 _PAST_LEAD = Caseless(r"(?:since|last)\s")
 _PAST_LEAD_BEFORE = Caseless(r"\bsince\s+(?:the\s+)?$")
+_FUTURE_LEAD_BEFORE = Caseless(r"\b(?:until|till)\s+(?:the\s+)?$")
 # what may stand before a date that opens its clause ("On Saturday, the ministers will meet")
 _CLAUSE_OPENER = re.compile(r"\s*(?:(?:on|in|by|at|since|until|from|during|early|late|mid|the|and|but)\W*)*$", re.I)
 
@@ -127,6 +131,8 @@ def tense_at(sentence: str, start: int, end: Optional[int] = None) -> Optional[s
     if _SAID_BEFORE.search(sentence, max(0, start - 40), start) or _PAST_LEAD.match(sentence, start) \
             or _PAST_LEAD_BEFORE.search(sentence, max(0, start - 12), start):
         return "past"    # "said on February 10 that forces will ...": the day of the saying; "since October 18"
+    if _FUTURE_LEAD_BEFORE.search(sentence, max(0, start - 12), start):
+        return "future"  # "closed until the weekend", "until Friday"
     before = sentence[max(0, start - 120):start]
     stops = list(_CLAUSE_STOP.finditer(before))
     if stops:
@@ -260,6 +266,10 @@ def resolve(rule: str, m: re.Match, sentence: str, published: Optional[dt.date],
         wd = WEEKDAYS[name if name in WEEKDAYS else name.rstrip("s").rstrip("'")]
         rel = (g.get("rel") or "").lower()
         return _weekday(published, wd, rel, tense_at(sentence, pos, end)).isoformat(), "day"
+    if rule == "weekend":
+        rel = (g.get("rel") or "").lower()
+        rel = {"past": "last"}.get(rel, rel)             # then as a weekday: "last", "this", "next weekend"
+        return _weekday(published, WEEKDAYS["saturday"], rel, tense_at(sentence, pos, end)).isoformat(), "day"
     if rule == "today":
         return published.isoformat(), "day"
     if rule in ("yesterday", "day_before_yesterday", "tomorrow", "day_after_tomorrow"):
@@ -372,6 +382,7 @@ ANCHORS = {
     "tomorrow": (("tomorrow",), _at_anchor),
     "units_ago": (tuple(f"{u} {w}" for u in _UNITS for w in ("ago", "earlier")), _window_before(16)),
     "in_units": (tuple(" " + u for u in _UNITS[::2]), _window_before(26, "in ")),
+    "weekend": (("weekend",), _led_by(4, 5, 6, 7, 8)),
     "last_week": (("last week", "earlier this week", "this week", "past week"), _at_anchor),
     "last_month": (("last month", "earlier this month", "this month", "a month ago"), _at_anchor),
     "next_period": (("next week", "next month"), _at_anchor),
