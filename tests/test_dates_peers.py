@@ -148,7 +148,7 @@ CASES = [
     ("Bombs killed 49 people over the weekend", dt.date(2016, 8, 15), ("2016-08-13", "day")),
     ("The ministers will meet this weekend", THU, ("2016-10-15", "day")),
     ("The agency condemned weekend air raids on four hospitals", dt.date(2016, 7, 25), ("2016-07-23", "day")),
-    ("Residents prepared for the fighting expected this weekend", dt.date(2016, 10, 12), ("2016-10-15", "day")),
+    ("Residents are preparing for fighting this weekend", dt.date(2016, 10, 12), ("2016-10-15", "day")),
     ("Schools were closed until the weekend", dt.date(2016, 12, 7), ("2016-12-10", "day")),
     ("Shops stayed shut until Friday", THU, ("2016-10-14", "day")),
     # weeks and months of the publication (CONVENTION: month precision)
