@@ -199,9 +199,10 @@ class Figure:
 
 
 _Q = r"(?:(?P<q>" + QUALIFIER + r")\s+)?"
-# (a number is never followed by a number word: "17:27 Nine civilians killed" counts nine, not 27)
-_N = (r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])(?![- ]" + _alt(list(UNITS) + list(TENS) + list(SCALES))
-      + r"(?![\w-])))")
+# a number read whole is never next to a number word: "sixty fifteen" and "five zero" are malformed runs, not a
+# count of sixty, fifteen, five or zero; and "17:27 Nine civilians killed" counts nine, not 27
+_NUMBER_WORD = _alt(list(UNITS) + list(TENS) + list(SCALES))
+_N = r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])(?![- ]" + _NUMBER_WORD + r"(?![\w-])))"
 _VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + NUMBER
            + r")\s+(?:women|men|children|woman|man|child)\s+|(?:other|more|others|civilian|civilians|people|persons|person|citizens|citizen|residents|"
            r"patients|fighters|soldiers|troops|militants|rebels|members|women|woman|men|man|children|child|kids|"
@@ -261,11 +262,8 @@ def _qualifier_of(m) -> str:
     return QUALIFIERS.get(q, "exact")
 
 
-# a number read whole is never next to a number word: "sixty fifteen" and "five zero" are malformed
-# sequences, not a count of sixty, fifteen, five or zero
-_NUMBER_WORDS = r"(?:" + "|".join(list(UNITS) + list(TENS) + list(SCALES)) + r")"
-_NUMBER_WORD_BEFORE = Caseless(r"(?<![\w-])" + _NUMBER_WORDS + r"[- ]$")
-_NUMBER_WORD_AFTER = Caseless(r"[- ]" + _NUMBER_WORDS + r"(?![\w-])")
+_NUMBER_WORD_BEFORE = Caseless(r"(?<![\w-])" + _NUMBER_WORD + r"[- ]$")
+_NUMBER_WORD_AFTER = Caseless(r"[- ]" + _NUMBER_WORD + r"(?![\w-])")
 
 
 def _figure(field, m, group, rule, qualifier=None, revised=False):
