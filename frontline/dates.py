@@ -382,7 +382,7 @@ ANCHORS = {
     "tomorrow": (("tomorrow",), _at_anchor),
     "units_ago": (tuple(f"{u} {w}" for u in _UNITS for w in ("ago", "earlier")), _window_before(16)),
     "in_units": (tuple(" " + u for u in _UNITS[::2]), _window_before(26, "in ")),
-    "weekend": (("weekend",), _led_by(4, 5, 6, 7, 8)),
+    "weekend": (("weekend",), _led_by(4, 6, 8, 10)),      # "last", "at the", "over the", "during the"
     "last_week": (("last week", "earlier this week", "this week", "past week"), _at_anchor),
     "last_month": (("last month", "earlier this month", "this month", "a month ago"), _at_anchor),
     "next_period": (("next week", "next month"), _at_anchor),
