@@ -77,6 +77,10 @@ CASES = [
     ("Tomorrow, the convoy is expected to enter the city", THU, ("2016-10-14", "day")),
     ("The minister said on 10 February that the army will take the city", dt.date(2016, 3, 2),
      ("2016-02-10", "day")),
+    ("The halt in strikes in place since October 18 will continue", dt.date(2016, 10, 30), ("2016-10-18", "day")),
+    ("The next round of talks is to be held on May 3", dt.date(2017, 4, 17), ("2017-05-03", "day")),
+    ("The city will be attacked on Friday", THU, ("2016-10-14", "day")),
+    ("A meeting in Lausanne is set to take place this Saturday", THU, ("2016-10-15", "day")),
     # weekdays
     ("Eight people were killed on Wednesday", THU, ("2016-10-12", "day")),
     ("The envoy will visit on Saturday", THU, ("2016-10-15", "day")),
@@ -140,6 +144,13 @@ CASES = [
     ("Talks are due to resume on 25 January", JAN, ("2016-01-25", "day")),
     ("The talks are due to open on 25 February", WED_FEB, ("2016-02-25", "day")),
     ("The town was captured on 25 February", WED_FEB, ("2015-02-25", "day")),
+    # the weekend: its Saturday (the guideline accepts Saturday or Sunday)
+    ("Bombs killed 49 people over the weekend", dt.date(2016, 8, 15), ("2016-08-13", "day")),
+    ("The ministers will meet this weekend", THU, ("2016-10-15", "day")),
+    ("The agency condemned weekend air raids on four hospitals", dt.date(2016, 7, 25), ("2016-07-23", "day")),
+    ("Residents are preparing for fighting this weekend", dt.date(2016, 10, 12), ("2016-10-15", "day")),
+    ("Schools were closed until the weekend", dt.date(2016, 12, 7), ("2016-12-10", "day")),
+    ("Shops stayed shut until Friday", THU, ("2016-10-14", "day")),
     # weeks and months of the publication (CONVENTION: month precision)
     ("Russia vetoed the resolution last week", THU, ("2016-10", "month")),
     ("The offensive began this week", THU, ("2016-10", "month")),

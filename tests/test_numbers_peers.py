@@ -124,6 +124,7 @@ SENTENCES = [
     ("Over 1.5 million people have fled and 25 thousand were wounded", {"injured": (25000, "exact")}),
     ("Tens of thousands of people were killed", {"killed": (None, "vague")}),
     ("More than a quarter of a million people have been killed", {"killed": (250000, "more_than")}),
+    ("Updated 17:27 Nine civilians killed in shelling", {"killed": (9, "exact")}),
     ("It was the second time in a week that the clinic was hit", {}),
     ("On October 16 300 people were killed", {"killed": (300, "exact")}),
 ]

@@ -2,6 +2,17 @@
 
 The core never reads the clock: an article without ``published`` gets absolute
 dates only; relative ones ("Wednesday", "yesterday") stay unresolved (None).
+
+Conventions (tested in ``tests/test_dates_peers.py``, where they differ from dateparser's):
+- numeric dates are day first (13.10.2016, 13-10-2016, 13/10/2016), month first only when day first is
+  no date (10/13/2016), as ``articles.find_dateline`` reads them;
+- a weekday just before a date ("Tuesday, July 22, 2014") is part of that date;
+- a bare weekday is on or before publication (the publication's own weekday is that day), on or after it
+  in the future tense; "last"/"next" Friday are strictly before/after;
+- a month or day without a year takes the year its clause's tense asks for (``tense_at``): the latest on
+  or before publication in the past, the next on or after it in the future, else the nearest;
+- "N days/weeks ago", "in N days/weeks" are days; months, years, "last week", "next month" are months;
+  "in three days" and "next week" in a clause in the past tense are no date.
 """
 from __future__ import annotations
 
@@ -58,6 +69,9 @@ PATTERNS = [
     # "in three days", "in two weeks' time"; never "in three days of shelling" (a length of time)
     ("in_units", re.compile(r"\bin (?:(?:about|around|nearly|just) )?" + _COUNT + r" " + _UNIT
                             + r"(?:'? time\b|(?![\w']))(?! of\b)", re.I)),
+    # "over the weekend", "weekend raids": its Saturday (the guideline takes Saturday or Sunday)
+    ("weekend", re.compile(r"\b(?:(?:over|at|during|on) the |(?P<rel>last|this|past|next|coming) )?weekend(?:'?s)?\b",
+                           re.I)),
     ("last_week", re.compile(r"\b(?:last week|earlier this week|this week|past week)\b", re.I)),
     ("last_month", re.compile(r"\b(?:last month|earlier this month|this month|a month ago)\b", re.I)),
     ("next_period", re.compile(r"\bnext (?P<unit>week|month)\b", re.I)),
@@ -66,12 +80,18 @@ _CLAUSE_STOP = re.compile(r"(?:\b(?:said|says|told|reported|announced|added|stat
 _HARD_STOP = re.compile(r"(?:\b(?:said|says|told|reported|announced|added|stated)\b|[;:])", re.I)
 _SAID_BEFORE = Caseless(r"\b(?:said|told [\w ]{1,30}?|announced|reported|added|stated|declared|confirmed)"
                         r"\s+(?:on\s+|in\s+)?$")
+# a date led by "since" or "last" lies before publication, whatever the clause's tense ("will continue the halt
+# in place since October 18")
+_PAST_LEAD = Caseless(r"(?:since|last)\s")
+_PAST_LEAD_BEFORE = Caseless(r"\bsince\s+(?:the\s+)?$")
+_FUTURE_LEAD_BEFORE = Caseless(r"\b(?:until|till)\s+(?:the\s+)?$")
 # what may stand before a date that opens its clause ("On Saturday, the ministers will meet")
 _CLAUSE_OPENER = re.compile(r"\s*(?:(?:on|in|by|at|since|until|from|during|early|late|mid|the|and|but)\W*)*$", re.I)
 
 
 def _future_cues() -> Caseless:
-    rows = [r["pattern"] for r in lexicon("lexicon/cues.csv").rows if r["cue"] == "future"]
+    rows = [r["pattern"] for name in ("lexicon/cues.csv", "lexicon/tense.csv") for r in lexicon(name).rows
+            if r["cue"] == "future"]
     return Caseless(r"(?<![\w-])(?:" + "|".join(rows) + r")(?![\w-])")
 
 
@@ -108,8 +128,11 @@ def tense_at(sentence: str, start: int, end: Optional[int] = None) -> Optional[s
     if _FUTURE is None:
         _FUTURE = _future_cues()
     end = start if end is None else end
-    if _SAID_BEFORE.search(sentence, max(0, start - 40), start):
-        return "past"                    # "said on February 10 that forces will ...": the day of the saying
+    if _SAID_BEFORE.search(sentence, max(0, start - 40), start) or _PAST_LEAD.match(sentence, start) \
+            or _PAST_LEAD_BEFORE.search(sentence, max(0, start - 12), start):
+        return "past"    # "said on February 10 that forces will ...": the day of the saying; "since October 18"
+    if _FUTURE_LEAD_BEFORE.search(sentence, max(0, start - 12), start):
+        return "future"  # "closed until the weekend", "until Friday"
     before = sentence[max(0, start - 120):start]
     stops = list(_CLAUSE_STOP.finditer(before))
     if stops:
@@ -184,9 +207,10 @@ def _count(surface: str) -> Optional[int]:
 
 
 def _weekday(published: dt.date, wd: int, rel: str, tense: Optional[str]) -> dt.date:
-    """"last Friday" strictly before, "next Friday" strictly after; a bare weekday on or after publication
-    in the future tense, else on or before it (the publication's own weekday is the publication day)."""
-    if rel in ("next", "coming") or (rel == "this" and tense == "future"):
+    """"last Friday" strictly before, "next Friday" strictly after, "this Friday" on or after unless the
+    clause is in the past; a bare weekday on or after publication in the future tense, else on or before it
+    (the publication's own weekday is the publication day)."""
+    if rel in ("next", "coming") or (rel == "this" and tense != "past"):
         forward = True
     elif rel == "last":
         forward = False
@@ -242,6 +266,10 @@ def resolve(rule: str, m: re.Match, sentence: str, published: Optional[dt.date],
         wd = WEEKDAYS[name if name in WEEKDAYS else name.rstrip("s").rstrip("'")]
         rel = (g.get("rel") or "").lower()
         return _weekday(published, wd, rel, tense_at(sentence, pos, end)).isoformat(), "day"
+    if rule == "weekend":
+        rel = (g.get("rel") or "").lower()
+        rel = {"past": "last"}.get(rel, rel)             # then as a weekday: "last", "this", "next weekend"
+        return _weekday(published, WEEKDAYS["saturday"], rel, tense_at(sentence, pos, end)).isoformat(), "day"
     if rule == "today":
         return published.isoformat(), "day"
     if rule in ("yesterday", "day_before_yesterday", "tomorrow", "day_after_tomorrow"):
@@ -322,7 +350,15 @@ def _window_before(n: int, lead: str = ""):
     """Every offset up to ``n`` characters before the anchor (where ``lead`` starts, if given): a count such
     as "twenty-one" before "days ago", or "in about three" before " days"."""
     def starts(text: str, q: int) -> list:
-        return [p for p in range(max(0, q - n), q) if not lead or text[p:p + len(lead)].lower() == lead]
+        lo = max(0, q - n)
+        if not lead:
+            return list(range(lo, q))
+        window, out = text[lo:q + len(lead)].lower(), []
+        p = window.find(lead)
+        while 0 <= p < q - lo:
+            out.append(lo + p)
+            p = window.find(lead, p + 1)
+        return out
     return starts
 
 
@@ -346,6 +382,7 @@ ANCHORS = {
     "tomorrow": (("tomorrow",), _at_anchor),
     "units_ago": (tuple(f"{u} {w}" for u in _UNITS for w in ("ago", "earlier")), _window_before(16)),
     "in_units": (tuple(" " + u for u in _UNITS[::2]), _window_before(26, "in ")),
+    "weekend": (("weekend",), _led_by(4, 6, 8, 10)),      # "last", "at the", "over the", "during the"
     "last_week": (("last week", "earlier this week", "this week", "past week"), _at_anchor),
     "last_month": (("last month", "earlier this month", "this month", "a month ago"), _at_anchor),
     "next_period": (("next week", "next month"), _at_anchor),

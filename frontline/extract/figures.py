@@ -35,7 +35,25 @@ QUALIFIERS = {
 
 
 def _alt(words) -> str:
-    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+    """One regex for a set of literals, factored by their common prefixes (``re`` tries an alternation's
+    branches one by one; a trie tries each letter once). A literal that is a prefix of another is tried
+    after it: the longest one matches first, as in an alternation sorted longest first."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(c) + emit(sub) for c, sub in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+    return "(?:" + emit(tree) + ")"
 
 
 # A cardinal in words is read whole, never cut at its first part: "one hundred and twenty", "two thousand
@@ -44,8 +62,9 @@ def _alt(words) -> str:
 # checks that the run is well formed, so "sixty fifteen" is read as one malformed run, not as 60 or 15.
 _UNIT = _alt(k for k, v in UNITS.items() if 1 <= v <= 9)
 _SCALE = r"(?:hundred|thousand|million|billion)"
-_WORD = (r"(?:" + _alt(TENS) + _UNIT + r"?|" + _alt(k for k, v in UNITS.items() if v >= 10) + r"|" + _UNIT
-         + r"|zero|" + _SCALE + r"|dozen|a(?=[- ](?:" + _SCALE[3:-1] + r"|dozen)))")
+# a number word; a tens word may have its unit written on ("twentyone"): every tens word ends in "ty"
+_WORD = (r"(?:" + _alt(list(UNITS) + list(TENS) + list(SCALES) + ["dozen"]) + r"(?:(?<=ty)" + _UNIT + r")?"
+         r"|a(?=[- ](?:" + _SCALE[3:-1] + r"|dozen)))")
 _AFTER_SCALE = r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))"
 _FRACTION = r"(?:(?:half|(?:a|one|three) quarters? of) an? (?:million|thousand|hundred|dozen))"
 _WORDS = r"(?:" + _FRACTION + r"|" + _WORD + r"(?:(?:[- ]|" + _AFTER_SCALE + r" and )" + _WORD + r")*)"
@@ -65,7 +84,7 @@ NUMBER = (r"(?:" + _DIGITS + r"|" + _WORDS + r"|"
           + r")")
 _NUMBER_RE = re.compile(r"(?<![\w-])(?:" + NUMBER + r")(?![\w-])", re.IGNORECASE)
 QUALIFIER = r"(?:" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")"
-VAGUE_RE = r"(?:" + "|".join(VAGUE) + r")"
+VAGUE_RE = _alt(VAGUE)
 
 _DIGIT_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \xa0\u202f]\d{3})+|\d+(?:\.\d+)?)"
                            r"(?:[ -]?(hundred|thousand|million|billion))?")
@@ -180,7 +199,10 @@ class Figure:
 
 
 _Q = r"(?:(?P<q>" + QUALIFIER + r")\s+)?"
-_N = r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-]))"
+# a number read whole is never next to a number word: "sixty fifteen" and "five zero" are malformed runs, not a
+# count of sixty, fifteen, five or zero; and "17:27 Nine civilians killed" counts nine, not 27
+_NUMBER_WORD = _alt(list(UNITS) + list(TENS) + list(SCALES))
+_N = r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])(?![- ]" + _NUMBER_WORD + r"(?![\w-])))"
 _VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + NUMBER
            + r")\s+(?:women|men|children|woman|man|child)\s+|(?:other|more|others|civilian|civilians|people|persons|person|citizens|citizen|residents|"
            r"patients|fighters|soldiers|troops|militants|rebels|members|women|woman|men|man|children|child|kids|"
@@ -249,11 +271,8 @@ def _qualifier_of(m) -> str:
     return QUALIFIERS.get(q, "exact")
 
 
-# a number read whole is never next to a number word: "sixty fifteen" and "five zero" are malformed
-# sequences, not a count of sixty, fifteen, five or zero
-_NUMBER_WORDS = r"(?:" + "|".join(list(UNITS) + list(TENS) + list(SCALES)) + r")"
-_NUMBER_WORD_BEFORE = Caseless(r"(?<![\w-])" + _NUMBER_WORDS + r"[- ]$")
-_NUMBER_WORD_AFTER = Caseless(r"[- ]" + _NUMBER_WORDS + r"(?![\w-])")
+_NUMBER_WORD_BEFORE = Caseless(r"(?<![\w-])" + _NUMBER_WORD + r"[- ]$")
+_NUMBER_WORD_AFTER = Caseless(r"[- ]" + _NUMBER_WORD + r"(?![\w-])")
 
 
 def _figure(field, m, group, rule, qualifier=None, revised=False):
