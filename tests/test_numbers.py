@@ -67,7 +67,7 @@ def test_prefix_factored_alternation_matches_what_a_sorted_alternation_matches()
     import random
     import re
 
-    from frontline.numbers import _alt
+    from frontline.extract.figures import _alt
     rnd = random.Random(7)
     for _ in range(200):
         words = {"".join(rnd.choice("ab ") for _ in range(rnd.randint(1, 4))).strip() or "a" for _ in range(6)}
