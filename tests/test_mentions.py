@@ -302,3 +302,12 @@ def test_rockets_that_hit_a_town_abroad_locate_the_attack():
     (inc,) = incidents("On Sunday three rockets fired from an IS-held area hit the border city of Kilis, killing "
                        "one police officer.")
     assert inc.side == "outside"
+
+
+def test_a_total_over_several_places_then_its_parts():
+    text = ("Thirteen civilians were killed on Friday by rebel rocket attacks on al-Sulaimaniyah, al-Midan and "
+            "al-Furqan. A source said 9 people were killed when rockets hit al-Sulaimaniyah and al-Furqan. "
+            "Earlier, rockets fired on al-Midan killed 4 civilians.")
+    found = incidents(text)
+    assert sorted(i.killed for i in found) == [4, 9]
+    assert {i.event_type for i in found} == {"shelling"}

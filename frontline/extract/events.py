@@ -381,11 +381,12 @@ def fold_totals(drafts: list) -> list:
             at = next((x.idx for x in d.sentences if x.span == c.span), d.sentences[0].idx)
             own = _part_value(d, skip=c)
             # the parts follow the total closely (a lead, then its breakdown) and are placed; a total that
-            # stands alone names no precise place of its own other than theirs
+            # stands alone names no precise place but theirs ("13 killed in A, B, C and D": 9 in A and B ...)
+            named = {m.value.place_id for x in d.sentences for m in x.places}
             others = [o for o in drafts if o is not d and 0 <= o.sentences[0].idx - at <= PARTS_WITHIN
                       and (o.place is not None or o.sentences[0].clause > 0)
                       and (own is not None or d.place is None or o.place is None or d.place.precision > 2
-                           or d.place.place_id == o.place.place_id)]
+                           or o.place.place_id in named)]
             pool = ([d] if own is not None else []) + others
             values = [own if o is d else _part_value(o) for o in pool]
             keep = [i for i, v in enumerate(values) if v is not None and v < c.killed]
