@@ -63,7 +63,9 @@ ARMED_SURFACE = re.compile(r"(?:forces|fighters|army|troops|aircraft|jets|warpla
 # of the first run of two or more capitalised words within a few lower-case words after the party
 NAME_AFTER_PARTY = re.compile(r"^(?:'s|s|\u2019s)?(?:\s+[a-z][\w-]*){0,3}\s+((?:[A-Z][\w'-]+\s+(?:(?:al|bin|de|van|von)[- ])?)+"
                               r"[A-Z][\w'-]+)")
-NOT_A_SURNAME = frozenset("""minister ministry secretary president presidency ambassador envoy spokesman spokeswoman
+CAPITAL_RUN = re.compile(r"(?:[A-Z][\w'-]+\s+(?:(?:al|bin|de|van|von)[- ])?)+[A-Z][\w'-]+|[A-Z][\w'-]+")
+NOT_A_SURNAME = frozenset("""staff directorate operations main army navy staff command centre center reconciliation
+    minister ministry secretary president presidency ambassador envoy spokesman spokeswoman
     spokesperson council office committee general state foreign affairs defence defense deputy chief head prime
     assembly nations union coalition government department agency news house army forces republic kingdom
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
@@ -73,18 +75,43 @@ NOT_A_SURNAME = frozenset("""minister ministry secretary president presidency am
 VISIT_TO_SYRIA = re.compile(r"\b(?:to|in|into)\s+Syria\b(?![n\w])")
 
 
+# "Syria" names the state when it acts ("Syria has demanded", "Syria's foreign ministry"), else the country
+SYRIA_ACTS = re.compile(r"\bSyria(?=(?:'s|s|\u2019s)\s+(?:foreign|UN|envoy|ambassador|government|president|delegation|"
+                        r"deputy|permanent|representative|mission)|\s+(?:has|had|have|will|would|said|says|accused|"
+                        r"accuses|demanded|demands|called|calls|urged|urges|condemned|condemns|rejected|rejects|blamed|"
+                        r"blames|asked|asks|welcomed|welcomes|agreed|agrees|denied|denies|sent|sends|informed|"
+                        r"affirmed|reaffirmed|stressed|vowed|protested|voted|requested|requests)\b)")
+
+
+SPEAKER_NOUN = r"(ministry|spokes(?:man|woman|person)|minister|envoy|ambassador|embassy|presidency|kremlin|military)"
+# "the ministry said ...", after a sentence that named whose ministry it is
+DEFINITE_SPEAKER = re.compile(r"\b[Tt]he\s+(?i:(?:(?:foreign|defen[cs]e|interior|general|official)\s+)?" + SPEAKER_NOUN + r")\b")
+
+
 def learn_names(s: Sentence, names: dict) -> None:
     """Remember the people this sentence introduces with their state or body, for later sentences that
-    name them by surname alone ("Rahmoun called upon ...")."""
+    name them by surname alone ("Rahmoun called upon ..."), and whose ministry, spokesman, envoy it names,
+    for a later "the ministry said"."""
     for party, a, b, military in s.parties:
         if military:
             continue
-        m = NAME_AFTER_PARTY.match(s.text[b:b + 90])
-        if not m:
+        m = re.compile(r"(?:'s|s|\u2019s)?\s+(?:[\w-]+\s+){0,3}?" + SPEAKER_NOUN + r"\b", re.I).match(s.text, b) \
+            or re.search(SPEAKER_NOUN + r"$", s.text[a:b], re.I)
+        if m:
+            names["@" + m.group(1).lower()] = party
+        window = s.text[b:b + 110]
+        if not re.match(r"(?:'s|s|\u2019s)?\s", window):
             continue
-        surname = m.group(1).split()[-1]
-        if len(surname) >= 3 and surname.lower() not in NOT_A_SURNAME:
-            names.setdefault(surname, party)
+        for run in CAPITAL_RUN.finditer(window):
+            if re.search(r"[.;:]", window[:run.start()]) or len(re.findall(r"\b[a-z][\w-]*", window[:run.start()])) > 4:
+                break                                  # too far from the party to be its person
+            words = run.group(0).split()
+            surname = words[-1]
+            if surname.lower() in NOT_A_SURNAME or len(words) < 2:
+                continue                               # a title ("Foreign Minister", "General Staff")
+            if len(surname) >= 3:
+                names.setdefault(surname, party)
+            break
 
 
 def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> list:
@@ -95,6 +122,7 @@ def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> lis
     for party, a, b, military in s.parties:
         after = s.text[b:b + 25]
         if party == "Syrian opposition":
+            military = military or bool(re.search(r"\barmed\s+$", s.text[max(0, a - 8):a], re.I))
             if OPPOSITION_NOT_A_BODY.match(after) or (s.text[a:b].lower() == "opposition" and any(
                     pb <= a <= pb + 1 and p != party for p, _, pb, _ in s.parties)):
                 continue                               # its activists; "Iranian opposition" to a deal
@@ -103,12 +131,19 @@ def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> lis
             military = military or bool(ARMED_SURFACE.search(s.text[a:b]))
         out.append((party, a, b, military))
     taken = [(a, b) for _, a, b, _ in out]
+    for m in DEFINITE_SPEAKER.finditer(s.text):
+        party = (names or {}).get("@" + m.group(1).lower())
+        if party and not any(a < m.end() and m.start() < b + 2 for a, b in taken):
+            out.append((party, m.start(), m.end(), False))
     for surname, party in (names or {}).items():
+        if surname.startswith("@"):
+            continue
         for m in re.finditer(r"(?<![\w-])" + re.escape(surname) + r"(?![\w-])", s.text):
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 out.append((party, m.start(), m.end(), False))
     if etype == "visit":
         out.extend(("Syria", m.start(), m.end(), False) for m in VISIT_TO_SYRIA.finditer(s.text))
+    out.extend(("Syria", m.start(), m.end(), False) for m in SYRIA_ACTS.finditer(s.text))
     return sorted(out, key=lambda p: p[1])
 
 
@@ -120,17 +155,20 @@ def _parties(s: Sentence, etype: str, trig: int = 0, names: Optional[dict] = Non
     end = _proposal_content_start(s.text, trig, found) if etype == "proposal" else len(s.text)
     if etype != "agreement":           # "Russia vetoed the draft, as Moscow argued for talks with Washington"
         brk = CLAUSE_BREAK.search(s.text, _trigger_end(s, trig))
+        while brk and any(k == etype and a >= brk.end() and not CLAUSE_BREAK.search(s.text, brk.end(), a)
+                          for k, _, a, _ in s.dip):
+            brk = CLAUSE_BREAK.search(s.text, brk.end())   # the next clause states the same act again
         end = min(end, brk.start()) if brk else end
     accuser = any(not mil for _, a, _, mil in found)
     venues = {a for _, a, _, _ in found if re.search(r"\b(?:in|at)\s+$", s.text[max(0, a - 4):a])} \
-        if etype != "visit" else set()
+        if etype in ("meeting", "un_action") else set()
     if len({p for p, a, _, _ in found if a not in venues}) < 2:
         venues = set()                                 # the host is a party when no one else is named
     out = []
     for party, a, _, military in found:
         if a >= end or a in venues:
             continue
-        if military and etype != "agreement" and not (etype == "accusation" and accuser):
+        if military and etype != "agreement" and not (etype == "accusation" and accuser and party != "Syrian opposition"):
             continue
         if party not in out:
             out.append(party)
@@ -252,7 +290,7 @@ AGREEMENT_FATE = re.compile(r"\b(?:collaps\w*|broke down|crumbled|took effect|en
 
 
 END_FATE = re.compile(r"\b(?:collaps\w*|broke down|break down|crumbled|fell apart|expired|ended|failed|failure|"
-                      r"in tatters|(?:is|was) over)\b", re.I)
+                      r"in tatters|unravel\w*|(?:is|was) over)\b", re.I)
 START_FATE = re.compile(r"\b(?:took effect|takes effect|entered into force|came into force|began|begins|started|"
                         r"starts|agreed|brokered|reached|signed|declared|announced|went into effect)\b", re.I)
 
@@ -390,8 +428,8 @@ def date_candidates(s: Sentence, published: Optional[dt.date], future: Optional[
 
 def _next_to_reporting(text: str, c: DateCandidate) -> bool:
     """"said on Wednesday", "on Wednesday said", "said Wednesday"."""
-    return bool(re.search(r"\b(?:said|says|told|announced|stated|added|confirmed|reported)\s+(?:(?:late|early)\s+)?"
-                          r"(?:on\s+)?$",
+    return bool(re.search(r"\b(?:said|says|told(?:\s+(?:reporters|journalists|\w+ news agencies))?|announced|stated|"
+                          r"added|confirmed|reported)\s+(?:(?:late|early)\s+)?(?:on\s+)?$",
                           text[max(0, c.start - 25):c.start], re.I)
                 or re.match(r"\s+(?:said|says|told|announced|stated|added|confirmed|reported)\b", text[c.end:c.end + 15], re.I))
 
@@ -433,9 +471,9 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
             return _shift(m, [c for c in cands if c.end <= m.start()], anchor, published)
     cut = next((m.start() for m in rel if m.start() > trig), len(s.text))
     cands = [c for c in cands if c.start < cut]       # dates after "a day after" belong to the other event
-    # a date nearer to an attack the sentence reports is the attack's ("Tuesday's attack" excepted: the
-    # reaction to the day's news); in the future tense, a date nearer to "said" is the announcement's
-    others = [a for _, _, a, _ in s.triggers]
+    # a date nearer to an attack or another act the sentence reports is theirs ("Tuesday's attack" excepted:
+    # the reaction to the day's news); in the future tense, a date next to "said" is the announcement's
+    others = [a for _, _, a, _ in s.triggers] + [a for k, _, a, _ in s.dip if k != etype]
     cands = [c for c in cands if POSSESSIVE_DATE.search(s.text[c.start:c.end + 3]) or _next_to_reporting(s.text, c)
              or all(_attached_to_act(s.text, c, trig, a) for a in others)]
     if future is not None:      # "officials on Wednesday said Kerry will meet ...": the announcement's date
@@ -448,9 +486,9 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
             return c.value, c.precision, True
     usable = [c for c in cands if _distance(c, trig) <= DIP_DATE_WINDOW]
     if not usable and future is None:
-        # "A deal has been reached, rebel officials said late on Wednesday": the statement's date
-        usable = [c for c in cands if _next_to_reporting(s.text, c) and _distance(c, trig) <= 2 * DIP_DATE_WINDOW
-                  and not CLAUSE_BREAK.search(s.text, min(c.start, trig), max(c.start, trig))]
+        # a date further away in the act's own clause: a sentence-initial "On September 9, ...", the statement's
+        # date ("A deal has been reached, rebel officials said late on Wednesday"), a clause's last words
+        usable = [c for c in cands if not CLAUSE_BREAK.search(s.text, min(c.start, trig), max(c.start, trig))]
     if not usable:
         return None, "unknown", False
     c = min(usable, key=lambda c: (abs(c.start - trig) + (0 if c.start >= trig else 15), c.start))
