@@ -78,6 +78,16 @@ DATE_CASES = [
      "been reached, Turkish officials said late on Wednesday.", THU, "2016-10-12"),
     ("Russia and Iran agreed to extend the pause in the bombing of the eastern districts by another "
      "twenty-four hours, the Kremlin said on Tuesday.", THU, "2016-10-11"),
+    ("The extension of the pause was agreed by Russia and Turkey, the Turkish spokesman told reporters on "
+     "Wednesday.", THU, "2016-10-12"),
+    # a date far from the trigger in the act's own clause, a sentence-initial date over the whole clause
+    ("The Syrian Foreign Ministry requested the measures in two identical letters addressed to the President "
+     "of the UN Security Council and the UN Secretary-General on Sunday.", THU, "2016-10-09"),
+    ("On October 10, the foreign ministers of Russia and Iran, after weeks of preparation and several "
+     "postponements, finally met in Moscow.", THU, "2016-10-10"),
+    # a date nearer another act of the sentence is that act's
+    ("Lavrov said, as he arrived to meet Kerry, that he supported the American proposal of October 2.", THU,
+     None),
 ]
 
 
@@ -175,7 +185,34 @@ PARTY_CASES = [
     # the opposition's areas and a state's opposition to a deal are not the opposition's political body
     ("Iran and Turkey agreed a truce for the opposition enclave.", "agreement", {"Iran", "Turkey"}),
     ("Russia agreed the truce despite Iranian opposition.", "agreement", {"Russia", "Iran"}),
+    ("The Russian and Syrian governments agreed to stop air strikes on the city.", "agreement", {"Russia", "Syria"}),
+    # armed opposition groups are not the opposition's political body, even when accused
+    ("Damascus said the armed opposition and Turkey were responsible for the shelling.", "accusation",
+     {"Syria", "Turkey"}),
+    # Syria acting is the Syrian state; Syria as a place is not a party
+    ("Syria has demanded that the UN Security Council condemn Turkey.", "proposal", {"Syria", "United Nations"}),
+    ("Syria's UN envoy accused Saudi Arabia of arming the rebels.", "accusation", {"Syria", "Saudi Arabia"}),
+    ("Russia and Iran accused the US of undermining the truce in Syria.", "accusation",
+     {"Russia", "Iran", "United States"}),
+    ("The Kremlin accused Washington of obstructing aid deliveries.", "accusation", {"Russia", "United States"}),
 ]
+
+
+SPEAKER_CASES = [
+    # "the ministry said", after a sentence that named whose ministry it is
+    ("The Syrian Foreign and Expatriates Ministry sent two letters to the UN. The Ministry said that Turkey "
+     "and Qatar are responsible for the attacks.", "accusation", {"Syria", "Turkey", "Qatar"}),
+    ("Russia's defence ministry announced new flights. The ministry said it would halt fire around the city "
+     "for three hours each day.", "agreement", {"Russia"}),
+    ("A Turkish foreign ministry spokesman spoke in Ankara. The spokesman accused Iran of blocking the "
+     "evacuation.", "accusation", {"Turkey", "Iran"}),
+]
+
+
+@pytest.mark.parametrize("text,etype,parties", SPEAKER_CASES, ids=ids(SPEAKER_CASES))
+def test_a_definite_speaker_speaks_for_the_state_named_before(text, etype, parties):
+    found = [e for e in diplomacy(text) if e.event_type == etype]
+    assert len(found) == 1 and set(found[0].actors) == parties, (text, found)
 
 
 SECOND_ACT_CASES = [
@@ -227,6 +264,8 @@ def test_a_person_named_again_speaks_for_the_same_party(text, etype, parties):
     "UN monitors said at least 30 civilians were killed on Tuesday.",
     "The Observatory blamed Russian warplanes for the raid.",
     "The group is believed to be an initiative by al-Qaeda in the Afghanistan-Pakistan region.",
+    "Aid agencies said the war in Syria has killed 300,000 people.",                    # Syria as a place
+    "The ministry said it would halt fire around the city for three hours each day.",   # whose ministry?
 ])
 def test_not_a_diplomatic_event(text):
     assert diplomacy(text) == [], text

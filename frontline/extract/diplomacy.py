@@ -95,10 +95,12 @@ def learn_names(s: Sentence, names: dict) -> None:
     for party, a, b, military in s.parties:
         if military:
             continue
-        m = re.compile(r"(?:'s|s|\u2019s)?\s+(?:[\w-]+\s+){0,3}?" + SPEAKER_NOUN + r"\b", re.I).match(s.text, b) \
-            or re.search(SPEAKER_NOUN + r"$", s.text[a:b], re.I)
-        if m:
-            names["@" + m.group(1).lower()] = party
+        own = re.search(SPEAKER_NOUN + r"$", s.text[a:b], re.I)
+        if own:
+            names["@" + own.group(1).lower()] = party
+        m = re.compile(r"(?:'s|s|\u2019s)?(?:\s+[\w-]+){0,4}", re.I).match(s.text, b)
+        for noun in re.finditer(r"\b" + SPEAKER_NOUN + r"\b", m.group(0), re.I):
+            names["@" + noun.group(1).lower()] = party
         window = s.text[b:b + 110]
         if not re.match(r"(?:'s|s|\u2019s)?\s", window):
             continue
@@ -144,6 +146,10 @@ def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> lis
     if etype == "visit":
         out.extend(("Syria", m.start(), m.end(), False) for m in VISIT_TO_SYRIA.finditer(s.text))
     out.extend(("Syria", m.start(), m.end(), False) for m in SYRIA_ACTS.finditer(s.text))
+    # "Syria's UN envoy", "the Russian UN ambassador" speak for their state, not for the UN
+    office = re.compile(r"\b(?:envoy|ambassador|representative|mission|delegation)\b", re.I)
+    out = [p for p in out if not (p[0] == "United Nations" and (office.search(s.text[p[1]:p[2]]) or office.match(
+        s.text, p[2] + 1)) and any(q[0] != p[0] and p[1] - 4 <= q[2] <= p[1] for q in out))]
     return sorted(out, key=lambda p: p[1])
 
 
@@ -176,12 +182,18 @@ def _parties(s: Sentence, etype: str, trig: int = 0, names: Optional[dict] = Non
 
 
 def _proposal_content_start(text: str, trig: int, found: list) -> int:
-    """Where the content of an appeal starts: the first "to <verb>" after an addressee named after the trigger."""
-    after = [b for _, a, b, _ in found if a > trig]
+    """Where the content of an appeal starts: after its addressees, the parties named first after the trigger
+    and joined by "and" or commas ("urged Turkey and Iran to ...", "demanded that the UN Security Council
+    condemn Turkey")."""
+    after = sorted((a, b) for _, a, b, _ in found if a > trig)
     if not after:
         return len(text)
-    m = re.compile(r"\bto\s+(?!the\b|a\b|an\b)[a-z]+").search(text, after[0])
-    return m.start() if m else len(text)
+    end = after[0][1]
+    for a, b in after[1:]:
+        if not re.fullmatch(r"(?:\s*(?:,|&|and)\s*|\s+)(?:the\s+)?", text[end:a]):
+            break
+        end = b
+    return end
 
 
 AGENT_CLAUSE_STOP = re.compile(r"\b(?:which|while|but|whereas|although|though)\b|;|,\s+and\b", re.I)
@@ -331,9 +343,13 @@ def diplomatic_mentions(s: Sentence, names: Optional[dict] = None) -> list:
                 out.append(("agreement", list(dict.fromkeys(near)), a))
                 break
     if etype != "accusation" and not s.headline:
-        # "... called Russia out for the veto, calling its explanation a made-up alibi": an accusation as well
+        # "... called Russia out for the veto, calling its explanation a made-up alibi": an accusation as well,
+        # unless it is what an appeal asks for ("demanded that the Council condemn Turkey")
+        content = _proposal_content_start(s.text, out[0][2], party_mentions(s, etype, names)) \
+            if etype == "proposal" and out else len(s.text)
         for kind, _, a, b in s.dip:
-            if kind == "accusation" and STRONG_ACCUSATION.match(s.text[a:b]) and both_sides(s, a, names):
+            if kind == "accusation" and STRONG_ACCUSATION.match(s.text[a:b]) and a < content \
+                    and both_sides(s, a, names):
                 out.append(("accusation", _parties(s, "accusation", a, names), a))
                 break
     return out
