@@ -98,6 +98,28 @@ def test_the_date_of_the_act(text, published, date):
     assert found[-1].event_date == date, (text, [(e.event_type, e.event_date) for e in found])
 
 
+CONTEXT_DATE_CASES = [
+    # a sentence that states no act but dates what parties did, dates their next act
+    ("The United States and Britain on Sunday admitted the limits of their support. After a meeting of eleven "
+     "governments, Kerry and Boris Johnson insisted all options were open.", "meeting", "2016-10-09"),
+    ("Assad said in an interview broadcast on Wednesday that the war would go on. Assad cast doubt on the "
+     "intentions of the United States.", "accusation", "2016-10-12"),
+    ("Lavrov spoke to students in Moscow on Tuesday. He praised the army. Lavrov accused Washington of "
+     "shielding the Nusra Front.", "accusation", "2016-10-11"),
+    # not across an unrelated sentence, nor from a date that is an attack's
+    ("Kerry and Johnson spoke on Sunday. Rebels shelled a school. Later, Kerry met Johnson in London.",
+     "meeting", None),
+    ("Turkey and Iran said that rebels shelled a school on Monday. The Turkish and Iranian ministers then "
+     "held talks in Ankara.", "meeting", None),
+]
+
+
+@pytest.mark.parametrize("text,etype,date", CONTEXT_DATE_CASES, ids=ids(CONTEXT_DATE_CASES))
+def test_an_undated_act_takes_the_date_its_parties_were_given_just_before(text, etype, date):
+    found = [e for e in diplomacy(text) if e.event_type == etype]
+    assert len(found) == 1 and found[0].event_date == date, (text, found)
+
+
 @pytest.mark.parametrize("text", [
     "As of 12 October, Turkey and Russia had agreed a truce for Aleppo.",
     "Figures as of 11 October show that Russia and Iran signed the deal.",

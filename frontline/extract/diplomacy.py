@@ -594,18 +594,52 @@ def dated_trigger(s: Sentence, published: Optional[dt.date], trig: int, etype: s
     return first
 
 
+def learn_context(s: Sentence, published: Optional[dt.date], names: dict, context: dict) -> None:
+    """A sentence that states no act but dates what named parties did ("The United States and Britain on
+    Sunday acknowledged ...", "Assad said in an interview broadcast on Thursday ...") dates their next act."""
+    found = [(p, a) for p, a, _, mil in party_mentions(s, "", names) if not mil]
+    if not found:
+        return
+    attacks = [a for _, _, a, _ in s.triggers]
+    days = {c.value for c in date_candidates(s, published) if c.value and c.precision == "day"
+            and min(_distance(c, a) for _, a in found) < min([_distance(c, a) for a in attacks] or [10 ** 6])}
+    if len(days) != 1:
+        return
+    day = days.pop()
+    for party, _ in found:
+        context[party] = (day, s.idx)
+
+
+def context_date(context: dict, idx: int, etype: str, actors: list, who: Optional[str]) -> tuple:
+    """The date an undated act takes from the sentence before it (a meeting of the parties it dated), or from
+    its speaker's dated statement a few sentences before (an accusation, an appeal)."""
+    if etype in ("accusation", "proposal"):
+        hit = context.get(who) if who else None
+        if hit and idx - hit[1] <= 4:
+            return hit[0], "day"
+        return None, "unknown"
+    hits = {context[p][0] for p in actors if p in context and context[p][1] == idx - 1}
+    if len(hits) == 1:
+        return hits.pop(), "day"
+    return None, "unknown"
+
+
 def build_diplomacy(sents: list, article: Article) -> list:
     published = article.published
     anchor = lead_date(sents)
     names: dict = {}
+    context: dict = {}
     drafts: list = []
     for s in sents:
-        for etype, actors, trig in diplomatic_mentions(s, names):
+        mentions = diplomatic_mentions(s, names)
+        for etype, actors, trig in mentions:
             new_act = bool(NEW_ACT.search(s.text[max(0, trig - 40):trig]))
             anaphoric = bool(DIP_ANAPHORA.search(s.text)) and not new_act \
                 and not FIRST_ACT.search(s.text[max(0, trig - 40):trig])
             date, precision, explicit = dated_trigger(s, published, trig, etype, anchor)
             who = agent(s, trig, names) if etype in ("accusation", "proposal") else None
+            if date is None:
+                date, precision = context_date(context, s.idx, etype, actors, who)
             fate = truce_fate(s.text, trig) if etype == "agreement" else None
             # "Earlier Kerry broke off talks ...": another, older meeting than the one reported
             earlier = new_act or bool(EARLIER.search(s.text, max(0, trig - 50), trig + 50))
@@ -649,6 +683,8 @@ def build_diplomacy(sents: list, article: Article) -> list:
             if target.location is None:
                 target.location = next((m.value.name for m in s.places if m.value.kind == "venue"), None)
         learn_names(s, names)
+        if not mentions:
+            learn_context(s, published, names, context)
     return [Diplomacy(article_id=article.id, event_date=d.date, date_precision=d.precision, event_type=d.event_type,
                       actors=d.actors, location=d.location, status=d.status, spans=[s.span for s in d.sentences])
             for d in drafts if len(d.actors) >= MIN_PARTIES[d.event_type]]
