@@ -85,6 +85,11 @@ DATE_CASES = [
      "of the UN Security Council and the UN Secretary-General on Sunday.", THU, "2016-10-09"),
     ("On October 10, the foreign ministers of Russia and Iran, after weeks of preparation and several "
      "postponements, finally met in Moscow.", THU, "2016-10-10"),
+    # the attack a truce stops is not an attack: its date is the truce's
+    ("The Russian and Syrian governments agreed to stop air strikes on the city starting on Thursday.",
+     dt.date(2016, 10, 18), "2016-10-13"),
+    ("Moscow declared it would halt its bombing of eastern Aleppo from Tuesday.", THU, "2016-10-11"),
+    ("Turkey and Russia agreed a humanitarian pause in the shelling on Monday.", THU, "2016-10-10"),
     # a date nearer another act of the sentence is that act's
     ("Lavrov said, as he arrived to meet Kerry, that he supported the American proposal of October 2.", THU,
      None),
@@ -211,6 +216,10 @@ PARTY_CASES = [
     # armed opposition groups are not the opposition's political body, even when accused
     ("Damascus said the armed opposition and Turkey were responsible for the shelling.", "accusation",
      {"Syria", "Turkey"}),
+    ("Moscow said the moderate opposition and its Western backers, including the US, were obstructing aid.",
+     "accusation", {"Russia", "United States"}),
+    ("Tehran blamed the so-called opposition and Riyadh for the shelling of Nubul.", "accusation",
+     {"Iran", "Saudi Arabia"}),
     # Syria acting is the Syrian state; Syria as a place is not a party
     ("Syria has demanded that the UN Security Council condemn Turkey.", "proposal", {"Syria", "United Nations"}),
     ("Syria's UN envoy accused Saudi Arabia of arming the rebels.", "accusation", {"Syria", "Saudi Arabia"}),

@@ -124,7 +124,7 @@ def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> lis
     for party, a, b, military in s.parties:
         after = s.text[b:b + 25]
         if party == "Syrian opposition":
-            military = military or bool(re.search(r"\barmed\s+$", s.text[max(0, a - 8):a], re.I))
+            military = military or bool(re.search(r"\b(?:armed|moderate|so-called)\s+$", s.text[max(0, a - 10):a], re.I))
             if OPPOSITION_NOT_A_BODY.match(after) or (s.text[a:b].lower() == "opposition" and any(
                     pb <= a <= pb + 1 and p != party for p, _, pb, _ in s.parties)):
                 continue                               # its activists; "Iranian opposition" to a deal
@@ -368,7 +368,7 @@ WEEKEND = re.compile(r"\b(?:(?:over|during|at|on)\s+the\s+weekend|this (?:past )
 PART_OF_LAST_WEEK = re.compile(r"\b(?P<part>early|late|earlier|later|end of)\s+last\s+week\b", re.I)
 FUTURE_CUE = re.compile(r"\b(?:will|shall|is to|are to|to be held|scheduled|is due|are due|due to|next week|"
                         r"opens|convenes|takes place|gets under way|"
-                        r"expected to|plans? to|planned (?:for|to)|set to|upcoming|would)\b", re.I)
+                        r"expected to|plans? to|planned (?:for|to)|set to|upcoming)\b", re.I)
 MOTION = re.compile(r"\b(?:went|go|goes|travel\w*|flew|arrived|came|headed|returned|used|agreed|decided|"
                     r"refused|failed|tried|sought|wanted|began|started)\b", re.I)
 REPORTING = re.compile(r"\b(?:said|says|told|announced|stated|added|confirmed|reported)\b", re.I)
@@ -442,6 +442,14 @@ def date_candidates(s: Sentence, published: Optional[dt.date], future: Optional[
     return sorted(out + extra, key=lambda c: c.start)
 
 
+def _stopped_by_truce(s: Sentence, a: int, b: int) -> bool:
+    """An attack word a truce names as what it stops is not an attack the sentence reports ("agreed to stop
+    air strikes", "a pause in the shelling")."""
+    return any((da <= a and b <= db) or (kind == "agreement" and db <= a and re.fullmatch(
+        r"\s+(?:in|to|of|on)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?", s.text[db:a]))
+        for kind, _, da, db in s.dip)
+
+
 def _next_to_reporting(text: str, c: DateCandidate) -> bool:
     """"said on Wednesday", "on Wednesday said", "said Wednesday"."""
     return bool(re.search(r"\b(?:said|says|told(?:\s+(?:reporters|journalists|\w+ news agencies))?|announced|stated|"
@@ -489,7 +497,8 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
     cands = [c for c in cands if c.start < cut]       # dates after "a day after" belong to the other event
     # a date nearer to an attack or another act the sentence reports is theirs ("Tuesday's attack" excepted:
     # the reaction to the day's news); in the future tense, a date next to "said" is the announcement's
-    others = [a for _, _, a, _ in s.triggers] + [a for k, _, a, _ in s.dip if k != etype]
+    others = [a for _, _, a, b in s.triggers if not _stopped_by_truce(s, a, b)] \
+        + [a for k, _, a, _ in s.dip if k != etype]
     cands = [c for c in cands if POSSESSIVE_DATE.search(s.text[c.start:c.end + 3]) or _next_to_reporting(s.text, c)
              or all(_attached_to_act(s.text, c, trig, a) for a in others)]
     if future is not None:      # "officials on Wednesday said Kerry will meet ...": the announcement's date
