@@ -226,6 +226,16 @@ PARTY_CASES = [
     ("Russia and Iran accused the US of undermining the truce in Syria.", "accusation",
      {"Russia", "Iran", "United States"}),
     ("The Kremlin accused Washington of obstructing aid deliveries.", "accusation", {"Russia", "United States"}),
+    ("The US ambassador accused Russia and Syria of pursuing a military solution.", "accusation",
+     {"United States", "Russia", "Syria"}),
+    ("Britain and France lashed out at Moscow over the air strikes.", "accusation",
+     {"United Kingdom", "France", "Russia"}),
+    # a session of the Security Council is its act, whatever it is called
+    ("The UN Security Council held urgent talks on Sunday about Aleppo.", "un_action", {"United Nations"}),
+    ("The Security Council convened on Wednesday in an emergency session on Aleppo.", "un_action",
+     {"United Nations"}),
+    ("France called an emergency meeting of the Security Council on the bombing of Aleppo.", "un_action",
+     {"France", "United Nations"}),
 ]
 
 
@@ -297,6 +307,11 @@ def test_a_person_named_again_speaks_for_the_same_party(text, etype, parties):
     "The group is believed to be an initiative by al-Qaeda in the Afghanistan-Pakistan region.",
     "Aid agencies said the war in Syria has killed 300,000 people.",                    # Syria as a place
     "The ministry said it would halt fire around the city for three hours each day.",   # whose ministry?
+    # a veto that may come, talks and truces only wished for
+    "Britain said it would go to the General Assembly should Russia veto the draft again.",
+    "France warned it could take the matter to the Security Council if the bombing went on.",
+    "Churkin said Russia still wants a ceasefire in Aleppo.",
+    "Rycroft said Russia should create the conditions for the resumption of political talks.",
 ])
 def test_not_a_diplomatic_event(text):
     assert diplomacy(text) == [], text

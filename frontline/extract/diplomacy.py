@@ -146,6 +146,12 @@ def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> lis
     if etype == "visit":
         out.extend(("Syria", m.start(), m.end(), False) for m in VISIT_TO_SYRIA.finditer(s.text))
     out.extend(("Syria", m.start(), m.end(), False) for m in SYRIA_ACTS.finditer(s.text))
+    # "Russia and Syria", "Iran, Syria and Hezbollah": Syria beside a party is the state too
+    for m in re.finditer(r"\bSyria\b(?![n'\u2019-])", s.text):
+        if any(re.fullmatch(r"\s*(?:,|&|and)\s*", s.text[b:m.start()] if b <= m.start() else s.text[m.end():a])
+               for p, a, b, _ in out if p != "Syria" and (b <= m.start() or a >= m.end())) \
+                and not any(a <= m.start() < b for _, a, b, _ in out):
+            out.append(("Syria", m.start(), m.end(), False))
     # "Syria's UN envoy", "the Russian UN ambassador" speak for their state, not for the UN
     office = re.compile(r"\b(?:envoy|ambassador|representative|mission|delegation)\b", re.I)
     out = [p for p in out if not (p[0] == "United Nations" and (office.search(s.text[p[1]:p[2]]) or office.match(
@@ -266,33 +272,50 @@ def both_sides(s: Sentence, trig: int, names: Optional[dict] = None) -> bool:
 
 # ---------------------------------------------------------------- types
 
-def diplomacy_type(s: Sentence) -> Optional[str]:
-    """The act a sentence states: a rank-1 trigger (UN action, call) first, else the first trigger; a truce
-    named as what an appeal asks for is the appeal ("called for a ceasefire": proposal)."""
-    if not s.dip:
-        return None
-    rank1 = [d for d in s.dip if d[1] == 1]
+def main_act(s: Sentence) -> Optional[tuple]:
+    """(event type, trigger offset) of the act a sentence states: a rank-1 trigger (UN action, call) first,
+    else the first trigger; a truce named as what an appeal asks for is the appeal ("called for a ceasefire":
+    proposal); talks the Security Council holds are its session (UN action). A truce or talks only sought,
+    and a veto that may come, are no act."""
+    def hypothetical(d) -> bool:
+        before = s.text[max(0, d[2] - 40):d[2]]
+        return (d[0] in ("agreement", "meeting") and bool(NOT_REACHED.search(before))) or (
+            d[0] == "un_action" and bool(UN_HYPOTHETICAL.search(before))) or (
+            d[0] == "visit" and bool(re.match(r"\s+(?:the\s+)?(?:UN\s+|U\.N\.\s+)?(?:Security Council|General Assembly)",
+                                              s.text[d[3]:d[3] + 40], re.I)))   # taking a matter to the UN
+    acts = [d for d in s.dip if not hypothetical(d)]
+    rank1 = [d for d in acts if d[1] == 1]
     if rank1:
         first1 = min(rank1, key=lambda d: d[2])
         # "France condemned the Russian veto": the act is the condemnation, the veto its object
         if not any(d[0] in ("accusation", "proposal") and first1[2] - 40 <= d[3] <= first1[2] for d in s.dip):
-            return first1[0]
-    reached = [d for d in s.dip if not (d[0] == "agreement" and NOT_REACHED.search(s.text[max(0, d[2] - 40):d[2]]))]
-    if not reached:
+            return first1[0], first1[2]
+    if not acts:
         return None
-    first = min(reached, key=lambda d: d[2])
+    first = min(acts, key=lambda d: d[2])
+    if first[0] == "meeting" and UN_BODY.search(s.text[max(0, first[2] - 60):first[3] + 60]):
+        return "un_action", first[2]
     if first[0] == "agreement":
         asked = [d for d in s.dip if d[0] == "proposal" and first[2] - 50 <= d[3] <= first[2]]
         if asked:
-            return "proposal"
-    return first[0]
+            return "proposal", min(asked, key=lambda d: d[2])[2]
+    return first[0], first[2]
+
+
+def diplomacy_type(s: Sentence) -> Optional[str]:
+    act = main_act(s)
+    return act[0] if act else None
 
 
 # a truce sought, not reached: "after failing to secure a ceasefire", "push Russia to agree to a truce"
 NOT_REACHED = re.compile(r"\b(?:fail\w*\s+to\s+(?:secure|reach|agree\s+(?:to|on)|broker)|(?:seek|seeks|seeking|sought)|"
                          r"to\s+agree\s+(?:to|on)|efforts?\s+to\s+(?:reach|secure|broker|revive)|hopes?\s+(?:for|of)|"
-                         r"push(?:ed|es|ing)?\s+for|revive|salvage|restore)\s+(?:(?:a|an|the|new|fresh|its|their)\s+)*"
+                         r"push(?:ed|es|ing)?\s+for|revive|salvage|restore|wants?|wanted|favou?rs?|resumption\s+of|"
+                         r"conditions\s+(?:necessary\s+)?for)\s+(?:(?:a|an|the|new|fresh|its|their|political)\s+)*"
                          r"(?:[\w-]+\s+){0,2}$", re.I)
+UN_BODY = re.compile(r"\b(?:Security Council|General Assembly)\b", re.I)
+# "would resort to the General Assembly should Russia use its veto again": a veto that may come
+UN_HYPOTHETICAL = re.compile(r"\b(?:should|if|unless|could|might|may|threaten\w*\s+to)\b(?:\s+[\w'-]+){0,4}\s*$", re.I)
 STRONG_ACCUSATION = re.compile(r"(?:accus|blam|condemn|critici[sz]|denounc|slammed|lambast|made-up alibi|call)", re.I)
 TRUCE_NOUN = re.compile(r"(?:ceasefire|cease-fire|truce|cessation|deal|agreement|accord|pause|moratorium|evacuation)",
                         re.I)
@@ -323,14 +346,14 @@ EARLIER = Caseless(r"\b(?:earlier|previously|last (?:week|month|year)|in (?:janu
 def diplomatic_mentions(s: Sentence, names: Optional[dict] = None) -> list:
     """(event_type, actors, trigger offset) of the diplomatic acts one sentence states: its main act, and the
     fate of a truce it names in passing ("... the Russian-American deal, the ceasefire that collapsed last month")."""
-    etype = diplomacy_type(s)
-    if etype is None:
+    act = main_act(s)
+    if act is None:
         return []
+    etype, trig = act
     if "denial" in s.cues and etype != "accusation":
         return []
     out = []
     if not ("hypothetical" in s.cues and etype == "agreement"):
-        trig = min(d[2] for d in s.dip if d[0] == etype)
         actors = _parties(s, etype, trig, names)
         if etype == "un_action" and "United Nations" not in actors:
             actors.append("United Nations")          # a vote, veto or resolution is the UN's act too
