@@ -63,6 +63,10 @@ DATE_CASES = [
      "Turkey to restore the truce.", THU, "2016-10-09"),
     ("Warplanes hit the city on Wednesday, hours after Moscow declared a truce.", THU, "2016-10-12"),
     ("The bombing resumed on Monday, a week after Russia and the US agreed a ceasefire.", THU, "2016-10-03"),
+    ("The city was calm for a few days after the truce brokered by Moscow and Washington came into effect on "
+     "October 3.", THU, "2016-10-03"),
+    ("Rebels shelled the west on Wednesday. The shelling came a day after Russia declared a truce for the "
+     "city, the Observatory said on Thursday.", THU, "2016-10-11"),
     # "as of" dates a report, not an act
     ("As of 12 October, the UN said, Russia vetoed the French draft resolution on Saturday.", THU, "2016-10-08"),
     # the date attached to the act's trigger, not the date of an attack in another clause
@@ -312,6 +316,12 @@ def test_a_person_named_again_speaks_for_the_same_party(text, etype, parties):
     "France warned it could take the matter to the Security Council if the bombing went on.",
     "Churkin said Russia still wants a ceasefire in Aleppo.",
     "Rycroft said Russia should create the conditions for the resumption of political talks.",
+    # a state named as a place, and participles of other agents
+    "The Britain-based monitor said the raid was suspected to be the work of Russian jets in Syria and Iraq.",
+    "The Kurds along the Turkish border demanded that the militia disband.",
+    "The war began with a protest movement demanding reforms from the regime.",
+    "The West will eventually have to deal with Damascus, Russian officials believe.",
+    "Rival sides must overcome the hurdle that derailed past discussions between Moscow and Ankara.",
 ])
 def test_not_a_diplomatic_event(text):
     assert diplomacy(text) == [], text

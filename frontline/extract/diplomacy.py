@@ -116,6 +116,14 @@ def learn_names(s: Sentence, names: dict) -> None:
             break
 
 
+# a state named as a place, not as an actor
+PLACE_AFTER = re.compile(r"^(?:'s|s|\u2019s)?(?:-based|\s+(?:border|borders|frontier|territory|soil|airspace|coast|"
+                         r"province|provinces|city|cities|town|capital|countryside|side of the border)\b)", re.I)
+SPEAKER_IN = re.compile(r"\b(?:spokes(?:man|woman|person)|officials?|ministry|government|diplomats?|sources?|"
+                        r"embassy|authorities|leaders?)\s+in\s+$", re.I)     # "a spokesman in Ankara": Turkey
+PLACE_BEFORE = re.compile(r"\b(?:in|across|inside|throughout|within|into)\s+(?:the\s+)?$", re.I)
+
+
 def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> list:
     """(party, start, end, armed) of a sentence, by position: the lexicon's parties (the opposition's
     activists and media are not its political body; its fighters are armed), people named earlier with
@@ -123,6 +131,9 @@ def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> lis
     out = []
     for party, a, b, military in s.parties:
         after = s.text[b:b + 25]
+        if PLACE_AFTER.match(after) or (etype not in ("meeting", "visit", "call") and PLACE_BEFORE.search(
+                s.text[max(0, a - 12):a]) and not SPEAKER_IN.search(s.text[max(0, a - 40):a])):
+            continue                                   # "the Turkish border", "the Britain-based monitor", "in Iraq"
         if party == "Syrian opposition":
             military = military or bool(re.search(r"\b(?:armed|moderate|so-called)\s+$", s.text[max(0, a - 10):a], re.I))
             if OPPOSITION_NOT_A_BODY.match(after) or (s.text[a:b].lower() == "opposition" and any(
@@ -148,6 +159,8 @@ def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> lis
     out.extend(("Syria", m.start(), m.end(), False) for m in SYRIA_ACTS.finditer(s.text))
     # "Russia and Syria", "Iran, Syria and Hezbollah": Syria beside a party is the state too
     for m in re.finditer(r"\bSyria\b(?![n'\u2019-])", s.text):
+        if PLACE_BEFORE.search(s.text[max(0, m.start() - 12):m.start()]):
+            continue
         if any(re.fullmatch(r"\s*(?:,|&|and)\s*", s.text[b:m.start()] if b <= m.start() else s.text[m.end():a])
                for p, a, b, _ in out if p != "Syria" and (b <= m.start() or a >= m.end())) \
                 and not any(a <= m.start() < b for _, a, b, _ in out):
@@ -216,6 +229,10 @@ def agent(s: Sentence, trig: int, names: Optional[dict] = None) -> Optional[str]
     None when none is named."""
     found = [(p, a, b) for p, a, b, mil in party_mentions(s, "", names) if not mil]
     end = _trigger_end(s, trig)
+    if re.search(r"ing$", s.text[trig:end].split()[0] if s.text[trig:end].split() else "") and re.search(
+            r"[A-Za-z]\s+$", s.text[max(0, trig - 3):trig]):
+        # "a protest movement demanding change": the participle's agent is the noun before it
+        return next((p for p, a, b in found if trig - 3 <= b <= trig), None)
     by = re.compile(r"\s*(?:by|from)\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,4}?").match(s.text, end)
     if NOMINAL.search(s.text[trig:end]):
         owner = [p for p, a, b in found if b <= trig and re.fullmatch(r"(?:'s|s|\u2019s)?\s+", s.text[b:trig])]
@@ -279,6 +296,10 @@ def main_act(s: Sentence) -> Optional[tuple]:
     and a veto that may come, are no act."""
     def hypothetical(d) -> bool:
         before = s.text[max(0, d[2] - 40):d[2]]
+        if d[0] == "agreement" and re.match(r"(?:deal|deals)\s+with\b", s.text[d[2]:d[3] + 6], re.I):
+            return True                                # "to deal with", a verb
+        if d[0] == "meeting" and re.search(r"\b(?:past|previous|former|possible|potential|any)\s+$", before, re.I):
+            return True
         return (d[0] in ("agreement", "meeting") and bool(NOT_REACHED.search(before))) or (
             d[0] == "un_action" and bool(UN_HYPOTHETICAL.search(before))) or (
             d[0] == "visit" and bool(re.match(r"\s+(?:the\s+)?(?:UN\s+|U\.N\.\s+)?(?:Security Council|General Assembly)",
@@ -514,7 +535,14 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
     lead = [m for m in rel if m.end() <= trig]
     if lead:
         m = lead[-1]
-        if not any(m.end() <= c.start < trig for c in cands) and "," not in s.text[m.end():trig]:
+        brk = CLAUSE_BREAK.search(s.text, trig)
+        clause_end = brk.start() if brk else len(s.text)
+        # the clause "a day after ..." dates its act itself when it names a date ("days after the truce came
+        # into effect on September 12")
+        own = [c for c in cands if m.end() <= c.start < trig or (
+            trig <= c.start < clause_end and _distance(c, trig) <= DIP_DATE_WINDOW
+            and not _next_to_reporting(s.text, c))]
+        if not own and "," not in s.text[m.end():trig]:
             return _shift(m, [c for c in cands if c.end <= m.start()], anchor, published)
     cut = next((m.start() for m in rel if m.start() > trig), len(s.text))
     cands = [c for c in cands if c.start < cut]       # dates after "a day after" belong to the other event
