@@ -232,6 +232,8 @@ PARTY_CASES = [
     ("The Kremlin accused Washington of obstructing aid deliveries.", "accusation", {"Russia", "United States"}),
     ("The US ambassador accused Russia and Syria of pursuing a military solution.", "accusation",
      {"United States", "Russia", "Syria"}),
+    ("Russia was accused by France and Britain of war crimes in Aleppo.", "accusation",
+     {"Russia", "France", "United Kingdom"}),
     ("Britain and France lashed out at Moscow over the air strikes.", "accusation",
      {"United Kingdom", "France", "Russia"}),
     # a session of the Security Council is its act, whatever it is called
@@ -322,6 +324,10 @@ def test_a_person_named_again_speaks_for_the_same_party(text, etype, parties):
     "The war began with a protest movement demanding reforms from the regime.",
     "The West will eventually have to deal with Damascus, Russian officials believe.",
     "Rival sides must overcome the hurdle that derailed past discussions between Moscow and Ankara.",
+    # an accusation whose accuser is not named, a domestic debate, a vote outside the UN
+    "Syria's government has been accused of using siege tactics, and the UN says 600,000 people are besieged.",
+    "On Tuesday the British parliament convened in an emergency debate on Russia and Aleppo.",
+    "The Welsh party voted against bombing Syria.",
 ])
 def test_not_a_diplomatic_event(text):
     assert diplomacy(text) == [], text

@@ -276,6 +276,10 @@ def both_sides(s: Sentence, trig: int, names: Optional[dict] = None) -> bool:
         return len({p for p, *_ in found}) >= 2
     by = re.compile(r"\s*(?:by|from)\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,4}?").match(s.text, _trigger_end(s, trig))
     from_after = {p for p, a, _, mil in found if by and by.start() < a <= by.end() and not mil}
+    passive = bool(re.search(r"\b(?:been|was|were|is|are|being|be)\s+(?:[a-z]+ly\s+)?$", s.text[max(0, trig - 20):trig])) \
+        and s.text[trig:_trigger_end(s, trig)].lower().endswith("ed")
+    if passive:             # "Syria's government has been accused of ...": the subject is the accused
+        return bool(from_after) and bool({p for p, a, _, _ in found if a < trig} - from_after)
     accusers = {p for p, a, _, mil in found if a < trig and not mil} | from_after
     accused = {p for p, a, _, _ in found if a > trig} - from_after
     if from_after:
@@ -300,6 +304,11 @@ def main_act(s: Sentence) -> Optional[tuple]:
             return True                                # "to deal with", a verb
         if d[0] == "meeting" and re.search(r"\b(?:past|previous|former|possible|potential|any)\s+$", before, re.I):
             return True
+        if d[0] == "meeting" and DOMESTIC_BODY.search(before):
+            return True                                # a parliament's debate is inside one state
+        if d[0] == "un_action" and re.match(r"(?:voted|abstained)", s.text[d[2]:d[3]], re.I) \
+                and not re.search(r"\b(?:resolution|draft|Security Council|General Assembly|UN|U\.N\.)\b", s.text):
+            return True                                # a vote that is not a UN vote
         return (d[0] in ("agreement", "meeting") and bool(NOT_REACHED.search(before))) or (
             d[0] == "un_action" and bool(UN_HYPOTHETICAL.search(before))) or (
             d[0] == "visit" and bool(re.match(r"\s+(?:the\s+)?(?:UN\s+|U\.N\.\s+)?(?:Security Council|General Assembly)",
@@ -334,6 +343,8 @@ NOT_REACHED = re.compile(r"\b(?:fail\w*\s+to\s+(?:secure|reach|agree\s+(?:to|on)
                          r"push(?:ed|es|ing)?\s+for|revive|salvage|restore|wants?|wanted|favou?rs?|resumption\s+of|"
                          r"conditions\s+(?:necessary\s+)?for)\s+(?:(?:a|an|the|new|fresh|its|their|political)\s+)*"
                          r"(?:[\w-]+\s+){0,2}$", re.I)
+DOMESTIC_BODY = re.compile(r"\b(?:parliament|house of commons|commons|congress|senate|duma|cabinet|knesset|majlis)\b",
+                           re.I)
 UN_BODY = re.compile(r"\b(?:Security Council|General Assembly)\b", re.I)
 # "would resort to the General Assembly should Russia use its veto again": a veto that may come
 UN_HYPOTHETICAL = re.compile(r"\b(?:should|if|unless|could|might|may|threaten\w*\s+to)\b(?:\s+[\w'-]+){0,4}\s*$", re.I)
