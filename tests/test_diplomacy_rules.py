@@ -84,6 +84,8 @@ DATE_CASES = [
      "twenty-four hours, the Kremlin said on Tuesday.", THU, "2016-10-11"),
     ("The extension of the pause was agreed by Russia and Turkey, the Turkish spokesman told reporters on "
      "Wednesday.", THU, "2016-10-12"),
+    ("The agreement was announced by the US Secretary of State, John Kerry, and his Russian counterpart "
+     "Sergei Lavrov in Geneva yesterday.", THU, "2016-10-12"),
     # a date far from the trigger in the act's own clause, a sentence-initial date over the whole clause
     ("The Syrian Foreign Ministry requested the measures in two identical letters addressed to the President "
      "of the UN Security Council and the UN Secretary-General on Sunday.", THU, "2016-10-09"),

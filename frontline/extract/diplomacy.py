@@ -517,7 +517,9 @@ def _distance(c: DateCandidate, pos: int) -> int:
     return min(abs(c.start - pos), abs(c.end - pos))
 
 
-CLAUSE_BREAK = re.compile(r",\s*(?:and|but|while|as|when|whereas)\b|;|\bwhile\b|\bwhereas\b|\bbut\b", re.I)
+# ", and his counterpart" joins two people, not two clauses
+CLAUSE_BREAK = re.compile(r",\s*(?:and(?!\s+(?:his|her|its|their)\b)|but|while|as|when|whereas)\b|;|\bwhile\b|\bwhereas\b|"
+                          r"\bbut\b", re.I)
 
 
 def _attached_to_act(text: str, c: DateCandidate, trig: int, other: int) -> bool:
