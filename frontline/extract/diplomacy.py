@@ -88,6 +88,10 @@ SPEAKER_NOUN = r"(ministry|spokes(?:man|woman|person)|minister|envoy|ambassador|
 DEFINITE_SPEAKER = re.compile(r"\b[Tt]he\s+(?i:(?:(?:foreign|defen[cs]e|interior|general|official)\s+)?" + SPEAKER_NOUN + r")\b")
 
 
+NAME_OR_OFFICE_HINT = re.compile(r"(?-i:[A-Z][\w'-]+\s+[A-Z])|ministry|spokes|minister|envoy|ambassador|embassy|presiden|"
+                                 r"kremlin|military", re.I)
+
+
 def learn_names(s: Sentence, names: dict) -> None:
     """Remember the people this sentence introduces with their state or body, for later sentences that
     name them by surname alone ("Rahmoun called upon ..."), and whose ministry, spokesman, envoy it names,
@@ -98,6 +102,8 @@ def learn_names(s: Sentence, names: dict) -> None:
         own = re.search(SPEAKER_NOUN + r"$", s.text[a:b], re.I)
         if own:
             names["@" + own.group(1).lower()] = party
+        if not NAME_OR_OFFICE_HINT.search(s.text, b, b + 110):
+            continue
         m = re.compile(r"(?:'s|s|\u2019s)?(?:\s+[\w-]+){0,4}", re.I).match(s.text, b)
         for noun in re.finditer(r"\b" + SPEAKER_NOUN + r"\b", m.group(0), re.I):
             names["@" + noun.group(1).lower()] = party
@@ -151,25 +157,36 @@ def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> lis
     for surname, party in (names or {}).items():
         if surname.startswith("@"):
             continue
+        if surname not in s.text:
+            continue
         for m in re.finditer(r"(?<![\w-])" + re.escape(surname) + r"(?![\w-])", s.text):
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 out.append((party, m.start(), m.end(), False))
     if etype == "visit":
         out.extend(("Syria", m.start(), m.end(), False) for m in VISIT_TO_SYRIA.finditer(s.text))
-    out.extend(("Syria", m.start(), m.end(), False) for m in SYRIA_ACTS.finditer(s.text))
-    # "Russia and Syria", "Iran, Syria and Hezbollah": Syria beside a party is the state too
-    for m in re.finditer(r"\bSyria\b(?![n'\u2019-])", s.text):
-        if PLACE_BEFORE.search(s.text[max(0, m.start() - 12):m.start()]):
-            continue
-        if any(re.fullmatch(r"\s*(?:,|&|and)\s*", s.text[b:m.start()] if b <= m.start() else s.text[m.end():a])
-               for p, a, b, _ in out if p != "Syria" and (b <= m.start() or a >= m.end())) \
-                and not any(a <= m.start() < b for _, a, b, _ in out):
-            out.append(("Syria", m.start(), m.end(), False))
+    if "Syria" in s.text:
+        out.extend(_syria_as_state(s.text, out))
     # "Syria's UN envoy", "the Russian UN ambassador" speak for their state, not for the UN
-    office = re.compile(r"\b(?:envoy|ambassador|representative|mission|delegation)\b", re.I)
-    out = [p for p in out if not (p[0] == "United Nations" and (office.search(s.text[p[1]:p[2]]) or office.match(
+    out = [p for p in out if not (p[0] == "United Nations" and (OFFICE.search(s.text[p[1]:p[2]]) or OFFICE.match(
         s.text, p[2] + 1)) and any(q[0] != p[0] and p[1] - 4 <= q[2] <= p[1] for q in out))]
     return sorted(out, key=lambda p: p[1])
+
+
+OFFICE = re.compile(r"\b(?:envoy|ambassador|representative|mission|delegation)\b", re.I)
+
+
+def _syria_as_state(text: str, found: list) -> list:
+    """Syria acting ("Syria has demanded"), or beside another party ("Russia and Syria", "Iran, Syria and
+    Hezbollah"), is the Syrian state; Syria as a place ("in Syria") is not a party."""
+    out = [("Syria", m.start(), m.end(), False) for m in SYRIA_ACTS.finditer(text)]
+    for m in re.finditer(r"\bSyria\b(?![n'\u2019-])", text):
+        if PLACE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+            continue
+        if any(re.fullmatch(r"\s*(?:,|&|and)\s*", text[b:m.start()] if b <= m.start() else text[m.end():a])
+               for p, a, b, _ in found if p != "Syria" and (b <= m.start() or a >= m.end())) \
+                and not any(a <= m.start() < b for _, a, b, _ in found + out):
+            out.append(("Syria", m.start(), m.end(), False))
+    return out
 
 
 def _parties(s: Sentence, etype: str, trig: int = 0, names: Optional[dict] = None) -> list:
@@ -670,6 +687,8 @@ def dated_trigger(s: Sentence, published: Optional[dt.date], trig: int, etype: s
 def learn_context(s: Sentence, published: Optional[dt.date], names: dict, context: dict) -> None:
     """A sentence that states no act but dates what named parties did ("The United States and Britain on
     Sunday acknowledged ...", "Assad said in an interview broadcast on Thursday ...") dates their next act."""
+    if not s.dates:
+        return
     found = [(p, a) for p, a, _, mil in party_mentions(s, "", names) if not mil]
     if not found:
         return
