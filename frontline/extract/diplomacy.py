@@ -96,6 +96,8 @@ def learn_names(s: Sentence, names: dict) -> None:
     """Remember the people this sentence introduces with their state or body, for later sentences that
     name them by surname alone ("Rahmoun called upon ..."), and whose ministry, spokesman, envoy it names,
     for a later "the ministry said"."""
+    if not s.parties:
+        return
     for party, a, b, military in s.parties:
         if military:
             continue
@@ -133,7 +135,17 @@ PLACE_BEFORE = re.compile(r"\b(?:in|across|inside|throughout|within|into)\s+(?:t
 def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> list:
     """(party, start, end, armed) of a sentence, by position: the lexicon's parties (the opposition's
     activists and media are not its political body; its fighters are armed), people named earlier with
-    their state or body, and Syria as the destination of a visit."""
+    their state or body, and Syria as the destination of a visit. Memoised per sentence in ``names``."""
+    if names is None:
+        return _party_mentions(s, etype, None)
+    memo = names.setdefault("#memo", {})
+    key = (s.span.start, etype == "visit", etype in ("meeting", "visit", "call"), len(names))
+    if key not in memo:
+        memo[key] = _party_mentions(s, etype, names)
+    return memo[key]
+
+
+def _party_mentions(s: Sentence, etype: str, names: Optional[dict]) -> list:
     out = []
     for party, a, b, military in s.parties:
         after = s.text[b:b + 25]
@@ -155,7 +167,7 @@ def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> lis
         if party and not any(a < m.end() and m.start() < b + 2 for a, b in taken):
             out.append((party, m.start(), m.end(), False))
     for surname, party in (names or {}).items():
-        if surname.startswith("@"):
+        if surname[0] in "@#":
             continue
         if surname not in s.text:
             continue
@@ -395,7 +407,7 @@ EARLIER = Caseless(r"\b(?:earlier|previously|last (?:week|month|year)|in (?:janu
 def diplomatic_mentions(s: Sentence, names: Optional[dict] = None) -> list:
     """(event_type, actors, trigger offset) of the diplomatic acts one sentence states: its main act, and the
     fate of a truce it names in passing ("... the Russian-American deal, the ceasefire that collapsed last month")."""
-    act = main_act(s)
+    act = main_act(s) if s.dip else None
     if act is None:
         return []
     etype, trig = act
@@ -687,7 +699,7 @@ def dated_trigger(s: Sentence, published: Optional[dt.date], trig: int, etype: s
 def learn_context(s: Sentence, published: Optional[dt.date], names: dict, context: dict) -> None:
     """A sentence that states no act but dates what named parties did ("The United States and Britain on
     Sunday acknowledged ...", "Assad said in an interview broadcast on Thursday ...") dates their next act."""
-    if not s.dates:
+    if not s.dates or not s.parties:
         return
     found = [(p, a) for p, a, _, mil in party_mentions(s, "", names) if not mil]
     if not found:
