@@ -53,6 +53,15 @@ DATE_CASES = [
     ("Kerry will continue on to Paris to take part in a meeting with his French, German and Qatari "
      "counterparts on Saturday.", THU, "2016-10-15"),
     ("Turkey and Russia will discuss the evacuation over the weekend.", THU, "2016-10-15"),
+    # the act as the subject of a future verb
+    ("A meeting of the Russian and Iranian foreign ministers is expected to take place in Moscow on Saturday.",
+     THU, "2016-10-15"),
+    ("Talks between Turkey and Iran will be held in Ankara on Monday.", THU, "2016-10-17"),
+    ("The summit of Russia, Iran and Turkey is due to open in Sochi on Friday.", THU, "2016-10-14"),
+    # a future word after an act told in the past does not move it ("had cancelled a visit planned for
+    # next week")
+    ("Russia said on Tuesday that Putin had cancelled his visit to Turkey planned for next week.", THU,
+     "2016-10-11"),
     ("Kerry and Lavrov to meet in Switzerland: US officials said on Wednesday that Kerry will meet Lavrov "
      "in Lausanne on Saturday.", THU, "2016-10-15"),
     # a statement's date is the cancellation's, and "planned" does not make it future
@@ -319,6 +328,8 @@ def test_a_person_named_again_speaks_for_the_same_party(text, etype, parties):
     "Britain said it would go to the General Assembly should Russia veto the draft again.",
     "France warned it could take the matter to the Security Council if the bombing went on.",
     "Churkin said Russia still wants a ceasefire in Aleppo.",
+    "Turkey is striving to secure a ceasefire throughout the country.",
+    "Russia and Iran are working towards a truce in the city.",
     "Rycroft said Russia should create the conditions for the resumption of political talks.",
     # a state named as a place, and participles of other agents
     "The Britain-based monitor said the raid was suspected to be the work of Russian jets in Syria and Iraq.",

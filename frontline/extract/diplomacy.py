@@ -370,7 +370,8 @@ def diplomacy_type(s: Sentence) -> Optional[str]:
 NOT_REACHED = re.compile(r"\b(?:fail\w*\s+to\s+(?:secure|reach|agree\s+(?:to|on)|broker)|(?:seek|seeks|seeking|sought)|"
                          r"to\s+agree\s+(?:to|on)|efforts?\s+to\s+(?:reach|secure|broker|revive)|hopes?\s+(?:for|of)|"
                          r"push(?:ed|es|ing)?\s+for|revive|salvage|restore|wants?|wanted|favou?rs?|resumption\s+of|"
-                         r"conditions\s+(?:necessary\s+)?for)\s+(?:(?:a|an|the|new|fresh|its|their|political)\s+)*"
+                         r"conditions\s+(?:necessary\s+)?for|striv\w*\s+(?:to|for)|try\w*\s+to|tried\s+to|"
+                         r"work\w*\s+(?:for|towards?)|aim\w*\s+(?:at|to|for)|to\s+(?:secure|reach|broker|achieve))\s+(?:(?:a|an|the|new|fresh|its|their|political)\s+)*"
                          r"(?:[\w-]+\s+){0,2}$", re.I)
 DOMESTIC_BODY = re.compile(r"\b(?:parliament|house of commons|commons|congress|senate|duma|cabinet|knesset|majlis)\b",
                            re.I)
@@ -484,6 +485,13 @@ def future_clause(text: str, trig: int) -> Optional[int]:
     clause = window[start:trig - lo]
     if re.search(r"[A-Z][\w'.-]*\s+to\s+$", clause) and not MOTION.search(clause):
         return lo + start
+    # the act as subject of a future verb: "A meeting ... is expected to be held in Moscow", "a gathering that
+    # opens Thursday"
+    after = text[trig:trig + 90]
+    stop = CLAUSE_STOP.search(after)
+    if re.fullmatch(r"\W*(?:(?:a|an|the|this|that|their|its)\s+)?(?:[\w-]+\s+){0,2}", window[start:trig - lo], re.I) \
+            and FUTURE_CUE.search(after[:stop.start()] if stop else after):
+        return trig
     return None
 
 
