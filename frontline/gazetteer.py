@@ -14,6 +14,7 @@ import ahocorasick
 from .models import Mention
 from .resources import read_csv_rows
 
+THEATRE = "aleppo"      # the governorate whose places win a shared spelling when the text does not say
 # how precise a kind of place is: lower is more precise
 PRECISION = {"neighbourhood": 0, "site": 1, "town": 2, "city": 3, "region": 4, "governorate": 5,
              "venue": 3, "country": 6}
@@ -80,17 +81,17 @@ def load_places() -> dict:
 def automaton():
     auto = ahocorasick.Automaton()
     rows = read_csv_rows("places.csv")
-    claims = {}
-    for row in rows:
+    claims: dict = {}
+    for order, row in enumerate(rows):
         names = [row["name"]] + [v for v in (row.get("variants") or "").split("|") if v.strip()]
         for name in names:
             for form in surface_forms(name.strip()):
-                # a spelling shared by two places goes to the more precise one
-                prev = claims.get(form)
-                if prev is None or PRECISION.get(row["kind"], 7) < PRECISION.get(prev[1], 7):
-                    claims[form] = (row["place_id"], row["kind"])
-    for form, (pid, _) in claims.items():
-        auto.add_word(form, (len(form), pid))
+                claims.setdefault(form, {}).setdefault(row["place_id"], (
+                    (row.get("governorate") or "") != THEATRE, PRECISION.get(row["kind"], 7), order))
+    for form, by_place in claims.items():
+        # a spelling shared by several places: the theatre's first, then the more precise (see find_places)
+        ranked = tuple(pid for pid, _ in sorted(by_place.items(), key=lambda kv: kv[1]))
+        auto.add_word(form, (len(form), ranked))
     auto.make_automaton()
     return auto
 
@@ -106,7 +107,7 @@ def find_places(text: str, offset: int = 0) -> list:
     places = load_places()
     folded = _fold(text)
     hits = []
-    for end_idx, (length, pid) in automaton().iter(folded):
+    for end_idx, (length, pid) in automaton().iter(folded):      # pid: the candidates, best first
         start, end = end_idx - length + 1, end_idx + 1
         if start > 0 and _is_word_char(folded[start - 1]):
             continue
@@ -117,10 +118,17 @@ def find_places(text: str, offset: int = 0) -> list:
             continue
         hits.append((start, end, pid))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    out, last_end = [], -1
-    for start, end, pid in hits:
+    kept, last_end = [], -1
+    for start, end, pids in hits:
         if start < last_end:
             continue
-        out.append(Mention(places[pid], text[start:end], offset + start, offset + end, "gazetteer"))
+        kept.append((start, end, pids))
         last_end = end
+    # a name two places share is the one in a governorate the same text names without doubt
+    # ("rocket shells fell in al-Zahraa" after "Homs city": Homs's al-Zahraa, not Aleppo's)
+    named = {places[pids[0]].governorate for _, _, pids in kept if len(pids) == 1}
+    out = []
+    for start, end, pids in kept:
+        pid = next((p for p in pids if places[p].governorate in named), pids[0])
+        out.append(Mention(places[pid], text[start:end], offset + start, offset + end, "gazetteer"))
     return out

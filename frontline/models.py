@@ -83,6 +83,8 @@ class Incident:
     implausible: bool = False            # a toll too large to be one incident
     spans: list = field(default_factory=list)    # list[Span], first is the main one
     claims: list = field(default_factory=list)   # list[Claim]
+    mentions: list = field(default_factory=list)  # list[Span]: the clauses (event mentions) resolved into it
+    trace: list = field(default_factory=list)    # list[str]: why mentions were folded in, split off, set aside
 
     kind = "incident"
 
@@ -123,4 +125,6 @@ def event_to_record(ev) -> dict:
     d["evidence"] = ev.evidence
     d["evidence_spans"] = [[s.start, s.end] for s in ev.spans]
     d.pop("spans", None)
+    if "mentions" in d:
+        d["mentions"] = [[s.start, s.end] for s in ev.mentions]
     return d

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from frontline.extract import dates
 from frontline.extract.dates import find_dates
 
 THU = dt.date(2016, 10, 13)   # the seed's publication day, a Thursday
@@ -45,3 +46,20 @@ def test_find_dates(sentence, published, expected):
 @pytest.mark.parametrize("sentence", ["They may march to the city", "Rebels march on", "No date here at all"])
 def test_no_false_dates(sentence):
     assert find_dates(sentence, THU) == []
+
+
+@pytest.mark.parametrize("sentence,date,tense", [
+    ("Kerry will meet Saturday with foreign ministers", "Saturday", "future"),
+    ("Eight people were killed Wednesday in rebel shelling", "Wednesday", "past"),
+    ("On Saturday, the ministers will meet in Lausanne", "Saturday", "future"),
+    ("In March the city fell to the army", "March", "past"),
+    ("The minister said on 10 February that the army will take the city", "10 February", "past"),
+    ("The halt in place since October 18 will continue", "October 18", "past"),
+    ("The talks are to be held on May 3", "May 3", "future"),
+    ("The city will be attacked on Friday", "Friday", "future"),
+    ("Rebels attacked on Friday, and the army will respond", "Friday", "past"),
+    ("The convoy reaches the city on Friday", "Friday", None),
+])
+def test_tense_of_the_clause(sentence, date, tense):
+    start = sentence.index(date)
+    assert dates.tense_at(sentence, start, start + len(date)) == tense, sentence

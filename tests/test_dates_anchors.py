@@ -11,6 +11,10 @@ TOKENS = ["May", "may", "in", "inMay", "mid-", "mid", "end of", "beginning of", 
           "yesterday", "last night", "the previous night", "three", "two days ago", "Days Ago", "days", "ago",
           "earlier", "a week ago", "One week ago", "last week", "this week", "earlier this week", "last month",
           "this month", "a month ago", "October", "Oct", "13", "market", "summary", "decided", ",", ".", "x", "_",
+          "13.10.2016", "13-10-2016", "10/13/2016", "2016/10/13", "2016.10.13", "1.5", ".", "3-4", "in", "In",
+          "in about", "twenty-one", "twenty one", "a", "day", "weeks", "months ago", "years earlier", "weeks'",
+          "time", "of", "tomorrow", "the day after tomorrow", "the day before yesterday", "next", "last", "Last",
+          "this", "coming", "next week", "weekend", "Weekend's", "over the", "during the", "at the", "on the", "past", "next month", "Next Friday", "twelve", "seventy-seven", "4",
           "\u017f", "\u0131", "\u0130", "\u212a", "\u00e9", "\u00a0", "\n", "\t", "  "]
 SEPARATORS = ["", " ", " ", "  ", "\n", ". ", ", "]
 

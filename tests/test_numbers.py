@@ -61,3 +61,18 @@ def test_find_figures(sentence, expected):
 def test_revised_toll_is_marked():
     figs = [f for f in find_figures("The death toll rose to 25") if f.field == "killed"]
     assert figs and figs[0].value == 25 and figs[0].revised
+
+
+def test_prefix_factored_alternation_matches_what_a_sorted_alternation_matches():
+    import random
+    import re
+
+    from frontline.extract.figures import _alt
+    rnd = random.Random(7)
+    for _ in range(200):
+        words = {"".join(rnd.choice("ab ") for _ in range(rnd.randint(1, 4))).strip() or "a" for _ in range(6)}
+        trie = re.compile(_alt(words))
+        plain = re.compile("(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")")
+        for _ in range(20):
+            text = "".join(rnd.choice("ab ") for _ in range(6))
+            assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)], (words, text)

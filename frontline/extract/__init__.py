@@ -20,13 +20,20 @@ from ..text import split_sentences
 from .dates import find_dates_in_spans
 from .diplomacy import build_diplomacy
 from .events import build_incidents
-from .scan import LEXICONS, analyse, scan_lexicons
+from .mentions import split_mentions
+from .scan import LEXICONS, analyse, analyse_clause, scan_lexicons
 from .sentences import boilerplate_start, dateline_end, headline_breaks, mark_headline
 
 __all__ = ["LEXICONS", "analyse_article", "extract_article"]
 
 
 def analyse_article(article: Article) -> list:
+    """The article's sentences, analysed (the unit of diplomacy)."""
+    return _analysed(article)[0]
+
+
+def _analysed(article: Article) -> tuple:
+    """(sentences, incident mentions): a sentence that reports several attacks gives one mention each."""
     text = article.text or ""
     text = text[:boilerplate_start(text)]
     skip = dateline_end(text, article.published)
@@ -34,13 +41,16 @@ def analyse_article(article: Article) -> list:
     breaks = head + ((skip,) if skip else ())
     spans = split_sentences(text, breaks)
     dates = find_dates_in_spans(text, spans, article.published)
-    sents = [analyse(span, i, article.published, skip, hits, d)
-             for i, (span, hits, d) in enumerate(zip(spans, scan_lexicons(text, spans), dates))]
-    mark_headline(sents, head)
-    return sents
+    sents, mentions = [], []
+    for i, (span, hits, d) in enumerate(zip(spans, scan_lexicons(text, spans), dates)):
+        s = analyse(span, i, article.published, skip, hits, d)
+        sents.append(s)
+        mark_headline([s], head)
+        mentions.extend(split_mentions(s, lambda a, b: analyse_clause(span, i, article.published, skip, hits, d, a, b)))
+    return sents, mentions
 
 
 def extract_article(article: Article) -> ArticleEvents:
     """Incidents and diplomatic events of one article; pure, never reads the clock."""
-    sents = analyse_article(article)
-    return ArticleEvents(article, build_incidents(sents, article), build_diplomacy(sents, article))
+    sents, mentions = _analysed(article)
+    return ArticleEvents(article, build_incidents(mentions, article), build_diplomacy(sents, article))

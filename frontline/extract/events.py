@@ -3,11 +3,12 @@ several sentences is one incident; figures from each sentence become claims)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..gazetteer import Place
-from ..models import Article, Incident
+from ..models import Article, Claim, Incident
 from ..text import Caseless
 from .mentions import claim_of, claim_priority, event_type_of, is_incident_candidate, perpetrator, source_of
 from .places import infer_side, side_of
@@ -24,7 +25,8 @@ SAME_PLACE = Caseless(r"\bthe same (?:neighbou?rhood|area|district|town|village|
 
 
 ANAPHORA = Caseless(r"\b(?:the|this|that|these|those|same)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|bombing|"
-                     r"bombardment|shelling|assault|massacre|explosion|blast|toll|death toll|incident|deaths)\b|"
+                     r"bombardment|shelling|assault|massacre|explosion|blast|toll|death toll|incident|deaths|sorties|jets|"
+                     r"warplanes|planes|aircraft|helicopters)\b|"
                      r"\bthe same (?:neighbou?rhood|area|district|town|village)\b|\bin all\b|\bthe victims\b")
 
 
@@ -32,14 +34,17 @@ CAME_AFTER = Caseless(r"\b(?:came|comes|come)\s+(?:just\s+|only\s+)?(?:(?P<n>a|o
                        r"(?:after|in the wake of|following)\b|\bin the wake of\b|\b(?P<n2>a|one|two|three) days? after\b")
 
 
-ANOTHER = Caseless(r"\b(?:another|a separate|separately|elsewhere|meanwhile|in another)\b|"
+ANOTHER = Caseless(r"\b(?:another|(?:a\s+)?separate)\s+(?:[\w-]+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
+                   r"bombings?|incidents?|massacres?|explosions?|blasts?|shells?|barrels?|car bombs?|bombs?|assaults?|"
+                   r"shooting|clashes)\b|\b(?:separately|elsewhere|meanwhile|in another)\b|^\s*later\b|"
+                   r"\blater\s+(?:\w+\s+)?(?:struck|hit|bombed|shelled|targeted|attacked|fired|exploded|detonated)\b|"
                     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) other (?:persons|people|civilians)\b")
 
 
 SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
-@dataclass
+@dataclass(eq=False)
 class IncidentDraft:
     sentences: list
     event_type: str
@@ -53,6 +58,7 @@ class IncidentDraft:
     actor: Optional[str]
     actor_strength: int
     claims: list = field(default_factory=list)
+    trace: list = field(default_factory=list)       # why mentions were folded into this incident or split off
 
 
 def _date_of(s: Sentence, published) -> tuple:
@@ -73,10 +79,33 @@ def is_background(date: Optional[str], published: Optional[dt.date]) -> bool:
     return (published - day).days > BACKGROUND_DAYS
 
 
+def is_breakdown_part(inc: IncidentDraft, s: Sentence) -> bool:
+    """Does the sentence tell a part of the incident's toll ("9 were killed in A", after "13 killed in A, B, C
+    and D"): a smaller toll, not a revision, at fewer precise places than the incident's?"""
+    own = [f.value for f in s.figures if f.field == "killed" and f.value is not None and not f.revised]
+    if not own:
+        return False
+    totals = [c.killed for _, c in inc.claims if c.killed is not None]
+    here = {m.value.place_id for m in s.places if m.value.precision <= 2}
+    before = {m.value.place_id for x in inc.sentences for m in x.places if m.value.precision <= 2}
+    return bool(totals) and max(own) < max(totals) and bool(here) and here != before and len(here) < len(before)
+
+
 def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, etype, strong,
-                actor=None, actor_strength=0) -> bool:
+                actor=None, actor_strength=0, side_rank=0) -> bool:
     if ANOTHER.search(s.text):
         return False
+    if is_breakdown_part(inc, s):
+        return False
+    if any(o.idx == s.idx and o.clause != s.clause for o in inc.sentences):
+        return False                   # two attacks the sentence itself tells apart
+    if place is not None and inc.place is not None and place.place_id != inc.place.place_id \
+            and place.kind == inc.place.kind and place.kind in ("governorate", "town", "neighbourhood", "site") \
+            and side_rank <= 2 and inc.side_rank <= 2:
+        return False                   # two places of the same rank: two attacks
+    if place is not None and inc.place is not None and place.governorate and inc.place.governorate \
+            and place.governorate != inc.place.governorate:
+        return False                   # two governorates: two attacks
     if actor and inc.actor and actor != inc.actor and actor_strength >= 3 and inc.actor_strength >= 3 \
             and {actor, inc.actor} != {"government", "russia"}:
         return False
@@ -101,6 +130,8 @@ def build_incidents(sents: list, article: Article) -> list:
     about_aleppo = "aleppo" in (article.text[:3000] + " " + article.title).lower()
     drafts: list = []
     date_context: Optional[tuple] = None
+    dated_by_type: dict = {}            # event type -> the last dated attack of that type (date, precision, sentence)
+    told_before: dict = {}              # a mention's text -> the incident it opened
     headline = None
     for s in sents:
         if s.headline:
@@ -118,65 +149,283 @@ def build_incidents(sents: list, article: Article) -> list:
                 base = dt.date.fromisoformat(drafts[-1].date)
                 date = (base - dt.timedelta(days=SMALL_NUMBERS[n.lower()])).isoformat()
                 precision, explicit = "day", True
-        candidate = is_incident_candidate(s)
+        candidate = is_incident_candidate(s) or (s.head is not None and is_incident_candidate(s.head))
         if explicit and (candidate or s.kill_words):
             date_context = (date, precision, s.idx)
+            if not came_after:          # the earlier event a "came after" clause tells is not this kind's day
+                dated_by_type[event_type_of(s)[0]] = date_context
         if not candidate:
             # a sentence that refers back to the last attack ("the toll rose to ...") joins it as evidence
             follows = drafts and s.idx - drafts[-1].sentences[-1].idx <= 2
             figure_only = any(f.field in ("killed", "injured") for f in s.figures) and not s.places \
-                and not s.dip and not ANOTHER.search(s.text)
+                and not s.dip and not ANOTHER.search(s.text) \
+                and not any(f.value and f.value > IMPLAUSIBLE_TOLL for f in s.figures)   # a war's toll, told in passing
+            revised = any(f.revised for f in s.figures)      # "the toll rose to eight on Tuesday": a reporting day
             if follows and (ANAPHORA.search(s.text) or figure_only) \
-                    and not explicit and "aggregate" not in s.cues and "threat" not in s.cues:
+                    and (not explicit or revised) and "aggregate" not in s.cues and "threat" not in s.cues:
                 inc = drafts[-1]
                 inc.sentences.append(s)
+                actor, actor_strength = perpetrator(s)
+                if actor_strength >= 4 and actor_strength > inc.actor_strength:
+                    inc.actor, inc.actor_strength = actor, actor_strength     # "identified the jets as Russian"
+                    inc.trace.append(f"sentence {s.idx} names the attacker")
                 c = claim_of(s, source_of(s) or _last_source(inc))
                 if c:
                     inc.claims.append((claim_priority(s, c), c))
             continue
-        if is_background(date, published):
+        if is_background(date, published) or (not explicit and told_as_history(s.text, published)):
             continue
         place, side, side_rank = side_of(s, about_aleppo)
         if side is None and drafts and SAME_PLACE.search(s.text):
             place, side, side_rank = drafts[-1].place, drafts[-1].side, drafts[-1].side_rank
         etype, strong = event_type_of(s)
         actor, actor_strength = perpetrator(s)
+        if s.head is not None:          # a later attack of the same sentence: the weapon or attacker it leaves out
+            if etype == "other":
+                etype, strong = event_type_of(s.head)
+            if actor_strength == 0:
+                actor, actor_strength = perpetrator(s.head)
         target = None
         anaphoric = bool(ANAPHORA.search(s.text)) and not came_after
-        for inc in reversed(drafts[-2:]):
+        repeated = told_before.get(" ".join(s.text.lower().split()))
+        if repeated is not None and repeated in drafts:
+            target = repeated        # the same sentence printed twice (a repeated lead): the same attack
+            target.trace.append(f"sentence {s.idx} repeats sentence {repeated.sentences[0].idx}")
+        back = BACK_REFERENCE.match(s.text) if target is None else None
+        if target is None and back and drafts and not came_after and not ANOTHER.search(s.text) \
+                and s.idx - drafts[-1].sentences[-1].idx <= 2 \
+                and (not explicit or not drafts[-1].date_explicit or _days_apart(date, drafts[-1].date) <= 1) \
+                and (drafts[-1].event_type == etype or "other" in (etype, drafts[-1].event_type)
+                     or not (strong and drafts[-1].strong)
+                     or (place is not None and drafts[-1].place is not None and place.governorate
+                         and place.governorate == drafts[-1].place.governorate)):
+            # "The blast hit buses in ...": the attack just told, now placed more precisely
+            target = drafts[-1]
+            target.trace.append(f"sentence {s.idx} opens on '{back.group(0).strip()}': the attack just told")
+        if target is None and drafts and _revises_last_toll(s, drafts[-1], place, side):
+            target = drafts[-1]
+            target.trace.append(f"sentence {s.idx} revises the toll of the attack just told")
+        for inc in ([] if target is not None else reversed(drafts[-2:])):
             near = s.idx - inc.sentences[-1].idx <= (4 if anaphoric else 3)
-            if near and _compatible(inc, s, place, side, date, explicit, etype, strong, actor, actor_strength) \
+            if near and _compatible(inc, s, place, side, date, explicit, etype, strong, actor, actor_strength,
+                                    side_rank) \
                     and not came_after:
                 if side is None and place is None and not explicit and not anaphoric and inc is not drafts[-1]:
                     continue
                 target = inc
                 break
         if target is None:
-            if not explicit:
+            head_draft = next((d for d in reversed(drafts) if s.head is not None and s.head in d.sentences), None)
+            if not explicit and head_draft is not None and head_draft.date:
+                date, precision = head_draft.date, head_draft.precision   # the day of the sentence's first attack
+            elif not explicit:
                 # an undated attack takes the day of the attack reported just before it; the lead of a report
                 # with no day at all happened on the day of publication; later ones stay undated
-                if date_context and s.idx - date_context[2] <= 3 and not is_background(date_context[0], published):
-                    date, precision = date_context[0], date_context[1]
+                context = dated_by_type.get(etype) or date_context     # the last dated attack of its kind first
+                if context and s.idx - context[2] <= DATE_CONTEXT_SENTENCES \
+                        and not is_background(context[0], published):
+                    date, precision = context[0], context[1]
                 elif published is not None and not drafts:
                     date, precision = published.isoformat(), "day"
             target = IncidentDraft([], etype, strong, date, precision, explicit, place, side, side_rank,
                                    actor, actor_strength)
             drafts.append(target)
+            told_before.setdefault(" ".join(s.text.lower().split()), target)
         else:
             _merge(target, s, place, side, side_rank, date, precision, explicit, etype, strong, actor, actor_strength)
         target.sentences.append(s) if s not in target.sentences else None
         c = claim_of(s, source_of(s) or _last_source(target))
+        if c and c.killed and c.killed > IMPLAUSIBLE_TOLL and target.claims:
+            target.trace.append(f"sentence {s.idx}: a toll of {c.killed} is no claim on this attack")
+            c = None                    # a war's toll in a sentence about the attack, not the attack's own
         if c:
             target.claims.append((claim_priority(s, c), c))
     if headline is not None and is_incident_candidate(headline):
         _attach_headline(headline, drafts, published, about_aleppo)
     borrow_context(drafts)
-    return [_finish(d, article) for d in drafts if not is_background(d.date, published)]
+    drafts = fold_totals(fold_same_toll([d for d in drafts if not is_background(d.date, published)]))
+    return [_finish(d, article) for d in drafts]
+
+
+MAX_PARTS = 10       # incidents of one article searched for the parts of a total (2**10 subsets at most)
+PARTS_WITHIN = 3     # sentences after a total in which its parts are told
+# a sentence that opens on the attack just told ("The blast hit ...", "The strikes also killed ...")
+BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
+                          r"bombing|bombardment|shelling|blast|explosion|car bomb|bomb|massacre|assault)"
+                          r"(?:\s+(?:on|in|at|against|near)\s[^,.;]{1,80}?)?\s+"
+                          r"(?:also\s+|reportedly\s+)?(?:hit|struck|targeted|killed|wounded|injured|left|destroyed|"
+                          r"took place|happened|occurred|was|were|tore)\b")
+# a past year named in passing ("the 2013 Ghouta attack", "Russia's intervention in 2015"): history, not news
+HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mid)[\s-]+(?:[A-Za-z]+[\s-]+)?((?:19|20)\d\d)\b")
+# the text itself says the attacker is unknown: no perpetrator is inferred from the weapon and the side
+UNKNOWN_ATTACKER = Caseless(r"\b(?:unidentified|unknown|unmarked|unclear whose)\s+(?:\w+\s+)?(?:aircraft|warplanes?|"
+                            r"jets?|planes?|drones?|helicopters?|gunmen|assailants|attackers|militants|group)\b|"
+                            r"\bit (?:was|is) (?:not |un)clear (?:whose|who|which)\b")
+
+
+def _revises_last_toll(s: Sentence, last: IncidentDraft, place, side) -> bool:
+    """"Meanwhile, a TV channel said the death toll in eastern Aleppo has risen to over 50": a revised toll with
+    no weapon of its own, no more precise place and no other side than the attack just told is that attack's."""
+    if not any(f.revised and f.field == "killed" for f in s.figures) or any(tr[1] == "strong" for tr in s.triggers):
+        return False
+    if s.idx - last.sentences[-1].idx > 2 or "aggregate" in s.cues:
+        return False
+    same_side = side is None or last.side is None or side == last.side or "city" in (side, last.side)
+    vague_place = place is None or place.precision > 2 or (last.place is not None and place.place_id == last.place.place_id)
+    return same_side and vague_place
+
+
+def _days_apart(a: Optional[str], b: Optional[str]) -> int:
+    """Days between two ISO dates (a month compares by its first day); a large number when either is unknown."""
+    try:
+        return abs((dt.date.fromisoformat(a[:10] if len(a) >= 10 else a + "-01")
+                    - dt.date.fromisoformat(b[:10] if len(b) >= 10 else b + "-01")).days)
+    except (TypeError, ValueError):
+        return 10 ** 6
+
+
+def told_as_history(text: str, published) -> bool:
+    """Does the sentence place what it tells in a year before the article's (and name no day)?"""
+    if published is None:
+        return False
+    return any(int(m.group(1)) < published.year for m in HISTORY_YEAR.finditer(text))
+
+
+DATE_CONTEXT_SENTENCES = 12  # an undated attack takes the day of the last dated one told at most this far before
+
+
+def _part_value(d: IncidentDraft, skip: Optional[Claim] = None, body_only: bool = False) -> Optional[int]:
+    """The death toll a draft reports, leaving out the claim ``skip`` (and the headline's, ``body_only``)."""
+    ranked = [(p, c) for p, c in d.claims if c.killed is not None and c is not skip and (p > 0 or not body_only)]
+    if not ranked:
+        return None
+    top = max(p for p, _ in ranked)
+    return max(c.killed for p, c in ranked if p == top)
+
+
+SAME_TOLL_MIN = 3     # the same toll told twice in an article, from this size up, is one attack
+
+
+def _toll_key(d: IncidentDraft) -> Optional[tuple]:
+    """What identifies the victims of a draft: its death toll, or with none its wounded."""
+    killed = _part_value(d, body_only=True)
+    if killed is not None:
+        return ("killed", killed)
+    wounded = [c.injured for p, c in d.claims if c.injured is not None and p > 0]
+    return ("injured", max(wounded)) if wounded else None
+
+
+def _children(d: IncidentDraft) -> Optional[int]:
+    values = [c.children_killed for p, c in d.claims if c.children_killed is not None and p > 0]
+    return max(values) if values else None
+
+
+def fold_same_toll(drafts: list) -> list:
+    """Two incidents of one article with the same death toll (at least ``SAME_TOLL_MIN``, or a smaller one
+    with the same children on the same side), of the same kind, on compatible sides and days, are one attack
+    told twice ("IS executed 18 people ...", then "it was also
+    reported that IS executed 18 civilians who ..."): the later folds into the earlier."""
+    out: list = []
+    for d in drafts:
+        key = _toll_key(d)
+        toll = key[1] if key else None
+        twin = None
+        if toll is not None and toll >= 1:
+            for o in out:
+                if toll < SAME_TOLL_MIN and not (_children(o) == _children(d) is not None
+                                                 and o.side == d.side and d.side in ("east", "west")):
+                    continue            # a small toll is the same victims only with the same children, same side
+                same_kind = o.event_type == d.event_type or "other" in (o.event_type, d.event_type) \
+                    or not (o.strong and d.strong)
+                sides = {o.side, d.side} - {None}
+                same_side = len(sides) <= 1 or ("city" in sides and sides <= {"city", "east", "west"}) \
+                    or max(o.side_rank, d.side_rank) > 2       # one side only read from a cue, not a place
+                same_day = not (o.date_explicit and d.date_explicit and o.date != d.date
+                                and o.precision == d.precision == "day")     # a month fits any of its days
+                siblings = any(x.idx == y.idx for x in o.sentences for y in d.sentences)
+                if _toll_key(o) == key and same_kind and same_side and same_day and not siblings:
+                    twin = o
+                    break
+        if twin is None:
+            out.append(d)
+            continue
+        twin.sentences.extend(x for x in d.sentences if x not in twin.sentences)
+        twin.claims.extend(d.claims)
+        if twin.actor_strength < d.actor_strength:
+            twin.actor, twin.actor_strength = d.actor, d.actor_strength
+        if twin.place is None or (d.place is not None and d.side_rank < twin.side_rank):
+            twin.place, twin.side, twin.side_rank = d.place, d.side or twin.side, d.side_rank
+        twin.trace.append(f"sentence {d.sentences[0].idx} tells the same toll ({toll}): the same attack")
+    return out
+
+
+def _sums_to(total: int, values: list) -> Optional[tuple]:
+    """Indices of two or more ``values`` that add up to ``total``, or None."""
+    n = min(len(values), MAX_PARTS)
+    for mask in range(1, 1 << n):
+        picked = [i for i in range(n) if mask >> i & 1]
+        if len(picked) >= 2 and sum(values[i] for i in picked) == total:
+            return tuple(picked)
+    return None
+
+
+def fold_totals(drafts: list) -> list:
+    """A toll that is the sum of two or more of the article's incidents ("18 killed", then "11 in A" and
+    "7 in B") is an aggregate: the parts are the incidents; the total is kept as context of the first part
+    (its sentence stays evidence, its figure is never a claim), and a part placed only in the city takes
+    the side the total names."""
+    for d in list(drafts):
+        for prio, c in list(d.claims):
+            if c.killed is None or c.killed < 2:
+                continue
+            at = next((x.idx for x in d.sentences if x.span == c.span), d.sentences[0].idx)
+            own = _part_value(d, skip=c)
+            # the parts follow the total closely (a lead, then its breakdown) and are placed; a total that
+            # stands alone names no precise place of its own other than theirs
+            others = [o for o in drafts if o is not d and 0 <= o.sentences[0].idx - at <= PARTS_WITHIN
+                      and (o.place is not None or o.sentences[0].clause > 0)
+                      and (own is not None or d.place is None or o.place is None or d.place.precision > 2
+                           or d.place.place_id == o.place.place_id)]
+            pool = ([d] if own is not None else []) + others
+            values = [own if o is d else _part_value(o) for o in pool]
+            keep = [i for i, v in enumerate(values) if v is not None and v < c.killed]
+            picked = _sums_to(c.killed, [values[i] for i in keep])
+            if picked is None:
+                continue
+            parts = [pool[keep[i]] for i in picked]
+            d.claims.remove((prio, c))
+            d.trace.append(f"toll {c.killed} is the total of {' + '.join(str(_part_value(p)) for p in parts)}: "
+                           "kept as context")
+            for p in parts:
+                if p.side in (None, "city") and d.side in ("east", "west"):
+                    p.side, p.side_rank = d.side, d.side_rank
+                if p.event_type == "other" and d.event_type != "other":
+                    p.event_type, p.strong = d.event_type, d.strong
+                if p.actor is None and d.actor is not None:
+                    p.actor, p.actor_strength = d.actor, 1
+            if not any(x.killed is not None or x.injured is not None for _, x in d.claims) and d not in parts:
+                first = min(parts, key=lambda p: p.sentences[0].idx)
+                first.sentences[:0] = [s for s in d.sentences if s not in first.sentences]
+                first.trace.append(f"the total's sentence {d.sentences[0].idx} folded in as context")
+                drafts.remove(d)
+                break
+    return drafts
 
 
 def borrow_context(drafts: list) -> None:
     """An incident stated without a weapon ("71 civilians killed in opposition-held areas on Tuesday") takes
-    the type and perpetrator of the nearest incident on the same side of the same article."""
+    the type and perpetrator of the nearest incident on the same side of the same article; one that refers
+    back to the attacks just told ("the sorties also killed 10 in ...") takes their named perpetrator."""
+    for i, d in enumerate(drafts):
+        first = d.sentences[0]
+        if d.actor is None and first.head is not None:
+            head = next((o for o in drafts[:i] if first.head in o.sentences), None)
+            if head is not None and head.actor is not None and (d.side == head.side or None in (d.side, head.side)):
+                d.actor, d.actor_strength = head.actor, 1      # the attacker of the sentence's first attack
+        if d.actor is None and i > 0 and ANAPHORA.search(first.text):
+            before = drafts[i - 1]
+            if before.actor is not None and first.idx - before.sentences[-1].idx <= 2:
+                d.actor, d.actor_strength = before.actor, 1
     for d in drafts:
         if d.event_type != "other" or d.side is None:
             continue
@@ -202,7 +451,8 @@ def _attach_headline(h: Sentence, drafts: list, published, about_aleppo: bool) -
         same_side = side is None or d.side is None or side == d.side or "city" in (side, d.side) \
             or (d.place is not None and place is not None and d.place.governorate == place.governorate)
         if same_type and same_actor and same_side:
-            if side and (d.side in (None, "city")) and side != "city":
+            named = {m.value.place_id for m in h.places if m.value.kind != "country"}
+            if side and (d.side in (None, "city")) and side != "city" and len(named) <= 1:
                 d.side, d.place, d.side_rank = side, place or d.place, side_rank
             d.sentences.insert(0, h)
             c = claim_of(h, source_of(h))
@@ -261,11 +511,13 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
         side = infer_side(d.event_type, actor, True) or side
     elif side is None:
         side = infer_side(d.event_type, actor, False)
-    if actor is None:
+    if actor is None and not any(UNKNOWN_ATTACKER.search(x.text) for x in d.sentences):
         actor = infer_actor(d.event_type, side)
     inc = Incident(article_id=article.id, event_date=d.date, date_precision=d.precision if d.date else "unknown",
-                   event_type=d.event_type, actor=actor, side=side, spans=[s.span for s in d.sentences],
-                   claims=[c for _, c in d.claims])
+                   event_type=d.event_type, actor=actor, side=side,
+                   spans=list(dict.fromkeys(s.evidence_span for s in d.sentences)),
+                   claims=[c for _, c in d.claims], mentions=list(dict.fromkeys(s.span for s in d.sentences)),
+                   trace=_trace(d))
     if d.place is not None:
         p = d.place
         inc.location, inc.place_id, inc.lat, inc.lon = p.name, p.place_id, p.lat, p.lon
@@ -273,6 +525,16 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
                              "region": "side", "governorate": "governorate", "venue": "city"}.get(p.kind, p.kind)
     _apply_claims(inc, d.claims)
     return inc
+
+
+def _trace(d: IncidentDraft) -> list:
+    """How the incident was made: one line per mention, then the decisions about totals."""
+    lines = []
+    for n, s in enumerate(d.sentences):
+        where = f"sentence {s.idx}" + (f", attack {s.clause + 1} of the sentence" if s.sentence_span else "")
+        how = "headline" if s.headline else ("first mention" if n == 0 else "folded in: same attack")
+        lines.append(f"{where}: {how}")
+    return lines + d.trace
 
 
 def _apply_claims(inc: Incident, ranked: list) -> None:

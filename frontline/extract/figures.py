@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Optional
 
 from ..models import Mention
@@ -12,13 +13,18 @@ UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen".split())}
 TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+TENS["fourty"] = 40                      # a misspelling common enough in news copy
+SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 SPECIAL = {"a dozen": 12, "dozen": 12, "a hundred": 100, "a thousand": 1000, "a single": 1, "a child": 1,
            "a woman": 1, "a boy": 1, "a girl": 1, "a civilian": 1, "a person": 1, "a baby": 1, "an infant": 1,
            "a staff member": 1, "a": 1, "an": 1}
 # "a"/"an" count as one only right before a victim noun (see _A_VICTIM), never on their own
 _SINGLE_ARTICLE = ("a", "an")
-VAGUE = ("dozens", "scores", "hundreds", "thousands", "several", "many", "a number of", "tens", "numerous",
-         "a few", "some")
+# longest first: an alternation takes the first that fits ("tens of thousands" before "tens")
+VAGUE = tuple(sorted(("dozens", "scores", "hundreds", "thousands", "several", "many", "a number of", "tens",
+                      "numerous", "a few", "some", "tens of thousands", "hundreds of thousands",
+                      "several hundred", "several thousand", "a few hundred", "a few thousand"),
+                     key=len, reverse=True))
 QUALIFIERS = {
     "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least", "a minimum of": "at_least",
     "more than": "more_than", "over": "more_than", "upwards of": "more_than",
@@ -27,44 +33,142 @@ QUALIFIERS = {
     "about": "about", "around": "about", "some": "about", "approximately": "about", "roughly": "about",
 }
 
-_WORD_NUM = (r"(?:(?:" + "|".join(TENS) + r")(?:[- ](?:" + "|".join(k for k in UNITS if k != "zero") + r"))?"
-             r"|" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")")
-NUMBER = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s?(?:million|thousand))?"
-          r"|" + _WORD_NUM + r"(?:\s(?:hundred|thousand|million))?"
-          r"|" + "|".join(re.escape(k) for k in sorted(SPECIAL, key=len, reverse=True) if k not in _SINGLE_ARTICLE)
+
+def _alt(words) -> str:
+    """One regex for a set of literals, factored by their common prefixes (``re`` tries an alternation's
+    branches one by one; a trie tries each letter once). A literal that is a prefix of another is tried
+    after it: the longest one matches first, as in an alternation sorted longest first."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(c) + emit(sub) for c, sub in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+    return "(?:" + emit(tree) + ")"
+
+
+# A cardinal in words is read whole, never cut at its first part: "one hundred and twenty", "two thousand
+# and nineteen", "two hundred fifty thousand", "twenty-five", "twentyone". The regex takes the whole run of
+# number words (joined by a hyphen or a space, or by " and " after a scale word); ``parse_number`` then
+# checks that the run is well formed, so "sixty fifteen" is read as one malformed run, not as 60 or 15.
+_UNIT = _alt(k for k, v in UNITS.items() if 1 <= v <= 9)
+_SCALE = r"(?:hundred|thousand|million|billion)"
+# a number word; a tens word may have its unit written on ("twentyone"): every tens word ends in "ty"
+_WORD = (r"(?:" + _alt(list(UNITS) + list(TENS) + list(SCALES) + ["dozen"]) + r"(?:(?<=ty)" + _UNIT + r")?"
+         r"|a(?=[- ](?:" + _SCALE[3:-1] + r"|dozen)))")
+_AFTER_SCALE = r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))"
+_FRACTION = r"(?:(?:half|(?:a|one|three) quarters? of) an? (?:million|thousand|hundred|dozen))"
+_WORDS = r"(?:" + _FRACTION + r"|" + _WORD + r"(?:(?:[- ]|" + _AFTER_SCALE + r" and )" + _WORD + r")*)"
+# Digits: grouped by commas ("1,200"), or by a space as in copy that drops commas ("1 200", "200 000";
+# never a day after a month name, "October 16 300 people"), or plain; a scale word may follow ("1.5 million").
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+                "nov", "dec")
+_NOT_AFTER_MONTH = "".join(r"(?<!" + m + sep + r")" for m in _MONTH_NAMES for sep in (" ", r"\. ")
+                           if sep == " " or len(m) <= 4)
+_SPACE_GROUPED = r"[1-9]\d{0,2}(?:[ \xa0\u202f]\d{3})+(?!\d)"
+_DIGITS = (r"(?=\d)(?:(?:[1-9]\d{0,2}(?:,\d{3})+|(?=" + _SPACE_GROUPED + r")" + _NOT_AFTER_MONTH + _SPACE_GROUPED
+           + r"|\d+(?:\.\d+)?)"
+           r"(?:[ -]?(?:hundred|thousand|million|billion))?)")
+NUMBER = (r"(?:" + _DIGITS + r"|" + _WORDS + r"|"
+          + "|".join(re.escape(k) for k in sorted(SPECIAL, key=len, reverse=True) if k not in _SINGLE_ARTICLE)
           + r")")
 _NUMBER_RE = re.compile(r"(?<![\w-])(?:" + NUMBER + r")(?![\w-])", re.IGNORECASE)
 QUALIFIER = r"(?:" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")"
-VAGUE_RE = r"(?:" + "|".join(VAGUE) + r")"
+VAGUE_RE = _alt(VAGUE)
+
+_DIGIT_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \xa0\u202f]\d{3})+|\d+(?:\.\d+)?)"
+                           r"(?:[ -]?(hundred|thousand|million|billion))?")
+_KIND = {**{w: "unit" for w, v in UNITS.items() if v <= 9}, **{w: "teen" for w, v in UNITS.items() if v >= 10},
+         **{w: "tens" for w in TENS}}
+
+
+def _tokens(words: str) -> Optional[list]:
+    """Number words of ``words`` ("twentyone" split into "twenty", "one"); "and" kept; None on a stray word."""
+    out = []
+    for tok in re.split(r"[\s-]+", words):
+        if tok in _KIND or tok in SCALES or tok in ("and", "a", "dozen"):
+            out.append(tok)
+            continue
+        head = next((t for t in TENS if tok.startswith(t) and tok[len(t):] in UNITS and UNITS[tok[len(t):]] <= 9),
+                    None)
+        if head is None or tok == head:
+            return None
+        out += [head, tok[len(head):]]
+    return out
+
+
+def _words_value(tokens: list) -> Optional[int]:
+    """The value of a well-formed sequence of number words, None if malformed ("sixty fifteen", "five zero")."""
+    total, group, last, big = 0, 0, None, None
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        kind = _KIND.get(tok)
+        if tok == "a":
+            if i or nxt not in SCALES and nxt != "dozen":
+                return None
+            group, last = 1, "unit"
+        elif tok == "and":
+            if last not in ("hundred", "big") or _KIND.get(nxt) is None:
+                return None
+        elif tok == "zero":
+            if len(tokens) > 1:
+                return None
+            return 0
+        elif kind == "unit":
+            if last not in (None, "tens", "hundred", "big"):
+                return None
+            group, last = group + UNITS[tok], "unit"
+        elif kind in ("teen", "tens"):
+            if last not in (None, "hundred", "big"):
+                return None
+            group, last = group + (UNITS.get(tok) if kind == "teen" else TENS[tok]), kind
+        elif tok == "hundred":
+            if last not in ("unit", "teen", "tens") or group >= 100:
+                return None
+            group, last = group * 100, "hundred"
+        elif tok == "dozen":
+            if last not in ("unit", "teen", "tens") or nxt is not None:
+                return None
+            group, last = group * 12, "dozen"
+        elif tok in SCALES:
+            scale = SCALES[tok]
+            if last not in ("unit", "teen", "tens", "hundred") or (big is not None and scale >= big):
+                return None
+            total, group, last, big = total + group * scale, 0, "big", scale
+        else:
+            return None
+    return total + group if last is not None else None
 
 
 def parse_number(surface: str) -> Optional[int]:
-    """'eight' -> 8, 'twenty-five' -> 25, '1,200' -> 1200, 'a dozen' -> 12; None if not a number."""
-    s = surface.strip().lower().replace("\u2010", "-")
+    """'eight' -> 8, 'twenty-five' -> 25, 'one hundred and twenty' -> 120, 'two hundred fifty thousand' ->
+    250000, '1,200' and '1 200' -> 1200, '1.5 million' -> 1500000, 'a dozen' -> 12; None if not a cardinal
+    (an ordinal, a vague word, a malformed sequence)."""
+    s = re.sub(r"\s+", " ", surface.strip().lower().replace("\u2010", "-"))
     if s in SPECIAL:
         return SPECIAL[s]
-    mult = 1
-    for word, factor in (("million", 10**6), ("thousand", 1000), ("hundred", 100)):
-        if s.endswith(word):
-            mult, s = factor, s[: -len(word)].strip()
-            if not s:
-                return factor
-            break
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", s):
-        return int(s.replace(",", "")) * mult
-    if re.fullmatch(r"\d+\.\d+", s):
-        return int(float(s) * mult)
-    if s in UNITS:
-        return UNITS[s] * mult
-    parts = re.split(r"[- ]", s)
-    if parts and parts[0] in TENS:
-        total = TENS[parts[0]]
-        if len(parts) == 2 and parts[1] in UNITS:
-            total += UNITS[parts[1]]
-        elif len(parts) > 1:
-            return None
-        return total * mult
-    return None
+    m = _DIGIT_NUMBER.fullmatch(s)
+    if m:
+        digits = re.sub(r"[,\s]", "", m.group(1))
+        mult = SCALES[m.group(2)] if m.group(2) else 1
+        return int(Decimal(digits) * mult)
+    part = re.fullmatch(r"(half|(?:a|one|three) quarters? of) an? (dozen|hundred|thousand|million|billion)", s)
+    if part:
+        whole = 12 if part.group(2) == "dozen" else SCALES[part.group(2)]
+        share = {"half": 2, "a quarter of": 4, "one quarter of": 4}.get(part.group(1))
+        return whole // share if share else whole * 3 // 4 if part.group(1) == "three quarters of" else None
+    tokens = _tokens(s)
+    return _words_value(tokens) if tokens else None
 
 
 def qualify(value: int, qualifier: Optional[str]) -> tuple:
@@ -95,7 +199,10 @@ class Figure:
 
 
 _Q = r"(?:(?P<q>" + QUALIFIER + r")\s+)?"
-_N = r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-]))"
+# a number read whole is never next to a number word: "sixty fifteen" and "five zero" are malformed runs, not a
+# count of sixty, fifteen, five or zero; and "17:27 Nine civilians killed" counts nine, not 27
+_NUMBER_WORD = _alt(list(UNITS) + list(TENS) + list(SCALES))
+_N = r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])(?![- ]" + _NUMBER_WORD + r"(?![\w-])))"
 _VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + NUMBER
            + r")\s+(?:women|men|children|woman|man|child)\s+|(?:other|more|others|civilian|civilians|people|persons|person|citizens|citizen|residents|"
            r"patients|fighters|soldiers|troops|militants|rebels|members|women|woman|men|man|children|child|kids|"
@@ -105,13 +212,22 @@ _VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + N
            r"others?|rescue|aid|medical|emergency|civil|defence|defense|humanitarian|journalists?|health|relief|security|"
            r"police|policemen|army|government|opposition|pro-government|volunteering|finest|unarmed|more|terrorists|"
            r"gunmen|insurgents|jihadists|servicemen|officers|personnel|guards|combatants|terrorist|militant|regime|forces|"
-           r"pro-regime|loyalists?|[A-Z][\w-]+)\s+){0,6}?")
+           r"pro-regime|loyalists?|mainly|mostly|most|many|[A-Z][\w-]+),?\s+){0,7}?")
 _KILL = r"(?P<kv>killed|dead|died|dying|deaths|slain|martyred|lost their lives|perished|fatalities|massacred|bodies)"
 _HURT = r"(?P<hv>injured|wounded|hurt|injuries|suffered suffocation|suffocation cases|suffered from suffocation)"
-_CHILD = r"(?:children|child|kids|minors|infants|babies|boys|girls)"
+_CHILD = r"(?:children|child|kids|minors|infants|infant|babies|baby|boys|boy|girls|girl|toddlers?|newborns?)"
 _WOMEN = r"(?:women|woman)"
 
 _PATTERNS = [
+    # "a mother and her two daughters were killed": the parent and the children
+    ("family", Caseless(
+        r"\b(?:a|one|the)\s+(?:mother|father|woman|man|parent)\s+and\s+(?:her|his|their)\s+(?P<n>" + NUMBER + r")\s+"
+        r"(?:children|daughters|sons|kids|infants|babies)\s+(?:were|have been|had been)\s+(?:\w+\s+)?"
+        r"(?:killed|slain)\b")),
+    # "three children were among the dead": children only, the whole toll is told elsewhere
+    ("children_among_dead", Caseless(
+        r"(?P<c>" + NUMBER + r")\s+" + _CHILD + r"\s+(?:were|are)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
+        r"(?:dead|victims|fatalities|killed|people killed|those killed)\b(?!\s+\d)")),
     # "Four children were among eight people killed"
     ("children_among", Caseless(
         _Q + r"(?P<c>" + NUMBER + r")\s+" + _CHILD + r"\s+(?:were|are|was)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
@@ -123,7 +239,7 @@ _PATTERNS = [
         + r")")),
     # "the death toll ... rose to 85", "toll jumped to 45", "the death toll from the strikes was 45"
     ("toll", Caseless(
-        r"(?:death toll|toll|number of (?:dead|deaths|victims|martyrs))\b(?P<rest>[^.;]{0,80}?)\b(?P<verb>rose|risen|rises|climbed|"
+        r"(?:death toll|toll|number of (?:dead|deaths|victims|martyrs))\b(?P<rest>[^.;]{0,140}?)\b(?P<verb>rose|risen|rises|climbed|"
         r"jumped|reached|increased|went up|mounted|stands|stood|was|is|has risen|had risen|to|at|of)\s+(?:to\s+|at\s+)?"
         + _Q + r"(?P<n>" + NUMBER + r")(?!\s*(?:percent|%|years|km|kilometers|miles))")),
     # "N people were killed", "13 killed", "eight others injured", "18 bodies"
@@ -132,7 +248,7 @@ _PATTERNS = [
     ("verb_then_n", Caseless(
         r"(?:(?P<kv>kill|kills|killed|killing|claim(?:ed|ing)? the lives of|"
         r"death of|deaths of|lives of|executed|executing|massacred)|(?P<hv>injur(?:e|es|ed|ing)|wound(?:s|ed|ing)?))"
-        r"\s+(?:(?P<q>" + QUALIFIER + r")\s+)?" + _N)),
+        r"\s+(?:(?P<q>" + QUALIFIER + r")\s+)?(?:all\s+)?" + _N)),
     # "Mohammad Alaa Mesouti was killed": a named victim is one death
     ("named_victim", re.compile(
         r"(?<![\w-])(?P<n>(?:[A-Z][\w'-]+\s+){1,3}[A-Z][\w'-]+)\s+(?:was|has been|had been)\s+(?:\w+\s+)?"
@@ -155,13 +271,18 @@ def _qualifier_of(m) -> str:
     return QUALIFIERS.get(q, "exact")
 
 
+_NUMBER_WORD_BEFORE = Caseless(r"(?<![\w-])" + _NUMBER_WORD + r"[- ]$")
+_NUMBER_WORD_AFTER = Caseless(r"[- ]" + _NUMBER_WORD + r"(?![\w-])")
+
+
 def _figure(field, m, group, rule, qualifier=None, revised=False):
     surface = m.group(group)
     s = surface.lower()
     if re.fullmatch(VAGUE_RE, s, re.I):
         return Figure(field, None, "vague", m.start(group), m.end(group), surface, rule, revised)
     value = parse_number(surface)
-    if value is None:
+    if value is None or _NUMBER_WORD_BEFORE.search(m.string, max(0, m.start(group) - 12), m.start(group)) \
+            or _NUMBER_WORD_AFTER.match(m.string, m.end(group)):
         return None
     return Figure(field, value, qualifier or _qualifier_of(m), m.start(group), m.end(group), surface, rule, revised)
 
@@ -191,7 +312,7 @@ _VICTIMS_THEN_HURT = Caseless(r"(?<!\s)\s+" + _VICTIM + r"(?:injured|wounded|hur
 _NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])")
 _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
-_NEEDS = {"children_among": ("among",), "including": ("including", "among", "of whom"),
+_NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their "), "including": ("including", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
           "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves")}
 _NUMBER_LED = {"children_among", "n_then_verb"}
@@ -236,7 +357,15 @@ def find_figures(sentence: str) -> list:
             continue
         for m in _matches(rule, rx, sentence, starts):
             figs = []
-            if rule == "children_among":
+            if rule == "family":
+                parent_and_children = _figure("children_killed", m, "n", rule)
+                figs = [parent_and_children]
+                if parent_and_children is not None and parent_and_children.value is not None:
+                    figs.append(Figure("killed", parent_and_children.value + 1, "exact", m.start(), m.end(),
+                                       m.group(0), rule))
+            elif rule == "children_among_dead":
+                figs = [_figure("children_killed", m, "c", rule)]
+            elif rule == "children_among":
                 figs = [_figure("children_killed", m, "c", rule), _figure("killed", m, "n", rule,
                         QUALIFIERS.get((m.group("q2") or "").lower(), "exact"))]
             elif rule == "including":

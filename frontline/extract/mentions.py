@@ -5,7 +5,9 @@ import re
 from typing import Optional
 
 from ..models import Claim
-from .figures import qualify
+from ..text import Caseless
+from .figures import NUMBER, Figure, _is_year_or_date, parse_number, qualify
+from .places import is_abroad, is_target_place
 from .scan import Sentence
 
 
@@ -41,6 +43,20 @@ def event_type_of(s: Sentence) -> tuple:
     return best, bool(strong)
 
 
+# who holds a place is not who attacked it: "areas held by rebels", "districts under the control of the regime"
+CONTROL_BEFORE = re.compile(r"\b(?:held|controlled|run|besieged|encircled|surrounded|dominated|occupied|taken over)\s+by\s+"
+                            r"(?:the\s+)?[\"\u201c\u2018']?"
+                            r"(?:\w+\s+)?$|\bunder\s+(?:the\s+)?(?:control|siege)\s+of\s+(?:the\s+)?$", re.I)
+# a source naming the attacker of the attack just told
+IDENTIFIED_AS = re.compile(r"\b(?:identified|described|named|recogni[sz]ed)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?as\s+"
+                           r"(?:being\s+)?$", re.I)
+# an armed party named as the one attacked: "the army came under fire", "rebels were targeted by ..."
+VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:\w+\s+){0,2}?(?:(?:came|come|comes|coming)\s+under\b|"
+                          r"(?:was|were|had been|have been|has been|being)\s+(?:\w+\s+)?(?:attacked|targeted|hit|"
+                          r"shelled|bombed|ambushed|killed|wounded|struck|besieged|pounded|shot down|downed|destroyed|"
+                          r"captured|kidnapped|abducted|overrun))", re.I)
+
+
 def perpetrator(s: Sentence) -> tuple:
     """(actor, strength) of the attack a sentence reports; strength 0 when none is named."""
     t = s.text
@@ -51,10 +67,16 @@ def perpetrator(s: Sentence) -> tuple:
         after = t[b:b + 40]
         score = 1
         by = re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before, re.I)
-        if SUPPORTER_BEFORE.search(before):
+        if IDENTIFIED_AS.search(before):
+            score = 4                                  # "the Civil Defence identified the jets as Russian"
+        elif CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after):
+            score = 0                                  # "areas held by rebels", "the army came under fire": not the attacker
+        elif SUPPORTER_BEFORE.search(before):
             score = 1                                  # "the army, backed by Russian warplanes": a supporter
         elif by and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
             score = 4                                  # "hit by regime bombing raids"
+        elif any(a <= ts <= b + 2 for ts in trig_starts) and not TARGET_BEFORE.search(before):
+            score = 3                                  # "three regime airstrikes": the weapon's owner, counted
         elif TARGET_BEFORE.search(before) or re.match(r"\s+(?:positions|targets|fighters were killed|bases?)\b", after,
                                                       re.I) or VICTIM_COUNT_BEFORE.search(before):
             score = 0                                  # a target or the victims ("40 terrorists killed"), not the attacker
@@ -64,6 +86,7 @@ def perpetrator(s: Sentence) -> tuple:
         elif any(0 <= ts - b <= 25 for ts in trig_starts):
             score = 3                                  # "rebel shelling", "regime warplanes"
         elif re.match(r"\s+(?:\w+\s+){0,2}?(?:fired|shelled|targeted|bombed|launched|pounded|hit|dropped|executed|"
+                      r"took control|captured|recaptured|seized|advanced|overran|took over|besieged|kidnapped|abducted|"
                       r"carried out|struck|attacked|stormed|killed|shot|opened fire|raided|launch|fire)\b", after, re.I):
             score = 3
         if score > best_score:
@@ -121,17 +144,26 @@ def source_of(s: Sentence) -> Optional[str]:
 
 def is_incident_candidate(s: Sentence) -> bool:
     """Does the sentence report an attack as news (not a threat, denial, aggregate or call to stop)?"""
-    if any(k in s.cues for k in ("threat", "aggregate", "denial", "not_an_attack")):
+    if any(k in s.cues for k in ("aggregate", "not_an_attack")):
         return False
+    if "ongoing" in s.cues and not s.dates and not any(f.value for f in s.figures):
+        return False            # "the coalition is also battling IS with air strikes": the war described, no event
+    for cue in ("threat", "denial"):
+        # a warning or denial told after a toll of its own ("killed 10 ... after the UN warned of ...") leaves it news
+        if cue in s.cues and not any(f.value and f.field in ("killed", "injured") and f.end <= s.cues[cue][0][0]
+                                     for f in s.figures):
+            return False
     has_figure = any(f.field in ("killed", "injured", "children_killed") for f in s.figures)
     strong = any(tr[1] == "strong" for tr in s.triggers)
     weak = bool(s.triggers)
-    located = bool(s.places) or "side_east" in s.cues or "side_west" in s.cues
+    located = any(m.value.kind != "country" and not is_abroad(m.value) for m in s.places) \
+        or "side_east" in s.cues or "side_west" in s.cues
     if strong and (located or has_figure or s.dates or s.actors):
         return True
     if weak and (has_figure or (located and (s.dates or s.kill_words))):
         return True
-    if weak and (located or (len(s.triggers) >= 2 and s.dates)) and _attacker_near_trigger(s):
+    in_country = any(m.value.kind == "country" for m in s.places)
+    if weak and (located or in_country or (len(s.triggers) >= 2 and s.dates)) and _attacker_near_trigger(s):
         return True
     if has_figure and s.kill_words and (located or s.dates):
         return True
@@ -145,3 +177,142 @@ def _attacker_near_trigger(s: Sentence) -> bool:
     if score < 3:
         return False
     return any(abs(tr[2] - a) <= 40 for tr in s.triggers for act, a, _ in s.actors if act == actor)
+
+
+# ---------------------------------------------------------------- one sentence, several attacks
+
+# where a sentence may pass from one attack to the next: a semicolon, "while", "whereas", "meanwhile",
+# "in addition to", "as well as", ", and", "and" before a new action or a new toll ("and seven others
+# were killed in ..."), or a participle that opens a new action ("... destroying depots in ...")
+_NUMBER_WORD = (r"(?:\d[\d,]*|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+                r"ninety|hundreds|dozens|scores|several)")
+MENTION_BOUNDARY = Caseless(
+    r";\s*|,?\s+(?:while|whereas|meanwhile|in addition to|as well as|besides|elsewhere)[\s,]+|,\s+and\s+|,\s+also\s+|"
+    r"\s+and\s+(?=(?:also\s+)?(?:[\w-]+\s+){0,3}?(?:killed|killing|destroy\w*|hit|struck|targeted|shelled|bombed|"
+    r"pounded|raided)\b)|"
+    r"\s+and\s+(?=" + _NUMBER_WORD + r"\s+(?:[\w-]+\s+)?(?:others?|more|people|civilians|persons|children|of them|"
+    r"died|were|was)\b)|"
+    r",?\s+(?=destroying\s)")
+_STARTS_WITH_PLACE_GAP = 3      # a clause that opens on a place continues a list of places ("X and Y were hit")
+
+
+def _has_action(s: Sentence) -> bool:
+    return bool(s.triggers) or any(f.field in ("killed", "injured", "children_killed") for f in s.figures) \
+        or bool(re.search(r"\bdestroy", s.text, re.I))
+
+
+def _has_own_attack(s: Sentence) -> bool:
+    """An action of its own after a boundary: a weapon, a death toll, a destruction ("and 28 others were
+    injured" is the same attack's wounded, not another attack)."""
+    if any(f.field in ("killed", "children_killed") for f in s.figures) or re.search(r"\bdestroy", s.text, re.I):
+        return True
+    return bool(s.triggers) and not any(f.field == "injured" for f in s.figures)
+
+
+def _has_place(s: Sentence) -> bool:
+    """Does the clause name where something happened (not only where a speaker sits)?"""
+    return any(m.value.kind not in ("country", "venue") and is_target_place(s, m) for m in s.places) or any(
+        k in s.cues for k in ("side_east", "side_west", "side_outside", "side_kurdish"))
+
+
+def _starts_with_place(s: Sentence) -> bool:
+    lead = len(s.text) - len(s.text.lstrip())
+    return any(m.start - s.span.start <= lead + _STARTS_WITH_PLACE_GAP for m in s.places)
+
+
+# one item of a toll broken down by place: "11 were in al-Marja", "12 in Anadan", "30 of them in the city"
+BREAKDOWN_ITEM = Caseless(r"(?<![\w-])(?P<n>" + NUMBER + r")\s+(?:(?:of them|people|civilians|persons|others|"
+                          r"were killed|killed|died|dead|were|was)\s+){0,2}in\s+(?:the\s+)?(?:\w+\s+)?")
+GOVERNED = re.compile(r"\b(?:kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:e|es|ed|ing)|left|leaving|claim(?:ed|ing)? "
+                      r"the lives of)\s+(?:(?:at least|more than|nearly|about|some|over)\s+)?$", re.I)
+GENERIC_PLACE = Caseless(r"(?:the\s+)?(?:city|town|village|countryside|province|suburbs|outskirts)\b")
+MIN_BREAKDOWN_ITEMS = 2
+
+
+def breakdown_items(s: Sentence) -> list:
+    """(start, end, value) of each item of a toll broken down by place, relative to the sentence; empty unless
+    the sentence holds ``MIN_BREAKDOWN_ITEMS`` or more ("50 killed: 30 in the city, 12 in Anadan, 8 in Hreitan")."""
+    if not s.places or not any(f.field == "killed" for f in s.figures):
+        return []             # a breakdown follows a toll and names where its parts fell
+    t = s.text
+    place_starts = {m.start - s.span.start for m in s.places}
+    items = []
+    for m in BREAKDOWN_ITEM.finditer(t):
+        tail = t[m.start():m.end()]
+        at = m.start() + tail.lower().rfind(" in ") + 4
+        while at < len(t) and t[at] == " ":
+            at += 1
+        lead = t[at:at + 4].lower()
+        starts = {at, at + 4} if lead == "the " else {at}
+        if not (starts & place_starts or any(at <= p <= m.end() for p in place_starts) or GENERIC_PLACE.match(t, at)):
+            continue
+        if GOVERNED.search(t[max(0, m.start() - 30):m.start()]):
+            continue          # "jets killed 12 in al-Shaar": a toll of its own attack, not a part of a total
+        value = parse_number(m.group("n"))
+        if value is not None and not _is_year_or_date(t, m.start("n"), m.end("n")):
+            items.append((m.start(), m.end(), value))
+    return items if len(items) >= MIN_BREAKDOWN_ITEMS else []
+
+
+def _may_hold_two_attacks(s: Sentence) -> bool:
+    """Two places (or sides) and two actions at least: the cheap test before looking for boundaries."""
+    places = {m.value.place_id for m in s.places if m.value.kind not in ("country", "venue")}
+    sides = sum(k in s.cues for k in ("side_east", "side_west", "side_outside", "side_kurdish"))
+    actions = len(s.triggers) + sum(f.field in ("killed", "injured", "children_killed") for f in s.figures)
+    return len(places) + sides >= 2 and (actions >= 2 or "destroy" in s.text.lower())
+
+
+def mention_cuts(s: Sentence, clause_of) -> list:
+    """(start, end) of each boundary (relative to the sentence) where it passes from one attack to another.
+
+    A cut is kept only when the clause before it (from the last cut) and the clause after it (to the
+    next candidate boundary) each name their own place (or side) and their own action (a trigger, a
+    toll, a destruction), and the clause after does not open on a place: "strikes on X and Y killed 30" is one attack on two neighbourhoods, "strikes on
+    X killed 30, while jets hit Y, killing nine" is two. ``clause_of(start, end)`` analyses a slice."""
+    if s.headline:
+        return []
+    items = breakdown_items(s)
+    if items:             # a toll broken down by place: one mention per part, cut before each part's number
+        return [(a, a) for a, _, _ in items]
+    if not _may_hold_two_attacks(s):
+        return []
+    t = s.text
+    candidates = [(m.start(), m.end()) for m in MENTION_BOUNDARY.finditer(t) if 0 < m.start() and m.end() < len(t)]
+    if not candidates:
+        return []
+    cuts, start = [], 0
+    for i, (a, b) in enumerate(candidates):
+        nxt = next((c[0] for c in candidates[i + 1:]), len(t))
+        left = clause_of(start, a)
+        if not (_has_action(left) and _has_place(left)):
+            continue
+        right = clause_of(b, nxt)
+        if not _starts_with_place(right) and _has_own_attack(right) and _has_place(right):
+            cuts.append((a, b))
+            start = b
+    return cuts
+
+
+def split_mentions(s: Sentence, clause_of) -> list:
+    """The sentence as one mention, or one mention per attack it reports (see ``mention_cuts``); later
+    mentions keep the first as ``head``, from which they take a weapon or perpetrator they do not name."""
+    cuts = mention_cuts(s, clause_of)
+    if not cuts:
+        return [s]
+    bounds = [0] + [b for _, b in cuts]
+    ends = [a for a, _ in cuts] + [len(s.text)]
+    out = []
+    for n, (a, b) in enumerate(zip(bounds, ends)):
+        m = clause_of(a, b)
+        m.clause = n
+        m.head = out[0] if out else None
+        item = BREAKDOWN_ITEM.match(m.text) if n else None
+        if item and not any(f.field == "killed" for f in m.figures):
+            value = parse_number(item.group("n"))
+            if value is not None:     # a part of a broken-down toll counts deaths by construction
+                m.figures.append(Figure("killed", value, "exact", item.start("n"), item.end("n"), item.group("n"),
+                                        "breakdown"))
+                m.kill_words = max(m.kill_words, 1)
+        out.append(m)
+    return out

@@ -22,6 +22,26 @@ SPEAKER_PLACE = re.compile(r"\b(?:source|sources|official|officials|governor|spo
                            r"department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$", re.I)
 
 
+# an attack told right before a place abroad: "a car bomb exploded in Ankara", "the attack at the airport in Istanbul"
+ATTACK_AT = re.compile(r"\b(?:attack\w*|bomb\w*|blasts?|explo\w+|strikes?|struck|shooting|gunm[ae]n|killed|shot|"
+                       r"stabb\w*|rammed|assassinat\w*|suicide\w*|hit|hits|landed|fell|shell\w*|rockets?|"
+                       r"mortars?|targeted)\s+(?:[\w'-]+\s+){0,5}?(?:in|at|on|near|of)?\s*"
+                       r"(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.I)
+
+
+def is_abroad(p: Place) -> bool:
+    """A place outside Syria (a capital, a venue of talks): the war's news names it mostly as a speaker."""
+    return p.kind == "venue" or bool(p.country and p.country != "Syria")
+
+
+def is_target_place(s: Sentence, m) -> bool:
+    """Is the place mention ``m`` where something happened, not where a speaker or a gun sits
+    ("a source at Aleppo Police Command", "shells fired from X")?"""
+    t = s.text
+    rel, rel_end = m.start - s.span.start, m.end - s.span.start
+    return not (ORIGIN_BEFORE.search(t[max(0, rel - 60):rel]) or NOT_TARGET_AFTER.match(t[rel_end:rel_end + 30]))
+
+
 def side_of(s: Sentence, about_aleppo: bool) -> tuple:
     """(place, side, rank) for one sentence; rank: 0 precise place ... 9 nothing known."""
     t = s.text
@@ -35,6 +55,8 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
         rank = p.precision + penalty
         if p.kind == "country" or (penalty and SPEAKER_PLACE.search(t[max(0, rel - 30):rel])):
             continue                    # "a source at Aleppo province said": where the speaker sits
+        if is_abroad(p) and not ATTACK_AT.search(t[max(0, rel - 60):rel]):
+            continue                    # "Moscow denied ...", "talks in Geneva": a capital as speaker or venue
         if best is None or rank < best[2]:
             best = (p, p.side, rank)
     def targeted(spans):
@@ -44,9 +66,13 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
     west = targeted(s.cues.get("side_west", []))
     outside_cue = targeted(s.cues.get("side_outside", []))
     kurdish_cue = targeted(s.cues.get("side_kurdish", []))
-    if kurdish_cue and not east and not west and about_aleppo and (best is None or best[2] > 2):
+    # a named place outside the city: a town, or a governorate other than Aleppo's ("Idlib province's last
+    # two regime-held villages" are not western Aleppo)
+    outside_place = best is not None and best[1] == "outside" and (
+        best[0].precision <= 3 or (best[0].governorate not in ("", "aleppo") and best[0].kind != "country"))
+    if kurdish_cue and not east and not west and about_aleppo and (best is None or best[2] > 2) \
+            and not outside_place:     # "the Kurdish-majority city of Qamishli" is not Sheikh Maqsoud
         return _control_place("kurdish"), "city", 2.5
-    outside_place = best is not None and best[1] == "outside" and best[0].precision <= 3
     if outside_cue and not east and not west and (best is None or best[2] > 2 or best[1] == "city"):
         return best[0] if best and best[1] == "outside" else None, "outside", 3
     if (east or west) and not outside_place and (about_aleppo or (best and best[0].in_aleppo_city)):

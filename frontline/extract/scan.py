@@ -37,7 +37,7 @@ MILITARY_AFTER = re.compile(r"^(?:'s|s)?\s+(?:forces|troops|army|jets|warplanes|
                             r"militias?|fighters|soldiers|helicopters|shelling|planes|bombers|artillery|military)\b", re.I)
 
 
-@dataclass
+@dataclass(eq=False)      # a sentence is itself: membership tests compare identity, not every field
 class Sentence:
     idx: int
     span: Span
@@ -52,6 +52,14 @@ class Sentence:
     cues: dict = field(default_factory=dict)         # cue -> [(start, end)] relative
     kill_words: int = 0
     headline: bool = False                           # the article's title, repeated in its body
+    sentence_span: Optional[Span] = None             # the whole sentence when this is one clause of it (a mention)
+    head: Optional["Sentence"] = None                # the sentence's first mention, when this is a later one
+    clause: int = 0                                  # 0 for a whole sentence or its first mention
+
+    @property
+    def evidence_span(self) -> Span:
+        """The sentence an analyst reads: the whole sentence, also for one mention of several in it."""
+        return self.sentence_span or self.span
 
     @property
     def text(self) -> str:
@@ -98,7 +106,9 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
     s.figures = find_figures(t) if hits["casualty"] or CASUALTY_HINT.search(t) else []
     s.dates = [d for d in dates
                if d.end > skip_until and not AGENCY_DATELINE.match(t[d.end - span.start:d.end - span.start + 40])]
-    s.places = find_places(t, span.start)
+    # the dateline city ("BEIRUT (Reuters) -", "DAMASCUS, Syria (AP) -") is where the reporter sits
+    s.places = [m for m in find_places(t, span.start)
+                if not AGENCY_DATELINE.match(t[m.end - span.start:m.end - span.start + 40])]
     for a, b, row in hits["actors"]:
         if SIDE_MODIFIER.match(t[b:b + 14]) or SPEAKER_AFTER.match(t[b:b + 40]):
             continue
@@ -119,3 +129,20 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
     for a, b, row in hits["cues"]:
         s.cues.setdefault(row["cue"], []).append((a, b))
     return s
+
+
+def analyse_clause(sentence: Span, idx: int, published: Optional[dt.date], skip_until: int, hits: dict,
+                   dates: list, a: int, b: int) -> Sentence:
+    """``analyse`` of the slice ``[a, b)`` of a sentence (offsets relative to it): lexicon hits and dates
+    inside the slice only, rebased onto it."""
+    text = sentence.text
+    while a < b and text[a] in " ,;:\u2014-":
+        a += 1
+    while b > a and text[b - 1] in " ,;:":
+        b -= 1
+    span = Span(sentence.start + a, sentence.start + b, text[a:b])
+    sub = {name: [(x - a, y - a, row) for x, y, row in rows if x >= a and y <= b] for name, rows in hits.items()}
+    inside = [d for d in dates if d.start >= span.start and d.end <= span.end]
+    clause = analyse(span, idx, published, skip_until, sub, inside)
+    clause.sentence_span = sentence
+    return clause

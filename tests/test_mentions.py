@@ -1,0 +1,304 @@
+"""Events, not sentences (issue 10): one sentence may report several attacks, each its own mention;
+a list of places under one strike stays one; a total told before its parts is context, not an incident.
+Every sentence here is written for this test."""
+import datetime as dt
+
+import pytest
+
+from frontline.extract import extract_article
+from frontline.models import Article
+
+PUBLISHED = dt.date(2016, 10, 13)   # a Thursday
+
+
+def incidents(text):
+    return extract_article(Article(id="t", text=text, published=PUBLISHED)).incidents
+
+
+def tolls(text):
+    return sorted((i.location, i.killed) for i in incidents(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # two attacks joined by "while": two incidents, each with its own place and toll
+    ("On Wednesday air strikes on al-Marja killed 30 people, while warplanes hit Kafr Hamra in the western "
+     "countryside, killing nine.", [("Kafr Hamra", 9), ("al-Marjeh", 30)]),
+    # three attacks: "while" and ", and N died in"
+    ("On Wednesday air strikes on al-Marja and Bustan al-Qasr killed 30 people, while warplanes hit Kafr Hamra "
+     "in the western countryside, killing nine, and six died in Deir Hafer.",
+     [("Deir Hafer", 6), ("Kafr Hamra", 9), ("al-Marjeh", 30)]),
+    # a semicolon between two attacks, no commas elsewhere (as FA-KES prints them)
+    ("Rebel shells killed four people in Hamdaniya on Monday; regime jets killed 12 in al-Shaar",
+     [("Hamdaniyah", 4), ("al-Shaar", 12)]),
+    # participles that open new actions with their own places
+    ("Russian warplanes carried out raids that killed 12 militants in Kafr Nabl in Idlib countryside "
+     "destroying weapons depots in Jisr al-Shughour in addition to killing 30 fighters in Deir Hafer.",
+     [("Deir Hafer", 30), ("Jisr al-Shughour", None), ("Kafranbel", 12)]),
+])
+def test_one_sentence_several_attacks(text, expected):
+    assert tolls(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a list of neighbourhoods under one strike is one mention
+    ("On Tuesday barrel bombs on al-Marja and Bustan al-Qasr killed 17 people.", 1),
+    # the toll that follows in a participle belongs to the attack before it
+    ("Warplanes hit Atareb in the western countryside on Tuesday, killing nine people.", 1),
+    # killed and wounded by the same blast: one attack
+    ("A car bomb killed eight people in Azaz and wounded dozens on Tuesday.", 1),
+])
+def test_one_attack_stays_one(text, expected):
+    assert len(incidents(text)) == expected
+
+
+def test_mentions_of_one_sentence_keep_the_sentence_as_evidence():
+    text = ("On Wednesday rebel shells killed four people in Hamdaniya, while regime jets killed 12 in al-Shaar. "
+            "The Observatory gave the figures.")
+    found = incidents(text)
+    assert len(found) == 2
+    for inc in found:
+        assert inc.spans[0].text.startswith("On Wednesday rebel shells")
+        assert len(inc.mentions) == 1 and text[inc.mentions[0].start:inc.mentions[0].end] == inc.mentions[0].text
+        assert any("attack" in line for line in inc.trace)
+    assert {i.event_date for i in found} == {"2016-10-12"}      # the later attack takes the sentence's day
+
+
+@pytest.mark.parametrize("text, parts", [
+    # a lead total, then its parts in the next sentence
+    ("Air raids on rebel-held districts of Aleppo killed 18 civilians on Saturday. Eleven were killed in "
+     "al-Sakhour and seven others were killed in the Fardous neighbourhood.", [7, 11]),
+    ("Shelling killed 20 people across the city on Monday. Twelve died in Hamdaniya while eight were killed "
+     "in al-Shaar.", [8, 12]),
+])
+def test_a_total_before_its_parts_is_context(text, parts):
+    found = incidents(text)
+    assert sorted(i.killed for i in found) == parts
+    assert any("total" in line for i in found for line in i.trace)
+
+
+def test_a_toll_that_merely_equals_a_sum_far_away_is_kept():
+    text = ("Barrel bombs killed five people in al-Shaar on Monday. The army said it repelled an attack. "
+            "Residents fled. Aid stopped. Markets closed. Shells killed two in Hamdaniya and three in al-Zahraa "
+            "on Monday.")
+    assert 5 in [i.killed for i in incidents(text)]
+
+
+# ------------------------------------------------------------------ not news, and the same attack told twice
+
+@pytest.mark.parametrize("text", [
+    "Following the 2013 sarin attack on Ghouta the government handed over its stockpile.",
+    "Moscow's air campaign in 2015 changed the balance of the war, and rebels lost ground in the north.",
+    "The defence ministry said on Tuesday that its planes had not carried out any strikes on the town of Saraqeb.",
+    "Paris asked for an urgent Security Council session about Tuesday's suspected gas attack on Khan Sheikhoun.",
+    "UN inspectors will travel to Syria next week to investigate the alleged chemical attacks near Damascus.",
+    "Washington is not ready to join Moscow in fighting the militants in Idlib, the envoy said on Monday.",
+])
+def test_not_an_incident(text):
+    assert incidents(text) == []
+
+
+def test_a_sentence_opening_on_the_attack_just_told_refines_it():
+    text = ("A car bomb exploded near Aleppo on Saturday, killing 12 people. "
+            "The blast hit buses waiting in the Rashidin area on the city's western outskirts.")
+    found = incidents(text)
+    assert len(found) == 1 and found[0].killed == 12
+    assert len(found[0].spans) == 2
+    assert any("the attack just told" in line for line in found[0].trace)
+
+
+def test_the_same_toll_told_twice_is_one_attack():
+    text = ("Islamic State fighters executed 18 people in the village of Tadef on Sunday, the Observatory said. "
+            "Residents fled towards Azaz. Aid groups asked for access. The road north was closed. Schools shut. "
+            "It was also reported that IS militants executed 18 civilians who had tried to escape.")
+    found = incidents(text)
+    assert len(found) == 1 and found[0].killed == 18 and found[0].actor == "isis"
+    assert any("same toll" in line for line in found[0].trace)
+
+
+def test_later_opens_another_attack():
+    text = ("Rebel mortar shells killed five people in the Midan district of Aleppo on Monday. "
+            "Later a rocket fired by militants injured four people in the Suleimaniyeh district.")
+    assert len(incidents(text)) == 2
+
+
+# ------------------------------------------------------------------ who did it, to whom; places abroad
+
+@pytest.mark.parametrize("text, actor, side", [
+    # who holds the place is not who struck it (the air strike on the east is inferred: government)
+    ("Warplanes bombed areas held by rebels in eastern Aleppo on Tuesday, killing 11 people.", "government", "east"),
+    ("Rebel shelling on districts held by the government in Aleppo killed four on Tuesday.", "rebels", "west"),
+    # the party named as attacked is not the attacker
+    ("The Syrian army came under fire near the Castello road on Tuesday, a military source said.", None, "outside"),
+    ("Rebel positions were pounded by artillery near Kafr Hamra on Tuesday.", None, "outside"),
+    # an unknown attacker stays unknown
+    ("An unidentified aircraft bombed a market in Maarat al-Numan on Tuesday, killing 14.", None, "outside"),
+    # a counted weapon keeps its owner; with or without the hyphen
+    ("Three regime airstrikes hit a market in Saraqeb on Tuesday, killing 10.", "government", "outside"),
+    ("US led coalition jets killed 12 civilians in Manbij on Thursday.", "coalition", "outside"),
+])
+def test_actor_and_side(text, actor, side):
+    (inc,) = incidents(text)
+    assert (inc.actor, inc.side) == (actor, side)
+
+
+@pytest.mark.parametrize("text", [
+    "Russian and Syrian jets stopped their strikes on eastern Aleppo on Tuesday, the ministry said.",
+    "Air strikes on eastern Aleppo decreased sharply on Wednesday, a monitor said.",
+    "The army paused its bombardment of the besieged districts on Thursday.",
+])
+def test_strikes_that_stop_are_not_incidents(text):
+    assert incidents(text) == []
+
+
+@pytest.mark.parametrize("text, location", [
+    # the dateline city is where the reporter sits
+    ("BEIRUT (Reuters) - Air strikes killed 22 civilians including seven children in eastern Aleppo on Tuesday, "
+     "a monitor said.", "eastern Aleppo"),
+    ("AMMAN, Jordan (AP) - Rebel shells killed four people in the Hamdaniya district on Monday.", "Hamdaniyah"),
+    # a capital named as a speaker is not where the attack fell
+    ("Washington said on Wednesday the strike on al-Sakhour killed 14 people.", "al-Sakhour"),
+    ("Washington and Paris say government helicopters dropped barrel bombs that killed 9 on Tuesday.", None),
+])
+def test_places_abroad_are_speakers_not_targets(text, location):
+    (inc,) = incidents(text)
+    assert inc.location == location
+
+
+@pytest.mark.parametrize("text, killed, children", [
+    ("A mother and her two daughters were killed when a barrel bomb hit their home in al-Shaar on Sunday.", 3, 2),
+    ("A father and his three sons were killed by rebel shells in Hamdaniya on Sunday.", 4, 3),
+    ("Three children were among the dead after rebels shelled the Hamdaniya district on Monday.", 3, 3),
+    ("At least 16 civilians, including four children, have been killed in air strikes on al-Shaar on Tuesday.", 16, 4),
+    ("At least 16 civilians including four children have been killed in air strikes on al-Shaar on Tuesday.", 16, 4),
+    ("Air strikes killed 22 civilians, including seven children, in al-Sakhour on Tuesday.", 22, 7),
+])
+def test_wire_figures(text, killed, children):
+    (inc,) = incidents(text)
+    assert (inc.killed, inc.children_killed) == (killed, children)
+
+
+def test_an_unidentified_attacker_is_not_guessed():
+    (inc,) = incidents("Unidentified warplanes struck the rebel-held al-Shaar district on Tuesday, killing 16 people.")
+    assert inc.actor is None and inc.side == "east"
+
+
+# ------------------------------------------------------------------ totals and their breakdowns, revised tolls
+
+@pytest.mark.parametrize("text, parts", [
+    ("Air strikes killed 30 people in eastern Aleppo on Tuesday. Of the 30 killed, 11 were in al-Marja and 19 "
+     "in al-Shaar.", [("al-Marjeh", 11), ("al-Shaar", 19)]),
+    ("Russian warplanes killed 50 people in Aleppo province on Tuesday: 30 in Atareb, 12 in Anadan and 8 in "
+     "Hreitan.", [("Anadan", 12), ("Haritan", 8), ("al-Atareb", 30)]),
+    ("Regime barrel bombs killed 20 people on Sunday, 14 of them in al-Sakhour and six in Tariq al-Bab.",
+     [("Tariq al-Bab", 6), ("al-Sakhour", 14)]),
+])
+def test_a_toll_broken_down_by_place_gives_the_parts(text, parts):
+    found = incidents(text)
+    assert sorted((i.location, i.killed) for i in found) == sorted(parts)
+    assert all(i.event_date == found[0].event_date for i in found)
+
+
+def test_a_revised_toll_on_a_later_day_is_the_same_attack():
+    (inc,) = incidents("Rebel shelling killed five people in Hamdaniya on Monday. The toll rose to eight on "
+                       "Tuesday, the Observatory said.")
+    assert (inc.killed, inc.event_date) == (8, "2016-10-10")
+
+
+@pytest.mark.parametrize("text", [
+    "Since Sept. 19 at least 359 civilians have been killed by air strikes on eastern Aleppo, medics said.",
+    "Air strikes on the rebel-held east have intensified since the truce collapsed, residents said on Monday.",
+    "The Kremlin said on Wednesday that a moratorium on Russian air strikes on Aleppo remained in place.",
+])
+def test_period_totals_and_moratoria_are_not_incidents(text):
+    assert incidents(text) == []
+
+
+def test_a_war_toll_told_in_passing_is_no_claim():
+    (inc,) = incidents("Rebel shells killed four people in Hamdaniya on Monday. More than 300,000 people have "
+                       "died in the war.")
+    assert inc.killed == 4
+
+
+def test_a_single_shell_is_shelling():
+    (inc,) = incidents("A shell fired by rebels struck a school in al-Hamdaniya on Monday, killing five children.")
+    assert (inc.event_type, inc.killed, inc.children_killed) == ("shelling", 5, 5)
+
+
+def test_a_warning_told_after_a_toll_leaves_the_attack_news():
+    (inc,) = incidents("A rocket attack by rebels on al-Hamdaniya killed at least 10 civilians on Wednesday after "
+                       "the UN warned of a catastrophe.")
+    assert inc.killed == 10
+
+
+@pytest.mark.parametrize("text", [
+    "State media accuse the rebels of constantly firing mortars on residential areas in western Aleppo.",
+    "Nearly 400 people have died in Aleppo in the past month, the Observatory said on Monday.",
+])
+def test_habits_and_months_are_not_incidents(text):
+    assert incidents(text) == []
+
+
+def test_meanwhile_a_revised_toll_is_the_same_attack():
+    (inc,) = incidents("At least 12 people were killed on Thursday by shelling on rebel-held areas of Aleppo. "
+                       "Meanwhile, a TV channel said the death toll in eastern Aleppo has risen to 50.")
+    assert inc.killed == 50 and any("revises the toll" in line for line in inc.trace)
+
+
+def test_a_downed_aircraft_is_the_victim_not_the_attacker():
+    (inc,) = incidents("A Russian military helicopter was shot down over Idlib province on Monday, killing all "
+                       "five people on board.")
+    assert inc.actor != "russia" and inc.killed == 5
+
+
+def test_fighters_killed_in_24_hours_is_a_period_total():
+    assert incidents("At least 70 fighters have been killed in 24 hours in battles north of Aleppo, a monitor "
+                     "said on Thursday.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "A US-led coalition is also battling IS in Syria and Iraq with air strikes.",
+    "Moscow has been staging air strikes in support of its ally, targeting militants in Idlib.",
+    "Russia began its air campaign in Syria to back the government.",
+])
+def test_the_war_described_is_no_event(text):
+    assert incidents(text) == []
+
+
+def test_earlier_in_the_day_and_the_air_force():
+    (inc,) = incidents("Earlier in the day the Syrian air force targeted militants in Khan Tuman, a military "
+                       "source said.")
+    assert (inc.event_date, inc.event_type, inc.actor) == ("2016-10-13", "airstrike", "government")
+
+
+def test_the_strikes_on_a_named_town_told_again_are_the_attack_just_told():
+    text = ("A suspected gas attack on Khan Sheikhoun in Idlib province killed 58 people on Tuesday. "
+            "The air strikes on the town of Khan Sheikhoun in the south of Idlib also wounded more than 60.")
+    (inc,) = incidents(text)
+    assert (inc.killed, inc.injured, inc.event_type) == (58, 60, "chemical")
+
+
+def test_government_held_villages_in_another_province_are_not_western_aleppo():
+    (inc,) = incidents("In Idlib province rebels heavily shelled the last two regime-held villages on Tuesday.")
+    assert inc.side == "outside"
+
+
+def test_a_toll_since_a_weekday_is_a_period_total():
+    assert incidents("Since Saturday at least 68 civilians have been killed in air attacks on al-Bab.") == []
+
+
+def test_the_toll_after_a_wave_of_strikes_is_its_toll():
+    (inc,) = incidents("Syrian and Russian warplanes launched a wave of air strikes in northern Syria on Saturday, "
+                       "killing dozens in areas held by rebels around Aleppo.")
+    assert inc.event_type == "airstrike"
+
+
+def test_a_lead_printed_twice_is_one_attack():
+    lead = "Early on Monday more than 300 shells fired by rebels hit al-Hamdaniya, killing five people. "
+    found = incidents(lead + "Residents fled. Aid stopped. Schools shut. Shops closed. " + lead)
+    assert len(found) == 1 and any("repeats" in line for line in found[0].trace)
+
+
+def test_rockets_that_hit_a_town_abroad_locate_the_attack():
+    (inc,) = incidents("On Sunday three rockets fired from an IS-held area hit the border city of Kilis, killing "
+                       "one police officer.")
+    assert inc.side == "outside"
