@@ -448,8 +448,6 @@ SINCE = re.compile(r"\b(?:since|until|till|before)\s+(?:(?:early|late|mid-?)\s*)
 AS_OF = re.compile(r"\b(?:as of|as at|updated(?: on)?|figures? (?:for|from))\s*$", re.I)
 RELATIVE_SPAN = re.compile(r"\b(?P<n>a|one|two|three|four|five|six|seven|\d+|a few|several|hours|days)\s*"
                            r"(?P<unit>days?|weeks?|hours?)?\s+(?P<rel>after|before)\b", re.I)
-WEEKEND = re.compile(r"\b(?:(?:over|during|at|on)\s+the\s+weekend|this (?:past )?weekend|last weekend|"
-                     r"(?:over|during) the past weekend)\b", re.I)
 PART_OF_LAST_WEEK = re.compile(r"\b(?P<part>early|late|earlier|later|end of)\s+last\s+week\b", re.I)
 FUTURE_CUE = re.compile(r"\b(?:will|shall|is to|are to|to be held|scheduled|is due|are due|due to|next week|"
                         r"opens|convenes|takes place|gets under way|"
@@ -495,27 +493,15 @@ def future_clause(text: str, trig: int) -> Optional[int]:
     return None
 
 
-def _weekend(published: dt.date, future: bool) -> dt.date:
-    """The Saturday of the weekend before publication (after it, in the future tense)."""
-    if future:
-        return published + dt.timedelta(days=(5 - published.weekday()) % 7)
-    back = (published.weekday() - 5) % 7
-    if back == 0:               # published on a Saturday: the weekend is the one before
-        back = 7
-    return published - dt.timedelta(days=back)
-
-
 def date_candidates(s: Sentence, published: Optional[dt.date], future: Optional[int] = None) -> list:
-    """The dates a sentence states, relative offsets: the date finder's, and the phrases diplomacy reporting
-    uses ("over the weekend", "early last week"); a date given "as of" is when a figure was reported, not
-    when something happened. ``future``: where a clause in the future tense starts; its weekdays and
-    weekends are the coming ones."""
+    """The dates a sentence states, relative offsets: the date finder's (weekends included), and "early/late
+    last week"; a date given "as of" is when a figure was reported, not when something happened, and a date
+    led by "since/until" bounds a period. ``future``: where a clause in the future tense starts; its weekdays
+    and weekends are the coming ones, and before it, or without it, a date ahead ("next week") dates no past
+    act."""
     out = []
     extra = []
     if published is not None:
-        for m in WEEKEND.finditer(s.text):
-            sat = _weekend(published, future is not None and m.start() >= future)
-            extra.append(DateCandidate(m.start(), m.end(), sat.isoformat(), "day", "weekend"))
         for m in PART_OF_LAST_WEEK.finditer(s.text):
             monday = published - dt.timedelta(days=published.weekday() + 7)
             day = monday + dt.timedelta(days=0 if m.group("part").lower().startswith("early") else 4)
@@ -527,9 +513,13 @@ def date_candidates(s: Sentence, published: Optional[dt.date], future: Optional[
                 or any(a < e.end and e.start < b for e in extra):
             continue
         value, precision = d.value
-        if future is not None and a >= future and d.rule == "weekday" and value is not None \
+        in_future = future is not None and a >= future
+        if in_future and d.rule in ("weekday", "weekend") and value is not None \
                 and published is not None and value < published.isoformat():
             value = (dt.date.fromisoformat(value) + dt.timedelta(days=7)).isoformat()
+        if not in_future and published is not None and (d.rule == "next_period" or (
+                value and precision == "day" and value > published.isoformat())):
+            continue                               # "cancelled his visit planned for next week"
         out.append(DateCandidate(a, b, value, precision, d.rule))
     return sorted(out + extra, key=lambda c: c.start)
 
