@@ -409,3 +409,14 @@ DIFFERENT_EVENT_CASES = [
 def test_two_acts_stay_two_events(text, etype):
     found = [e for e in diplomacy(text) if e.event_type == etype]
     assert len(found) == 2, (text, [(e.actors, e.event_date) for e in found])
+
+
+@pytest.mark.parametrize("text", [
+    "Kerry will meet Lavrov on Saturday. The talks came a day after Russia vetoed the draft.",
+    "Over the weekend, Russia and Turkey agreed a truce; it collapsed early last week.",
+    "Assad said on Thursday the war would go on. Assad accused Washington of lying.",
+])
+def test_without_a_publication_date_relative_dates_stay_unresolved(text):
+    found = diplomacy(text, published=None)
+    assert found, text
+    assert all(e.event_date is None for e in found), [(e.event_type, e.event_date) for e in found]
