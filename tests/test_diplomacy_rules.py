@@ -323,6 +323,7 @@ def test_a_person_named_again_speaks_for_the_same_party(text, etype, parties):
     "The Observatory blamed Russian warplanes for the raid.",
     "The group is believed to be an initiative by al-Qaeda in the Afghanistan-Pakistan region.",
     "Aid agencies said the war in Syria has killed 300,000 people.",                    # Syria as a place
+    "The UN commission of inquiry on Syria said IS fighters accused of atrocities would be listed.",
     "The ministry said it would halt fire around the city for three hours each day.",   # whose ministry?
     # a veto that may come, talks and truces only wished for
     "Britain said it would go to the General Assembly should Russia veto the draft again.",

@@ -153,7 +153,9 @@ OFFICE = re.compile(r"\b(?:envoy|ambassador|representative|mission|delegation)\b
 def _syria_as_state(text: str, found: list) -> list:
     """Syria acting ("Syria has demanded"), or beside another party ("Russia and Syria", "Iran, Syria and
     Hezbollah"), is the Syrian state; Syria as a place ("in Syria") is not a party."""
-    out = [("Syria", m.start(), m.end(), False) for m in SYRIA_ACTS.finditer(text)]
+    out = [("Syria", m.start(), m.end(), False) for m in SYRIA_ACTS.finditer(text)
+           if not re.search(r"\b(?:on|in|for|of|about|to|into|from|across|inside|over|with)\s+$",
+                            text[max(0, m.start() - 10):m.start()], re.I)]     # "the inquiry on Syria said"
     for m in re.finditer(r"\bSyria\b(?![n'\u2019-])", text):
         if PLACE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
             continue
