@@ -155,7 +155,22 @@ TRUCE_CASES = [
      ["2016-10-11", "2016-10-12"]),
     ("The Russian-Turkish truce entered into force on Saturday. That truce fell apart on Monday, the UN said.",
      ["2016-10-08", "2016-10-10"]),
+    # in one sentence
+    ("The truce brokered by Russia and the US, which began on Monday, collapsed on Wednesday.",
+     ["2016-10-10", "2016-10-12"]),
+    ("A ceasefire agreed by Turkey and Russia took effect on September 30 but broke down on October 4.",
+     ["2016-09-30", "2016-10-04"]),
+    ("Iran and Russia declared a pause on Tuesday that expired on Wednesday.", ["2016-10-11", "2016-10-12"]),
 ]
+
+
+@pytest.mark.parametrize("text", [
+    "A ceasefire brokered by the US and Russia collapsed last month.",
+    "The truce agreed by Turkey and Russia broke down on Wednesday.",
+    "A pause announced by Moscow expired on Tuesday.",
+])
+def test_a_truce_named_by_who_made_it_and_its_end_is_one_event(text):
+    assert len(diplomacy(text)) == 1, text
 
 
 @pytest.mark.parametrize("text,dates", TRUCE_CASES, ids=ids(TRUCE_CASES))

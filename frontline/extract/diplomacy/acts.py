@@ -109,6 +109,13 @@ def diplomatic_mentions(s: Sentence, names: Optional[dict] = None) -> list:
         if etype == "un_action" and "United Nations" not in actors:
             actors.append("United Nations")          # a vote, veto or resolution is the UN's act too
         out.append((etype, actors, trig))
+    if etype == "agreement" and out and not s.headline and truce_fate(s.text, trig) == "start":
+        # "The truce, which began on Monday, collapsed on Thursday": its start and its end, each dated, are two
+        # events ("a truce brokered by the US collapsed last month" is one)
+        end = next((m for m in END_FATE.finditer(s.text) if m.start() > trig), None)
+        dated = [d.start - s.span.start for d in s.dates if d.value[0]]
+        if end and any(trig < a < end.start() for a in dated) and any(a > end.start() for a in dated):
+            out.append(("agreement", list(out[0][1]), end.start()))
     if etype != "agreement" and "hypothetical" not in s.cues and not s.headline:
         for kind, _, a, b in s.dip:
             if kind == "agreement" and TRUCE_NOUN.match(s.text[a:b]) \
