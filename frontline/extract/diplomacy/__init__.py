@@ -11,6 +11,7 @@ The stage reads, per sentence, the diplomatic triggers and the parties the lexic
 4. ``events.build_diplomacy``: mentions resolved into the article's events (one meeting reported three times is
    one event; two meetings, a truce that starts and the same truce collapsing, stay two).
 """
-from .events import build_diplomacy
+from .acts import EARLIER
+from .events import DIP_ANAPHORA, build_diplomacy
 
-__all__ = ["build_diplomacy"]
+__all__ = ["DIP_ANAPHORA", "EARLIER", "build_diplomacy"]
