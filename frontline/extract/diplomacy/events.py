@@ -1,0 +1,125 @@
+"""Diplomatic mentions resolved into the article's events: one meeting reported three times is one event;
+two meetings, two accusers, a truce that starts and the same truce collapsing stay two."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ...models import Article, Diplomacy
+from ...text import Caseless
+from ..events import is_background
+from .acts import EARLIER, diplomatic_mentions, truce_fate
+from .dating import context_date, dated_trigger, future_clause, learn_context, lead_date, old_year
+from .parties import agent, both_sides, learn_names
+
+DIP_ANAPHORA = Caseless(r"\b(?:the|this|that|these|its|their|(?:mon|tues|wednes|thurs|fri|satur|sun)day'?s)\s+(?:[\w-]+\s+){0,2}?(?:meeting|talks|discussion|summit|conference|deal|"
+                         r"agreement|resolution|truce|ceasefire|appeal|proposal|plan|visit|call|veto|cessation)\b|"
+                         r"\balso attend\b")
+
+# an act the sentence marks as another one than any before ("a separate meeting", "another round of talks");
+# "the first meeting between ..." is not an anaphor either, but may still be the meeting already reported
+NEW_ACT = re.compile(r"\b(?:another|(?:a|an)\s+(?:[\w-]+\s+)?(?:second|third|separate|new|further|different|later|fresh)|"
+                     r"the next)\b[\w\s-]{0,25}$", re.I)
+FIRST_ACT = re.compile(r"\bfirst\b[\w\s-]{0,25}$", re.I)
+
+
+@dataclass
+class DiplomacyDraft:
+    sentences: list
+    event_type: str
+    actors: list
+    date: Optional[str]
+    precision: str
+    location: Optional[str]
+    status: str
+    agent: Optional[str] = None      # who accuses or proposes (the first party before the trigger)
+    fate: Optional[str] = None       # a truce's: "start" (agreed, took effect) or "end" (collapsed)
+
+
+MIN_PARTIES = {"meeting": 2, "call": 2, "visit": 2, "accusation": 2, "un_action": 1, "agreement": 1, "proposal": 1}
+
+
+def _same_event(d: DiplomacyDraft, etype: str, actors: list, agent_: Optional[str], date, explicit: bool,
+                anaphoric: bool, earlier: bool, fate: Optional[str] = None) -> bool:
+    """Does a mention refer to the draft event ``d``?"""
+    if d.event_type != etype:
+        return False
+    if etype == "agreement" and fate and d.fate and fate != d.fate:
+        return False                                   # the truce that started, and its collapse
+    if etype in ("accusation", "proposal") and agent_ and d.agent and agent_ != d.agent:
+        return False                                   # another party accuses, proposes
+    overlap = set(d.actors) & set(actors)
+    if anaphoric and not earlier:
+        return True
+    same_time = (d.date == date or (d.precision != "day" and bool(date) and date.startswith(d.date))) \
+        if (explicit and d.date is not None) else not earlier
+    # a meeting still waiting for its other parties takes the first mention that includes its one party
+    waiting = len(d.actors) == 1 and etype in ("meeting", "visit", "call")
+    return bool(overlap) and same_time and len(overlap) >= min(2, len(actors), 1 if waiting else 2)
+
+
+def build_diplomacy(sents: list, article: Article) -> list:
+    published = article.published
+    anchor = lead_date(sents)
+    names: dict = {}
+    context: dict = {}
+    drafts: list = []
+    for s in sents:
+        mentions = diplomatic_mentions(s, names)
+        for etype, actors, trig in mentions:
+            new_act = bool(NEW_ACT.search(s.text[max(0, trig - 40):trig]))
+            anaphoric = bool(DIP_ANAPHORA.search(s.text)) and not new_act \
+                and not FIRST_ACT.search(s.text[max(0, trig - 40):trig])
+            date, precision, explicit = dated_trigger(s, published, trig, etype, anchor)
+            who = agent(s, trig, names) if etype in ("accusation", "proposal") else None
+            if date is None:
+                date, precision = context_date(context, s.idx, etype, actors, who)
+            fate = truce_fate(s.text, trig) if etype == "agreement" else None
+            # "Earlier Kerry broke off talks ...": another, older meeting than the one reported
+            earlier = new_act or bool(EARLIER.search(s.text, max(0, trig - 50), trig + 50))
+            target = None
+            quoted = s.text.lstrip()[:1] in "\"\u201c" and drafts and drafts[-1].event_type == etype \
+                and drafts[-1].sentences[-1].idx >= s.idx - 1
+            if quoted:
+                target = drafts[-1]     # a quotation that carries on the statement just reported
+            for d in ([] if quoted else reversed(drafts)):
+                if _same_event(d, etype, actors, who, date, explicit, anaphoric, earlier, fate):
+                    target = d
+                    break
+            if target is None and etype == "agreement" and anaphoric and not actors:
+                actors = next((list(d.actors) for d in reversed(drafts) if d.event_type == etype), actors)
+            if target is None:
+                # a meeting whose other parties later sentences name ("Syria talks convened by Kerry ...
+                # Kerry hosted Lavrov ...") waits for them; it is dropped at the end if they never come
+                pending = etype in ("meeting", "visit", "call") and len(actors) == 1 and not s.headline
+                if (len(actors) < MIN_PARTIES[etype] and not pending) or is_background(date, published):
+                    continue
+                if not explicit and etype not in ("accusation", "proposal") and old_year(s, trig, published):
+                    continue
+                if (etype == "accusation" and not both_sides(s, trig, names)) or (etype == "proposal" and who is None):
+                    continue
+                status = "cancelled" if re.search(r"\bcancel+(?:ed|s|ing)?\b|\bcalled off\b|\bpostpon", s.text, re.I) \
+                    else ("scheduled" if future_clause(s.text, trig) is not None else "happened")
+                venue = next((m.value.name for m in s.places if m.value.kind in ("venue", "city")
+                              and not m.value.in_aleppo_city), None)
+                drafts.append(DiplomacyDraft([s], etype, actors, date, precision if date else "unknown", venue,
+                                             status, who, fate))
+                continue
+            if s not in target.sentences:
+                target.sentences.append(s)
+            for a in actors:
+                if a not in target.actors:
+                    target.actors.append(a)
+            if explicit and (target.date is None or (
+                    target.precision != "day" and precision == "day" and date.startswith(target.date))):
+                target.date, target.precision = date, precision
+            target.fate = target.fate or fate
+            if target.location is None:
+                target.location = next((m.value.name for m in s.places if m.value.kind == "venue"), None)
+        learn_names(s, names)
+        if not mentions:
+            learn_context(s, published, names, context)
+    return [Diplomacy(article_id=article.id, event_date=d.date, date_precision=d.precision, event_type=d.event_type,
+                      actors=d.actors, location=d.location, status=d.status, spans=[s.span for s in d.sentences])
+            for d in drafts if len(d.actors) >= MIN_PARTIES[d.event_type]]
