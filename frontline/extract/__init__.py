@@ -8,8 +8,9 @@ The stages, in the order they run, one module each:
 4. ``dates``      dates resolved against the publication date (never the clock)
 5. ``places``     where an attack fell and on which side of the front line
 6. ``mentions``   does a sentence report an attack; type, perpetrator, figures (claims)
-7. ``events``     mentions resolved into the article's incidents
-8. ``diplomacy``  diplomatic acts grouped into events
+7. ``events``     mentions resolved into the article's incidents; ``totals``: the same toll told twice is one
+                  attack, a total told before its parts is context
+8. ``diplomacy``  diplomatic acts grouped into events (a package: acts, parties, dating, events)
 
 Every event keeps the sentences it was read from (``Span``) and each source's figures (``Claim``).
 """
