@@ -311,3 +311,15 @@ def test_a_total_over_several_places_then_its_parts():
     found = incidents(text)
     assert sorted(i.killed for i in found) == [4, 9]
     assert {i.event_type for i in found} == {"shelling"}
+
+
+def test_weapons_destroyed_are_not_the_weapon_of_the_attack():
+    (inc,) = incidents("Coalition jets conducted 18 strikes near Manbij on Monday and destroyed seven IS vehicles and "
+                       "two car bombs.")
+    assert inc.event_type != "bombing" and inc.actor != "isis"
+
+
+def test_a_war_toll_after_the_first_sentence_is_no_claim():
+    (inc,) = incidents("There have been repeated reports of air strikes on eastern Aleppo on Monday, the UN said. "
+                       "The war has killed 470,000 people.")
+    assert inc.killed is None

@@ -236,7 +236,7 @@ def build_incidents(sents: list, article: Article) -> list:
             _merge(target, s, place, side, side_rank, date, precision, explicit, etype, strong, actor, actor_strength)
         target.sentences.append(s) if s not in target.sentences else None
         c = claim_of(s, source_of(s) or _last_source(target))
-        if c and c.killed and c.killed > IMPLAUSIBLE_TOLL and target.claims:
+        if c and c.killed and c.killed > IMPLAUSIBLE_TOLL and s is not target.sentences[0]:
             target.trace.append(f"sentence {s.idx}: a toll of {c.killed} is no claim on this attack")
             c = None                    # a war's toll in a sentence about the attack, not the attack's own
         if c:

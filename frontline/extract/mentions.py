@@ -15,6 +15,7 @@ TYPE_ORDER = ["chemical", "airstrike", "bombing", "shelling", "violence_against_
 
 
 TARGET_BEFORE = re.compile(r"(?:\b(?:on|against|targeting|targeted|pounded|hit|struck|bombed|shelled|at|fighting|battling|"
+                           r"destroyed|destroying|"
                            r"combating|combatting|fight)\s+(?:the\s+)?"
                            r"(?:\w+\s+){0,3})$", re.I)
 
