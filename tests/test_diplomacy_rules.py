@@ -253,6 +253,8 @@ PARTY_CASES = [
     # Syria acting is the Syrian state; Syria as a place is not a party
     ("Syria has demanded that the UN Security Council condemn Turkey.", "proposal", {"Syria", "United Nations"}),
     ("Syria's UN envoy accused Saudi Arabia of arming the rebels.", "accusation", {"Syria", "Saudi Arabia"}),
+    ("The UN envoy to Syria, Staffan de Mistura, called on Russia to halt the bombing.", "proposal",
+     {"United Nations", "Russia"}),
     ("Russia and Iran accused the US of undermining the truce in Syria.", "accusation",
      {"Russia", "Iran", "United States"}),
     ("The Kremlin accused Washington of obstructing aid deliveries.", "accusation", {"Russia", "United States"}),
