@@ -253,9 +253,14 @@ PARTY_CASES = [
     # Syria acting is the Syrian state; Syria as a place is not a party
     ("Syria has demanded that the UN Security Council condemn Turkey.", "proposal", {"Syria", "United Nations"}),
     ("Syria's UN envoy accused Saudi Arabia of arming the rebels.", "accusation", {"Syria", "Saudi Arabia"}),
+    ("The UN envoy to Syria, Staffan de Mistura, called on Russia to halt the bombing.", "proposal",
+     {"United Nations", "Russia"}),
     ("Russia and Iran accused the US of undermining the truce in Syria.", "accusation",
      {"Russia", "Iran", "United States"}),
     ("The Kremlin accused Washington of obstructing aid deliveries.", "accusation", {"Russia", "United States"}),
+    # a possessive printed without its apostrophe ("Assads", "Putins") still names the party
+    ("Assads envoy accused Erdogans government of arming the rebels.", "accusation", {"Syria", "Turkey"}),
+    ("Putins spokesman condemned Kerrys remarks.", "accusation", {"Russia", "United States"}),
     ("The US ambassador accused Russia and Syria of pursuing a military solution.", "accusation",
      {"United States", "Russia", "Syria"}),
     ("Russia was accused by France and Britain of war crimes in Aleppo.", "accusation",
@@ -382,6 +387,28 @@ SAME_EVENT_CASES = [
     ("A summit called by Putin opened in Sochi on Monday. Putin received Erdogan and Rouhani at the summit.",
      "meeting"),
 ]
+
+
+VISIT_MEETING_CASES = [
+    # a visit and the meeting it was made for, told in adjacent sentences, are one event
+    ("Damascus improved ties with Egypt after the first public meeting between Egyptian and Syrian security "
+     "chiefs. Assads top aide visited Cairo on Sunday to coordinate with Egypt.", "2016-10-09"),
+    ("Putin visited Ankara on Monday. He held talks with Erdogan on the truce.", "2016-10-10"),
+    ("Lavrov met Zarif in Tehran. The Russian minister's visit to Tehran on Tuesday was his first this year.",
+     "2016-10-11"),
+]
+
+
+@pytest.mark.parametrize("text,date", VISIT_MEETING_CASES, ids=ids(VISIT_MEETING_CASES))
+def test_a_visit_and_its_meeting_are_one_event(text, date):
+    found = [e for e in diplomacy(text) if e.event_type in ("meeting", "visit")]
+    assert len(found) == 1 and found[0].event_date == date, (text, found)
+
+
+def test_a_visit_and_a_later_meeting_elsewhere_stay_two():
+    text = ("Putin visited Ankara on Monday. Rebels shelled the city. Erdogan and Putin met again in Sochi "
+            "on Wednesday.")
+    assert len([e for e in diplomacy(text) if e.event_type in ("meeting", "visit")]) == 2
 
 
 @pytest.mark.parametrize("text", [

@@ -41,10 +41,14 @@ MIN_PARTIES = {"meeting": 2, "call": 2, "visit": 2, "accusation": 2, "un_action"
 
 
 def _same_event(d: DiplomacyDraft, etype: str, actors: list, agent_: Optional[str], date, explicit: bool,
-                anaphoric: bool, earlier: bool, fate: Optional[str] = None) -> bool:
+                anaphoric: bool, earlier: bool, fate: Optional[str] = None, idx: int = -1) -> bool:
     """Does a mention refer to the draft event ``d``?"""
     if d.event_type != etype:
-        return False
+        # a visit and the meeting it was made for, told in adjacent sentences, are one event ("the first
+        # meeting between Egyptian and Syrian security chiefs ... Mamlouk visited Cairo on Sunday")
+        return {d.event_type, etype} == {"meeting", "visit"} and len(set(d.actors) & set(actors)) >= 2 \
+            and d.sentences[-1].idx >= idx - 1 and not earlier \
+            and (not explicit or d.date is None or d.date == date)
     if etype == "agreement" and fate and d.fate and fate != d.fate:
         return False                                   # the truce that started, and its collapse
     if etype in ("accusation", "proposal") and agent_ and d.agent and agent_ != d.agent:
@@ -84,7 +88,7 @@ def build_diplomacy(sents: list, article: Article) -> list:
             if quoted:
                 target = drafts[-1]     # a quotation that carries on the statement just reported
             for d in ([] if quoted else reversed(drafts)):
-                if _same_event(d, etype, actors, who, date, explicit, anaphoric, earlier, fate):
+                if _same_event(d, etype, actors, who, date, explicit, anaphoric, earlier, fate, s.idx):
                     target = d
                     break
             if target is None and etype == "agreement" and anaphoric and not actors:

@@ -150,15 +150,18 @@ def _party_mentions(s: Sentence, etype: str, names: Optional[dict]) -> list:
 OFFICE = re.compile(r"\b(?:envoy|ambassador|representative|mission|delegation)\b", re.I)
 
 
+OBJECT_OF = re.compile(r"\b(?:on|in|for|of|about|to|into|from|across|inside|over|with)\s+$", re.I)
+
+
 def _syria_as_state(text: str, found: list) -> list:
     """Syria acting ("Syria has demanded"), or beside another party ("Russia and Syria", "Iran, Syria and
     Hezbollah"), is the Syrian state; Syria as a place ("in Syria") is not a party."""
     out = [("Syria", m.start(), m.end(), False) for m in SYRIA_ACTS.finditer(text)
-           if not re.search(r"\b(?:on|in|for|of|about|to|into|from|across|inside|over|with)\s+$",
-                            text[max(0, m.start() - 10):m.start()], re.I)]     # "the inquiry on Syria said"
+           if not OBJECT_OF.search(text[max(0, m.start() - 10):m.start()])]     # "the inquiry on Syria said"
     for m in re.finditer(r"\bSyria\b(?![n'\u2019-])", text):
-        if PLACE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
-            continue
+        if PLACE_BEFORE.search(text[max(0, m.start() - 12):m.start()]) or OBJECT_OF.search(
+                text[max(0, m.start() - 10):m.start()]):
+            continue                                   # "in Syria and Iraq", "the envoy to Syria, de Mistura"
         if any(re.fullmatch(r"\s*(?:,|&|and)\s*", text[b:m.start()] if b <= m.start() else text[m.end():a])
                for p, a, b, _ in found if p != "Syria" and (b <= m.start() or a >= m.end())) \
                 and not any(a <= m.start() < b for _, a, b, _ in found + out):
