@@ -323,3 +323,13 @@ def test_a_war_toll_after_the_first_sentence_is_no_claim():
     (inc,) = incidents("There have been repeated reports of air strikes on eastern Aleppo on Monday, the UN said. "
                        "The war has killed 470,000 people.")
     assert inc.killed is None
+
+
+@pytest.mark.parametrize("text, cut", [
+    ("The United States and Russia said early Thursday they agreed on a truce.", ""),
+    ("Thu 13 Oct 2016 Rebel shells killed four people in Hamdaniya.", "Thu 13 Oct 2016"),
+    ("Published October 13 2016 Rebel shells killed four people.", "Published October 13 2016"),
+])
+def test_a_dateline_is_only_a_lead_in(text, cut):
+    from frontline.extract.sentences import dateline_end
+    assert text[:dateline_end(text, PUBLISHED)] == cut

@@ -3,6 +3,7 @@ page furniture after it), before the text is split into sentence spans."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Optional
 
 from ..resources import lexicon
@@ -24,8 +25,20 @@ def dateline_end(text: str, published: Optional[dt.date]) -> int:
     if published is None:
         return 0
     ends = [m.end for m in find_dates(text[:80], published)
-            if m.start <= 40 and m.value[0] == published.isoformat()]
+            if m.start <= 40 and m.value[0] == published.isoformat() and _dateline_lead(text[:m.start])]
     return max(ends, default=0)
+
+
+# what may stand before a dateline's date: "Wed", "Last updated at", "Published", "Date of publication", a city
+_DATELINE_WORDS = {"last", "updated", "at", "on", "published", "posted", "date", "of", "publication", "by"}
+
+
+def _dateline_lead(lead: str) -> bool:
+    """Is the text before a date no more than a dateline's lead-in ("Published", "BEIRUT,"), not a sentence
+    ("The United States and Russia said early Saturday")?"""
+    words = re.findall(r"[A-Za-z]+", lead)
+    return len(words) <= 4 and all(w.lower() in _DATELINE_WORDS or w[0].isupper() for w in words) \
+        and not any(w.lower() in ("said", "says", "and", "the") for w in words)
 
 
 def boilerplate_start(text: str) -> int:
