@@ -33,6 +33,15 @@ def hex_rgb(colour: str, alpha: int = 255) -> list:
     return [int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16), alpha]
 
 
+def _store_problem(exc: BaseException):
+    """``frontline.store.explain_error`` for the dashboard's store (None if not a store problem)."""
+    try:
+        from frontline import store
+        return store.explain_error(exc, store.default_db_path())
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def safe_page(fn: Callable) -> Callable:
     """Run a page body; an exception becomes one st.error line (logged), never a traceback."""
     @functools.wraps(fn)
@@ -43,6 +52,10 @@ def safe_page(fn: Callable) -> Callable:
             if type(exc).__name__ in ("RerunException", "StopException"):
                 raise
             log.exception("page %s failed", fn.__name__)
+            problem = _store_problem(exc)
+            if problem is not None:       # a damaged store, a lock: the store's own one line
+                st.error(str(problem).splitlines()[0])
+                return
             st.error(f"This page could not be drawn: {type(exc).__name__}: "
                      f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'}")
     return wrapper

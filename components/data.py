@@ -133,6 +133,10 @@ def store_ready() -> tuple[bool, str]:
         finally:
             c.close()
     except Exception as exc:  # noqa: BLE001
+        from frontline.store import StoreError, explain_error
+        problem = explain_error(exc, db_path())
+        if isinstance(problem, StoreError):      # damaged, newer release, in use: its own line
+            return False, str(problem).splitlines()[0]
         return False, f"The store {db_path()} cannot be opened: {exc}".splitlines()[0]
     missing = {"articles", "v_incidents", "v_diplomacy", "reviews"} - names
     if missing:

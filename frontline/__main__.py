@@ -59,6 +59,10 @@ def _warn(msg: str) -> None:
     _stderr(f"{PROG}: warning: {msg}")
 
 
+def _note(msg: str) -> None:
+    _stderr(f"{PROG}: note: {msg}")
+
+
 # --------------------------------------------------------------------------- commands
 
 def cmd_ingest(args) -> int:
@@ -408,8 +412,21 @@ def _expected_errors() -> tuple:
     return errors
 
 
+def _store_problem(exc: BaseException, args) -> "Exception | None":
+    """A damaged store (or another process's lock) met in the middle of a command, as the
+    store's one-line error naming the file; None for anything else."""
+    store = sys.modules.get(f"{__package__ or 'frontline'}.store")
+    if store is None or args is None or not hasattr(args, "db"):
+        return None
+    return store.explain_error(exc, args.db or store.default_db_path())
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    args = None
+    from . import store as _store
+    if _note not in _store.NOTICE_HANDLERS:
+        _store.NOTICE_HANDLERS.append(_note)
     try:
         if argv and argv[0] == "bench":      # everything after "bench" belongs to bench.main
             return cmd_bench(argparse.Namespace(bench_args=argv[1:]))
@@ -424,6 +441,10 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         return 1
     except Exception as e:
+        problem = _store_problem(e, args)
+        if problem is not None:
+            _stderr(f"{PROG}: error: {str(problem).splitlines()[0]}")
+            return 2
         if os.environ.get("FRONTLINE_DEBUG"):
             raise
         first = str(e).splitlines()[0] if str(e) else ""

@@ -49,6 +49,75 @@ class StoreError(ValueError):
     """A store that cannot be opened or written (locked, not a database, ...)."""
 
 
+class DamagedStoreError(StoreError):
+    """A store file that is damaged (truncated, a bad checksum) or not a DuckDB database."""
+
+
+# DuckDB's words for another process's lock ("Could not set lock on file ...: Conflicting lock is
+# held in ... (PID n)"); not a bare "lock", which "Corrupt database file ... in block" also holds
+_LOCK_ERROR = re.compile(r"could not set lock|conflicting lock", re.IGNORECASE)
+# DuckDB's words for a damaged or foreign file
+_DAMAGE_ERROR = re.compile(
+    r"corrupt|checksum|could not read enough bytes|not a valid duckdb database|"
+    r"failed to read (?:block|database|header)|invalid (?:block|database|header)|"
+    r"unexpected end of file|truncated|serializ(?:ation|e) error|no (?:such )?block", re.IGNORECASE)
+_FILE_HEADER_BYTES = 3 * 4096        # DuckDB's file header and its two database headers
+
+
+def is_lock_error(message: str) -> bool:
+    return bool(_LOCK_ERROR.search(message or ""))
+
+
+def is_damage_error(message: str) -> bool:
+    return bool(_DAMAGE_ERROR.search(message or "")) and not is_lock_error(message)
+
+
+def damaged(path, detail: str) -> DamagedStoreError:
+    """The one-line error for a damaged store: what, which file, what to do."""
+    detail = (detail or "").splitlines()[0] if detail else "unreadable"
+    detail = re.sub(r"^(?:IO|Invalid Input|Serialization|INTERNAL) Error: ", "", detail)
+    if len(detail) > 160:
+        detail = detail[:157] + "..."
+    return DamagedStoreError(
+        f"{path}: the database file is damaged ({detail}); nothing was changed. Restore it from a backup "
+        f"with `python -m frontline restore BACKUP --db {path}`, or move it aside to start a new store")
+
+
+def explain_error(exc: BaseException, path) -> Optional[StoreError]:
+    """A :class:`StoreError` for a DuckDB error met while using the store at ``path``
+    (damaged file, another process's lock), or ``None`` when it is neither."""
+    if isinstance(exc, StoreError):
+        return exc
+    if not isinstance(exc, duckdb.Error):
+        return None
+    msg = str(exc)
+    if is_damage_error(msg):
+        return damaged(path, msg)
+    if is_lock_error(msg):
+        return StoreError(f"{path}: the database is in use by another process "
+                          "(close the dashboard or use another --db)")
+    return None
+
+
+def check_file_size(conn, path) -> None:
+    """Raise :class:`DamagedStoreError` when the file at ``path`` is shorter than the blocks in
+    use (a truncated copy, a disk that filled up): found at once, before any query
+    reads the missing blocks. Only judged with no write-ahead log beside the file (blocks the log
+    holds, or another connection of this process has not yet checkpointed, are not in it)."""
+    if Path(str(path) + ".wal").exists():
+        return
+    try:
+        row = conn.execute("SELECT block_size, used_blocks FROM pragma_database_size() "
+                           "WHERE database_name = current_database()").fetchone()
+        size = Path(path).stat().st_size
+    except (duckdb.Error, OSError):
+        return
+    if row and row[0] and row[1] is not None:
+        expected = _FILE_HEADER_BYTES + int(row[0]) * int(row[1])
+        if size < expected:
+            raise damaged(path, f"truncated: {size:,} bytes of {expected:,}")
+
+
 def default_db_path() -> Path:
     """``$FRONTLINE_DB``, else ``data/frontline.duckdb`` under the project root."""
     env = os.environ.get("FRONTLINE_DB")
@@ -84,6 +153,8 @@ SCHEMA: dict = {
         ("duplicate_of", "VARCHAR", "article_id of an earlier article with the same text, else NULL"),
         ("text", "VARCHAR", "the article text; evidence offsets index into it"),
         ("ingested_at", "TIMESTAMP DEFAULT current_timestamp", "when the article was last ingested"),
+        ("source_id", "VARCHAR", "the id in the input; article_id is <source_id>~2, ~3 ... for a second, "
+                                 "third different text under one id in one ingest"),
     ],
     "incidents": [
         ("event_id", "VARCHAR PRIMARY KEY", "<article_id>:i<n>, n = 1, 2, ... in extraction order"),
@@ -181,6 +252,20 @@ _ADDED_EXTRA = [("added_by", "VARCHAR", "analyst who added the event"),
 SCHEMA["added_incidents"] = list(SCHEMA["incidents"]) + _ADDED_EXTRA
 SCHEMA["added_diplomacy"] = list(SCHEMA["diplomacy"]) + _ADDED_EXTRA
 
+# the store's own bookkeeping (frontline.migrations): not data, not exported, not counted
+META_SCHEMA: dict = {
+    "schema_version": [
+        ("version", "INTEGER NOT NULL", "schema version reached by this step (frontline.migrations)"),
+        ("applied_at", "TIMESTAMP", "when the step ran"),
+        ("note", "VARCHAR", "what the step did"),
+    ],
+    "store_state": [
+        ("key", "VARCHAR PRIMARY KEY", "ddl: fingerprint of the schema the store was set up with; "
+                                       "fusion_pending: an ingest wrote articles whose fusion has not run"),
+        ("value", "VARCHAR", "its value"),
+    ],
+}
+
 INDEXES = [("incidents", "day"), ("incidents", "side"), ("incidents", "article_id"),
            ("claims", "event_id"), ("claims", "article_id"),
            ("diplomacy", "day"), ("diplomacy", "article_id"), ("articles", "content_hash")]
@@ -214,7 +299,7 @@ def schema_markdown() -> str:
            "events, with the latest edit of each field applied and rejected events hidden; they add the "
            "columns `added` (analyst-added) and `reviewed` (has an edit). `v_incidents_all` / "
            "`v_diplomacy_all` keep rejected events, flagged `rejected`.", ""]
-    for table, cols in SCHEMA.items():
+    for table, cols in {**SCHEMA, **META_SCHEMA}.items():
         out += [f"## `{table}`", "", "| column | type | meaning |", "|---|---|---|"]
         for name, sql_type, meaning in cols:
             cell = meaning.replace("|", "&#124;").replace("<", "&lt;").replace(">", "&gt;")
@@ -296,32 +381,44 @@ def _view_sql(kind: str) -> str:
 # --------------------------------------------------------------------------- connect
 
 def _ddl(table: str) -> str:
-    cols = ", ".join(f"{_q(n)} {t}" for n, t, _ in SCHEMA[table])
+    cols = ", ".join(f"{_q(n)} {t}" for n, t, _ in {**SCHEMA, **META_SCHEMA}[table])
     return f"CREATE TABLE IF NOT EXISTS {table} ({cols})"
 
 
+def create_tables(conn) -> None:
+    """Create missing tables, columns and indexes (in the caller's transaction; nothing dropped)."""
+    tables = {**SCHEMA, **META_SCHEMA}
+    for table in tables:
+        conn.execute(_ddl(table))
+    existing = {}
+    for t, c in conn.execute("SELECT table_name, column_name FROM information_schema.columns "
+                             "WHERE table_schema = 'main' AND table_catalog = current_database()").fetchall():
+        existing.setdefault(t, set()).add(c)
+    for table, cols in tables.items():
+        for name, sql_type, _ in cols:
+            if name not in existing.get(table, {name}):
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {_q(name)} "
+                             f"{sql_type.replace(' PRIMARY KEY', '').replace(' NOT NULL', '')}")
+    for table, col in INDEXES:
+        conn.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{col} ON {table}({_q(col)})")
+
+
+def create_views(conn) -> None:
+    """(Re)create the reviewed views (in the caller's transaction)."""
+    for kind in KIND_TABLE:
+        table = KIND_TABLE[kind]
+        conn.execute(f"CREATE OR REPLACE VIEW v_{table}_all AS {_view_sql(kind)}")
+        conn.execute(f"CREATE OR REPLACE VIEW v_{table} AS "
+                     f"SELECT * EXCLUDE (rejected) FROM v_{table}_all WHERE NOT rejected")
+
+
 def ensure_schema(conn) -> None:
-    """Create missing tables, columns, indexes, and (re)create the views."""
+    """Create missing tables, columns, indexes, and (re)create the views, in one transaction
+    (what :func:`frontline.migrations.upgrade` runs when the code's schema changed)."""
     conn.begin()
     try:
-        for table in SCHEMA:
-            conn.execute(_ddl(table))
-        existing = {}
-        for t, c in conn.execute("SELECT table_name, column_name FROM information_schema.columns "
-                                 "WHERE table_schema = 'main'").fetchall():
-            existing.setdefault(t, set()).add(c)
-        for table, cols in SCHEMA.items():
-            for name, sql_type, _ in cols:
-                if name not in existing.get(table, {name}):
-                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {_q(name)} "
-                                 f"{sql_type.replace(' PRIMARY KEY', '').replace(' NOT NULL', '')}")
-        for table, col in INDEXES:
-            conn.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{col} ON {table}({_q(col)})")
-        for kind in KIND_TABLE:
-            table = KIND_TABLE[kind]
-            conn.execute(f"CREATE OR REPLACE VIEW v_{table}_all AS {_view_sql(kind)}")
-            conn.execute(f"CREATE OR REPLACE VIEW v_{table} AS "
-                         f"SELECT * EXCLUDE (rejected) FROM v_{table}_all WHERE NOT rejected")
+        create_tables(conn)
+        create_views(conn)
         conn.commit()
     except BaseException:
         conn.rollback()
@@ -359,7 +456,9 @@ def connect(path=None, *, read_only: bool = False, wait: Optional[float] = None)
             break
         except duckdb.Error as e:
             msg = str(e).splitlines()[0]
-            if "lock" in msg.lower():
+            if is_damage_error(str(e)):
+                raise damaged(p, msg) from None
+            if is_lock_error(msg):
                 remaining = deadline - time.monotonic()
                 if remaining > 0:      # the last try comes at the deadline: the whole wait is honoured
                     time.sleep(min(remaining, delay * (0.5 + random.random())))
@@ -369,16 +468,42 @@ def connect(path=None, *, read_only: bool = False, wait: Optional[float] = None)
             raise StoreError(f"{p}: cannot open the database: {msg}") from None
         except OSError as e:
             raise StoreError(f"{p}: cannot open the database: {e.strerror or e}") from None
-    if not read_only:
+    try:
+        check_file_size(conn, p)
         key = _schema_key(p)
         if key not in _SCHEMA_CHECKED:
-            try:
-                _retrying(lambda: ensure_schema(conn))
-            except BaseException:
-                conn.close()
-                raise
-            _SCHEMA_CHECKED.add(_schema_key(p))
+            from . import migrations
+            if read_only:
+                version = migrations.stored_version(conn)
+                if version > migrations.SCHEMA_VERSION:
+                    raise migrations.newer_error(p, version)
+            else:
+                with _MIGRATING:
+                    migrations.upgrade(conn, p, notify=notify)
+                _SCHEMA_CHECKED.add(_schema_key(p))
+    except duckdb.Error as e:
+        conn.close()
+        raise (explain_error(e, p) or e) from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+# one thread at a time brings a store's schema up to date
+_MIGRATING = threading.Lock()
+
+
+def notify(message: str) -> None:
+    """Where the store's notes go (a store upgraded, a backup written); the CLI prints them."""
+    for fn in list(NOTICE_HANDLERS):
+        fn(message)
+    if not NOTICE_HANDLERS:
+        import logging
+        logging.getLogger("frontline.store").warning(message)
+
+
+NOTICE_HANDLERS: list = []
 
 
 # one thread at a time opens a database file: DuckDB's Python client shares one database instance
@@ -502,7 +627,8 @@ def diplomacy_row(ev: Diplomacy, event_id: str, article: Optional[Article]) -> d
 def article_row(a: Article) -> dict:
     return {"article_id": a.id, "title": a.title, "source": a.source, "url": a.url,
             "published": a.published, "published_from": a.published_from, "n_chars": len(a.text),
-            "content_hash": content_hash(a.text), "duplicate_of": None, "text": a.text}
+            "content_hash": content_hash(a.text), "duplicate_of": None, "text": a.text,
+            "source_id": getattr(a, "source_id", "") or a.id}
 
 
 def event_ids(article_id: str, kind: str, n: int) -> list:
@@ -1384,11 +1510,12 @@ def _current_db(conn) -> str:
     return conn.execute("SELECT current_database()").fetchone()[0]
 
 
-def backup(conn_or_path, out_path) -> Path:
+def backup(conn_or_path, out_path, *, source=None) -> Path:
     """Copy the whole store (tables, reviews, audit log, views) to one DuckDB file.
 
-    Works on an open connection (a consistent snapshot) or on a path.
-    The file is written beside ``out_path`` and renamed into place.
+    Works on an open connection (a consistent snapshot) or on a path (``source`` names
+    the store in messages). The file is written beside ``out_path`` and renamed into place;
+    a backup that fails (a damaged store, a full disk) leaves nothing.
     """
     out = Path(out_path)
     if out.is_dir():
@@ -1417,6 +1544,10 @@ def backup(conn_or_path, out_path) -> Path:
         finally:
             conn.execute("DETACH fl_backup")
     except duckdb.Error as e:
+        for p in (tmp, Path(str(tmp) + ".wal")):
+            p.unlink(missing_ok=True)
+        if is_damage_error(str(e)) and tmp.name not in str(e):
+            raise damaged(source or (conn_or_path if own else "the store"), str(e)) from None
         raise StoreError(f"{out}: backup failed: {str(e).splitlines()[0]}") from None
     finally:
         if own and conn is not None:
@@ -1438,6 +1569,10 @@ def _verify_backup(path: Path, label) -> None:
                 raise StoreError(f"{label}: not a Frontline backup (no table {', '.join(sorted(missing))})")
             for t in tables:
                 c.execute(f"SELECT count(*), sum(hash(x)) FROM {_q(t)} x").fetchone()
+            from . import migrations
+            version = migrations.stored_version(c)
+            if version > migrations.SCHEMA_VERSION:
+                raise migrations.newer_error(label, version)
     except duckdb.Error as e:
         raise StoreError(f"{label}: not a Frontline backup or damaged ({str(e).splitlines()[0]})") from None
     except OSError as e:
@@ -1475,4 +1610,4 @@ def restore(in_path, db_path=None) -> Path:
 __all__ = ["connect", "default_db_path", "ensure_schema", "ingest", "IngestReport", "events_to_frames",
            "events_to_tables", "write_events", "write_tables", "extract_batch", "extracted_batches",
            "ingest_batches", "BatchResult", "default_workers", "memory_limit", "refresh_fusion", "record_review", "add_event", "read_table",
-           "row_counts", "backup", "restore", "StoreError", "SCHEMA", "schema_markdown", "EDITABLE"]
+           "row_counts", "backup", "restore", "StoreError", "DamagedStoreError", "explain_error", "SCHEMA", "schema_markdown", "EDITABLE"]

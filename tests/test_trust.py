@@ -211,3 +211,228 @@ def test_one_file_formats_write_inside_a_folder(payload_db, tmp_path, fmt, name,
     assert folder.is_dir()
     assert (folder / name).is_file() and (folder / name).stat().st_size > 0
     assert r.stdout.strip() == str(folder / name)
+
+
+# --------------------------------------------------------------------------- 2. damaged stores
+
+def _good_store(path: Path) -> Path:
+    conn = store.connect(path)
+    try:
+        store.ingest(conn, [make_article(f"g{i}", f"{i + 1} people were killed in east Aleppo. "
+                                                  "Kerry met Lavrov with Russia present.") for i in range(30)],
+                     extract=fake_extract)
+        store.record_review(conn, event_id="g1:i1", kind="incident", action="edit", field="killed",
+                            new_value=40, who="ana")
+        conn.execute("CHECKPOINT")
+    finally:
+        conn.close()
+    return path
+
+
+def _damage(path: Path, how: str) -> None:
+    size = path.stat().st_size
+    if how == "truncated-half":
+        os.truncate(path, size // 2)
+    elif how == "truncated-header":
+        os.truncate(path, 5000)
+    elif how == "zero-bytes":
+        os.truncate(path, 0)
+    elif how == "garbage":
+        path.write_bytes(os.urandom(200_000))
+    elif how == "bad-blocks":        # headers intact, every data block overwritten: checksums fail
+        with open(path, "r+b") as fh:
+            fh.seek(3 * 4096)
+            fh.write(bytes([0xA5]) * (size - 3 * 4096))
+    else:
+        raise ValueError(how)
+
+
+DAMAGE = ["truncated-half", "truncated-header", "zero-bytes", "garbage", "bad-blocks"]
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+@pytest.mark.parametrize("command", [
+    ("export", "--format", "csv", "--out", "{tmp}/out"),
+    ("ingest", "{tmp}/one.txt"),
+    ("backup", "{tmp}/b.duckdb"),
+])
+def test_damaged_store_is_reported_as_damaged_at_once(tmp_path, how, command):
+    db = _good_store(tmp_path / "store.duckdb")
+    _damage(db, how)
+    before = db.read_bytes()
+    (tmp_path / "one.txt").write_text("Aleppo\n\n3 people were killed in west Aleppo.\n")
+    args = [a.format(tmp=tmp_path) for a in command]
+    t = time.monotonic()
+    r = cli(*args, "--db", db, env={"FRONTLINE_DB_WAIT": "30"})
+    took = time.monotonic() - t
+    assert r.returncode == 2, r.stderr
+    line = one_error_line(r)
+    assert "damaged" in line and str(db) in line and "restore" in line, line
+    assert "in use" not in line and "unexpected" not in line
+    assert took < 20, f"waited {took:.0f} s for a lock that does not exist"
+    assert db.read_bytes() == before, "the damaged store was written to"
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_lock_error_words_are_not_damage_words():
+    held = ('IO Error: Could not set lock on file "x.duckdb": Conflicting lock is held in python (PID 7). '
+            'See also https://duckdb.org/docs/current/connect/concurrency')
+    corrupt = ("Corrupt database file: computed checksum 1 does not match stored checksum 2 in block at "
+               "location 1847296")
+    assert store.is_lock_error(held) and not store.is_damage_error(held)
+    assert store.is_damage_error(corrupt) and not store.is_lock_error(corrupt)
+    assert store.is_damage_error('IO Error: Could not read enough bytes from file "x": attempted to read')
+
+
+@pytest.mark.parametrize("how", ["truncated-half", "bad-blocks"])
+def test_dashboard_says_the_store_is_damaged(tmp_path, monkeypatch, how):
+    db = _good_store(tmp_path / "store.duckdb")
+    _damage(db, how)
+    monkeypatch.setenv("FRONTLINE_DB", str(db))
+    monkeypatch.setenv("FRONTLINE_DB_WAIT", "30")
+    from streamlit.testing.v1 import AppTest
+    t = time.monotonic()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert time.monotonic() - t < 30
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in list(at.error) + list(at.info) + list(at.warning))
+    assert "damaged" in shown and "restore" in shown, shown
+    assert "in use" not in shown
+
+
+# --------------------------------------------------------------------------- 8. upgrades
+
+V1 = TESTS / "data" / "store_v1.duckdb.gz"          # written by the release before versioning
+V1_FACTS = json.loads((TESTS / "data" / "store_v1.json").read_text(encoding="utf-8"))
+
+
+def _v1_store(path: Path) -> Path:
+    import gzip
+    import shutil
+    with gzip.open(V1) as src, open(path, "wb") as out:
+        shutil.copyfileobj(src, out)
+    return path
+
+
+def _row_hashes(conn, facts=V1_FACTS) -> dict:
+    """sum(hash(row)) of every table over the columns the old release wrote."""
+    out = {}
+    for table, cols in facts["columns"].items():
+        cols_sql = ", ".join(f'"{c}"' for c in cols)
+        out[table] = str(conn.execute(f"SELECT sum(hash(({cols_sql}))) FROM {table}").fetchone()[0])
+    return out
+
+
+def test_store_of_the_previous_release_is_upgraded_in_place(tmp_path):
+    from frontline import migrations
+    db = _v1_store(tmp_path / "analyst.duckdb")
+    r = cli("export", "--format", "csv", "--out", tmp_path / "csv", "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert "upgrading the store from schema version 1" in r.stderr
+    backups = sorted(tmp_path.glob("analyst.v1-backup-*.duckdb"))
+    assert len(backups) == 1 and backups[0].name in r.stderr
+    conn = store.connect(db)
+    try:
+        assert migrations.stored_version(conn) == migrations.SCHEMA_VERSION
+        assert store.row_counts(conn) == {**dict.fromkeys(store.SCHEMA, 0), **V1_FACTS["counts"]}
+        assert _row_hashes(conn) == V1_FACTS["hashes"]          # every row as the old release wrote it
+        v = conn.execute("SELECT killed FROM v_incidents WHERE event_id = '000_388484fd9ac85dd6:i1'").fetchone()
+        assert v[0] == V1_FACTS["v_incidents_killed_i1"] == 11   # the analyst's edit still applies
+        assert conn.execute("SELECT count(*) FROM v_incidents").fetchone()[0] == V1_FACTS["v_incidents"]
+        assert conn.execute("SELECT count(*) FROM v_diplomacy").fetchone()[0] == V1_FACTS["v_diplomacy"]
+        assert conn.execute("SELECT count(*) FROM reviews WHERE who = 'analyst-v1'").fetchone()[0] == 3
+        assert conn.execute("SELECT source_id FROM articles").fetchall() == [("000_388484fd9ac85dd6",)]
+    finally:
+        conn.close()
+    # the backup is the old store, whole
+    import duckdb
+    b = duckdb.connect(str(backups[0]), read_only=True)
+    try:
+        assert "schema_version" not in {r[0] for r in b.execute("SHOW TABLES").fetchall()}
+        assert _row_hashes(b) == V1_FACTS["hashes"]
+    finally:
+        b.close()
+    # opened again: nothing more to do, no second backup
+    r = cli("export", "--format", "json", "--out", tmp_path / "json", "--db", db)
+    assert r.returncode == 0 and "upgrading" not in r.stderr
+    assert len(list(tmp_path.glob("analyst.v1-backup-*"))) == 1
+    inc = list(csv.DictReader(open(tmp_path / "csv" / "incidents.csv", encoding="utf-8")))
+    assert len(inc) == V1_FACTS["v_incidents"]
+
+
+def test_upgrade_steps_are_ordered_and_reach_the_current_version():
+    from frontline import migrations
+    versions = [v for v, _, _ in migrations.STEPS]
+    assert versions == sorted(set(versions)) and versions[0] == migrations.LEGACY_VERSION + 1
+    assert versions[-1] == migrations.SCHEMA_VERSION
+
+
+def test_failed_upgrade_is_rolled_back_and_the_backup_kept(tmp_path, monkeypatch):
+    from frontline import migrations
+    db = _v1_store(tmp_path / "s.duckdb")
+
+    def boom(conn):
+        conn.execute("DELETE FROM reviews")           # half-done work that must not survive
+        raise RuntimeError("step exploded")
+
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS + [(migrations.SCHEMA_VERSION + 1, "bad", boom)])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", migrations.SCHEMA_VERSION + 1)
+    with pytest.raises(store.StoreError, match="upgrade from schema version 1 failed.*unchanged.*backup"):
+        store.connect(db)
+    monkeypatch.undo()
+    import duckdb
+    c = duckdb.connect(str(db), read_only=True)
+    try:
+        assert migrations.stored_version(c) == 1
+        assert _row_hashes(c) == V1_FACTS["hashes"]
+    finally:
+        c.close()
+    assert len(list(tmp_path.glob("s.v1-backup-*.duckdb"))) == 1
+
+
+def _newer_store(path: Path) -> Path:
+    from frontline import migrations
+    _good_store(path)
+    import duckdb
+    c = duckdb.connect(str(path))
+    c.execute("INSERT INTO schema_version VALUES (?, current_timestamp, 'from the future')",
+              [migrations.SCHEMA_VERSION + 7])
+    c.execute("CHECKPOINT")
+    c.close()
+    store._SCHEMA_CHECKED.clear()
+    return path
+
+
+@pytest.mark.parametrize("command", [("export", "--format", "csv", "--out", "{tmp}/out"),
+                                     ("ingest", "{tmp}/one.txt")])
+def test_store_of_a_newer_release_is_refused_untouched(tmp_path, command):
+    db = _newer_store(tmp_path / "future.duckdb")
+    before = db.read_bytes()
+    (tmp_path / "one.txt").write_text("Aleppo\n\n3 people were killed in west Aleppo.\n")
+    r = cli(*[a.format(tmp=tmp_path) for a in command], "--db", db)
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert "newer Frontline" in line and str(db) in line, line
+    assert db.read_bytes() == before
+    assert not list(tmp_path.glob("future.v*-backup-*"))
+
+
+def test_dashboard_refuses_a_newer_store(tmp_path, monkeypatch):
+    db = _newer_store(tmp_path / "future.duckdb")
+    before = db.read_bytes()
+    monkeypatch.setenv("FRONTLINE_DB", str(db))
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    shown = " ".join(e.value for e in list(at.error) + list(at.info) + list(at.warning))
+    assert "newer Frontline" in shown, shown
+    assert db.read_bytes() == before
+
+
+def test_restore_of_a_newer_backup_is_refused_store_untouched(tmp_path):
+    future = _newer_store(tmp_path / "future.duckdb")
+    db = _good_store(tmp_path / "mine.duckdb")
+    before = db.read_bytes()
+    r = cli("restore", future, "--db", db)
+    assert r.returncode == 2 and "newer Frontline" in one_error_line(r)
+    assert db.read_bytes() == before
