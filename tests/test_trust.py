@@ -436,3 +436,104 @@ def test_restore_of_a_newer_backup_is_refused_store_untouched(tmp_path):
     r = cli("restore", future, "--db", db)
     assert r.returncode == 2 and "newer Frontline" in one_error_line(r)
     assert db.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- 3. control and bidi characters
+
+NASTY = "\x00\x1b[31m\u202egnp.exe\u2066\u202a\x7f"
+
+
+def _nasty_corpus(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "r1.txt").write_text("Aleppo\n\n4 people were killed in east Aleppo.\n", encoding="utf-8")
+    (folder / "r1.meta.json").write_text(json.dumps({"title": f"Report {NASTY} one", "source": f"CNN{NASTY}",
+                                                     "published": "2016-10-13", "url": f"http://x/{NASTY}"}),
+                                         encoding="utf-8")
+    with open(folder / "rows.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "title", "text", "source", "published"])
+        bare = NASTY.replace("\x00", "")          # a raw NUL byte makes the file binary: refused whole
+        w.writerow([f"r2{bare}", f"T{bare}", f"5 people were killed in west Aleppo.{bare} Kerry met Lavrov.",
+                    f"\u202eSANA", "2016-10-14"])
+    (folder / "rows.jsonl").write_text(json.dumps({     # JSON escapes carry NUL: \u0000
+        "id": f"r3{NASTY}", "title": f"J{NASTY}", "text": f"6 people were killed in east Aleppo.{NASTY}",
+        "source": f"AFP{NASTY}", "published": "2016-10-15"}) + "\n", encoding="utf-8")
+    return folder
+
+
+def _no_nasty(value) -> bool:
+    return not any(ch in str(value) for ch in "\x00\x1b\u202e\u2066\u202a\x7f")
+
+
+def test_control_and_bidi_characters_are_cleaned_at_ingest(tmp_path):
+    db = tmp_path / "s.duckdb"
+    r = cli("ingest", _nasty_corpus(tmp_path / "in"), "--db", db)
+    assert r.returncode == 0, r.stderr
+    warnings = [ln for ln in r.stderr.splitlines() if "removed control or bidi characters" in ln]
+    assert len(warnings) == 3, r.stderr
+    assert "r1.txt" in warnings[0] and "title" in warnings[0] and "source" in warnings[0]
+    assert "rows.csv" in warnings[1] and "rows.jsonl" in warnings[2] and "text" in warnings[2]
+    conn = store.connect(db, read_only=True)
+    try:
+        rows = conn.execute("SELECT article_id, title, source, url, text FROM articles ORDER BY 1").fetchall()
+    finally:
+        conn.close()
+    assert [r[0] for r in rows] == ["r1", "r2[31mgnp.exe", "r3[31mgnp.exe"]
+    assert rows[0][1] == "Report [31mgnp.exe one" and rows[0][2] == "CNN[31mgnp.exe"
+    assert all(_no_nasty(v) for row in rows for v in row), rows
+
+
+def _store_with_raw_control_text(path: Path) -> Path:
+    """A store holding control and bidi characters (as an older release or a direct write may
+    have left them): every export must still work."""
+    _good_store(path)
+    conn = store.connect(path)
+    try:
+        conn.execute("UPDATE articles SET title = ?, source = ? WHERE article_id = 'g1'",
+                      [f"=cmd{NASTY}", f"@{NASTY}"])
+        conn.execute("UPDATE incidents SET outlet = ?, evidence = ? || evidence WHERE article_id = 'g1'",
+                     [f"-{NASTY}", f"+{NASTY}"])
+        store.record_review(conn, event_id="g2:i1", kind="incident", action="edit", field="location",
+                            new_value=f"\t{NASTY}", who=f"{NASTY}")
+        conn.execute("CHECKPOINT")
+    finally:
+        conn.close()
+    return path
+
+
+@pytest.mark.parametrize("fmt, out", [("csv", "csv"), ("json", "json"), ("xlsx", "x.xlsx"),
+                                      ("geojson", "x.geojson"), ("acled", "a.csv"), ("briefing", "b.html")])
+def test_every_export_copes_with_any_text_in_the_store(tmp_path, fmt, out):
+    db = _store_with_raw_control_text(tmp_path / "s.duckdb")
+    r = cli("export", "--format", fmt, "--out", tmp_path / out, "--db", db)
+    assert r.returncode == 0, r.stderr
+    target = tmp_path / out
+    files = sorted(target.glob("*")) if target.is_dir() else [target]
+    assert files and all(f.stat().st_size > 0 for f in files)
+    for f in files:
+        if f.suffix == ".xlsx":
+            import openpyxl
+            wb = openpyxl.load_workbook(f)
+            cells = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+            assert any(isinstance(c, str) and "gnp.exe" in c for c in cells)
+            assert [c for c in cells if isinstance(c, str) and c.startswith(FORMULA_CHARS)] == []
+        elif f.suffix == ".csv":
+            rows = read_csv_cells(f)
+            assert formula_cells(rows) == []
+            assert not any("\x00" in c for row in rows for c in row)
+        elif f.suffix in (".json", ".geojson"):
+            json.loads(f.read_text(encoding="utf-8"))
+
+
+def test_dashboard_excel_button_copes_with_any_text(tmp_path, monkeypatch):
+    db = _store_with_raw_control_text(tmp_path / "s.duckdb")
+    monkeypatch.setenv("FRONTLINE_DB", str(db))
+    sys.path.insert(0, str(ROOT))
+    import openpyxl
+    from components import data
+    from components import export as page
+    from frontline.queries import Filters
+    raw = page._build("xlsx", str(db), data.current_version(str(db)),
+                      tuple(sorted(Filters().to_query_params().items())))
+    wb = openpyxl.load_workbook(io.BytesIO(raw))
+    assert wb.sheetnames == ["headline", "incidents", "diplomacy"]
