@@ -130,7 +130,7 @@ def upgrade(conn, path, notify: Callable[[str], None] = lambda m: None) -> Optio
     out = backup_path(path, version)
     store.backup(conn, out, source=path)
     notify(f"{path}: upgrading the store from schema version {version} to {SCHEMA_VERSION}; "
-           f"a copy of it as it was is in {out}")
+           f"the store as it was is kept in {out}")
 
     def run(c):
         for v, note, step in STEPS:
