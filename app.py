@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import (casualties, data, diplomacy, evidence, export, ingest, mapview, overview,
                         review, sidebar)
+from components.common import wrap_long_words
 
 st.set_page_config(page_title="Frontline · Aleppo 2016", page_icon=":material/crisis_alert:",
                    layout="wide", initial_sidebar_state="expanded")
@@ -38,6 +39,7 @@ def _page(key: str, render, ready: bool, reason: str, filters):
 
 
 def main() -> None:
+    wrap_long_words()
     ready, reason = data.store_ready()
     filters = None
     if ready:

@@ -537,3 +537,53 @@ def test_dashboard_excel_button_copes_with_any_text(tmp_path, monkeypatch):
                       tuple(sorted(Filters().to_query_params().items())))
     wb = openpyxl.load_workbook(io.BytesIO(raw))
     assert wb.sheetnames == ["headline", "incidents", "diplomacy"]
+
+
+# --------------------------------------------------------------------------- 4. long words in tooltips
+
+@pytest.mark.parametrize("module", ["mapview", "casualties", "diplomacy"])
+def test_tooltips_and_chart_labels_cut_long_words(tmp_path, monkeypatch, module):
+    """Plotly hover texts, category labels and pydeck tooltips do not wrap: long words are cut."""
+    from google.protobuf.json_format import MessageToDict
+    from test_hostile import _nodes, _strings, run_page
+    long = "Aleppo" + "x" * 5000
+    db = tmp_path / "long.duckdb"
+    conn = store.connect(db)
+    try:
+        store.ingest(conn, [Article(id="l1", title=long, source=long, published=dt.date(2016, 10, 13),
+                                    text=f"8 people were killed in east Aleppo {long}. Kerry met Lavrov with "
+                                         f"Russia {long}.", published_from="metadata"),
+                            Article(id="l2", title="t", source="CNN", published=dt.date(2016, 10, 13),
+                                    text="5 people were killed in east Aleppo.", published_from="metadata")],
+                     extract=fake_extract)
+        for field, value in (("location", long), ("source", long)):
+            store.record_review(conn, event_id="l1:i1", kind="incident", action="edit", field=field,
+                                new_value=value, who="a")
+        store.record_review(conn, event_id="l1:d1", kind="diplomacy", action="edit", field="actors",
+                            new_value=[long, "Russia"], who="a")
+    finally:
+        conn.close()
+    monkeypatch.setenv("FRONTLINE_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    at = run_page(module, {"casualties_view": "sources"} if module == "casualties" else None)
+    assert not at.exception, at.exception
+    checked = 0
+    for node in _nodes(at._tree):
+        t, proto = getattr(node, "type", None), getattr(node, "proto", None)
+        if t == "plotly_chart":
+            spec = json.loads(MessageToDict(proto).get("spec") or "{}")
+            for trace in spec.get("data", []):
+                for key in ("hovertext", "text", "x", "y", "name", "hovertemplate"):
+                    for _, s in _strings(trace.get(key)):
+                        checked += 1
+                        assert len(s) < 400, (key, s[:80])
+        elif t == "deck_gl_json_chart":
+            spec = json.loads(MessageToDict(proto).get("json") or "{}")
+            for layer in spec.get("layers", []):
+                for key, s in _strings(layer.get("data")):
+                    if key == "tip":                 # what the tooltip shows ({tip})
+                        checked += 1
+                        assert len(s) < 600, s[:80]
+            assert spec.get("tooltip", {}).get("text") in (None, "{tip}")
+    assert checked, "no chart drawn: the test would be vacuous"
