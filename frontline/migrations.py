@@ -149,12 +149,13 @@ def upgrade(conn, path, notify: Callable[[str], None] = lambda m: None) -> Optio
 
 
 def _in_transaction(conn, fn) -> None:
+    from . import store
     conn.begin()
     try:
         fn(conn)
         conn.commit()
     except BaseException:
-        conn.rollback()
+        store.rollback(conn)
         raise
 
 

@@ -49,6 +49,10 @@ class StoreError(ValueError):
     """A store that cannot be opened or written (locked, not a database, ...)."""
 
 
+class DiskFullError(StoreError):
+    """A write to the store that did not reach the disk (no space left, a file size limit)."""
+
+
 class DamagedStoreError(StoreError):
     """A store file that is damaged (truncated, a bad checksum) or not a DuckDB database."""
 
@@ -62,6 +66,30 @@ _DAMAGE_ERROR = re.compile(
     r"failed to read (?:block|database|header)|invalid (?:block|database|header)|"
     r"unexpected end of file|truncated|serializ(?:ation|e) error|no (?:such )?block", re.IGNORECASE)
 _FILE_HEADER_BYTES = 3 * 4096        # DuckDB's file header and its two database headers
+
+
+# a write that did not reach the disk
+_DISK_FULL = re.compile(r"no space left|file too large|disk (?:is )?full|quota exceeded|"
+                        r"could not write (?:to )?file|could not (?:truncate|extend|sync)", re.IGNORECASE)
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    """A transaction aborted by another writer (a write-write conflict, the same key inserted by
+    both), as opposed to one whose write failed (a full disk, a damaged file)."""
+    msg = str(exc)
+    return not (_DISK_FULL.search(msg) or is_damage_error(msg))
+
+
+def rollback(conn) -> None:
+    """Roll back the current transaction; one DuckDB already ended (a failed commit) is fine."""
+    try:
+        conn.rollback()
+    except duckdb.TransactionException:
+        pass
+
+
+def is_disk_full_error(message: str) -> bool:
+    return bool(_DISK_FULL.search(message or ""))
 
 
 def is_lock_error(message: str) -> bool:
@@ -91,6 +119,12 @@ def explain_error(exc: BaseException, path) -> Optional[StoreError]:
     if not isinstance(exc, duckdb.Error):
         return None
     msg = str(exc)
+    if is_disk_full_error(msg):
+        detail = re.sub(r"^.*?(?:Failed to commit: )", "", msg.splitlines()[0])
+        return DiskFullError(
+            f"{path}: a write did not reach the disk ({detail}): the disk is full or a file size limit "
+            "was reached. What was being written was rolled back; what was committed before it is "
+            "intact. Free some space and run the command again")
     if is_damage_error(msg):
         return damaged(path, msg)
     if is_lock_error(msg):
@@ -421,7 +455,7 @@ def ensure_schema(conn) -> None:
         create_views(conn)
         conn.commit()
     except BaseException:
-        conn.rollback()
+        rollback(conn)
         raise
 
 
@@ -687,16 +721,26 @@ class IngestReport:
     workers: int = 1
     write_seconds: float = 0.0                       # time spent writing batches (in this process)
     fusion_seconds: float = 0.0
+    new: int = 0                                     # stored articles whose id was not in the store
+    replaced: int = 0                                # stored articles that replaced a stored version
+    unchanged: int = 0                               # skipped: already stored with the same text and metadata
 
-    def summary(self) -> str:
+    def summary(self, repeated: int = 0, renamed: int = 0) -> str:
+        """One line whose counts add up: read = stored (new + replaced) + skipped (``repeated``
+        rows of this input + articles already stored unchanged) + failed extraction."""
         s = (f"{self.articles} articles: {self.incidents} incidents, {self.diplomacy} diplomatic events, "
              f"{self.claims} claims")
         if self.fused is not None:
             s += f"; {self.fused} fused events"
+        stored = self.new + self.replaced
+        read = stored + repeated + self.unchanged + len(self.skipped)
+        s += (f"; read {read}: stored {stored} ({self.new} new, {self.replaced} replaced), "
+              f"skipped {repeated + self.unchanged} ({repeated} repeated rows, {self.unchanged} already "
+              f"stored with the same text), {len(self.skipped)} failed extraction")
+        if renamed:
+            s += f"; {renamed} second text(s) under a repeated id kept as <id>~2"
         if self.duplicates:
-            s += f"; {len(self.duplicates)} duplicates"
-        if self.skipped:
-            s += f"; {len(self.skipped)} articles failed extraction"
+            s += f"; {len(self.duplicates)} duplicates of stored texts"
         return s + f" ({self.seconds:.1f} s)"
 
     def add(self, res: "BatchResult") -> None:
@@ -897,9 +941,10 @@ def write_tables(conn, tables: dict) -> list:
             arts, pairs = _mark_duplicates(conn, tables["articles"])
             _delete_articles(conn, arts.column("article_id").to_pylist())
             _insert_tables(conn, dict(tables, articles=arts))
+            _set_fusion_pending(conn, True)
             conn.commit()
         except BaseException:
-            conn.rollback()
+            rollback(conn)
             raise
         return pairs
 
@@ -1135,13 +1180,45 @@ def refresh_fusion(conn) -> Optional[int]:
     return _retrying(lambda: _refresh_fusion_once(conn, fusion))
 
 
+def _set_fusion_pending(conn, pending: bool) -> None:
+    """Mark (in the caller's transaction) that stored incidents are not yet fused, or that they are.
+
+    Written in the same transaction as each batch, and cleared in the same one as fusion's
+    result: a batch committed after fusion read the incidents conflicts with the clearing,
+    and fusion runs again. A killed ingest leaves the mark; :func:`bring_up_to_date` acts on it."""
+    if pending:
+        conn.execute("INSERT OR REPLACE INTO store_state (key, value) VALUES ('fusion_pending', "
+                     "strftime(now(), '%Y-%m-%dT%H:%M:%S'))")
+    else:
+        conn.execute("DELETE FROM store_state WHERE key = 'fusion_pending'")
+
+
+def fusion_pending(conn) -> Optional[str]:
+    """When the stored incidents' fusion fell behind (an ingest killed or failed before its
+    fusion), the time of the first batch it lacks; None when fusion is current."""
+    try:
+        row = conn.execute("SELECT value FROM store_state WHERE key = 'fusion_pending'").fetchone()
+    except duckdb.CatalogException:       # a store of the release before versioning, read-only
+        return None
+    return row[0] if row else None
+
+
+def bring_up_to_date(conn) -> Optional[int]:
+    """Run the fusion an interrupted ingest did not; returns the fused events, or None when
+    there was nothing to do."""
+    if not fusion_pending(conn):
+        return None
+    return refresh_fusion(conn)
+
+
 def _refresh_fusion_once(conn, fusion) -> int:
     conn.begin()
     try:
         n = _write_fusion(conn, *fuse_store(conn, fusion))
+        _set_fusion_pending(conn, False)
         conn.commit()
     except BaseException:
-        conn.rollback()
+        rollback(conn)
         raise
     return n
 
@@ -1186,6 +1263,35 @@ def _warm_fusion_imports() -> None:
         from . import fusion  # noqa: F401
     except ImportError:
         pass
+
+
+def stored_fingerprints(conn) -> dict:
+    """article_id -> (content hash, title, source, url, published) of every stored article."""
+    return {r[0]: tuple(r[1:]) for r in conn.execute(
+        "SELECT article_id, content_hash, coalesce(title, ''), coalesce(source, ''), coalesce(url, ''), "
+        "published FROM articles").fetchall()}
+
+
+def fingerprint(a: Article) -> tuple:
+    return (content_hash(a.text), a.title or "", a.source or "", a.url or "", a.published)
+
+
+def _classify(articles: Iterable[Article], stored: dict, report: "IngestReport", skip_unchanged: bool,
+              bar_ref: list) -> Iterator[Article]:
+    """The articles to extract: unchanged ones skipped (counted, the progress bar moved on),
+    the others counted as new or replacing a stored version."""
+    for a in articles:
+        old = stored.get(a.id)
+        if old is not None and skip_unchanged and old == fingerprint(a):
+            report.unchanged += 1
+            if bar_ref:
+                bar_ref[0].update(1)
+            continue
+        if old is None:
+            report.new += 1
+        else:
+            report.replaced += 1
+        yield a
 
 
 def ingest_batches(conn, results: Iterable[BatchResult], *, on_error: str = "raise", bar=None,
@@ -1256,7 +1362,8 @@ def release_memory(conn) -> None:
 def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_size: int = 200,
            workers: Optional[int] = 1, total: Optional[int] = None,
            extract: Optional[Callable[[Article], ArticleEvents]] = None,
-           on_error: str = "raise", fuse: bool = True, duckdb_memory: Optional[str] = None) -> IngestReport:
+           on_error: str = "raise", fuse: bool = True, duckdb_memory: Optional[str] = None,
+           skip_unchanged: bool = True) -> IngestReport:
     """Extract and store ``articles`` (streamed, ``batch_size`` per transaction).
 
     ``workers`` > 1 extracts the batches in that many processes while this one
@@ -1266,6 +1373,10 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
     was; ``"raise"`` rolls back the current batch and re-raises.
     ``duckdb_memory`` ("256MB") caps DuckDB's buffer pool meanwhile (see
     :func:`memory_limit`); the CLI sets it, the dashboard leaves it alone.
+    ``skip_unchanged`` skips, without extracting it, an article already stored
+    with the same text (content hash) and metadata (``report.unchanged``): running
+    an interrupted ingest again resumes it. ``report.new`` / ``report.replaced``
+    count the stored articles whose id was new / already stored.
     """
     if on_error not in ("raise", "skip"):
         raise ValueError("on_error must be 'raise' or 'skip'")
@@ -1274,6 +1385,9 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
     report = IngestReport(workers=max(1, workers))
     t0 = time.perf_counter()
     bar = None
+    stored = stored_fingerprints(conn)
+    bar_ref: list = []
+    articles = _classify(articles, stored, report, skip_unchanged, bar_ref)
     with memory_limit(conn, duckdb_memory):
         results = extracted_batches(articles, extract=extract, workers=workers, batch_size=batch_size,
                                     on_error=on_error, on_start=_warm_fusion_imports if fuse else None)
@@ -1281,17 +1395,25 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
             if progress:
                 from tqdm import tqdm
                 bar = tqdm(total=total, unit="article", file=sys.stderr, desc="ingest", dynamic_ncols=True)
+                bar_ref.append(bar)
             ingest_batches(conn, results, on_error=on_error, bar=bar, report=report)
+            for aid, _ in report.skipped:          # failed extraction: not stored after all
+                if aid in stored:
+                    report.replaced -= 1
+                else:
+                    report.new -= 1
         finally:
             results.close()         # stops the workers at once if writing failed
             if bar is not None:
                 bar.close()
-        if fuse:
+        if fuse and (report.articles or fusion_pending(conn)):
             t = time.perf_counter()
             if duckdb_memory and report.articles > 5000:
                 release_memory(conn)
             report.fused = refresh_fusion(conn)
             report.fusion_seconds = time.perf_counter() - t
+        elif fuse:
+            report.fused = conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -1378,8 +1500,10 @@ def _retrying(fn, attempts: int = 10):
     for i in range(attempts):
         try:
             return fn()
-        except (duckdb.TransactionException, duckdb.ConstraintException):
-            if i == attempts - 1:
+        except (duckdb.TransactionException, duckdb.ConstraintException) as e:
+            # only a conflict with another writer is worth another try; a commit that failed
+            # because the disk is full (DuckDB says "Failed to commit: Could not write file") is not
+            if i == attempts - 1 or not _is_conflict(e):
                 raise
             time.sleep(min(1.0, 0.01 * 2 ** i) * (0.5 + random.random()))
 
@@ -1426,7 +1550,7 @@ def record_review(conn, *, event_id: str, kind: str, action: str, field: Optiona
             conn.commit()
             return rid
         except BaseException:
-            conn.rollback()
+            rollback(conn)
             raise
 
     return _retrying(run)
@@ -1498,7 +1622,7 @@ def add_event(conn, kind: str, record, who: str, *, article_id: Optional[str] = 
             conn.commit()
             return eid
         except BaseException:
-            conn.rollback()
+            rollback(conn)
             raise
 
     return _retrying(run)
@@ -1610,4 +1734,4 @@ def restore(in_path, db_path=None) -> Path:
 __all__ = ["connect", "default_db_path", "ensure_schema", "ingest", "IngestReport", "events_to_frames",
            "events_to_tables", "write_events", "write_tables", "extract_batch", "extracted_batches",
            "ingest_batches", "BatchResult", "default_workers", "memory_limit", "refresh_fusion", "record_review", "add_event", "read_table",
-           "row_counts", "backup", "restore", "StoreError", "DamagedStoreError", "explain_error", "SCHEMA", "schema_markdown", "EDITABLE"]
+           "row_counts", "backup", "restore", "fusion_pending", "bring_up_to_date", "StoreError", "DamagedStoreError", "DiskFullError", "explain_error", "SCHEMA", "schema_markdown", "EDITABLE"]
