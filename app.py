@@ -41,6 +41,10 @@ def _page(key: str, render, ready: bool, reason: str, filters):
 def main() -> None:
     wrap_long_words()
     ready, reason = data.store_ready()
+    if ready:
+        kind, message = data.bring_fusion_up_to_date()
+        if message:
+            (st.warning if kind == "warning" else st.info)(message, icon=":material/sync:")
     filters = None
     if ready:
         try:

@@ -73,7 +73,7 @@ def current_version(path: str) -> tuple:
         return hit[1]
     c = _connect(path)
     try:
-        ver = queries.store_version(c)
+        ver = queries.store_version(c) + _fusion_state(c)
     finally:
         c.close()
     _version_memo[path] = (now, ver)
@@ -115,6 +115,44 @@ def q(name: str, filters: Filters | None = None, **kw):
     fkey = None if filters is None else tuple(sorted(filters.to_query_params().items()))
     path = db_path()
     return _cached(name, path, current_version(path), fkey, tuple(sorted(kw.items())))
+
+
+def _fusion_state(c) -> tuple:
+    """(fused events, pending since): fusion brought up to date changes the fingerprint too."""
+    try:
+        from frontline.store import fusion_pending
+        return (c.execute("SELECT count(*) FROM fused_incidents").fetchone()[0], fusion_pending(c))
+    except Exception:  # noqa: BLE001  (a store without these tables: nothing to add)
+        return ()
+
+
+def bring_fusion_up_to_date() -> tuple:
+    """After an ingest that ended before its fusion (killed, a full disk): fuse now.
+
+    Returns ``("", "")`` when fusion was current, else ``(kind, message)`` with kind
+    ``info`` (brought up to date) or ``warning`` (still pending: the figures that count
+    fused events are not current).
+    """
+    try:
+        from frontline.store import bring_up_to_date, fusion_pending
+    except ImportError:
+        return "", ""
+    c = conn()
+    try:
+        since = fusion_pending(c)
+        if not since:
+            return "", ""
+        try:
+            n = bring_up_to_date(c)
+        except Exception as exc:  # noqa: BLE001
+            return "warning", (f"An ingest (from {since}) ended before fusing its incidents, and fusing them "
+                               f"now failed ({str(exc).splitlines()[0][:160]}): totals that count each event "
+                               "once are not current. Run `python -m frontline ingest` again to finish it.")
+    finally:
+        c.close()
+    clear()
+    return "info", (f"An ingest (from {since}) ended before fusing its incidents; the fused events were "
+                    f"brought up to date now ({n:,} events), so every total counts each event once again.")
 
 
 def clear() -> None:

@@ -90,7 +90,7 @@ def cmd_ingest(args) -> int:
                                   extract=_extractor(), duckdb_memory=args.duckdb_memory,
                                   skip_unchanged=not args.force)
         _warn_implausible(conn, since)
-        conn.execute("CHECKPOINT")      # into the main file now: a full disk is an error, not a silent exit 0
+        _checkpoint(conn, args.db or store.default_db_path(), report)
     finally:
         conn.close()
     for new, old in report.duplicates[:10]:
@@ -108,6 +108,24 @@ def cmd_ingest(args) -> int:
         print(f"ingested {report.summary(len(ledger.repeated), len(ledger.renamed))} "
               f"into {args.db or store.default_db_path()}")
     return 1 if report.skipped else 0
+
+
+def _checkpoint(conn, db, report) -> None:
+    """Write the ingest into the store's main file now, so that a full disk is an error and not a
+    silent exit 0 (DuckDB's checkpoint at close reports nothing)."""
+    import duckdb
+
+    from . import store
+    try:
+        conn.execute("CHECKPOINT")
+    except duckdb.Error as e:
+        if not store.is_disk_full_error(str(e)):
+            raise
+        raise store.DiskFullError(
+            f"{db}: the store's main file could not be written ({str(e).splitlines()[0]}: the disk is full or "
+            f"a file size limit was reached); the {report.articles} articles of this ingest are committed in "
+            f"its write-ahead log {db}.wal, complete, and reach the main file when there is room: free some "
+            "space, then open the store again (any command)") from None
 
 
 def _bring_up_to_date(conn) -> None:
@@ -442,6 +460,10 @@ def _store_problem(exc: BaseException, args) -> "Exception | None":
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = None
+    if not os.environ.get("FRONTLINE_DEBUG"):
+        # an error already reported in one line can leave a library's half-run generator behind
+        # (openpyxl's sheet writer on a full disk); its "Exception ignored in ..." is not printed
+        sys.unraisablehook = lambda unraisable: None
     from . import store as _store
     if _note not in _store.NOTICE_HANDLERS:
         _store.NOTICE_HANDLERS.append(_note)

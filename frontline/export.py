@@ -210,8 +210,11 @@ def _extra(fn_name: str, default_name: str, binary: bool) -> Callable:
             fn = getattr(exports_extra, fn_name)
         except (ImportError, AttributeError):
             raise ExportError(f"the {default_name.rsplit('.', 1)[-1]} export is not available") from None
-        data = fn(conn, _filters(filters))
         path = _single_file(out, default_name)
+        try:
+            data = fn(conn, _filters(filters))
+        except OSError as e:            # openpyxl writes its sheets to temporary files first
+            raise ExportError(f"{path}: could not write the export ({e.strerror or e}); nothing written") from None
         write_file(path, data if isinstance(data, (str, bytes)) else json.dumps(data))
         return [path]
     return write

@@ -587,3 +587,183 @@ def test_tooltips_and_chart_labels_cut_long_words(tmp_path, monkeypatch, module)
                         assert len(s) < 600, s[:80]
             assert spec.get("tooltip", {}).get("text") in (None, "{tip}")
     assert checked, "no chart drawn: the test would be vacuous"
+
+
+# --------------------------------------------------------------------------- 6. duplicate ids
+
+def _dup_corpus(path: Path, x_text: str = "7 people were killed in west Aleppo.") -> Path:
+    rows = [("d1", "2 people were killed in east Aleppo."),
+            ("d1", "2 people were killed in east Aleppo."),          # the same row again
+            ("d1", "3 people were killed in west Aleppo."),           # another text, same id
+            ("x", x_text),
+            ("d1", "4 people were killed in east Aleppo. Kerry met Lavrov with Russia."),
+            ("d1", "3 people were killed in west Aleppo.")]           # the second text again
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "title", "text", "source", "published"])
+        for aid, text in rows:
+            w.writerow([aid, "t", text, "CNN", "2016-10-13"])
+    return path
+
+
+def _summary(r) -> str:
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("ingested ")]
+    assert len(lines) == 1, r.stdout
+    return lines[0]
+
+
+def test_duplicate_ids_keep_both_texts_and_the_counts_add_up(tmp_path):
+    db = tmp_path / "s.duckdb"
+    corpus = _dup_corpus(tmp_path / "dup.csv")
+    r = cli("ingest", corpus, "--db", db)
+    assert r.returncode == 0, r.stderr
+    line = _summary(r)
+    assert ("read 6: stored 4 (4 new, 0 replaced), skipped 2 (2 repeated rows, 0 already stored with the "
+            "same text), 0 failed extraction") in line, line
+    assert "2 second text(s) under a repeated id kept as <id>~2" in line
+    assert "article id d1 occurs again with a different text; that text is stored as d1~2" in r.stderr
+    assert "stored as d1~3" in r.stderr
+    conn = store.connect(db, read_only=True)
+    try:
+        rows = conn.execute("SELECT article_id, source_id, text FROM articles ORDER BY article_id").fetchall()
+        killed = dict(conn.execute("SELECT article_id, killed FROM incidents").fetchall())
+    finally:
+        conn.close()
+    assert [(a, s) for a, s, _ in rows] == [("d1", "d1"), ("d1~2", "d1"), ("d1~3", "d1"), ("x", "x")]
+    assert killed == {"d1": 2, "d1~2": 3, "d1~3": 4, "x": 7}      # the first text keeps the plain id
+    # the same input again: the same ids, nothing extracted again
+    r = cli("ingest", corpus, "--db", db)
+    assert "read 6: stored 0 (0 new, 0 replaced), skipped 6 (2 repeated rows, 4 already stored" in _summary(r)
+    # a changed text replaces the stored version
+    r = cli("ingest", _dup_corpus(tmp_path / "dup2.csv", "9 people were killed in west Aleppo."), "--db", db)
+    assert "read 6: stored 1 (0 new, 1 replaced), skipped 5 (2 repeated rows, 3 already stored" in _summary(r)
+    assert store_counts(db)["articles"] == 4
+
+
+def test_extract_gives_the_first_text_the_plain_id(tmp_path):
+    out = tmp_path / "o.jsonl"
+    r = cli("extract", _dup_corpus(tmp_path / "dup.csv"), "--jsonl", out)
+    assert r.returncode == 0, r.stderr
+    recs = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
+    by_event = {rec["event_id"]: rec["killed"] for rec in recs if rec["event_id"].endswith(":i1")}
+    assert by_event == {"d1:i1": 2, "d1~2:i1": 3, "x:i1": 7, "d1~3:i1": 4}
+
+
+@pytest.mark.needs_shared
+def test_fakes_duplicate_ids_are_all_accounted_for(tmp_path, needs_shared):
+    corpus = needs_shared / "corpora" / "fa-kes" / "FA-KES-Dataset.csv"
+    with open(corpus, newline="", encoding="utf-8", errors="replace") as fh:
+        rows = list(csv.DictReader(fh))
+    pairs = {(r["unit_id"].strip(), r["article_content"]) for r in rows}
+    ids = {r["unit_id"].strip() for r in rows}
+    db = tmp_path / "fakes.duckdb"
+    r = cli("ingest", corpus, "--db", db, fake=False, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    line = _summary(r)
+    repeated = len(rows) - len(pairs)
+    assert (f"read {len(rows)}: stored {len(pairs)} ({len(pairs)} new, 0 replaced), skipped {repeated} "
+            f"({repeated} repeated rows") in line, line
+    conn = store.connect(db, read_only=True)
+    try:
+        stored = conn.execute("SELECT count(*), count(*) FILTER (WHERE article_id <> source_id) FROM articles").fetchone()
+    finally:
+        conn.close()
+    assert stored == (len(pairs), len(pairs) - len(ids))
+
+
+# --------------------------------------------------------------------------- 5. a full disk
+
+def _limit_file_size(n_bytes: int):
+    import resource
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (n_bytes, n_bytes))
+    return limit
+
+
+def _big_corpus(path: Path, n: int, filler: int = 60) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "title", "text", "source", "published"])
+        for i in range(n):
+            w.writerow([f"n{i}", "t", f"{i % 40 + 1} people were killed in west Aleppo. "
+                        + f"Words of report {i} go on. " * filler, "CNN", "2016-10-13"])
+    return path
+
+
+def test_full_disk_during_ingest_is_an_error_and_the_store_as_before(tmp_path):
+    db = _good_store(tmp_path / "s.duckdb")
+    before = store_counts(db)
+    corpus = _big_corpus(tmp_path / "big.csv", 150)           # one batch: all or nothing
+    # no file may grow past 100 kB: the batch's write-ahead log cannot be written, its commit fails
+    r = cli("ingest", corpus, "--db", db, preexec=_limit_file_size(100 * 1024))
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    line = one_error_line(r)
+    assert "did not reach the disk" in line and str(db) in line, line
+    assert "ingested" not in r.stdout
+    assert store_counts(db) == before                          # opens, as it was
+    conn = store.connect(db)
+    try:
+        assert store.fusion_pending(conn) is None
+    finally:
+        conn.close()
+
+
+def test_full_disk_at_the_checkpoint_is_an_error_naming_the_log(tmp_path):
+    """The log is written but the main file cannot grow: an error (not exit 0) saying where the
+    committed articles are; the next open with room writes them, complete."""
+    db = _good_store(tmp_path / "s.duckdb")
+    size = db.stat().st_size
+    r = cli("ingest", _big_corpus(tmp_path / "big.csv", 150), "--db", db,
+            preexec=_limit_file_size(size + 64 * 1024))
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    line = one_error_line(r)
+    assert "main file could not be written" in line and "write-ahead log" in line, line
+    conn = store.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 180
+        assert store.fusion_pending(conn) is None
+        conn.execute("CHECKPOINT")
+    finally:
+        conn.close()
+
+
+def test_full_disk_midway_keeps_whole_batches_and_marks_fusion_pending(tmp_path):
+    db = _good_store(tmp_path / "s.duckdb")
+    size = db.stat().st_size
+    corpus = _big_corpus(tmp_path / "big.csv", 3000)
+    r = cli("ingest", corpus, "--db", db, "--batch-size", "100", preexec=_limit_file_size(1024 * 1024))
+    assert r.returncode == 2 and "did not reach the disk" in one_error_line(r)
+    conn = store.connect(db)
+    try:
+        n = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert 30 < n < 3030 and (n - 30) % 100 == 0, n          # whole batches only
+        orphans = conn.execute("SELECT count(*) FROM incidents WHERE article_id NOT IN "
+                               "(SELECT article_id FROM articles)").fetchone()[0]
+        assert orphans == 0
+        assert store.fusion_pending(conn) is not None          # known to be behind, not silently wrong
+    finally:
+        conn.close()
+    # with room again, the same command finishes it: stored batches skipped, fusion current
+    r = cli("ingest", corpus, "--db", db, "--batch-size", "100")
+    assert r.returncode == 0, r.stderr
+    assert f"already stored with the same text" in _summary(r)
+    conn = store.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3030
+        assert store.fusion_pending(conn) is None
+        assert conn.execute("SELECT count(*) FROM incidents WHERE cluster_id IS NULL").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+def test_full_disk_during_export_leaves_no_partial_file(tmp_path):
+    db = _good_store(tmp_path / "s.duckdb")
+    for fmt, out in (("csv", tmp_path / "csv"), ("xlsx", tmp_path / "x.xlsx"), ("briefing", tmp_path / "b.html")):
+        r = cli("export", "--format", fmt, "--out", out, "--db", db, preexec=_limit_file_size(2000))
+        assert r.returncode == 2, (fmt, r.stderr)
+        line = one_error_line(r)
+        assert "could not write the export" in line and "nothing written" in line, line
+        files = [p for p in (out.iterdir() if out.is_dir() else [out]) if p.exists()]
+        assert [p for p in files if p.stat().st_size] == [] or fmt == "csv" and all(
+            p.stat().st_size <= 2000 for p in files), files
