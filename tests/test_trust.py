@@ -767,3 +767,76 @@ def test_full_disk_during_export_leaves_no_partial_file(tmp_path):
         files = [p for p in (out.iterdir() if out.is_dir() else [out]) if p.exists()]
         assert [p for p in files if p.stat().st_size] == [] or fmt == "csv" and all(
             p.stat().st_size <= 2000 for p in files), files
+
+
+# --------------------------------------------------------------------------- 9. killed ingest, resumed
+
+def test_killed_ingest_is_consistent_then_resumed(tmp_path):
+    """Killed midway: whole batches, fusion marked pending (not silently stale); any later open that
+    reads brings it up to date; the same ingest again skips what is stored and finishes."""
+    from test_atomic import SLOW_FAKE_CLI, start_and_kill, write_corpus
+    total, batch = 2000, 100
+    corpus = write_corpus(tmp_path / "corpus.csv", total)
+    db = tmp_path / "store.duckdb"
+    cmd = [sys.executable, "-c", SLOW_FAKE_CLI.format(tests=str(TESTS)), "ingest", str(corpus), "--db", str(db),
+           "--batch-size", str(batch), "--workers", "2"]
+    start_and_kill(cmd, total, kill_at=600)
+    conn = store.connect(db)
+    try:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert 0 < stored < total and stored % batch == 0
+        assert store.fusion_pending(conn) is not None
+    finally:
+        conn.close()
+    # an export (any reader of fused events) brings fusion up to date first, and says so
+    r = cli("export", "--format", "json", "--out", tmp_path / "json", "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert "ended before fusing its incidents; fused events brought up to date" in r.stderr
+    conn = store.connect(db)
+    try:
+        assert store.fusion_pending(conn) is None
+        assert conn.execute("SELECT count(*) FROM incidents WHERE cluster_id IS NULL").fetchone()[0] == 0
+        fused = conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]
+        assert fused == store.refresh_fusion(conn)              # current: fusing again gives the same
+    finally:
+        conn.close()
+    # the same ingest again: what is stored is skipped, counted, not extracted again
+    r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=cli_env(), timeout=300)
+    assert r.returncode == 0, r.stderr
+    line = _summary(r)
+    assert f"stored {total - stored} ({total - stored} new, 0 replaced)" in line, line
+    assert f"{stored} already stored with the same text" in line, line
+    conn = store.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == total
+        assert store.fusion_pending(conn) is None
+    finally:
+        conn.close()
+
+
+def test_dashboard_brings_pending_fusion_up_to_date_and_says_so(tmp_path, monkeypatch):
+    db = tmp_path / "s.duckdb"
+    conn = store.connect(db)
+    try:
+        store.ingest(conn, [make_article(f"a{i}", f"{i + 1} people were killed in east Aleppo.") for i in range(5)],
+                     extract=fake_extract)
+        # an ingest that stopped before its fusion (as a killed one does)
+        store.ingest(conn, [make_article(f"b{i}", f"{i + 1} people were killed in west Aleppo.") for i in range(5)],
+                     extract=fake_extract, fuse=False)
+        assert store.fusion_pending(conn)
+    finally:
+        conn.close()
+    monkeypatch.setenv("FRONTLINE_DB", str(db))
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in list(at.info) + list(at.warning))
+    assert "ended before fusing its incidents" in shown and "brought up to date" in shown, shown
+    conn = store.connect(db, read_only=True)
+    try:
+        assert store.fusion_pending(conn) is None
+        assert conn.execute("SELECT count(*) FROM incidents WHERE cluster_id IS NULL").fetchone()[0] == 0
+    finally:
+        conn.close()
+    at.run()
+    assert "ended before fusing" not in " ".join(e.value for e in list(at.info) + list(at.warning))
