@@ -45,6 +45,9 @@ def main() -> None:
         kind, message = data.bring_fusion_up_to_date()
         if message:
             (st.warning if kind == "warning" else st.info)(message, icon=":material/sync:")
+        if data.busy():
+            st.caption(":material/hourglass_top: Another process (a command-line ingest?) is writing to the "
+                       "store: the pages show it as last read; edits are kept and saved when it is free.")
     filters = None
     if ready:
         try:

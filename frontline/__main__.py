@@ -90,6 +90,8 @@ def cmd_ingest(args) -> int:
                                   extract=_extractor(), duckdb_memory=args.duckdb_memory,
                                   skip_unchanged=not args.force)
         _warn_implausible(conn, since)
+        # reviews an analyst saved in the dashboard while this ingest held the store
+        store.apply_queued_reviews(conn, args.db or store.default_db_path())
         _checkpoint(conn, args.db or store.default_db_path(), report)
     finally:
         conn.close()

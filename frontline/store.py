@@ -49,6 +49,10 @@ class StoreError(ValueError):
     """A store that cannot be opened or written (locked, not a database, ...)."""
 
 
+class StoreBusyError(StoreError):
+    """Another process holds the store (DuckDB's file lock) for longer than the wait."""
+
+
 class DiskFullError(StoreError):
     """A write to the store that did not reach the disk (no space left, a file size limit)."""
 
@@ -128,8 +132,8 @@ def explain_error(exc: BaseException, path) -> Optional[StoreError]:
     if is_damage_error(msg):
         return damaged(path, msg)
     if is_lock_error(msg):
-        return StoreError(f"{path}: the database is in use by another process "
-                          "(close the dashboard or use another --db)")
+        return StoreBusyError(f"{path}: the database is in use by another process "
+                              "(close the dashboard or use another --db)")
     return None
 
 
@@ -459,6 +463,17 @@ def ensure_schema(conn) -> None:
         raise
 
 
+def apply_queued_reviews(conn, path) -> int:
+    """Apply the reviews queued while another process held the store (frontline.journal)."""
+    from . import journal
+    if not journal.journal_path(path).exists():
+        return 0
+    n = journal.apply_pending(conn, path)
+    if n:
+        notify(f"{path}: applied {n} review(s) saved while the store was in use by another process")
+    return n
+
+
 def lock_wait_seconds() -> float:
     """How long :func:`connect` waits for another process's lock: ``$FRONTLINE_DB_WAIT``, default 10."""
     try:
@@ -498,7 +513,8 @@ def connect(path=None, *, read_only: bool = False, wait: Optional[float] = None)
                     time.sleep(min(remaining, delay * (0.5 + random.random())))
                     delay = min(0.5, delay * 2)
                     continue
-                msg = "the database is in use by another process (close the dashboard or use another --db)"
+                raise StoreBusyError(f"{p}: cannot open the database: the database is in use by another "
+                                     "process (close the dashboard or use another --db)") from None
             raise StoreError(f"{p}: cannot open the database: {msg}") from None
         except OSError as e:
             raise StoreError(f"{p}: cannot open the database: {e.strerror or e}") from None
@@ -515,6 +531,8 @@ def connect(path=None, *, read_only: bool = False, wait: Optional[float] = None)
                 with _MIGRATING:
                     migrations.upgrade(conn, p, notify=notify)
                 _SCHEMA_CHECKED.add(_schema_key(p))
+        if not read_only:
+            apply_queued_reviews(conn, p)
     except duckdb.Error as e:
         conn.close()
         raise (explain_error(e, p) or e) from None
@@ -1734,4 +1752,4 @@ def restore(in_path, db_path=None) -> Path:
 __all__ = ["connect", "default_db_path", "ensure_schema", "ingest", "IngestReport", "events_to_frames",
            "events_to_tables", "write_events", "write_tables", "extract_batch", "extracted_batches",
            "ingest_batches", "BatchResult", "default_workers", "memory_limit", "refresh_fusion", "record_review", "add_event", "read_table",
-           "row_counts", "backup", "restore", "fusion_pending", "bring_up_to_date", "StoreError", "DamagedStoreError", "DiskFullError", "explain_error", "SCHEMA", "schema_markdown", "EDITABLE"]
+           "row_counts", "backup", "restore", "fusion_pending", "bring_up_to_date", "StoreError", "StoreBusyError", "DamagedStoreError", "DiskFullError", "apply_queued_reviews", "explain_error", "SCHEMA", "schema_markdown", "EDITABLE"]

@@ -118,3 +118,169 @@ def test_long_word_in_the_briefing_wraps(long_app, browser, tmp_path):
         assert pg.evaluate("document.documentElement.scrollWidth") <= WIDTH + 2
     finally:
         pg.close()
+
+
+# --------------------------------------------------------------------------- hostile uploads
+
+@pytest.fixture(scope="module")
+def upload_app(tmp_path_factory):
+    root = tmp_path_factory.mktemp("uploads")
+    data_dir = root / "data"
+    data_dir.mkdir()
+    db = data_dir / "u.duckdb"
+    conn = store.connect(db)
+    try:
+        store.ingest(conn, [Article(id="base", title="base", source="CNN", published=dt.date(2016, 10, 13),
+                                    text="Aleppo\n\n3 people were killed in west Aleppo.", published_from="metadata")],
+                     extract=fake_extract)
+    finally:
+        conn.close()
+    with screenshot.serve(db) as url:
+        yield url, db, root
+
+
+def _files_under(folder: Path) -> set:
+    return {p for p in folder.rglob("*") if p.is_file()}
+
+
+def _upload_and_save(page, url, files) -> str:
+    goto(page, f"{url}/ingest")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Save to store").click()
+    screenshot.wait_idle(page, settle=1.5)
+    return page.locator('[data-testid="stMainBlockContainer"]').inner_text()
+
+
+def test_upload_named_to_climb_out_writes_nothing_outside(upload_app, page):
+    url, db, root = upload_app
+    before_root, before_project = _files_under(root), _files_under(ROOT)
+    text = _upload_and_save(page, url, [{"name": "../../x.txt", "mimeType": "text/plain",
+                                         "buffer": b"Aleppo report\n\n6 people were killed in east Aleppo.\n"}])
+    assert "Saved 1 article" in text, text[-600:]
+    after_root = _files_under(root)
+    new = {p for p in after_root - before_root if not p.name.startswith(db.name)}
+    assert new == set(), new                                   # nothing but the store's own files
+    assert not (root.parent / "x.txt").exists() and not (ROOT.parent / "x.txt").exists()
+    assert {p for p in _files_under(ROOT) - before_project if p.name == "x.txt"} == set()
+    conn = store.connect(db, read_only=True)
+    try:
+        ids = [r[0] for r in conn.execute("SELECT article_id FROM articles").fetchall()]
+    finally:
+        conn.close()
+    assert any(re.fullmatch(r"x_[0-9a-f]{12}", i) for i in ids), ids
+
+
+def test_upload_over_the_article_cap_is_refused(upload_app, page):
+    url, db, _ = upload_app
+    conn = store.connect(db, read_only=True)
+    try:
+        before = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        conn.close()
+    big = (b"Eight people were killed in east Aleppo. " * 300_000)[: 11 * 1024 * 1024]
+    text = _upload_and_save(page, url, [{"name": "big.txt", "mimeType": "text/plain", "buffer": big}])
+    assert "too large" in text, text[-600:]
+    conn = store.connect(db, read_only=True)
+    try:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == before
+    finally:
+        conn.close()
+
+
+def test_uploaded_html_with_scripts_runs_nothing(upload_app, page):
+    url, db, _ = upload_app
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    markup = (b"<html><head><title>Raid <script>window.__pwned=1</script></title>"
+              b"<script>window.__pwned=2;alert('head')</script></head><body>"
+              b"<p>9 people were killed in east Aleppo on Tuesday.</p>"
+              b"<img src=x onerror=\"window.__pwned=3;alert('img')\">"
+              b"<svg onload=\"window.__pwned=4\"></svg><script>alert('body')</script></body></html>")
+    text = _upload_and_save(page, url, [{"name": "raid.html", "mimeType": "text/html", "buffer": markup}])
+    assert "Saved 1 article" in text, text[-600:]
+    conn = store.connect(db, read_only=True)
+    try:
+        aid, stored = conn.execute("SELECT article_id, text FROM articles WHERE article_id LIKE 'raid_%'").fetchone()
+    finally:
+        conn.close()
+    assert "<script" not in stored and "__pwned" not in stored and "killed" in stored
+    goto(page, f"{url}/evidence?article={aid}")
+    assert "9 people were killed" in page.locator('[data-testid="stMainBlockContainer"]').inner_text()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert dialogs == []
+
+
+# --------------------------------------------------------------------------- a review during a CLI ingest
+
+SLOW_FAKE_CLI = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {tests!r})
+    from conftest import fake_extract
+    import frontline.__main__ as cli
+
+    def slow(article):
+        time.sleep(0.004)
+        return fake_extract(article)
+
+    cli._extractor = lambda: slow
+    sys.exit(cli.main(sys.argv[1:]))
+""")
+
+
+def test_review_saved_while_a_cli_ingest_runs_is_not_lost(tmp_path, browser):
+    from test_atomic import write_corpus
+    db = tmp_path / "r.duckdb"
+    conn = store.connect(db)
+    try:
+        store.ingest(conn, [Article(id=f"r{i}", title="t", source="CNN", published=dt.date(2016, 10, 13),
+                                    text=f"{i + 2} people were killed in east Aleppo.", published_from="metadata")
+                            for i in range(3)], extract=fake_extract)
+    finally:
+        conn.close()
+    corpus = write_corpus(tmp_path / "corpus.csv", 4000)
+    pg = browser.new_page(viewport={"width": WIDTH, "height": 1000})
+    with screenshot.serve(db) as url:
+        goto(pg, f"{url}/review")
+        cmd = [sys.executable, "-c", SLOW_FAKE_CLI.format(tests=str(TESTS)), "ingest", str(corpus), "--db", str(db),
+               "--batch-size", "100", "--workers", "1"]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=cli_env(),
+                                text=True)
+        try:
+            time.sleep(4)                                      # the ingest holds the store now
+            assert proc.poll() is None, "the ingest ended before the review was made"
+            pg.wait_for_selector("#glide-cell-2-0", state="attached")
+            pg.wait_for_timeout(500)
+            grid = pg.locator('[data-testid="stDataFrameResizable"]').first
+            box = grid.bounding_box()
+            pg.mouse.click(box["x"] + 110, box["y"] + 35 + 17)     # first row's event_id cell
+            pg.wait_for_timeout(800)
+            for _ in range(6):                                     # event_id -> killed
+                pg.keyboard.press("ArrowRight", delay=40)
+            pg.keyboard.press("Enter")
+            pg.wait_for_timeout(800)
+            pg.keyboard.press("Control+a")
+            pg.keyboard.type("77", delay=40)
+            pg.keyboard.press("Enter")
+            alerts = ""
+            for _ in range(60):
+                alerts = " ".join(pg.locator('[data-testid="stAlert"]').all_inner_texts())
+                if "kept on disk" in alerts or "Saved 1 change" in alerts:
+                    break
+                pg.wait_for_timeout(500)
+            assert "kept on disk" in alerts, alerts
+            assert proc.poll() is None, "the ingest ended before the review was saved: the test proves nothing"
+            out, err = proc.communicate(timeout=600)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        pg.close()
+    assert proc.returncode == 0, err[-2000:]
+    assert "applied 1 review(s) saved while the store was in use" in err
+    conn = store.connect(db, read_only=True)
+    try:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3 + 4000     # the ingest's writes
+        reviews = conn.execute("SELECT event_id, field, new_value FROM reviews").fetchall()
+    finally:
+        conn.close()
+    assert reviews == [("r0:i1", "killed", "77")], reviews                              # and the review
