@@ -125,6 +125,12 @@ def upgrade(conn, path, notify: Callable[[str], None] = lambda m: None) -> Optio
             store._retrying(lambda: _in_transaction(conn, _sync))
         return None
     if version == 0:                               # a new store
+        others = sorted(_tables(conn))
+        if others:                                 # someone else's DuckDB database: not ours to change
+            raise store.StoreError(
+                f"{path}: a DuckDB database, but not a Frontline store (its tables: "
+                f"{', '.join(others[:5])}{', ...' if len(others) > 5 else ''}); it was not changed. "
+                "Use another --db")
         store._retrying(lambda: _in_transaction(conn, _create))
         return None
     out = backup_path(path, version)

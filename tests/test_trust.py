@@ -840,3 +840,16 @@ def test_dashboard_brings_pending_fusion_up_to_date_and_says_so(tmp_path, monkey
         conn.close()
     at.run()
     assert "ended before fusing" not in " ".join(e.value for e in list(at.info) + list(at.warning))
+
+
+def test_a_foreign_duckdb_database_is_refused_untouched(tmp_path):
+    import duckdb
+    db = tmp_path / "theirs.duckdb"
+    c = duckdb.connect(str(db))
+    c.execute("CREATE TABLE budget (item VARCHAR, amount DOUBLE)")
+    c.execute("INSERT INTO budget VALUES ('tea', 3.5)")
+    c.close()
+    before = db.read_bytes()
+    r = cli("export", "--format", "csv", "--out", tmp_path / "out", "--db", db)
+    assert r.returncode == 2 and "not a Frontline store" in one_error_line(r)
+    assert db.read_bytes() == before
