@@ -127,7 +127,9 @@ def spreadsheet_frame(df: pd.DataFrame) -> pd.DataFrame:
 def csv_text(df: pd.DataFrame) -> str:
     """The CSV of ``df``, safe to open in a spreadsheet: the one writer behind every CSV
     export (``export --format csv``, the ACLED CSV, the dashboard's download buttons)."""
-    return spreadsheet_frame(df).to_csv(index=False, lineterminator="\n")
+    # CRLF line ends (RFC 4180): a cell holding a lone CR or LF is then quoted, so no reader can
+    # split it into a new row that starts with a formula
+    return spreadsheet_frame(df).to_csv(index=False, lineterminator="\r\n")
 
 
 # --------------------------------------------------------------------------- writers

@@ -853,3 +853,12 @@ def test_a_foreign_duckdb_database_is_refused_untouched(tmp_path):
     r = cli("export", "--format", "csv", "--out", tmp_path / "out", "--db", db)
     assert r.returncode == 2 and "not a Frontline store" in one_error_line(r)
     assert db.read_bytes() == before
+
+
+def test_csv_text_quotes_line_breaks_inside_cells():
+    import pandas as pd
+    df = pd.DataFrame({"a": ["x\r=1+1", "y\n@SUM(1)", "\r\n-2+3", "plain"], "n": [1, -2, 3, 4]})
+    rows = list(csv.reader(io.StringIO(export.csv_text(df), newline="")))
+    assert len(rows) == 5 and formula_cells(rows) == []
+    assert [r[1] for r in rows[1:]] == ["1", "-2", "3", "4"]          # numbers stay numbers
+    assert rows[3][0] == "'\r\n-2+3"

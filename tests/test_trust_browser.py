@@ -284,3 +284,44 @@ def test_review_saved_while_a_cli_ingest_runs_is_not_lost(tmp_path, browser):
     finally:
         conn.close()
     assert reviews == [("r0:i1", "killed", "77")], reviews                              # and the review
+
+
+# --------------------------------------------------------------------------- CSV downloads
+
+def test_csv_download_buttons_neutralise_formulas(tmp_path, browser):
+    """Click each CSV button of the Export page in Chromium and read the downloaded file."""
+    import csv as _csv
+
+    from test_trust import FORMULA_CHARS, PAYLOADS, formula_cells
+    db = tmp_path / "p.duckdb"
+    conn = store.connect(db)
+    try:
+        store.ingest(conn, [Article(id=f"p{i}", title=p, source=p, published=dt.date(2016, 10, 13),
+                                    published_from="metadata",
+                                    text=f"{p} {i + 2} people were killed in east Aleppo.\n"
+                                         f"{p} Kerry met Lavrov with Russia present.")
+                            for i, p in enumerate(PAYLOADS)], extract=fake_extract)
+        store.record_review(conn, event_id="p0:i1", kind="incident", action="edit", field="location",
+                            new_value="=HYPERLINK(\"http://x\")", who="a")
+    finally:
+        conn.close()
+    pg = browser.new_page(viewport={"width": WIDTH, "height": 1000}, accept_downloads=True)
+    try:
+        with screenshot.serve(db) as url:
+            goto(pg, f"{url}/export")
+            for label in ("Incidents · CSV", "Diplomacy · CSV", "ACLED-compatible CSV"):
+                screenshot.wait_idle(pg, settle=1.0)
+                try:
+                    with pg.expect_download(timeout=90_000) as dl:
+                        pg.get_by_role("button", name=label).click()
+                except Exception:
+                    pg.screenshot(path=str(tmp_path / "export.png"))
+                    raise AssertionError(f"no download from {label!r}: "
+                                         f"{pg.locator('[data-testid=stMainBlockContainer]').inner_text()[:800]}")
+                path = dl.value.path()
+                rows = list(_csv.reader(open(path, newline="", encoding="utf-8")))
+                assert len(rows) > 2, label
+                assert formula_cells(rows) == [], (label, formula_cells(rows)[:3])
+                assert any(c.startswith("'=") for row in rows for c in row), label
+    finally:
+        pg.close()
