@@ -37,6 +37,9 @@ WRAP_CSS = """<style>
 .stMain li, .stMain td, .stMain th, .stMain label, .stMain mark {
   overflow-wrap: anywhere; word-break: break-word; min-width: 0;
 }
+/* a table's own "Download as CSV" writes cells as they are (a text starting with = runs as a formula
+   in a spreadsheet): the Export page's CSV buttons write the same data neutralised */
+[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] { display: none !important; }
 </style>"""
 
 

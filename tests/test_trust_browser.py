@@ -325,3 +325,16 @@ def test_csv_download_buttons_neutralise_formulas(tmp_path, browser):
                 assert any(c.startswith("'=") for row in rows for c in row), label
     finally:
         pg.close()
+
+
+def test_tables_offer_no_unneutralised_csv_download(long_app, page):
+    """st.dataframe's toolbar download writes cells unchanged: hidden, the Export page's buttons
+    (neutralised) are the way to a CSV."""
+    url, _ = long_app
+    goto(page, f"{url}/review")
+    grid = page.locator('[data-testid="stDataFrameResizable"]').first
+    grid.hover()
+    page.wait_for_timeout(800)
+    toolbar = page.locator('[data-testid="stElementToolbar"]').first
+    assert toolbar.count() and toolbar.locator("button").count() > 0      # the toolbar is there
+    assert page.locator('button[aria-label="Download as CSV"]:visible').count() == 0
