@@ -83,7 +83,8 @@ def cmd_ingest(args) -> int:
                 conn, articles, address=args.dask, workers=args.workers, total=n,
                 partition_size=args.batch_size, parquet_dir=args.parquet_dir,
                 db_path=args.db or store.default_db_path(), on_error="skip", progress=progress,
-                extract=_extractor(), log=None if args.quiet else _stderr, duckdb_memory=args.duckdb_memory)
+                extract=_extractor(), log=None if args.quiet else _stderr, duckdb_memory=args.duckdb_memory,
+                skip_unchanged=not args.force)
         else:
             report = store.ingest(conn, articles, progress=progress, total=n,
                                   workers=args.workers, batch_size=args.batch_size, on_error="skip",

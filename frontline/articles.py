@@ -677,7 +677,11 @@ def read_upload(name: str, raw: bytes, *, today: Optional[dt.date] = None, warn:
                         f"{'in the future' if published > today else 'before 1990'}; ignored")
         elif published is not None:
             arts = [replace(a, published=published, published_from="metadata") for a in arts]
-        return list(unique_ids(clean_article(a, f"{label} (id {a.id!r})", warn) for a in arts))
+        ledger = IdLedger()
+        arts = list(unique_ids((clean_article(a, f"{label} (id {a.id!r})", warn) for a in arts), ledger))
+        if ledger.repeated or ledger.renamed:
+            _warn(warn, f"{label}: {ledger.summary()}")
+        return arts
     text, html_title = text_of_bytes(raw, label, suffix, warn)
     day, origin = resolve_published(text, published, today=today, where=label, warn=warn)
     return [clean_article(Article(id=upload_article_id(label, text), text=text,

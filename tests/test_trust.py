@@ -862,3 +862,18 @@ def test_csv_text_quotes_line_breaks_inside_cells():
     assert len(rows) == 5 and formula_cells(rows) == []
     assert [r[1] for r in rows[1:]] == ["1", "-2", "3", "4"]          # numbers stay numbers
     assert rows[3][0] == "'\r\n-2+3"
+
+
+def test_uploaded_csv_with_duplicate_ids_says_what_it_did():
+    from frontline.articles import read_upload
+    raw = _dup_corpus_bytes()
+    warnings: list = []
+    arts = read_upload("dup.csv", raw, warn=warnings.append)
+    assert [a.id for a in arts] == ["d1", "d1~2", "x", "d1~3"]
+    assert any("2 repeated row(s) skipped" in w and "d1 → d1~2" in w for w in warnings), warnings
+
+
+def _dup_corpus_bytes() -> bytes:
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        return _dup_corpus(Path(tmp) / "d.csv").read_bytes()
