@@ -1732,7 +1732,10 @@ def restore(in_path, db_path=None) -> Path:
         raise StoreError(f"{src}: no such backup file")
     _verify_backup(src, src)
     if dst.exists():
-        connect(dst).close()          # fails clearly if another process holds it
+        try:
+            connect(dst).close()      # fails clearly if another process holds it
+        except DamagedStoreError:
+            pass                      # a damaged store is what a restore is for: it is replaced
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(f".{dst.name}.restore.tmp")
     try:

@@ -877,3 +877,15 @@ def _dup_corpus_bytes() -> bytes:
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
         return _dup_corpus(Path(tmp) / "d.csv").read_bytes()
+
+
+@pytest.mark.parametrize("how", ["truncated-half", "bad-blocks", "zero-bytes"])
+def test_restore_replaces_a_damaged_store(tmp_path, how):
+    db = _good_store(tmp_path / "store.duckdb")
+    r = cli("backup", tmp_path / "b.duckdb", "--db", db)
+    assert r.returncode == 0, r.stderr
+    good = store_counts(db)
+    _damage(db, how)
+    r = cli("restore", tmp_path / "b.duckdb", "--db", db)       # what the damaged message suggests
+    assert r.returncode == 0, r.stderr
+    assert store_counts(db) == good
