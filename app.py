@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import (casualties, data, diplomacy, evidence, export, ingest, mapview, overview,
                         review, sidebar)
+from components.common import wrap_long_words
 
 st.set_page_config(page_title="Frontline · Aleppo 2016", page_icon=":material/crisis_alert:",
                    layout="wide", initial_sidebar_state="expanded")
@@ -38,7 +39,15 @@ def _page(key: str, render, ready: bool, reason: str, filters):
 
 
 def main() -> None:
+    wrap_long_words()
     ready, reason = data.store_ready()
+    if ready:
+        kind, message = data.bring_fusion_up_to_date()
+        if message:
+            (st.warning if kind == "warning" else st.info)(message, icon=":material/sync:")
+        if data.busy():
+            st.caption(":material/hourglass_top: Another process (a command-line ingest?) is writing to the "
+                       "store: the pages show it as last read; edits are kept and saved when it is free.")
     filters = None
     if ready:
         try:

@@ -10,7 +10,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from . import data
-from .common import (SIDE_COLOURS, bar_key, evidence_panel, open_evidence, plotly_selected_bars,
+from .common import (SIDE_COLOURS, short, bar_key, evidence_panel, open_evidence, plotly_selected_bars,
                      plotly_selected_ids, safe_page)
 
 SIDE_ORDER = ("east", "west", "city", "outside", "unknown")
@@ -74,15 +74,15 @@ def casualty_figure(ts: pd.DataFrame, *, measure: str = "killed", cumulative: bo
 def source_figure(cmp: pd.DataFrame) -> go.Figure:
     """Grouped bars: each incident reported by several sources, one bar per source."""
     d = cmp.copy()
-    d["incident"] = [html.escape(f"{pd.Timestamp(day):%d %b} · {loc or side or '?'}" if pd.notna(day)
-                                 else f"{loc or side or '?'}")
+    d["incident"] = [html.escape(f"{pd.Timestamp(day):%d %b} · {short(loc or side, 40) or '?'}" if pd.notna(day)
+                                 else f"{short(loc or side, 40) or '?'}")
                      for day, loc, side in zip(d["day"], d["location"], d["side"])]
     # keep distinct labels for different events on the same day and place
     d["incident"] = d["incident"] + d.groupby("incident")["fid"].transform(
         lambda s: pd.Series(pd.factorize(s)[0], index=s.index)).map(lambda i: "" if i == 0 else f" ({i + 1})")
     fig = go.Figure()
     for i, (src, g) in enumerate(d.groupby("source", sort=True)):
-        src = html.escape(str(src))
+        src = html.escape(short(src, 60))
         fig.add_trace(go.Bar(x=g["incident"], y=g["killed"].fillna(0), name=src,
                              marker_color=SOURCE_COLOURS[i % len(SOURCE_COLOURS)],
                              customdata=[[e] for e in g["event_id"]],

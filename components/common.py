@@ -28,9 +28,47 @@ DIPLO_SYMBOLS = {"meeting": "circle", "call": "diamond", "un_action": "square",
                  "accusation": "x", "other": "hexagon"}
 
 
+# every text the pages draw may hold a word of thousands of letters (a title, a place, a source):
+# it wraps anywhere instead of stretching the page (tables and charts clip or cut on their own)
+WRAP_CSS = """<style>
+.stMain, .stSidebar, [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"],
+[data-testid="stText"], [data-testid="stAlert"], [data-testid="stExpander"], [data-testid="stMetric"],
+[data-testid="stHeading"], [data-testid="stHtml"], .stMain h1, .stMain h2, .stMain h3, .stMain p,
+.stMain li, .stMain td, .stMain th, .stMain label, .stMain mark {
+  overflow-wrap: anywhere; word-break: break-word; min-width: 0;
+}
+/* a table's own "Download as CSV" writes cells as they are (a text starting with = runs as a formula
+   in a spreadsheet): the Export page's CSV buttons write the same data neutralised */
+[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] { display: none !important; }
+</style>"""
+
+
+def wrap_long_words() -> None:
+    """The page-wide rule that wraps unbroken words (drawn once per run by app.py)."""
+    st.html(WRAP_CSS)
+
+
+def short(value: Any, limit: int = 80) -> str:
+    """``value`` as text of at most ``limit`` characters, cut with an ellipsis: for tooltips and
+    chart labels, which do not wrap."""
+    if value is None:
+        return ""
+    s = " ".join(str(value).split())
+    return s if len(s) <= limit else s[:max(1, limit - 1)].rstrip() + "…"
+
+
 def hex_rgb(colour: str, alpha: int = 255) -> list:
     c = colour.lstrip("#")
     return [int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16), alpha]
+
+
+def _store_problem(exc: BaseException):
+    """``frontline.store.explain_error`` for the dashboard's store (None if not a store problem)."""
+    try:
+        from frontline import store
+        return store.explain_error(exc, store.default_db_path())
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def safe_page(fn: Callable) -> Callable:
@@ -43,6 +81,10 @@ def safe_page(fn: Callable) -> Callable:
             if type(exc).__name__ in ("RerunException", "StopException"):
                 raise
             log.exception("page %s failed", fn.__name__)
+            problem = _store_problem(exc)
+            if problem is not None:       # a damaged store, a lock: the store's own one line
+                st.error(str(problem).splitlines()[0])
+                return
             st.error(f"This page could not be drawn: {type(exc).__name__}: "
                      f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'}")
     return wrapper

@@ -43,7 +43,11 @@ def _connect(path: str):
     except ImportError:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(path)
-    return connect(path, wait=WAIT_SECONDS)
+    import time
+    since = BUSY.get(path)
+    # found held by another process a moment ago: a short try, the pages go on with their snapshot
+    wait = 0.5 if isinstance(since, float) and time.monotonic() - since < 10 else WAIT_SECONDS
+    return connect(path, wait=wait)
 
 
 _connect.clear = lambda: None    # no process-wide connection any more (kept for callers/tests)
@@ -71,13 +75,30 @@ def current_version(path: str) -> tuple:
     hit = _version_memo.get(path)
     if hit and now - hit[0] < VERSION_TTL_SECONDS:
         return hit[1]
-    c = _connect(path)
     try:
-        ver = queries.store_version(c)
+        c = _connect(path)
+    except Exception as exc:  # noqa: BLE001
+        # another process (a command-line ingest) holds the store: the pages keep showing the
+        # last snapshot they read instead of failing; edits are queued (frontline.journal)
+        if hit and type(exc).__name__ == "StoreBusyError":
+            BUSY[path] = now
+            return hit[1]
+        raise
+    BUSY.pop(path, None)
+    try:
+        ver = queries.store_version(c) + _fusion_state(c)
     finally:
         c.close()
     _version_memo[path] = (now, ver)
     return ver
+
+
+BUSY: dict = {}      # store path -> when it was last found held by another process
+
+
+def busy() -> bool:
+    """True when the last look at the store found it held by another process."""
+    return db_path() in BUSY
 
 
 @st.cache_resource(show_spinner="Reading the store…", max_entries=2)
@@ -117,6 +138,49 @@ def q(name: str, filters: Filters | None = None, **kw):
     return _cached(name, path, current_version(path), fkey, tuple(sorted(kw.items())))
 
 
+def _fusion_state(c) -> tuple:
+    """(fused events, pending since): fusion brought up to date changes the fingerprint too."""
+    try:
+        from frontline.store import fusion_pending
+        return (c.execute("SELECT count(*) FROM fused_incidents").fetchone()[0], fusion_pending(c))
+    except Exception:  # noqa: BLE001  (a store without these tables: nothing to add)
+        return ()
+
+
+def bring_fusion_up_to_date() -> tuple:
+    """After an ingest that ended before its fusion (killed, a full disk): fuse now.
+
+    Returns ``("", "")`` when fusion was current, else ``(kind, message)`` with kind
+    ``info`` (brought up to date) or ``warning`` (still pending: the figures that count
+    fused events are not current).
+    """
+    try:
+        from frontline.store import bring_up_to_date, fusion_pending
+    except ImportError:
+        return "", ""
+    try:
+        c = conn()
+    except Exception as exc:  # noqa: BLE001
+        if type(exc).__name__ == "StoreBusyError":
+            return "", ""             # another process has it: next time
+        raise
+    try:
+        since = fusion_pending(c)
+        if not since:
+            return "", ""
+        try:
+            n = bring_up_to_date(c)
+        except Exception as exc:  # noqa: BLE001
+            return "warning", (f"An ingest (from {since}) ended before fusing its incidents, and fusing them "
+                               f"now failed ({str(exc).splitlines()[0][:160]}): totals that count each event "
+                               "once are not current. Run `python -m frontline ingest` again to finish it.")
+    finally:
+        c.close()
+    clear()
+    return "info", (f"An ingest (from {since}) ended before fusing its incidents; the fused events were "
+                    f"brought up to date now ({n:,} events), so every total counts each event once again.")
+
+
 def clear() -> None:
     """Forget cached results and the store's fingerprint (after an ingest or an edit)."""
     _version_memo.clear()
@@ -133,6 +197,14 @@ def store_ready() -> tuple[bool, str]:
         finally:
             c.close()
     except Exception as exc:  # noqa: BLE001
+        from frontline.store import StoreBusyError, StoreError, explain_error
+        problem = explain_error(exc, db_path())
+        if isinstance(problem, StoreBusyError) and db_path() in _version_memo:
+            import time
+            BUSY[db_path()] = time.monotonic()    # read before: the pages show that snapshot meanwhile
+            return True, ""
+        if isinstance(problem, StoreError):      # damaged, newer release, in use: its own line
+            return False, str(problem).splitlines()[0]
         return False, f"The store {db_path()} cannot be opened: {exc}".splitlines()[0]
     missing = {"articles", "v_incidents", "v_diplomacy", "reviews"} - names
     if missing:

@@ -10,7 +10,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from . import data
-from .common import (DIPLO_SYMBOLS, bar_key, evidence_panel, open_evidence, pager, plotly_selected_bars,
+from .common import (DIPLO_SYMBOLS, short, bar_key, evidence_panel, open_evidence, pager, plotly_selected_bars,
                      plotly_selected_ids, plotly_selected_keys, safe_page)
 
 LANE_ORDER = ("United States", "Russia", "United Nations", "France", "United Kingdom", "Turkey",
@@ -33,7 +33,7 @@ def lane_order(lanes) -> list:
 
 def _lane(name) -> str:
     """A lane name as plotly shows it: escaped (tick labels render plotly's HTML subset)."""
-    return html.escape(str(name))
+    return html.escape(short(name, 40))
 
 
 def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
@@ -53,7 +53,7 @@ def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
                 marker=dict(symbol=symbol, size=15, color=TYPE_COLOURS.get(etype, "#555"),
                             line=dict(width=2, color=TYPE_COLOURS.get(etype, "#555"))),
                 customdata=[[e] for e in gs["event_id"]],
-                hovertext=[f"{etype} · {status} · {html.escape(str(a))}<br>{html.escape(str(loc or ''))}" for a, loc in
+                hovertext=[f"{etype} · {status} · {html.escape(short(a, 120))}<br>{html.escape(short(loc, 60))}" for a, loc in
                            zip(gs["actors"], gs["location"].fillna(""))],
                 hovertemplate="%{x|%d %b %Y}<br>%{hovertext}<extra></extra>"), row=1, col=1)
     return _finish(fig, killed, order)
@@ -98,7 +98,7 @@ def weekly_figure(cells: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
             marker=dict(symbol=DIPLO_SYMBOLS.get(etype, "hexagon"), color=TYPE_COLOURS.get(etype, "#555"),
                         size=[8 + 22 * (n / biggest) ** 0.5 for n in g["events"]], opacity=0.85),
             customdata=[[LANE_WEEK, str(w)[:10], lane] for w, lane in zip(g["week"], g["lane"])],
-            hovertext=[f"{html.escape(str(lane))} · {n} event(s)<br>{html.escape(t)}"
+            hovertext=[f"{html.escape(short(lane, 60))} · {n} event(s)<br>{html.escape(short(t, 120))}"
                        + (f"<br>{k} scheduled or cancelled" if k else "")
                        for lane, n, t, k in zip(g["lane"], g["events"], g["types"], g["scheduled"])],
             hovertemplate="week of %{x|%d %b %Y}<br>%{hovertext}<extra></extra>"), row=1, col=1)

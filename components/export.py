@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from frontline import briefing, exports_extra, queries
+from frontline.export import csv_text
 
 from . import data
 from .common import safe_page
@@ -18,9 +19,9 @@ def _build(kind: str, path: str, ver: tuple, fkey: tuple) -> bytes:
     c = data._connect(path)
     try:
         if kind == "incidents_csv":
-            return queries.incidents(c, f).to_csv(index=False).encode("utf-8")
+            return csv_text(queries.incidents(c, f)).encode("utf-8")
         if kind == "diplomacy_csv":
-            return queries.diplomacy_events(c, f).to_csv(index=False).encode("utf-8")
+            return csv_text(queries.diplomacy_events(c, f)).encode("utf-8")
         if kind == "xlsx":
             return exports_extra.xlsx(c, f)
         if kind == "geojson":

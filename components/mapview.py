@@ -23,7 +23,7 @@ import pydeck as pdk
 import streamlit as st
 
 from . import data
-from .common import ACTOR_COLOURS, evidence_panel, hex_rgb, pydeck_selected_ids, safe_page
+from .common import ACTOR_COLOURS, evidence_panel, hex_rgb, pydeck_selected_ids, safe_page, short
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ZONE_STYLE = {  # zone: (fill RGBA, line RGBA)
@@ -129,6 +129,10 @@ def cell_radius_m(killed: float, most: float, scope: str) -> float:
     return _base_radius(scope) * (1.0 + MAX_RADIUS_STEPS * math.sqrt(share))
 
 
+# the tooltip is plain text; long words wrap inside a bounded box
+TOOLTIP_STYLE = {"maxWidth": "420px", "whiteSpace": "pre-wrap", "overflowWrap": "anywhere"}
+
+
 def point_frame(df: pd.DataFrame, scope: str) -> pd.DataFrame:
     """Points ready for deck.gl: colour by actor, radius by killed, a plain-text tooltip."""
     if df.empty:
@@ -146,10 +150,10 @@ def point_frame(df: pd.DataFrame, scope: str) -> pd.DataFrame:
     out["day"] = pd.to_datetime(out["day"]).dt.strftime("%Y-%m-%d")
     out["event_ids"] = out["event_id"]
     out["tip"] = [
-        f"{d} · {loc or '?'} ({prec or '?'})\n{et or ''} by {a} · killed {k}"
+        f"{d} · {short(loc, 60) or '?'} ({prec or '?'})\n{et or ''} by {a} · killed {k}"
         + (" · implausible toll, not summed" if imp else "")
         + (f"\n{n} reports aggregated" if n and n > 1 else "")
-        + f"\n{(ev or '')[:220]}\n— {src or outlet or ''}"
+        + f"\n{short(ev, 220)}\n— {short(src or outlet, 60)}"
         for d, loc, prec, et, a, k, ev, src, outlet, n, imp in zip(
             out["day"], out["location"], out["geo_precision"], out["event_type"], out["actor"],
             out["killed"], out["evidence"], out["source"], out["outlet"], out["n"],
@@ -192,7 +196,7 @@ def build_deck(points: pd.DataFrame, *, scope: str, zones: Optional[dict], place
     view = pdk.ViewState(**(CITY_VIEW if scope == "city" else GOV_VIEW))
     kw = dict(map_provider="carto", map_style="light") if tiles else dict(map_provider=None)
     return pdk.Deck(layers=layers, initial_view_state=view,
-                    tooltip={"text": "{tip}"}, **kw)
+                    tooltip={"text": "{tip}", "style": TOOLTIP_STYLE}, **kw)
 
 
 def legend() -> str:

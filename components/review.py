@@ -66,6 +66,30 @@ def _who() -> str:
     return (st.session_state.get("review_who") or "").strip() or "analyst"
 
 
+def _queue(kind: str, actions: list) -> None:
+    """The store is held by another process (a command-line ingest): keep the changes in the
+    journal beside it (frontline.journal), applied as soon as the store is free."""
+    from frontline import journal
+    ss = st.session_state
+    for action, eid, fld, val in actions:
+        if action == "add":
+            rec = dict(val)
+            if "day" in rec:
+                rec["event_date"] = rec.pop("day")
+            if rec.get("event_date"):
+                rec["date_precision"] = "day"
+            journal.queue(data.db_path(), {"op": "add", "kind": kind, "record": rec, "who": _who(),
+                                           "article_id": "manual"})
+        else:
+            journal.queue(data.db_path(), {"op": "review", "event_id": eid, "kind": kind, "action": action,
+                                           "field": "event_date" if fld == "day" else fld,
+                                           "new_value": None if val is None else val, "who": _who()})
+    ss["review_msg"] = ("warning", f"The store is in use by another process (a command-line ingest?): your "
+                                   f"{len(actions)} change(s) are kept on disk and will be saved as soon as it "
+                                   "is free.")
+    ss["review_gen"] = ss.get("review_gen", 0) + 1
+
+
 def _apply(kind: str, editor_key: str, frame_key: str) -> None:
     """on_change callback: write the editor's changes to the store, then forget caches."""
     ss = st.session_state
@@ -78,7 +102,14 @@ def _apply(kind: str, editor_key: str, frame_key: str) -> None:
     except ImportError:
         ss["review_msg"] = ("error", "Saving reviews is not available: the store module is missing.")
         return
-    c = data.conn()
+    try:
+        c = data.conn()
+    except Exception as exc:  # noqa: BLE001
+        if type(exc).__name__ != "StoreBusyError":
+            ss["review_msg"] = ("error", f"Not saved: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+            return
+        _queue(kind, actions)
+        return
     done = 0
     try:
         for action, eid, fld, val in actions:
@@ -124,7 +155,7 @@ def page(filters) -> None:
     st.text_input("Your name (recorded with every change)", key="review_who", max_chars=60)
     msg = ss.pop("review_msg", None)
     if msg:
-        (st.success if msg[0] == "success" else st.error)(msg[1])
+        {"success": st.success, "warning": st.warning}.get(msg[0], st.error)(msg[1])
     gen = ss.get("review_gen", 0)
     tab_i, tab_d, tab_a = st.tabs(["Incidents", "Diplomatic events", "Audit log"])
     with tab_i:

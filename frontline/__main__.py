@@ -59,42 +59,86 @@ def _warn(msg: str) -> None:
     _stderr(f"{PROG}: warning: {msg}")
 
 
+def _note(msg: str) -> None:
+    _stderr(f"{PROG}: note: {msg}")
+
+
 # --------------------------------------------------------------------------- commands
 
 def cmd_ingest(args) -> int:
     from . import store
-    from .articles import count_articles, read_paths
+    from .articles import IdLedger, count_articles, read_paths
     n = count_articles(args.paths, warn=_warn)          # validates everything before writing
     if n == 0:
         raise CLIError("no articles to ingest")
     progress = not args.quiet and n > PROGRESS_THRESHOLD
+    ledger = IdLedger()
     conn = store.connect(args.db)
     try:
         since = conn.execute("SELECT current_timestamp::TIMESTAMP").fetchone()[0]
-        articles = read_paths(args.paths, warn=lambda m: None)
+        articles = read_paths(args.paths, warn=lambda m: None, ledger=ledger)
         if args.dask:
             from . import distributed
             report = distributed.ingest_dask(
                 conn, articles, address=args.dask, workers=args.workers, total=n,
                 partition_size=args.batch_size, parquet_dir=args.parquet_dir,
                 db_path=args.db or store.default_db_path(), on_error="skip", progress=progress,
-                extract=_extractor(), log=None if args.quiet else _stderr, duckdb_memory=args.duckdb_memory)
+                extract=_extractor(), log=None if args.quiet else _stderr, duckdb_memory=args.duckdb_memory,
+                skip_unchanged=not args.force)
         else:
             report = store.ingest(conn, articles, progress=progress, total=n,
                                   workers=args.workers, batch_size=args.batch_size, on_error="skip",
-                                  extract=_extractor(), duckdb_memory=args.duckdb_memory)
+                                  extract=_extractor(), duckdb_memory=args.duckdb_memory,
+                                  skip_unchanged=not args.force)
         _warn_implausible(conn, since)
+        # reviews an analyst saved in the dashboard while this ingest held the store
+        store.apply_queued_reviews(conn, args.db or store.default_db_path())
+        _checkpoint(conn, args.db or store.default_db_path(), report)
     finally:
         conn.close()
     for new, old in report.duplicates[:10]:
         _stderr(f"{PROG}: note: article {new} has the same text as {old} (stored, marked duplicate_of)")
     if len(report.duplicates) > 10:
         _stderr(f"{PROG}: note: ... and {len(report.duplicates) - 10} more duplicates")
+    for old, new in ledger.renamed[:10]:
+        _stderr(f"{PROG}: note: article id {old} occurs again with a different text; that text is stored "
+                f"as {new}")
+    if len(ledger.renamed) > 10:
+        _stderr(f"{PROG}: note: ... and {len(ledger.renamed) - 10} more ids given to a second text")
     for aid, err in report.skipped:
         _stderr(f"{PROG}: error: article {aid}: extraction failed ({err}); not stored")
     if not args.quiet:
-        print(f"ingested {report.summary()} into {args.db or store.default_db_path()}")
+        print(f"ingested {report.summary(len(ledger.repeated), len(ledger.renamed))} "
+              f"into {args.db or store.default_db_path()}")
     return 1 if report.skipped else 0
+
+
+def _checkpoint(conn, db, report) -> None:
+    """Write the ingest into the store's main file now, so that a full disk is an error and not a
+    silent exit 0 (DuckDB's checkpoint at close reports nothing)."""
+    import duckdb
+
+    from . import store
+    try:
+        conn.execute("CHECKPOINT")
+    except duckdb.Error as e:
+        if not store.is_disk_full_error(str(e)):
+            raise
+        raise store.DiskFullError(
+            f"{db}: the store's main file could not be written ({str(e).splitlines()[0]}: the disk is full or "
+            f"a file size limit was reached); the {report.articles} articles of this ingest are committed in "
+            f"its write-ahead log {db}.wal, complete, and reach the main file when there is room: free some "
+            "space, then open the store again (any command)") from None
+
+
+def _bring_up_to_date(conn) -> None:
+    """An ingest killed before its fusion left the fused events behind: fuse now, and say so."""
+    from . import store
+    since = store.fusion_pending(conn)
+    if since:
+        n = store.bring_up_to_date(conn)
+        _note(f"an ingest (from {since}) ended before fusing its incidents; fused events brought up "
+              f"to date ({n} events)")
 
 
 def _warn_implausible(conn, since, limit: int = 10) -> None:
@@ -126,17 +170,12 @@ def _extractor():
 
 
 def _event_lines(articles, extract):
-    from .articles import content_hash
     from .models import event_to_record
     from .store import event_ids
-    seen: dict = {}
-    for art in articles:
-        h = content_hash(art.text)
-        if art.id in seen:
-            if seen[art.id] == h:
-                continue        # the same article repeated (FA-KES repeats some rows)
-            _warn(f"article id {art.id} occurs twice with different texts; both extracted")
-        seen[art.id] = h
+    from .articles import unique_ids
+    # one article per id: a repeated row once, a second text under one id as <id>~2 (as ingest does;
+    # read_paths already does it, this covers any other iterable)
+    for art in unique_ids(articles):
         ae = extract(art)
         for kind, evs in (("incident", ae.incidents), ("diplomacy", ae.diplomacy)):
             for ev, eid in zip(evs, event_ids(art.id, kind, len(evs))):
@@ -194,6 +233,7 @@ def cmd_export(args) -> int:
         raise CLIError(f"{args.db or store.default_db_path()}: no such database; run `python -m frontline ingest` first")
     conn = store.connect(args.db)
     try:
+        _bring_up_to_date(conn)
         paths = export.export_tables(conn, args.out, args.format, filters_from_args(args))
     finally:
         conn.close()
@@ -342,6 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"DuckDB's memory limit while ingesting (default {DUCKDB_MEMORY}; keeps a long "
                         "ingest's memory flat)")
     s.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    s.add_argument("--force", action="store_true",
+                   help="extract again articles already stored with the same text and metadata "
+                        "(by default they are skipped, so running an interrupted ingest again resumes it)")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("synthetic", help="write a synthetic corpus (recombined FA-KES sentences) as JSONL")
@@ -408,8 +451,25 @@ def _expected_errors() -> tuple:
     return errors
 
 
+def _store_problem(exc: BaseException, args) -> "Exception | None":
+    """A damaged store (or another process's lock) met in the middle of a command, as the
+    store's one-line error naming the file; None for anything else."""
+    store = sys.modules.get(f"{__package__ or 'frontline'}.store")
+    if store is None or args is None or not hasattr(args, "db"):
+        return None
+    return store.explain_error(exc, args.db or store.default_db_path())
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    args = None
+    if not os.environ.get("FRONTLINE_DEBUG"):
+        # an error already reported in one line can leave a library's half-run generator behind
+        # (openpyxl's sheet writer on a full disk); its "Exception ignored in ..." is not printed
+        sys.unraisablehook = lambda unraisable: None
+    from . import store as _store
+    if _note not in _store.NOTICE_HANDLERS:
+        _store.NOTICE_HANDLERS.append(_note)
     try:
         if argv and argv[0] == "bench":      # everything after "bench" belongs to bench.main
             return cmd_bench(argparse.Namespace(bench_args=argv[1:]))
@@ -424,6 +484,10 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         return 1
     except Exception as e:
+        problem = _store_problem(e, args)
+        if problem is not None:
+            _stderr(f"{PROG}: error: {str(problem).splitlines()[0]}")
+            return 2
         if os.environ.get("FRONTLINE_DEBUG"):
             raise
         first = str(e).splitlines()[0] if str(e) else ""

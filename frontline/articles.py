@@ -44,8 +44,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .models import Article
-from .safety import (MAX_ARTICLE_CHARS, InputError, check_article_size, check_upload_size, has_words,
-                     long_sentence_warning, safe_filename)
+from .safety import (MAX_ARTICLE_CHARS, InputError, check_article_size, check_upload_size, clean_field,
+                     has_words, long_sentence_warning, safe_filename)
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +258,7 @@ def _sniff(path: Path, head: bytes) -> None:
     if b"\x00" in head:
         raise InputError(f"{path}: binary file (contains NUL bytes), not text")
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    if controls > max(2, len(head) // 100):
+    if controls > max(8, len(head) // 100):      # a few stray ESC/BEL in metadata are cleaned, not refused
         raise InputError(f"{path}: binary file ({controls} control bytes in the first "
                          f"{len(head)}), not text")
 
@@ -598,17 +598,47 @@ def expand_paths(paths: Iterable) -> list:
     return out
 
 
+def clean_article(art: Article, where, warn: Warn = None) -> Article:
+    """``art`` without control characters (NUL, ESC, ...) and bidi embedding/override/isolate
+    marks (U+202E shows "gnp.exe" as "exe.png") in its id, title, source and url, nor NUL and
+    control characters other than tab and line breaks in its text: they reach spreadsheets,
+    file names and screens, and say nothing. One warning line names what was removed; an id
+    made of nothing else is refused (:class:`InputError`)."""
+    changes, fields = [], {}
+    for name in ("id", "title", "source", "url", "source_id"):
+        value = getattr(art, name, "") or ""
+        cleaned, n = clean_field(value)
+        if n or cleaned != value:
+            fields[name] = cleaned.strip() if name != "title" else " ".join(cleaned.split())
+            if n:
+                changes.append(f"{n} from the {name}")
+    text, n = clean_field(art.text, multiline=True)
+    if n:
+        fields["text"] = text
+        changes.append(f"{n} from the text")
+    if not fields:
+        return art
+    if "id" in fields and not fields["id"]:
+        raise InputError(f"{where}: the article id {art.id!r} is made of control characters only")
+    if changes:
+        _warn(warn, f"{where}: removed control or bidi characters ({', '.join(changes)})")
+    return replace(art, **fields)
+
+
 def read_file(path: Path, *, today: Optional[dt.date] = None, warn: Warn = None) -> Iterator[Article]:
     path = Path(path)
     today = today or dt.date.today()
     suffix = path.suffix.lower()
     try:
         if suffix in CSV_SUFFIXES:
-            yield from read_csv(path, today=today, warn=warn)
+            arts = read_csv(path, today=today, warn=warn)
         elif suffix in JSONL_SUFFIXES:
-            yield from read_jsonl(path, today=today, warn=warn)
+            arts = read_jsonl(path, today=today, warn=warn)
         else:
-            yield read_text_file(path, today=today, warn=warn)
+            arts = iter([read_text_file(path, today=today, warn=warn)])
+        for art in arts:
+            yield clean_article(art, f"{path} (id {art.id!r})" if suffix in CSV_SUFFIXES | JSONL_SUFFIXES
+                                else str(path), warn)
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
 
@@ -647,35 +677,102 @@ def read_upload(name: str, raw: bytes, *, today: Optional[dt.date] = None, warn:
                         f"{'in the future' if published > today else 'before 1990'}; ignored")
         elif published is not None:
             arts = [replace(a, published=published, published_from="metadata") for a in arts]
+        ledger = IdLedger()
+        arts = list(unique_ids((clean_article(a, f"{label} (id {a.id!r})", warn) for a in arts), ledger))
+        if ledger.repeated or ledger.renamed:
+            _warn(warn, f"{label}: {ledger.summary()}")
         return arts
     text, html_title = text_of_bytes(raw, label, suffix, warn)
     day, origin = resolve_published(text, published, today=today, where=label, warn=warn)
-    return [Article(id=upload_article_id(label, text), text=text,
-                    title=str(title or html_title or first_line(text)), source=str(source or ""),
-                    url=str(url or ""), published=day, published_from=origin)]
+    return [clean_article(Article(id=upload_article_id(label, text), text=text,
+                                  title=str(title or html_title or first_line(text)), source=str(source or ""),
+                                  url=str(url or ""), published=day, published_from=origin), label, warn)]
+
+
+class IdLedger:
+    """What :func:`unique_ids` did to one run's articles: ``read`` articles seen, ``repeated``
+    ids skipped (the same id with the same text again: a repeated row), ``renamed``
+    ``(id, new_id)`` pairs (a different text under an id already seen)."""
+
+    def __init__(self):
+        self.read = 0
+        self.repeated: list = []
+        self.renamed: list = []
+        self._texts: dict = {}          # id -> content hashes seen under it, in order
+
+    def summary(self) -> str:
+        parts = []
+        if self.repeated:
+            parts.append(f"{len(self.repeated)} repeated row(s) skipped (same id, same text)")
+        if self.renamed:
+            shown = ", ".join(f"{a} → {b}" for a, b in self.renamed[:3])
+            more = f" and {len(self.renamed) - 3} more" if len(self.renamed) > 3 else ""
+            parts.append(f"{len(self.renamed)} id(s) given to a second text kept as {shown}{more}")
+        return "; ".join(parts)
+
+
+DUPLICATE_ID_SEPARATOR = "~"
+
+
+def unique_ids(articles: Iterable[Article], ledger: Optional[IdLedger] = None) -> Iterator[Article]:
+    """One article per id within one run, nothing dropped silently.
+
+    The same id with the same text (by :func:`content_hash`) again is a repeated
+    row: skipped (``ledger.repeated``). The same id with a *different* text keeps
+    both: the first occurrence keeps the id, the second different text becomes
+    ``<id>~2``, the third ``<id>~3`` (``ledger.renamed``; ``source_id`` keeps the
+    id as read). Stable: the same input gives the same ids every time.
+    """
+    ledger = ledger if ledger is not None else IdLedger()
+    seen = ledger._texts
+    for art in articles:
+        ledger.read += 1
+        h = content_hash(art.text)
+        texts = seen.get(art.id)
+        if texts is None:
+            seen[art.id] = [h]
+            yield art
+            continue
+        if h in texts:
+            ledger.repeated.append(art.id)
+            continue
+        texts.append(h)
+        k = len(texts)
+        new_id = f"{art.id}{DUPLICATE_ID_SEPARATOR}{k}"
+        while new_id in seen:
+            k += 1
+            new_id = f"{art.id}{DUPLICATE_ID_SEPARATOR}{k}"
+        seen[new_id] = [h]
+        ledger.renamed.append((art.id, new_id))
+        yield replace(art, id=new_id, source_id=art.source_id or art.id)
 
 
 def read_paths(paths: Iterable, *, today: Optional[dt.date] = None, warn: Warn = None,
-               published: Optional[dt.date] = None) -> Iterator[Article]:
-    """Stream the articles of any mix of files and folders.
+               published: Optional[dt.date] = None, ledger: Optional[IdLedger] = None) -> Iterator[Article]:
+    """Stream the articles of any mix of files and folders, one per id (:func:`unique_ids`:
+    repeated rows skipped, a second text under one id kept as ``<id>~2``; ``ledger`` records it).
 
     ``published`` overrides the publication date of every article (as
     ``extract --published`` does); ``warn`` receives one-line warnings
     (default: the ``logging`` module). ``today`` bounds plausible dates.
     """
     today = today or dt.date.today()
-    for path in expand_paths(paths):
-        for art in read_file(path, today=today, warn=warn):
-            if published is not None:
-                art = replace(art, published=published, published_from="metadata")
-            yield art
+
+    def every():
+        for path in expand_paths(paths):
+            for art in read_file(path, today=today, warn=warn):
+                if published is not None:
+                    art = replace(art, published=published, published_from="metadata")
+                yield art
+
+    yield from unique_ids(every(), ledger)
 
 
 def count_articles(paths: Iterable, **kw) -> int:
-    """Read everything once (validating it) and count the articles."""
+    """Read everything once (validating it) and count the articles (one per id)."""
     return sum(1 for _ in read_paths(paths, **kw))
 
 
-__all__ = ["InputError", "find_dateline", "read_paths", "read_file", "read_csv", "read_jsonl",
-           "read_text_file", "read_upload", "upload_article_id", "text_of_bytes", "expand_paths", "count_articles", "content_hash", "normalise_text",
+__all__ = ["InputError", "find_dateline", "read_paths", "unique_ids", "IdLedger", "read_file", "read_csv", "read_jsonl",
+           "read_text_file", "read_upload", "clean_article", "upload_article_id", "text_of_bytes", "expand_paths", "count_articles", "content_hash", "normalise_text",
            "html_to_text", "parse_iso_date", "parse_us_date", "resolve_published"]

@@ -224,6 +224,7 @@ def build(conn, f: Filters, *, title: str = "Frontline briefing: Aleppo",
     table{border-collapse:collapse;width:100%;font-size:14px;margin:8px 0 24px}
     td,th{border-bottom:1px solid #e4e4e4;padding:4px 6px;text-align:left;vertical-align:top}
     td.ev{color:#333;max-width:460px}
+    h1,.sub,.card,td,th,.legend span{overflow-wrap:anywhere;word-break:break-word}
     .legend span{display:inline-block;margin-right:14px}
     """
     legend = "".join(f'<span><svg width="12" height="12"><circle cx="6" cy="6" r="5" fill="{c}"/></svg> '

@@ -149,7 +149,7 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
                 partition_size: int = 200, parquet_dir=None, db_path=None, extract: Optional[Callable] = None,
                 on_error: str = "raise", fuse: bool = True, progress: bool = False,
                 total: Optional[int] = None, log: Optional[Callable[[str], None]] = None,
-                duckdb_memory: Optional[str] = None) -> store.IngestReport:
+                duckdb_memory: Optional[str] = None, skip_unchanged: bool = True) -> store.IngestReport:
     """Extract ``articles`` on a Dask cluster into Parquet and load it into ``conn``.
 
     ``address``: ``"local"`` (a LocalCluster of ``workers`` processes, default
@@ -170,6 +170,10 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
     client, cluster, own = _client(address, workers)
     report = store.IngestReport()
     bar = None
+    stored = store.stored_fingerprints(conn)
+    bar_ref: list = []
+    # as store.ingest: articles stored unchanged are skipped, the others counted new or replacing
+    articles = store._classify(articles, stored, report, skip_unchanged, bar_ref)
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
         report.workers = n_workers
@@ -181,6 +185,7 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
 
             from tqdm import tqdm
             bar = tqdm(total=total, unit="article", file=sys.stderr, desc="ingest (dask)", dynamic_ncols=True)
+            bar_ref.append(bar)
 
         def summaries() -> Iterator[dict]:
             pending: deque = deque()
@@ -196,6 +201,11 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
         with store.memory_limit(conn, duckdb_memory):
             store.ingest_batches(conn, _results(summaries(), conn, parquet_dir), on_error=on_error, bar=bar,
                                  report=report)
+        for aid, _ in report.skipped:              # failed extraction: not stored after all
+            if aid in stored:
+                report.replaced -= 1
+            else:
+                report.new -= 1
     finally:
         if bar is not None:
             bar.close()

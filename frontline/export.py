@@ -18,6 +18,8 @@ from typing import Callable, Optional
 
 import pandas as pd
 
+from .safety import spreadsheet_cell
+
 TABLES = ("articles", "incidents", "diplomacy", "claims", "fused_incidents")
 # where each exported table is read from
 SOURCES = {"articles": "articles", "incidents": "v_incidents", "diplomacy": "v_diplomacy",
@@ -108,11 +110,26 @@ def records(df: pd.DataFrame) -> list:
 
 
 def _flat(v):
-    """A CSV cell: lists joined with "; ", dates as ISO text."""
+    """A CSV cell: lists joined with "; ", dates as ISO text, text neutralised for
+    spreadsheets (:func:`frontline.safety.spreadsheet_cell`)."""
     v = plain_value(v)
     if isinstance(v, list):
-        return "; ".join("" if x is None else str(x) for x in v)
-    return v
+        v = "; ".join("" if x is None else str(x) for x in v)
+    return spreadsheet_cell(v)
+
+
+def spreadsheet_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` as every CSV export writes it: each cell through :func:`_flat` (numbers stay
+    numbers; text that a spreadsheet would run as a formula starts with ``'``)."""
+    return pd.DataFrame({c: [_flat(v) for v in df[c]] for c in df.columns}, columns=df.columns)
+
+
+def csv_text(df: pd.DataFrame) -> str:
+    """The CSV of ``df``, safe to open in a spreadsheet: the one writer behind every CSV
+    export (``export --format csv``, the ACLED CSV, the dashboard's download buttons)."""
+    # CRLF line ends (RFC 4180): a cell holding a lone CR or LF is then quoted, so no reader can
+    # split it into a new row that starts with a formula
+    return spreadsheet_frame(df).to_csv(index=False, lineterminator="\r\n")
 
 
 # --------------------------------------------------------------------------- writers
@@ -129,9 +146,8 @@ def write_csv(conn, out, filters=None) -> list:
     folder = _folder(out)
     paths = []
     for name, df in export_frames(conn, filters).items():
-        flat = pd.DataFrame({c: [_flat(v) for v in df[c]] for c in df.columns}, columns=df.columns)
         path = folder / f"{name}.csv"
-        flat.to_csv(path, index=False, encoding="utf-8")
+        write_file(path, csv_text(df))
         paths.append(path)
     return paths
 
@@ -141,17 +157,44 @@ def write_json(conn, out, filters=None) -> list:
     paths = []
     for name, df in export_frames(conn, filters).items():
         path = folder / f"{name}.json"
-        path.write_text(json.dumps(records(df), ensure_ascii=False, indent=1), encoding="utf-8")
+        write_file(path, json.dumps(records(df), ensure_ascii=False, indent=1))
         paths.append(path)
     return paths
 
 
 def _single_file(out, default_name: str) -> Path:
+    """Where a one-file format goes: ``out``, or ``out/<default_name>`` when ``out`` is an
+    existing folder or ends with a slash (``--out exports/``)."""
+    raw = out if isinstance(out, str) else None
     out = Path(out)
-    if out.is_dir() or str(out).endswith(("/", "\\")):
+    if out.is_dir() or (raw is not None and raw.endswith(("/", "\\", "/.", "/.."))) or str(out) in (".", ".."):
         out = out / default_name
     out.parent.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def write_file(path, data) -> Path:
+    """Write ``data`` (text as UTF-8, or bytes) to ``path`` whole or not at all: into a
+    temporary file beside it, flushed to the disk, then renamed over it. A full disk (or a
+    file size limit) raises :class:`ExportError` and leaves no partial file."""
+    import os
+    import tempfile
+    path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"{path}: could not write the export ({e.strerror or e}); nothing written") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def _filters(filters):
@@ -169,12 +212,12 @@ def _extra(fn_name: str, default_name: str, binary: bool) -> Callable:
             fn = getattr(exports_extra, fn_name)
         except (ImportError, AttributeError):
             raise ExportError(f"the {default_name.rsplit('.', 1)[-1]} export is not available") from None
-        data = fn(conn, _filters(filters))
         path = _single_file(out, default_name)
-        if binary or isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+        try:
+            data = fn(conn, _filters(filters))
+        except OSError as e:            # openpyxl writes its sheets to temporary files first
+            raise ExportError(f"{path}: could not write the export ({e.strerror or e}); nothing written") from None
+        write_file(path, data if isinstance(data, (str, bytes)) else json.dumps(data))
         return [path]
     return write
 
@@ -184,7 +227,8 @@ def write_briefing(conn, out, filters=None) -> list:
         from . import briefing
     except ImportError:
         raise ExportError("the briefing export is not available") from None
-    return [Path(briefing.write(conn, _filters(filters), _single_file(out, "briefing.html")))]
+    path = _single_file(out, "briefing.html")
+    return [write_file(path, briefing.build(conn, _filters(filters)))]
 
 
 WRITERS: dict = {
@@ -206,4 +250,5 @@ def export_tables(conn, out_dir, fmt: str = "csv", filters=None) -> list:
 
 
 __all__ = ["TABLES", "WRITERS", "export_tables", "export_frames", "table_frame", "records",
-           "plain_value", "write_csv", "write_json", "ExportError"]
+           "plain_value", "write_csv", "write_json", "ExportError", "csv_text", "spreadsheet_frame",
+           "write_file"]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import queries
 from .queries import Filters
+from .safety import spreadsheet_cell
 
 # ACLED (2023 codebook) event types for the guideline's incident types
 ACLED_TYPES = {
@@ -88,8 +89,9 @@ def xlsx_from_frames(incidents: pd.DataFrame, diplomacy: pd.DataFrame,
                 if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
                     out[c] = out[c].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple))
                                         else v)
-                    # cells starting with = + - @ would be read as formulas by spreadsheet programs
-                    out[c] = out[c].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@" else v)
+                    # formulas neutralised, characters a workbook cannot hold (NUL, ...) dropped
+                    out[c] = out[c].map(spreadsheet_cell).astype(object)
+            out.columns = [spreadsheet_cell(str(c)) for c in out.columns]
             out.to_excel(xw, sheet_name=name, index=False)
     return buf.getvalue()
 
@@ -166,4 +168,5 @@ def acled_from_frame(incidents: pd.DataFrame) -> pd.DataFrame:
 
 
 def acled_csv(conn, f: Filters) -> str:
-    return acled_from_frame(queries.incidents(conn, f)).to_csv(index=False)
+    from .export import csv_text
+    return csv_text(acled_from_frame(queries.incidents(conn, f)))

@@ -21,6 +21,8 @@ class Article:
     published: Optional[dt.date] = None
     # where `published` came from: "dateline" (the text's own), "metadata", or "" (unknown)
     published_from: str = ""
+    # the id in the input when it differs from `id` (a second text under one id becomes "<id>~2")
+    source_id: str = ""
 
 
 @dataclass(frozen=True)

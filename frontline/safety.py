@@ -13,6 +13,16 @@
   outside 1990..today are dropped by :mod:`frontline.articles`; tolls too
   large for one incident are flagged ``implausible`` by the extractor and never
   summed by :mod:`frontline.queries`.
+* **Spreadsheet cells.** :func:`spreadsheet_cell` is the one neutraliser every
+  CSV and Excel writer applies to its text cells (OWASP's advice on CSV
+  injection): a cell starting with ``= + - @``, a tab or a carriage return gets
+  a leading ``'``, so Excel and LibreOffice show it as text instead of running
+  it; characters a workbook cannot hold (NUL and the other C0 controls) are
+  dropped. Numbers stay numbers (a negative count is a number, not a formula).
+* **Control and bidi characters.** :func:`clean_field` removes C0/C1 control
+  characters and the bidi embedding/override/isolate marks (U+202A..U+202E,
+  U+2066..U+2069) from titles, sources, urls and ids at ingest; the readers
+  warn with one line when they had to.
 * **File names.** :func:`safe_upload_path` maps any uploaded file name
   (``../../etc/passwd``, ``/etc/passwd``, ``C:\\x``, NUL bytes, ``..``, reserved
   device names) to a plain file name inside the data folder.
@@ -96,6 +106,47 @@ def long_sentence_warning(text: str, where: str) -> Optional[str]:
             "merged or missed")
 
 
+# --------------------------------------------------------------------------- text cells
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# what an .xlsx cell cannot hold (openpyxl's IllegalCharacterError): C0 controls but tab, LF, CR
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# bidi embeddings, overrides and isolates (they reorder what follows them on screen: U+202E
+# shows "txt.exe" as "exe.txt"); the plain marks LRM/RLM/ALM are left to the text
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_FIELD_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
+_BODY_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b\\x0e-\\x1f\\x7f{BIDI_CONTROLS}]")
+
+
+def spreadsheet_cell(value):
+    """A value safe to put in a CSV or Excel cell: text that a spreadsheet program would
+    read as a formula (``=HYPERLINK(...)``, ``+cmd|...``, ``-2+3``, ``@SUM(...)``, or any of
+    these after a tab or carriage return) gets a leading ``'``; NUL and the other control
+    characters a workbook cannot hold are removed. Anything not text is returned as is:
+    numeric columns stay numeric."""
+    if not isinstance(value, str):
+        return value
+    value = _XML_ILLEGAL.sub("", value)
+    if value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def clean_field(value: str, *, multiline: bool = False) -> tuple:
+    """``(cleaned, n_removed)``: ``value`` without control characters and bidi
+    embedding/override/isolate marks. A one-line field (title, source, url, id)
+    has its tabs and line breaks turned into spaces; a ``multiline`` one (an
+    article's text) keeps tab, line feed, carriage return and form feed."""
+    if not value:
+        return value, 0
+    pattern = _BODY_UNSAFE if multiline else _FIELD_UNSAFE
+    n = 0
+    if not multiline:
+        value, n_ws = re.subn(r"[\t\n\r\f\v]+", " ", value)
+    value, n = pattern.subn("", value)
+    return value, n
+
+
 def safe_filename(name: str, default: str = "upload") -> str:
     """A plain file name: no folder part, no NUL or control characters, no leading
     dot, only ``A-Z a-z 0-9 . _ -``, at most :data:`MAX_NAME_CHARS` characters
@@ -150,4 +201,4 @@ def safe_upload_path(data_dir, filename: str, *, unique: bool = True) -> Path:
 __all__ = ["InputError", "MAX_ARTICLE_BYTES", "MAX_ARTICLE_CHARS", "MAX_UPLOAD_MB", "MAX_UPLOAD_BYTES",
            "LONG_SENTENCE_CHARS", "check_article_size", "check_upload_size", "has_words",
            "longest_sentence", "long_sentence_warning", "safe_filename", "safe_upload_path",
-           "human_size"]
+           "human_size", "spreadsheet_cell", "clean_field", "FORMULA_START", "BIDI_CONTROLS"]

@@ -49,6 +49,113 @@ class StoreError(ValueError):
     """A store that cannot be opened or written (locked, not a database, ...)."""
 
 
+class StoreBusyError(StoreError):
+    """Another process holds the store (DuckDB's file lock) for longer than the wait."""
+
+
+class DiskFullError(StoreError):
+    """A write to the store that did not reach the disk (no space left, a file size limit)."""
+
+
+class DamagedStoreError(StoreError):
+    """A store file that is damaged (truncated, a bad checksum) or not a DuckDB database."""
+
+
+# DuckDB's words for another process's lock ("Could not set lock on file ...: Conflicting lock is
+# held in ... (PID n)"); not a bare "lock", which "Corrupt database file ... in block" also holds
+_LOCK_ERROR = re.compile(r"could not set lock|conflicting lock", re.IGNORECASE)
+# DuckDB's words for a damaged or foreign file
+_DAMAGE_ERROR = re.compile(
+    r"corrupt|checksum|could not read enough bytes|not a valid duckdb database|"
+    r"failed to read (?:block|database|header)|invalid (?:block|database|header)|"
+    r"unexpected end of file|truncated|serializ(?:ation|e) error|no (?:such )?block", re.IGNORECASE)
+_FILE_HEADER_BYTES = 3 * 4096        # DuckDB's file header and its two database headers
+
+
+# a write that did not reach the disk
+_DISK_FULL = re.compile(r"no space left|file too large|disk (?:is )?full|quota exceeded|"
+                        r"could not write (?:to )?file|could not (?:truncate|extend|sync)", re.IGNORECASE)
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    """A transaction aborted by another writer (a write-write conflict, the same key inserted by
+    both), as opposed to one whose write failed (a full disk, a damaged file)."""
+    msg = str(exc)
+    return not (_DISK_FULL.search(msg) or is_damage_error(msg))
+
+
+def rollback(conn) -> None:
+    """Roll back the current transaction; one DuckDB already ended (a failed commit) is fine."""
+    try:
+        conn.rollback()
+    except duckdb.TransactionException:
+        pass
+
+
+def is_disk_full_error(message: str) -> bool:
+    return bool(_DISK_FULL.search(message or ""))
+
+
+def is_lock_error(message: str) -> bool:
+    return bool(_LOCK_ERROR.search(message or ""))
+
+
+def is_damage_error(message: str) -> bool:
+    return bool(_DAMAGE_ERROR.search(message or "")) and not is_lock_error(message)
+
+
+def damaged(path, detail: str) -> DamagedStoreError:
+    """The one-line error for a damaged store: what, which file, what to do."""
+    detail = (detail or "").splitlines()[0] if detail else "unreadable"
+    detail = re.sub(r"^(?:IO|Invalid Input|Serialization|INTERNAL) Error: ", "", detail)
+    if len(detail) > 160:
+        detail = detail[:157] + "..."
+    return DamagedStoreError(
+        f"{path}: the database file is damaged ({detail}); nothing was changed. Restore it from a backup "
+        f"with `python -m frontline restore BACKUP --db {path}`, or move it aside to start a new store")
+
+
+def explain_error(exc: BaseException, path) -> Optional[StoreError]:
+    """A :class:`StoreError` for a DuckDB error met while using the store at ``path``
+    (damaged file, another process's lock), or ``None`` when it is neither."""
+    if isinstance(exc, StoreError):
+        return exc
+    if not isinstance(exc, duckdb.Error):
+        return None
+    msg = str(exc)
+    if is_disk_full_error(msg):
+        detail = re.sub(r"^.*?(?:Failed to commit: )", "", msg.splitlines()[0])
+        return DiskFullError(
+            f"{path}: a write did not reach the disk ({detail}): the disk is full or a file size limit "
+            "was reached. What was being written was rolled back; what was committed before it is "
+            "intact. Free some space and run the command again")
+    if is_damage_error(msg):
+        return damaged(path, msg)
+    if is_lock_error(msg):
+        return StoreBusyError(f"{path}: the database is in use by another process "
+                              "(close the dashboard or use another --db)")
+    return None
+
+
+def check_file_size(conn, path) -> None:
+    """Raise :class:`DamagedStoreError` when the file at ``path`` is shorter than the blocks in
+    use (a truncated copy, a disk that filled up): found at once, before any query
+    reads the missing blocks. Only judged with no write-ahead log beside the file (blocks the log
+    holds, or another connection of this process has not yet checkpointed, are not in it)."""
+    if Path(str(path) + ".wal").exists():
+        return
+    try:
+        row = conn.execute("SELECT block_size, used_blocks FROM pragma_database_size() "
+                           "WHERE database_name = current_database()").fetchone()
+        size = Path(path).stat().st_size
+    except (duckdb.Error, OSError):
+        return
+    if row and row[0] and row[1] is not None:
+        expected = _FILE_HEADER_BYTES + int(row[0]) * int(row[1])
+        if size < expected:
+            raise damaged(path, f"truncated: {size:,} bytes of {expected:,}")
+
+
 def default_db_path() -> Path:
     """``$FRONTLINE_DB``, else ``data/frontline.duckdb`` under the project root."""
     env = os.environ.get("FRONTLINE_DB")
@@ -84,6 +191,8 @@ SCHEMA: dict = {
         ("duplicate_of", "VARCHAR", "article_id of an earlier article with the same text, else NULL"),
         ("text", "VARCHAR", "the article text; evidence offsets index into it"),
         ("ingested_at", "TIMESTAMP DEFAULT current_timestamp", "when the article was last ingested"),
+        ("source_id", "VARCHAR", "the id in the input; article_id is <source_id>~2, ~3 ... for a second, "
+                                 "third different text under one id in one ingest"),
     ],
     "incidents": [
         ("event_id", "VARCHAR PRIMARY KEY", "<article_id>:i<n>, n = 1, 2, ... in extraction order"),
@@ -181,6 +290,20 @@ _ADDED_EXTRA = [("added_by", "VARCHAR", "analyst who added the event"),
 SCHEMA["added_incidents"] = list(SCHEMA["incidents"]) + _ADDED_EXTRA
 SCHEMA["added_diplomacy"] = list(SCHEMA["diplomacy"]) + _ADDED_EXTRA
 
+# the store's own bookkeeping (frontline.migrations): not data, not exported, not counted
+META_SCHEMA: dict = {
+    "schema_version": [
+        ("version", "INTEGER NOT NULL", "schema version reached by this step (frontline.migrations)"),
+        ("applied_at", "TIMESTAMP", "when the step ran"),
+        ("note", "VARCHAR", "what the step did"),
+    ],
+    "store_state": [
+        ("key", "VARCHAR PRIMARY KEY", "ddl: fingerprint of the schema the store was set up with; "
+                                       "fusion_pending: an ingest wrote articles whose fusion has not run"),
+        ("value", "VARCHAR", "its value"),
+    ],
+}
+
 INDEXES = [("incidents", "day"), ("incidents", "side"), ("incidents", "article_id"),
            ("claims", "event_id"), ("claims", "article_id"),
            ("diplomacy", "day"), ("diplomacy", "article_id"), ("articles", "content_hash")]
@@ -214,7 +337,7 @@ def schema_markdown() -> str:
            "events, with the latest edit of each field applied and rejected events hidden; they add the "
            "columns `added` (analyst-added) and `reviewed` (has an edit). `v_incidents_all` / "
            "`v_diplomacy_all` keep rejected events, flagged `rejected`.", ""]
-    for table, cols in SCHEMA.items():
+    for table, cols in {**SCHEMA, **META_SCHEMA}.items():
         out += [f"## `{table}`", "", "| column | type | meaning |", "|---|---|---|"]
         for name, sql_type, meaning in cols:
             cell = meaning.replace("|", "&#124;").replace("<", "&lt;").replace(">", "&gt;")
@@ -296,36 +419,59 @@ def _view_sql(kind: str) -> str:
 # --------------------------------------------------------------------------- connect
 
 def _ddl(table: str) -> str:
-    cols = ", ".join(f"{_q(n)} {t}" for n, t, _ in SCHEMA[table])
+    cols = ", ".join(f"{_q(n)} {t}" for n, t, _ in {**SCHEMA, **META_SCHEMA}[table])
     return f"CREATE TABLE IF NOT EXISTS {table} ({cols})"
 
 
+def create_tables(conn) -> None:
+    """Create missing tables, columns and indexes (in the caller's transaction; nothing dropped)."""
+    tables = {**SCHEMA, **META_SCHEMA}
+    for table in tables:
+        conn.execute(_ddl(table))
+    existing = {}
+    for t, c in conn.execute("SELECT table_name, column_name FROM information_schema.columns "
+                             "WHERE table_schema = 'main' AND table_catalog = current_database()").fetchall():
+        existing.setdefault(t, set()).add(c)
+    for table, cols in tables.items():
+        for name, sql_type, _ in cols:
+            if name not in existing.get(table, {name}):
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {_q(name)} "
+                             f"{sql_type.replace(' PRIMARY KEY', '').replace(' NOT NULL', '')}")
+    for table, col in INDEXES:
+        conn.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{col} ON {table}({_q(col)})")
+
+
+def create_views(conn) -> None:
+    """(Re)create the reviewed views (in the caller's transaction)."""
+    for kind in KIND_TABLE:
+        table = KIND_TABLE[kind]
+        conn.execute(f"CREATE OR REPLACE VIEW v_{table}_all AS {_view_sql(kind)}")
+        conn.execute(f"CREATE OR REPLACE VIEW v_{table} AS "
+                     f"SELECT * EXCLUDE (rejected) FROM v_{table}_all WHERE NOT rejected")
+
+
 def ensure_schema(conn) -> None:
-    """Create missing tables, columns, indexes, and (re)create the views."""
+    """Create missing tables, columns, indexes, and (re)create the views, in one transaction
+    (what :func:`frontline.migrations.upgrade` runs when the code's schema changed)."""
     conn.begin()
     try:
-        for table in SCHEMA:
-            conn.execute(_ddl(table))
-        existing = {}
-        for t, c in conn.execute("SELECT table_name, column_name FROM information_schema.columns "
-                                 "WHERE table_schema = 'main'").fetchall():
-            existing.setdefault(t, set()).add(c)
-        for table, cols in SCHEMA.items():
-            for name, sql_type, _ in cols:
-                if name not in existing.get(table, {name}):
-                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {_q(name)} "
-                                 f"{sql_type.replace(' PRIMARY KEY', '').replace(' NOT NULL', '')}")
-        for table, col in INDEXES:
-            conn.execute(f"CREATE INDEX IF NOT EXISTS idx_{table}_{col} ON {table}({_q(col)})")
-        for kind in KIND_TABLE:
-            table = KIND_TABLE[kind]
-            conn.execute(f"CREATE OR REPLACE VIEW v_{table}_all AS {_view_sql(kind)}")
-            conn.execute(f"CREATE OR REPLACE VIEW v_{table} AS "
-                         f"SELECT * EXCLUDE (rejected) FROM v_{table}_all WHERE NOT rejected")
+        create_tables(conn)
+        create_views(conn)
         conn.commit()
     except BaseException:
-        conn.rollback()
+        rollback(conn)
         raise
+
+
+def apply_queued_reviews(conn, path) -> int:
+    """Apply the reviews queued while another process held the store (frontline.journal)."""
+    from . import journal
+    if not journal.journal_path(path).exists():
+        return 0
+    n = journal.apply_pending(conn, path)
+    if n:
+        notify(f"{path}: applied {n} review(s) saved while the store was in use by another process")
+    return n
 
 
 def lock_wait_seconds() -> float:
@@ -359,26 +505,57 @@ def connect(path=None, *, read_only: bool = False, wait: Optional[float] = None)
             break
         except duckdb.Error as e:
             msg = str(e).splitlines()[0]
-            if "lock" in msg.lower():
+            if is_damage_error(str(e)):
+                raise damaged(p, msg) from None
+            if is_lock_error(msg):
                 remaining = deadline - time.monotonic()
                 if remaining > 0:      # the last try comes at the deadline: the whole wait is honoured
                     time.sleep(min(remaining, delay * (0.5 + random.random())))
                     delay = min(0.5, delay * 2)
                     continue
-                msg = "the database is in use by another process (close the dashboard or use another --db)"
+                raise StoreBusyError(f"{p}: cannot open the database: the database is in use by another "
+                                     "process (close the dashboard or use another --db)") from None
             raise StoreError(f"{p}: cannot open the database: {msg}") from None
         except OSError as e:
             raise StoreError(f"{p}: cannot open the database: {e.strerror or e}") from None
-    if not read_only:
+    try:
+        check_file_size(conn, p)
         key = _schema_key(p)
         if key not in _SCHEMA_CHECKED:
-            try:
-                _retrying(lambda: ensure_schema(conn))
-            except BaseException:
-                conn.close()
-                raise
-            _SCHEMA_CHECKED.add(_schema_key(p))
+            from . import migrations
+            if read_only:
+                version = migrations.stored_version(conn)
+                if version > migrations.SCHEMA_VERSION:
+                    raise migrations.newer_error(p, version)
+            else:
+                with _MIGRATING:
+                    migrations.upgrade(conn, p, notify=notify)
+                _SCHEMA_CHECKED.add(_schema_key(p))
+        if not read_only:
+            apply_queued_reviews(conn, p)
+    except duckdb.Error as e:
+        conn.close()
+        raise (explain_error(e, p) or e) from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+# one thread at a time brings a store's schema up to date
+_MIGRATING = threading.Lock()
+
+
+def notify(message: str) -> None:
+    """Where the store's notes go (a store upgraded, a backup written); the CLI prints them."""
+    for fn in list(NOTICE_HANDLERS):
+        fn(message)
+    if not NOTICE_HANDLERS:
+        import logging
+        logging.getLogger("frontline.store").warning(message)
+
+
+NOTICE_HANDLERS: list = []
 
 
 # one thread at a time opens a database file: DuckDB's Python client shares one database instance
@@ -502,7 +679,8 @@ def diplomacy_row(ev: Diplomacy, event_id: str, article: Optional[Article]) -> d
 def article_row(a: Article) -> dict:
     return {"article_id": a.id, "title": a.title, "source": a.source, "url": a.url,
             "published": a.published, "published_from": a.published_from, "n_chars": len(a.text),
-            "content_hash": content_hash(a.text), "duplicate_of": None, "text": a.text}
+            "content_hash": content_hash(a.text), "duplicate_of": None, "text": a.text,
+            "source_id": getattr(a, "source_id", "") or a.id}
 
 
 def event_ids(article_id: str, kind: str, n: int) -> list:
@@ -561,16 +739,26 @@ class IngestReport:
     workers: int = 1
     write_seconds: float = 0.0                       # time spent writing batches (in this process)
     fusion_seconds: float = 0.0
+    new: int = 0                                     # stored articles whose id was not in the store
+    replaced: int = 0                                # stored articles that replaced a stored version
+    unchanged: int = 0                               # skipped: already stored with the same text and metadata
 
-    def summary(self) -> str:
+    def summary(self, repeated: int = 0, renamed: int = 0) -> str:
+        """One line whose counts add up: read = stored (new + replaced) + skipped (``repeated``
+        rows of this input + articles already stored unchanged) + failed extraction."""
         s = (f"{self.articles} articles: {self.incidents} incidents, {self.diplomacy} diplomatic events, "
              f"{self.claims} claims")
         if self.fused is not None:
             s += f"; {self.fused} fused events"
+        stored = self.new + self.replaced
+        read = stored + repeated + self.unchanged + len(self.skipped)
+        s += (f"; read {read}: stored {stored} ({self.new} new, {self.replaced} replaced), "
+              f"skipped {repeated + self.unchanged} ({repeated} repeated rows, {self.unchanged} already "
+              f"stored with the same text), {len(self.skipped)} failed extraction")
+        if renamed:
+            s += f"; {renamed} second text(s) under a repeated id kept as <id>~2"
         if self.duplicates:
-            s += f"; {len(self.duplicates)} duplicates"
-        if self.skipped:
-            s += f"; {len(self.skipped)} articles failed extraction"
+            s += f"; {len(self.duplicates)} duplicates of stored texts"
         return s + f" ({self.seconds:.1f} s)"
 
     def add(self, res: "BatchResult") -> None:
@@ -771,9 +959,10 @@ def write_tables(conn, tables: dict) -> list:
             arts, pairs = _mark_duplicates(conn, tables["articles"])
             _delete_articles(conn, arts.column("article_id").to_pylist())
             _insert_tables(conn, dict(tables, articles=arts))
+            _set_fusion_pending(conn, True)
             conn.commit()
         except BaseException:
-            conn.rollback()
+            rollback(conn)
             raise
         return pairs
 
@@ -1009,13 +1198,45 @@ def refresh_fusion(conn) -> Optional[int]:
     return _retrying(lambda: _refresh_fusion_once(conn, fusion))
 
 
+def _set_fusion_pending(conn, pending: bool) -> None:
+    """Mark (in the caller's transaction) that stored incidents are not yet fused, or that they are.
+
+    Written in the same transaction as each batch, and cleared in the same one as fusion's
+    result: a batch committed after fusion read the incidents conflicts with the clearing,
+    and fusion runs again. A killed ingest leaves the mark; :func:`bring_up_to_date` acts on it."""
+    if pending:
+        conn.execute("INSERT OR REPLACE INTO store_state (key, value) VALUES ('fusion_pending', "
+                     "strftime(now(), '%Y-%m-%dT%H:%M:%S'))")
+    else:
+        conn.execute("DELETE FROM store_state WHERE key = 'fusion_pending'")
+
+
+def fusion_pending(conn) -> Optional[str]:
+    """When the stored incidents' fusion fell behind (an ingest killed or failed before its
+    fusion), the time of the first batch it lacks; None when fusion is current."""
+    try:
+        row = conn.execute("SELECT value FROM store_state WHERE key = 'fusion_pending'").fetchone()
+    except duckdb.CatalogException:       # a store of the release before versioning, read-only
+        return None
+    return row[0] if row else None
+
+
+def bring_up_to_date(conn) -> Optional[int]:
+    """Run the fusion an interrupted ingest did not; returns the fused events, or None when
+    there was nothing to do."""
+    if not fusion_pending(conn):
+        return None
+    return refresh_fusion(conn)
+
+
 def _refresh_fusion_once(conn, fusion) -> int:
     conn.begin()
     try:
         n = _write_fusion(conn, *fuse_store(conn, fusion))
+        _set_fusion_pending(conn, False)
         conn.commit()
     except BaseException:
-        conn.rollback()
+        rollback(conn)
         raise
     return n
 
@@ -1060,6 +1281,35 @@ def _warm_fusion_imports() -> None:
         from . import fusion  # noqa: F401
     except ImportError:
         pass
+
+
+def stored_fingerprints(conn) -> dict:
+    """article_id -> (content hash, title, source, url, published) of every stored article."""
+    return {r[0]: tuple(r[1:]) for r in conn.execute(
+        "SELECT article_id, content_hash, coalesce(title, ''), coalesce(source, ''), coalesce(url, ''), "
+        "published FROM articles").fetchall()}
+
+
+def fingerprint(a: Article) -> tuple:
+    return (content_hash(a.text), a.title or "", a.source or "", a.url or "", a.published)
+
+
+def _classify(articles: Iterable[Article], stored: dict, report: "IngestReport", skip_unchanged: bool,
+              bar_ref: list) -> Iterator[Article]:
+    """The articles to extract: unchanged ones skipped (counted, the progress bar moved on),
+    the others counted as new or replacing a stored version."""
+    for a in articles:
+        old = stored.get(a.id)
+        if old is not None and skip_unchanged and old == fingerprint(a):
+            report.unchanged += 1
+            if bar_ref:
+                bar_ref[0].update(1)
+            continue
+        if old is None:
+            report.new += 1
+        else:
+            report.replaced += 1
+        yield a
 
 
 def ingest_batches(conn, results: Iterable[BatchResult], *, on_error: str = "raise", bar=None,
@@ -1130,7 +1380,8 @@ def release_memory(conn) -> None:
 def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_size: int = 200,
            workers: Optional[int] = 1, total: Optional[int] = None,
            extract: Optional[Callable[[Article], ArticleEvents]] = None,
-           on_error: str = "raise", fuse: bool = True, duckdb_memory: Optional[str] = None) -> IngestReport:
+           on_error: str = "raise", fuse: bool = True, duckdb_memory: Optional[str] = None,
+           skip_unchanged: bool = True) -> IngestReport:
     """Extract and store ``articles`` (streamed, ``batch_size`` per transaction).
 
     ``workers`` > 1 extracts the batches in that many processes while this one
@@ -1140,6 +1391,10 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
     was; ``"raise"`` rolls back the current batch and re-raises.
     ``duckdb_memory`` ("256MB") caps DuckDB's buffer pool meanwhile (see
     :func:`memory_limit`); the CLI sets it, the dashboard leaves it alone.
+    ``skip_unchanged`` skips, without extracting it, an article already stored
+    with the same text (content hash) and metadata (``report.unchanged``): running
+    an interrupted ingest again resumes it. ``report.new`` / ``report.replaced``
+    count the stored articles whose id was new / already stored.
     """
     if on_error not in ("raise", "skip"):
         raise ValueError("on_error must be 'raise' or 'skip'")
@@ -1148,6 +1403,9 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
     report = IngestReport(workers=max(1, workers))
     t0 = time.perf_counter()
     bar = None
+    stored = stored_fingerprints(conn)
+    bar_ref: list = []
+    articles = _classify(articles, stored, report, skip_unchanged, bar_ref)
     with memory_limit(conn, duckdb_memory):
         results = extracted_batches(articles, extract=extract, workers=workers, batch_size=batch_size,
                                     on_error=on_error, on_start=_warm_fusion_imports if fuse else None)
@@ -1155,17 +1413,25 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
             if progress:
                 from tqdm import tqdm
                 bar = tqdm(total=total, unit="article", file=sys.stderr, desc="ingest", dynamic_ncols=True)
+                bar_ref.append(bar)
             ingest_batches(conn, results, on_error=on_error, bar=bar, report=report)
+            for aid, _ in report.skipped:          # failed extraction: not stored after all
+                if aid in stored:
+                    report.replaced -= 1
+                else:
+                    report.new -= 1
         finally:
             results.close()         # stops the workers at once if writing failed
             if bar is not None:
                 bar.close()
-        if fuse:
+        if fuse and (report.articles or fusion_pending(conn)):
             t = time.perf_counter()
             if duckdb_memory and report.articles > 5000:
                 release_memory(conn)
             report.fused = refresh_fusion(conn)
             report.fusion_seconds = time.perf_counter() - t
+        elif fuse:
+            report.fused = conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -1252,8 +1518,10 @@ def _retrying(fn, attempts: int = 10):
     for i in range(attempts):
         try:
             return fn()
-        except (duckdb.TransactionException, duckdb.ConstraintException):
-            if i == attempts - 1:
+        except (duckdb.TransactionException, duckdb.ConstraintException) as e:
+            # only a conflict with another writer is worth another try; a commit that failed
+            # because the disk is full (DuckDB says "Failed to commit: Could not write file") is not
+            if i == attempts - 1 or not _is_conflict(e):
                 raise
             time.sleep(min(1.0, 0.01 * 2 ** i) * (0.5 + random.random()))
 
@@ -1300,7 +1568,7 @@ def record_review(conn, *, event_id: str, kind: str, action: str, field: Optiona
             conn.commit()
             return rid
         except BaseException:
-            conn.rollback()
+            rollback(conn)
             raise
 
     return _retrying(run)
@@ -1372,7 +1640,7 @@ def add_event(conn, kind: str, record, who: str, *, article_id: Optional[str] = 
             conn.commit()
             return eid
         except BaseException:
-            conn.rollback()
+            rollback(conn)
             raise
 
     return _retrying(run)
@@ -1384,11 +1652,12 @@ def _current_db(conn) -> str:
     return conn.execute("SELECT current_database()").fetchone()[0]
 
 
-def backup(conn_or_path, out_path) -> Path:
+def backup(conn_or_path, out_path, *, source=None) -> Path:
     """Copy the whole store (tables, reviews, audit log, views) to one DuckDB file.
 
-    Works on an open connection (a consistent snapshot) or on a path.
-    The file is written beside ``out_path`` and renamed into place.
+    Works on an open connection (a consistent snapshot) or on a path (``source`` names
+    the store in messages). The file is written beside ``out_path`` and renamed into place;
+    a backup that fails (a damaged store, a full disk) leaves nothing.
     """
     out = Path(out_path)
     if out.is_dir():
@@ -1417,6 +1686,10 @@ def backup(conn_or_path, out_path) -> Path:
         finally:
             conn.execute("DETACH fl_backup")
     except duckdb.Error as e:
+        for p in (tmp, Path(str(tmp) + ".wal")):
+            p.unlink(missing_ok=True)
+        if is_damage_error(str(e)) and tmp.name not in str(e):
+            raise damaged(source or (conn_or_path if own else "the store"), str(e)) from None
         raise StoreError(f"{out}: backup failed: {str(e).splitlines()[0]}") from None
     finally:
         if own and conn is not None:
@@ -1438,6 +1711,10 @@ def _verify_backup(path: Path, label) -> None:
                 raise StoreError(f"{label}: not a Frontline backup (no table {', '.join(sorted(missing))})")
             for t in tables:
                 c.execute(f"SELECT count(*), sum(hash(x)) FROM {_q(t)} x").fetchone()
+            from . import migrations
+            version = migrations.stored_version(c)
+            if version > migrations.SCHEMA_VERSION:
+                raise migrations.newer_error(label, version)
     except duckdb.Error as e:
         raise StoreError(f"{label}: not a Frontline backup or damaged ({str(e).splitlines()[0]})") from None
     except OSError as e:
@@ -1455,7 +1732,10 @@ def restore(in_path, db_path=None) -> Path:
         raise StoreError(f"{src}: no such backup file")
     _verify_backup(src, src)
     if dst.exists():
-        connect(dst).close()          # fails clearly if another process holds it
+        try:
+            connect(dst).close()      # fails clearly if another process holds it
+        except DamagedStoreError:
+            pass                      # a damaged store is what a restore is for: it is replaced
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(f".{dst.name}.restore.tmp")
     try:
@@ -1475,4 +1755,4 @@ def restore(in_path, db_path=None) -> Path:
 __all__ = ["connect", "default_db_path", "ensure_schema", "ingest", "IngestReport", "events_to_frames",
            "events_to_tables", "write_events", "write_tables", "extract_batch", "extracted_batches",
            "ingest_batches", "BatchResult", "default_workers", "memory_limit", "refresh_fusion", "record_review", "add_event", "read_table",
-           "row_counts", "backup", "restore", "StoreError", "SCHEMA", "schema_markdown", "EDITABLE"]
+           "row_counts", "backup", "restore", "fusion_pending", "bring_up_to_date", "StoreError", "StoreBusyError", "DamagedStoreError", "DiskFullError", "apply_queued_reviews", "explain_error", "SCHEMA", "schema_markdown", "EDITABLE"]

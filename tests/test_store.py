@@ -218,7 +218,7 @@ def test_fusion_is_applied(db, monkeypatch):
     fake = types.SimpleNamespace(fuse_incidents=fuse_incidents)
     monkeypatch.setitem(sys.modules, "frontline.fusion", fake)
     monkeypatch.setattr(frontline, "fusion", fake, raising=False)
-    r = ingest(db, [make_article("a3", SAMPLE_TEXTS["a3"])])
+    r = ingest(db, [make_article("a3", SAMPLE_TEXTS["a3"])], skip_unchanged=False)    # extracted again
     assert r.fused == 1
     assert set(store.read_table(db, "incidents")["cluster_id"]) == {"c-2016-10-13"}
     fused = store.read_table(db, "fused_incidents")
