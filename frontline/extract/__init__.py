@@ -22,7 +22,7 @@ from .dates import find_dates_in_spans
 from .diplomacy import build_diplomacy
 from .events import build_incidents
 from .mentions import split_mentions
-from .scan import LEXICONS, analyse, analyse_clause, scan_lexicons
+from .scan import LEXICONS, analyse, clause_of, scan_lexicons
 from .sentences import boilerplate_start, dateline_end, headline_breaks, mark_headline
 
 __all__ = ["LEXICONS", "analyse_article", "extract_article"]
@@ -47,7 +47,7 @@ def _analysed(article: Article) -> tuple:
         s = analyse(span, i, article.published, skip, hits, d)
         sents.append(s)
         mark_headline([s], head)
-        mentions.extend(split_mentions(s, lambda a, b: analyse_clause(span, i, article.published, skip, hits, d, a, b)))
+        mentions.extend(split_mentions(s, lambda a, b, s=s, hits=hits: clause_of(s, hits, a, b)))
     return sents, mentions
 
 

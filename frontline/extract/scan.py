@@ -3,6 +3,7 @@ per-sentence analysis (triggers, figures, dates, places, actors, parties, source
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -137,18 +138,33 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
     return s
 
 
-def analyse_clause(sentence: Span, idx: int, published: Optional[dt.date], skip_until: int, hits: dict,
-                   dates: list, a: int, b: int) -> Sentence:
-    """``analyse`` of the slice ``[a, b)`` of a sentence (offsets relative to it): lexicon hits and dates
-    inside the slice only, rebased onto it."""
-    text = sentence.text
+def clause_of(parent: Sentence, hits: dict, a: int, b: int) -> Sentence:
+    """The slice ``[a, b)`` of an analysed sentence (offsets relative to it) as a sentence of its own: the
+    parent's readings inside the slice, rebased onto it (nothing is read twice)."""
+    text = parent.text
     while a < b and text[a] in " ,;:\u2014-":
         a += 1
     while b > a and text[b - 1] in " ,;:":
         b -= 1
-    span = Span(sentence.start + a, sentence.start + b, text[a:b])
-    sub = {name: [(x - a, y - a, row) for x, y, row in rows if x >= a and y <= b] for name, rows in hits.items()}
-    inside = [d for d in dates if d.start >= span.start and d.end <= span.end]
-    clause = analyse(span, idx, published, skip_until, sub, inside)
-    clause.sentence_span = sentence
-    return clause
+    span = Span(parent.span.start + a, parent.span.start + b, text[a:b])
+    lo, hi = span.start, span.end
+
+    def inside(x: int, y: int) -> bool:
+        return a <= x and y <= b
+
+    c = Sentence(parent.idx, span, sentence_span=parent.span)
+    c.triggers = [(e, st, x - a, y - a) for e, st, x, y in parent.triggers if inside(x, y)]
+    c.figures = [dataclasses.replace(f, start=f.start - a, end=f.end - a) for f in parent.figures
+                 if inside(f.start, f.end)]
+    c.dates = [d for d in parent.dates if lo <= d.start and d.end <= hi]
+    c.places = [m for m in parent.places if lo <= m.start and m.end <= hi]
+    c.actors = [(act, x - a, y - a) for act, x, y in parent.actors if inside(x, y)]
+    c.parties = [(p, x - a, y - a, mil) for p, x, y, mil in parent.parties if inside(x, y)]
+    c.dip = [(e, r, x - a, y - a) for e, r, x, y in parent.dip if inside(x, y)]
+    c.sources = [(src, x - a, y - a) for src, x, y in parent.sources if inside(x, y)]
+    for cue, spans in parent.cues.items():
+        kept = [(x - a, y - a) for x, y in spans if inside(x, y)]
+        if kept:
+            c.cues[cue] = kept
+    c.kill_words = sum(1 for x, y, row in hits["casualty"] if row["field"] == "killed" and inside(x, y))
+    return c
