@@ -38,6 +38,8 @@ from typing import Any, Iterable, Mapping, Optional
 
 import pandas as pd
 
+from .geo import theatre_place_ids
+
 SIDES = ("east", "west", "city", "outside")
 INCIDENT_TYPES = ("airstrike", "shelling", "bombing", "clashes", "chemical",
                   "violence_against_civilians", "other")
@@ -73,7 +75,9 @@ def _date(v: Any) -> Optional[dt.date]:
 # query-parameter name for each field (short, readable URLs)
 _QP = {"date_from": "from", "date_to": "to", "sides": "side", "event_types": "type",
        "actors": "actor", "outlets": "outlet", "article_ids": "article",
-       "dip_types": "dtype", "parties": "party"}
+       "dip_types": "dtype", "parties": "party", "area": "area"}
+AREAS = ("aleppo", "syria")   # the theatre (Aleppo city and governorate) or everything
+THEATRE_SIDES = ("east", "west", "city")
 
 
 @dataclass(frozen=True)
@@ -88,11 +92,15 @@ class Filters:
     article_ids: tuple = ()
     dip_types: tuple = ()        # diplomacy event types
     parties: tuple = ()          # diplomacy actors (lanes)
+    area: str = ""               # "aleppo": the theatre only; "syria" or "": everywhere
 
     def __post_init__(self):
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.name in ("date_from", "date_to"):
+            if f.name == "area":
+                v = str(v or "").strip().lower()
+                object.__setattr__(self, f.name, v if v in AREAS else "")
+            elif f.name in ("date_from", "date_to"):
                 object.__setattr__(self, f.name, _date(v))
             else:
                 object.__setattr__(self, f.name, tuple(sorted(set(_tuple(v)))))
@@ -124,19 +132,35 @@ class Filters:
 
     @property
     def is_empty(self) -> bool:
-        return not any(getattr(self, f.name) for f in fields(self))
+        return not any(getattr(self, f.name) for f in fields(self) if f.name != "area") \
+            and self.area != "aleppo"
 
 
-def _incident_where(f: Filters, alias: str = "i") -> tuple[str, list]:
-    """WHERE clause (always valid) and its parameters for per-article incidents (reports)."""
+def _area_clause(f: "Filters", a: str) -> tuple[list, list]:
+    if f.area != "aleppo":
+        return [], []
+    return ([f"(coalesce({a}side, '') IN ('east', 'west', 'city') "
+             f"OR list_contains(?::VARCHAR[], {a}place_id))"], [list(theatre_place_ids())])
+
+
+def _incident_where(f: Filters, alias: str = "i", *, reported: bool = False) -> tuple[str, list]:
+    """WHERE clause (always valid) and its parameters for per-article incidents (reports).
+
+    ``reported``: the rows carry ``reported`` (their article's publication date) and the
+    dates choose by ``coalesce(day, reported)``: an event without a known day counts in
+    the period it was reported in (:func:`_inc_source`)."""
     a = alias + "."
     clauses, params = ["TRUE"], []
+    day = f"coalesce({a}day, {a}reported)" if reported else f"{a}day"
     if f.date_from:
-        clauses.append(f"{a}day >= ?")
+        clauses.append(f"{day} >= ?")
         params.append(f.date_from)
     if f.date_to:
-        clauses.append(f"{a}day <= ?")
+        clauses.append(f"{day} <= ?")
         params.append(f.date_to)
+    c, p = _area_clause(f, a)
+    clauses += c
+    params += p
     for col, vals in (("side", f.sides), ("event_type", f.event_types),
                       ("actor", f.actors), ("outlet", f.outlets),
                       ("article_id", f.article_ids)):
@@ -155,21 +179,22 @@ def _event_where(f: Filters, alias: str = "e") -> tuple[str, list]:
     """The filters that choose *which fused events* count, on the event's fused values: dates,
     side, type, and perpetrator -- an event any of whose sources blames one of ``actors``."""
     where, params = _incident_where(Filters(date_from=f.date_from, date_to=f.date_to, sides=f.sides,
-                                            event_types=f.event_types), alias)
+                                            event_types=f.event_types, area=f.area), alias, reported=True)
     if f.actors:
         where += f" AND list_has_any({alias}.actors, ?::VARCHAR[])"
         params = params + [list(f.actors)]
     return where, params
 
 
-def _diplomacy_where(f: Filters, alias: str = "d") -> tuple[str, list]:
+def _diplomacy_where(f: Filters, alias: str = "d", *, reported: bool = False) -> tuple[str, list]:
     a = alias + "."
     clauses, params = ["TRUE"], []
+    day = f"coalesce({a}day, {a}reported)" if reported else f"{a}day"
     if f.date_from:
-        clauses.append(f"{a}day >= ?")
+        clauses.append(f"{day} >= ?")
         params.append(f.date_from)
     if f.date_to:
-        clauses.append(f"{a}day <= ?")
+        clauses.append(f"{day} <= ?")
         params.append(f.date_to)
     for col, vals in (("event_type", f.dip_types), ("outlet", f.outlets),
                       ("article_id", f.article_ids)):
@@ -180,6 +205,28 @@ def _diplomacy_where(f: Filters, alias: str = "d") -> tuple[str, list]:
         clauses.append(f"list_has_any({a}actors, ?::VARCHAR[])")
         params.append(list(f.parties))
     return " AND ".join(clauses), params
+
+
+def is_snapshot(conn) -> bool:
+    """Whether ``conn`` is a dashboard :func:`snapshot` (its tables carry ``reported``)."""
+    return has_event_figures(conn)
+
+
+def _inc_source(conn) -> str:
+    """The reviewed reports with ``reported`` (their article's publication date: the day the
+    event is known to be on or before): the snapshot's table, or a join on a store."""
+    if conn is not None and is_snapshot(conn):
+        return "v_incidents"
+    return ("(SELECT v.*, a.published AS reported FROM v_incidents v "
+            "LEFT JOIN articles a ON a.article_id = v.article_id)")
+
+
+def _dip_source(conn) -> str:
+    """The reviewed diplomatic events with ``reported`` (see :func:`_inc_source`)."""
+    if conn is not None and is_snapshot(conn):
+        return "v_diplomacy"
+    return ("(SELECT v.*, a.published AS reported FROM v_diplomacy v "
+            "LEFT JOIN articles a ON a.article_id = v.article_id)")
 
 
 def _df(conn, sql: str, params: Iterable = ()) -> pd.DataFrame:
@@ -205,6 +252,8 @@ def _rows(conn, sql: str, params: Iterable = ()) -> list:
 _NOT_IMPLAUSIBLE = "FILTER (WHERE NOT coalesce(implausible, FALSE))"
 FUSED_AGGREGATES = f"""
                min(day) AS day,
+               min(reported) AS reported,
+               mode(place_id ORDER BY place_id) AS place_id,
                coalesce(mode(side ORDER BY side) FILTER (WHERE side <> 'city'),
                         mode(side ORDER BY side)) AS side,
                coalesce(mode(event_type ORDER BY event_type) FILTER (WHERE event_type NOT IN ('other', 'clashes')),
@@ -229,7 +278,7 @@ EVENT_FIGURES = "event_figures"     # the fused events precomputed in a dashboar
 _NI = "NOT coalesce(implausible, FALSE)"
 # what FUSED_AGGREGATES give for a group of one report, without aggregating
 SINGLE_REPORT = f"""
-               day, side, event_type, actor,
+               day, reported, place_id, side, event_type, actor,
                CASE WHEN actor IS NULL THEN NULL ELSE [actor] END AS actors, location,
                1::BIGINT AS n_reports, (outlet IS NOT NULL)::BIGINT AS n_outlets,
                coalesce(implausible, FALSE) AS implausible,
@@ -283,7 +332,7 @@ def fused_cte(f: Filters, conn=None) -> tuple[str, list]:
     sel = f"""
     WITH sel AS (
         SELECT i.*, coalesce(i.cluster_id, i.event_id) AS fid
-        FROM v_incidents i WHERE {rw}
+        FROM {_inc_source(conn)} i WHERE {rw}
     )"""
     if conn is not None and not (f.outlets or f.article_ids) and has_event_figures(conn):
         return sel + f""", fused AS (SELECT e.* FROM {EVENT_FIGURES} e WHERE {ew})""", rp + ep
@@ -824,8 +873,10 @@ def store_version(conn) -> tuple:
 
 # what a snapshot copies: the reviewed views and the small tables, not the article texts
 SNAPSHOT_TABLES = {
-    "v_incidents": "SELECT * FROM v_incidents",
-    "v_diplomacy": "SELECT * FROM v_diplomacy",
+    "v_incidents": "SELECT v.*, a.published AS reported FROM v_incidents v "
+                   "LEFT JOIN articles a ON a.article_id = v.article_id",
+    "v_diplomacy": "SELECT v.*, a.published AS reported FROM v_diplomacy v "
+                   "LEFT JOIN articles a ON a.article_id = v.article_id",
     "articles": "SELECT * EXCLUDE (text) FROM articles",
     "reviews": "SELECT * FROM reviews",
 }
