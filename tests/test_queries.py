@@ -142,7 +142,7 @@ def test_casualties(conn, freq, rows, west_killed):
 
 def test_casualties_bad_freq(conn):
     with pytest.raises(ValueError):
-        q.casualties(conn, q.Filters(), "month")
+        q.casualties(conn, q.Filters(), "year")
 
 
 def test_daily_killed(conn):
