@@ -594,17 +594,21 @@ def source_comparison(conn, f: Filters, by: str = "source", min_sources: int = 2
 
 
 def source_totals(conn, f: Filters, by: str = "source") -> pd.DataFrame:
-    """Per source: how many of the counted events it reports and the killed it gives."""
+    """Per source: how many of the counted events it reports and the killed it gives for them,
+    each event once per source (its highest figure when several of its reports give one)."""
     if by not in ("source", "outlet"):
         raise ValueError("by must be 'source' or 'outlet'")
     cte, params = fused_cte(f, conn)
     sql = cte + f"""
-    SELECT coalesce({by}, 'unattributed') AS source,
-           count(DISTINCT fid) AS incidents,
+    , per AS (   -- one figure per source and event: its highest, when its reports repeat it
+        SELECT coalesce({by}, 'unattributed') AS source, fid, max(killed) AS killed, max(injured) AS injured
+        FROM sel WHERE NOT coalesce(implausible, FALSE) AND fid IN (SELECT fid FROM fused)
+        GROUP BY ALL
+    )
+    SELECT source, count(*) AS incidents,
            coalesce(sum(killed), 0)::BIGINT AS killed,
            coalesce(sum(injured), 0)::BIGINT AS injured
-    FROM sel WHERE NOT coalesce(implausible, FALSE) AND fid IN (SELECT fid FROM fused)
-    GROUP BY ALL ORDER BY killed DESC, source"""
+    FROM per GROUP BY ALL ORDER BY killed DESC, source"""
     return _df(conn, sql, params)
 
 

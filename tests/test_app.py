@@ -169,7 +169,7 @@ def test_casualties_bars_sum_to_headline(store):
     at = run_page("casualties")
     no_errors(at)
     fig = _plotly(at)
-    bars = [t for t in fig["data"] if t["type"] == "bar" and t["name"] in ("east", "west", "city", "outside")]
+    bars = [t for t in fig["data"] if t["type"] == "bar" and t.get("legendgroup") in ("east", "west", "city", "outside")]
     total = 0
     for t in bars:
         y = t["y"]
@@ -180,10 +180,11 @@ def test_casualties_bars_sum_to_headline(store):
         total += sum(y)
     assert total == fake_store.EXPECTED["all"]["killed"]
     # each bar carries its key, not its events' ids (looked up on click)
-    assert all(cd[0] == "bar" and cd[2] == t["name"] for t in bars for cd in t["customdata"])
+    assert all(cd[0] == "bar" and cd[2] == t["legendgroup"] for t in bars for cd in t["customdata"])
     # per-source comparison: the two events reported by two sources
     src = _plotly(at, 1)
-    assert {t["name"] for t in src["data"]} == {"SANA", "Syrian Observatory for Human Rights", "White Helmets"}
+    assert {t.get("name") for t in src["data"] if t.get("mode") == "markers"} == {
+        "SANA", "Syrian Observatory for Human Rights", "White Helmets"}
 
 
 def test_diplomacy_lanes_and_killed(store):
@@ -193,8 +194,8 @@ def test_diplomacy_lanes_and_killed(store):
     lanes = {y for t in fig["data"] if t["type"] == "scatter" for y in t["y"]}
     assert lanes == {"United States", "Russia", "United Nations", "France", "Spain"}
     symbols = {t["name"]: t["marker"]["symbol"] for t in fig["data"] if t["type"] == "scatter"}
-    assert symbols["meeting (scheduled)"].endswith("-open")
-    assert not symbols["call"].endswith("-open")
+    assert symbols["Meeting (scheduled)"].endswith("-open")
+    assert not symbols["Phone call"].endswith("-open")
     assert any(t["type"] == "bar" for t in fig["data"])
 
 
