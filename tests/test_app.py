@@ -142,12 +142,18 @@ def test_map_layers_and_points(store):
     at = run_page("mapview")
     no_errors(at)
     layers = _deck_layers(at)
-    assert {"incidents_precise", "incidents_imprecise"} <= set(layers)
-    ids = [p["event_id"] for lid in ("incidents_precise", "incidents_imprecise")
-           for p in layers[lid]["data"]]
+    assert {"incidents_precise", "incidents_imprecise", "incidents_areas", "incidents_front"} <= set(layers)
+    ids = [i for lid in ("incidents_precise", "incidents_imprecise")
+           for p in layers[lid]["data"] for i in p["event_id"].split("|")]
     assert sorted(ids) == sorted(["a1:i1", "a2:i1", "a1:i2", "a1:i3", "a3:i1", "a4:i1", "a2:i2"])
-    vague = {p["event_id"] for p in layers["incidents_imprecise"]["data"]}
-    assert vague == {"a1:i2", "a1:i3", "a2:i2"}          # only the side is known
+    vague = layers["incidents_imprecise"]["data"]
+    assert {i for p in vague for i in p["event_id"].split("|")} == {"a1:i2", "a1:i3", "a2:i2"}  # side only
+    # one ring per side, inside the area that side held on the day the map shows (no point on the other side)
+    from frontline import geo
+    day = geo.control_day(dt.date(2016, 10, 20))
+    for p in vague:
+        side = "east" if "East" in p["location"] else "west"
+        assert geo.control_on(day)[geo.cell_of(p["lon"], p["lat"])] == side
     assert all(layer.get("pickable") for lid, layer in layers.items() if "precise" in lid)
 
 
@@ -155,7 +161,8 @@ def test_map_one_day(store):
     at = run_page("mapview", state={"map_whole": False, "map_day": dt.date(2016, 10, 20)})
     no_errors(at)
     layers = _deck_layers(at)
-    ids = [p["event_id"] for lid in ("incidents_precise", "incidents_imprecise") for p in layers[lid]["data"]]
+    ids = [i for lid in ("incidents_precise", "incidents_imprecise") for p in layers[lid]["data"]
+           for i in p["event_id"].split("|")]
     assert ids == ["a4:i1"]
 
 
