@@ -25,7 +25,8 @@ from frontline import labels as L
 from frontline.resources import read_geojson
 
 from . import data
-from .common import ACTOR_COLOURS, evidence_panel, hex_rgb, pydeck_selected_ids, safe_page
+from .common import (ACTOR_COLOURS, evidence_panel, hex_rgb, plotly_selected_ids, pydeck_selected_ids,
+                     safe_page)
 
 # pale, unsaturated tints: the actor colours of the points stay readable on every one of them
 CONTROL_TINTS = {"east": "#e8d9bd", "west": "#d2dbe6", "kurdish": "#dfe5c4", "front": "#ececec"}
@@ -322,6 +323,202 @@ def build_wide_deck(points: pd.DataFrame, *, syria: bool, tiles: bool = False) -
                     tooltip={"text": "{tip}"}, **kw)
 
 
+# ----------------------------------------------------------------- plotly maps (SVG: labels always render)
+
+ASPECT = 1.0 / math.cos(math.radians(36.2))     # metres per degree of latitude / of longitude at Aleppo
+CITY_BOUNDS = ((37.060, 37.250), (36.136, 36.270))
+
+
+def marker_px(killed: float) -> float:
+    """Diameter in pixels of a report's circle: area grows with the killed, capped."""
+    return 7.0 + 2.0 * math.sqrt(min(300.0, max(0.0, float(killed or 0))))
+
+
+def ring_px(killed: float) -> float:
+    """Diameter of a hollow ring gathering reports known only to a side or the city."""
+    return 30.0 + 1.0 * math.sqrt(min(2500.0, max(0.0, float(killed or 0))))
+
+
+def _rgba(colour, alpha: float) -> str:
+    if isinstance(colour, str):
+        r, g, b, _ = hex_rgb(colour)
+    else:
+        r, g, b = colour[:3]
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _rings_xy(rings) -> tuple:
+    xs, ys = [], []
+    for ring in rings:
+        for lon, lat in ring:
+            xs.append(lon)
+            ys.append(lat)
+        xs.append(ring[0][0])
+        ys.append(ring[0][1])
+        xs.append(None)
+        ys.append(None)
+    return xs, ys
+
+
+def _lines_xy(lines) -> tuple:
+    xs, ys = [], []
+    for line in lines:
+        for lon, lat in line:
+            xs.append(lon)
+            ys.append(lat)
+        xs.append(None)
+        ys.append(None)
+    return xs, ys
+
+
+def _point_traces(points: pd.DataFrame, *, rings_only: bool = False) -> list:
+    """Hollow rings (place known only to a side or the city) then filled circles by actor."""
+    import plotly.graph_objects as go
+    traces = []
+    if points.empty:
+        return traces
+    vague = points[~points["precise"].astype(bool)]
+    if not vague.empty:
+        traces.append(go.Scatter(
+            x=vague["lon"], y=vague["lat"], mode="markers", name="place known only to the side or city",
+            marker=dict(symbol="circle-open", size=[ring_px(k) for k in vague["killed"]],
+                        color=[_rgba(c, 0.95) for c in vague["colour"]], line=dict(width=3)),
+            customdata=[[i] for i in vague["event_ids"]], hovertext=vague["tip"].str.replace("\n", "<br>"),
+            hoverinfo="text", showlegend=False))
+    if rings_only:
+        return traces
+    precise = points[points["precise"].astype(bool)].sort_values("killed", ascending=False)
+    for actor, g in precise.groupby("actor", sort=True):
+        colour = ACTOR_COLOURS.get(actor, ACTOR_COLOURS["unknown"])
+        traces.append(go.Scatter(
+            x=g["lon"], y=g["lat"], mode="markers", name=L.label("actor", actor),
+            marker=dict(size=[marker_px(k) for k in g["killed"]], color=_rgba(colour, 0.82),
+                        line=dict(width=1, color="white")),
+            customdata=[[i] for i in g["event_ids"]], hovertext=g["tip"].str.replace("\n", "<br>"),
+            hoverinfo="text", showlegend=False))
+    return traces
+
+
+def _text_trace(df: pd.DataFrame, *, size: int, colour: str = "#2d2d2d", position: str = "middle center",
+                hover: Optional[list] = None, bold: bool = False):
+    import plotly.graph_objects as go
+    return go.Scatter(x=df["lon"], y=df["lat"], mode="text", text=[html.escape(str(n)) for n in df["name"]],
+                      textposition=position, showlegend=False,
+                      textfont=dict(size=size, color=colour, shadow="1px 1px 2px white, -1px -1px 2px white, "
+                                    "1px -1px 2px white, -1px 1px 2px white", weight=700 if bold else 400),
+                      hovertext=hover, hoverinfo="text" if hover else "skip")
+
+
+def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: str = "control",
+                values: Optional[dict] = None):
+    """The city as an SVG figure: neighbourhood areas by control (or choropleth), the front line
+    of the day, the outline, the Queiq and the roads, landmarks, names with a halo, incidents."""
+    import plotly.graph_objects as go
+    control = geo.control_on(control_day)
+    cs = geo.cells()
+    names = {n["place_id"]: n["name"] for n in geo.neighbourhoods()}
+    fig = go.Figure()
+    if mode == "control" or not values:
+        groups = {k: [pid for pid in cs if control.get(pid, "front") == k] for k in CONTROL_TINTS}
+        fills = {k: CONTROL_TINTS[k] for k in CONTROL_TINTS}
+    else:
+        vmax = max(values.values()) or 1.0
+        groups, fills = {}, {}
+        for pid in cs:
+            c = choro_colour(float(values.get(pid, 0) or 0), vmax)
+            groups.setdefault(c, []).append(pid)
+            fills[c] = c
+    for key, pids in groups.items():
+        if not pids:
+            continue
+        xs, ys = _rings_xy([cs[p]["ring"] for p in pids])
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=fills[key],
+                                 line=dict(color="white", width=0.8), hoverinfo="skip", showlegend=False))
+    xs, ys = _rings_xy([geo.city_outline_lonlat()[:-1]])
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#8a8a8a", width=1.2),
+                             hoverinfo="skip", showlegend=False))
+    xs, ys = _lines_xy(geo.front_segments(control_day))
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#141414", width=3.5),
+                             hoverinfo="skip", showlegend=False, name="front line"))
+    gj = read_geojson("landmarks.geojson")
+    for f in gj["features"]:
+        pr = f["properties"]
+        if f["geometry"]["type"] == "LineString":
+            xs, ys = _lines_xy([f["geometry"]["coordinates"]])
+            river = pr["kind"] == "river"
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="text",
+                                     hovertext=html.escape(f"{pr['name']}: {pr.get('note', '')}"),
+                                     line=dict(color="#4682c8" if river else "#785a3c", width=2.5 if river else 2,
+                                               dash="solid" if river else "dash"), showlegend=False))
+    # neighbourhood names (largest areas) with a hover for every area
+    lab = area_labels()
+    every = pd.DataFrame([{"name": names.get(pid, pid), "lon": c["cx"], "lat": c["cy"],
+                           "held": CONTROL_LABELS.get(control.get(pid, "front"), "")} for pid, c in cs.items()])
+    fig.add_trace(go.Scatter(x=every["lon"], y=every["lat"], mode="markers", marker=dict(size=14, opacity=0),
+                             hovertext=[html.escape(f"{n}: {h}" + (f" · {values.get(pid, 0):,.0f}" if values else ""))
+                                        for n, h, pid in zip(every["name"], every["held"], cs)],
+                             hoverinfo="text", showlegend=False))
+    fig.add_trace(_text_trace(lab, size=11, colour="#3a3a3a"))
+    for t in _point_traces(points, rings_only=mode != "control"):
+        fig.add_trace(t)
+    pts = [f for f in gj["features"] if f["geometry"]["type"] == "Point"]
+    marks = pd.DataFrame([{"name": f["properties"]["name"], "lon": f["geometry"]["coordinates"][0],
+                           "lat": f["geometry"]["coordinates"][1],
+                           "note": f["properties"].get("note", "")} for f in pts])
+    lines = [f for f in gj["features"] if f["geometry"]["type"] == "LineString"]
+    line_marks = pd.DataFrame([{"name": f["properties"]["name"],
+                                "lon": f["geometry"]["coordinates"][len(f["geometry"]["coordinates"]) // 2][0],
+                                "lat": f["geometry"]["coordinates"][len(f["geometry"]["coordinates"]) // 2][1]}
+                               for f in lines])
+    fig.add_trace(go.Scatter(x=marks["lon"], y=marks["lat"], mode="markers",
+                             marker=dict(symbol="diamond", size=10, color="#141414", line=dict(width=1.5, color="white")),
+                             hovertext=[html.escape(f"{n}: {t}") for n, t in zip(marks["name"], marks["note"])],
+                             hoverinfo="text", showlegend=False))
+    fig.add_trace(_text_trace(marks, size=13, colour="#141414", position="top center", bold=True))
+    fig.add_trace(_text_trace(line_marks, size=12, colour="#3d5f8a", position="middle right", bold=True))
+    _geo_layout(fig, CITY_BOUNDS)
+    return fig
+
+
+def wide_figure(points: pd.DataFrame, *, syria: bool):
+    """Syria's outline, Aleppo governorate, governorate capitals and towns with events, incidents."""
+    import plotly.graph_objects as go
+    fig = go.Figure()
+    for name, fill, line in (("syria_outline.geojson", "#f6f4ee", "#3c3c3c"),
+                             ("aleppo_governorate.geojson", "#ebe5d5", "#78643c")):
+        rings = [f["geometry"]["coordinates"][0] for f in read_geojson(name)["features"]
+                 if f["geometry"]["type"] == "Polygon"]
+        xs, ys = _rings_xy([r[:-1] for r in rings])
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill,
+                                 line=dict(color=line, width=1.6), hoverinfo="skip", showlegend=False))
+    towns = labels("outside")
+    if not syria:
+        towns = towns[towns["lat"].between(35.55, 36.95) & towns["lon"].between(36.35, 38.75)]
+        if not points.empty:   # name the towns with events and the larger ones
+            near = {(round(a, 2), round(b, 2)) for a, b in zip(points["lat"], points["lon"])}
+            towns = towns[[c or (round(a, 2), round(b, 2)) in near
+                           for c, a, b in zip(towns["capital"], towns["lat"], towns["lon"])]]
+    else:
+        towns = towns[towns["capital"]]
+    fig.add_trace(go.Scatter(x=towns["lon"], y=towns["lat"], mode="markers",
+                             marker=dict(size=5, color="#282828"), hoverinfo="skip", showlegend=False))
+    fig.add_trace(_text_trace(towns, size=12, colour="#222", position="top center"))
+    for t in _point_traces(points):
+        fig.add_trace(t)
+    bounds = ((35.6, 42.5), (32.2, 37.4)) if syria else ((36.35, 38.75), (35.55, 36.95))
+    _geo_layout(fig, bounds)
+    return fig
+
+
+def _geo_layout(fig, bounds) -> None:
+    (x0, x1), (y0, y1) = bounds
+    fig.update_xaxes(range=[x0, x1], visible=False, constrain="domain")
+    fig.update_yaxes(range=[y0, y1], visible=False, scaleanchor="x", scaleratio=ASPECT, constrain="domain")
+    fig.update_layout(height=MAP_HEIGHT, margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="white",
+                      dragmode="pan", hovermode="closest", clickmode="event+select", showlegend=False,
+                      font=dict(size=13))
+
+
 # ----------------------------------------------------------------- legends
 
 def _swatch(colour: str, text: str, shape: str = "square") -> str:
@@ -333,15 +530,13 @@ def _swatch(colour: str, text: str, shape: str = "square") -> str:
             f"<span style='display:inline-block;{style};margin-right:5px'></span>{html.escape(text)}</span>")
 
 
-def size_legend(scope: str, zoom: float) -> str:
-    """Circles drawn at the size they have at the opening zoom, for a few tolls."""
-    lat = CITY_VIEW["latitude"] if scope == "city" else GOV_VIEW["latitude"]
-    mpp = METRES_PER_PIXEL_Z0 * math.cos(math.radians(lat)) / (2 ** zoom)
+def size_legend(scope: str = "city", zoom: float = 0.0) -> str:
+    """Circles at the size the map draws them, for a few tolls."""
     items = []
     for k in (1, 10, 50, 200):
-        r = max(3.0, radius_m(k, scope) / mpp)
-        items.append(f"<span style='display:inline-flex;align-items:center;margin-right:14px'>"
-                     f"<span style='display:inline-block;width:{2 * r:.0f}px;height:{2 * r:.0f}px;"
+        d = marker_px(k)
+        items.append(f"<span style='display:inline-flex;align-items:center;margin-right:12px'>"
+                     f"<span style='display:inline-block;width:{d:.0f}px;height:{d:.0f}px;"
                      f"border-radius:50%;background:#9aa3ad;margin-right:5px'></span>{k:,}</span>")
     return "<b>Killed</b> " + "".join(items)
 
@@ -355,7 +550,8 @@ def legend(mode: str = "control", vmax: float = 0.0, measure: str = "killed") ->
         areas = f"<b>{html.escape(measure.capitalize())} per neighbourhood</b> " + "".join(
             _swatch(c, f"{v:,.0f}") for c, v in zip(CHORO_RAMP, steps))
     marks = (_swatch("#141414", "front line", "line") + _swatch("#4682c8", "Queiq river", "line")
-             + _swatch("#785a3c", "road", "line") + _swatch("#555", "place known only to the side or city", "ring"))
+             + _swatch("#785a3c", "road", "line") + _swatch("#555", "place known only to the side or city", "ring")
+             + _swatch("#141414", "landmark", "dot"))
     return (f"<div style='font-size:0.92rem;line-height:1.7'><b>Perpetrator</b> {actors}<br>{areas}<br>"
             f"{marks}<br>{size_legend('city', CITY_VIEW['zoom'])}</div>")
 
@@ -462,35 +658,48 @@ def _draw_maps(filters, day, tiles, mode) -> None:
     wide_name = "Syria" if syria else "Governorate"
     tab_city, tab_gov = st.tabs([f"Aleppo city · {len(pts):,} reports",
                                  f"{wide_name} · {len(out):,} reports"])
+    config = {"displaylogo": False, "scrollZoom": True}
     with tab_city:
         points = point_frame(pts, "city", drawn)
         values = choro_values(points, "killed" if mode == "killed" else "events") if mode != "control" else None
         caption = words + "."
         if pts["aggregated"].any() if not pts.empty else False:
             caption += " Many reports: precise ones are gathered on a grid; pick a day for single reports."
-        deck = build_city_deck(points, control_day=drawn, mode=mode, tiles=tiles, values=values)
         left, right = st.columns([2.9, 1], gap="small")
         with left:
-            ev = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
-                                 key="map_city", height=MAP_HEIGHT)
+            if tiles:
+                deck = build_city_deck(points, control_day=drawn, mode=mode, tiles=True, values=values)
+                ev = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
+                                     key="map_city", height=MAP_HEIGHT)
+                ids = pydeck_selected_ids(ev, POINT_LAYERS)
+            else:
+                ev = st.plotly_chart(city_figure(points, control_day=drawn, mode=mode, values=values),
+                                     on_select="rerun", selection_mode=("points",), key="map_city_svg",
+                                     config=config)
+                ids = plotly_selected_ids(ev)
         with right:
             st.caption(caption)
             st.html(legend(mode, max(values.values()) if values else 0.0,
                            "killed" if mode == "killed" else "reports"))
-        _selected(ev, "map_city")
+        _selected(ids, "map_city")
     with tab_gov:
-        deck = build_wide_deck(point_frame(out, "outside"), syria=syria, tiles=tiles)
+        wide = point_frame(out, "outside")
         left, right = st.columns([2.9, 1], gap="small")
         with left:
-            ev2 = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
-                                  key="map_gov", height=MAP_HEIGHT)
+            if tiles:
+                ev2 = st.pydeck_chart(build_wide_deck(wide, syria=syria, tiles=True), on_select="rerun",
+                                      selection_mode="single-object", key="map_gov", height=MAP_HEIGHT)
+                ids2 = pydeck_selected_ids(ev2, POINT_LAYERS)
+            else:
+                ev2 = st.plotly_chart(wide_figure(wide, syria=syria), on_select="rerun",
+                                      selection_mode=("points",), key="map_gov_svg", config=config)
+                ids2 = plotly_selected_ids(ev2)
         with right:
             st.html(wide_legend())
-        _selected(ev2, "map_gov")
+        _selected(ids2, "map_gov")
 
 
-def _selected(ev, key: str) -> None:
-    ids = pydeck_selected_ids(ev, POINT_LAYERS)
+def _selected(ids: list, key: str) -> None:
     if ids:
         st.session_state["evidence_event_ids"] = ids
         st.session_state["evidence_event_id"] = ids[0]

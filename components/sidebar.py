@@ -206,7 +206,7 @@ def banner(f: Filters) -> None:
     options = data.q("filter_options")
     scope = data.q("default_scope")
     # less empty space above the page, so a map or chart and its legend fit one screen
-    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:3.2rem}</style>")
+    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:4.6rem}</style>")
     for n in ss.get("flt_notices") or []:
         st.warning(f"Link: {n}", icon=":material/link_off:")
     c = st.columns([6, 1.3], vertical_alignment="center")

@@ -138,31 +138,53 @@ def _deck_layers(at) -> dict:
     return {layer["id"]: layer for layer in spec["layers"]}
 
 
+def _arr(v) -> list:
+    """A plotly array as a list (plotly 6+ may ship typed arrays)."""
+    if isinstance(v, dict) and "bdata" in v:
+        import base64
+        import numpy as np
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).tolist()
+    return list(v)
+
+
+def _map_points(at) -> tuple:
+    """(filled circles, hollow rings) of the city map: (event ids, lon, lat, name) per marker."""
+    fig = _plotly(at)
+    filled, rings = [], []
+    for t in fig["data"]:
+        cd = t.get("customdata")
+        if not cd or t.get("mode") != "markers":
+            continue
+        sym = (t.get("marker") or {}).get("symbol")
+        for (ids,), x, y in zip(cd, _arr(t["x"]), _arr(t["y"])):
+            (rings if sym == "circle-open" else filled).append((ids, x, y, t.get("name")))
+    return filled, rings
+
+
 def test_map_layers_and_points(store):
     at = run_page("mapview")
     no_errors(at)
-    layers = _deck_layers(at)
-    assert {"incidents_precise", "incidents_imprecise", "incidents_areas", "incidents_front"} <= set(layers)
-    ids = [i for lid in ("incidents_precise", "incidents_imprecise")
-           for p in layers[lid]["data"] for i in p["event_id"].split("|")]
+    filled, rings = _map_points(at)
+    ids = [i for p in filled + rings for i in p[0].split("|")]
     assert sorted(ids) == sorted(["a1:i1", "a2:i1", "a1:i2", "a1:i3", "a3:i1", "a4:i1", "a2:i2"])
-    vague = layers["incidents_imprecise"]["data"]
-    assert {i for p in vague for i in p["event_id"].split("|")} == {"a1:i2", "a1:i3", "a2:i2"}  # side only
-    # one ring per side, inside the area that side held on the day the map shows (no point on the other side)
+    assert {i for p in rings for i in p[0].split("|")} == {"a1:i2", "a1:i3", "a2:i2"}  # only the side known
+    # one ring per side, inside the area that side held on the day the map shows
     from frontline import geo
+    caption = " ".join(c.value for c in at.caption)
+    assert "Control of the neighbourhoods on" in caption
     day = geo.control_day(dt.date(2016, 10, 20))
-    for p in vague:
-        side = "east" if "East" in p["location"] else "west"
-        assert geo.control_on(day)[geo.cell_of(p["lon"], p["lat"])] == side
-    assert all(layer.get("pickable") for lid, layer in layers.items() if "precise" in lid)
+    sides = {geo.control_on(day)[geo.cell_of(x, y)] for _, x, y, _ in rings}
+    assert sides == {"east", "west"}
+    fig = _plotly(at)
+    texts = {tx for t in fig["data"] if t.get("mode") == "text" for tx in t["text"]}
+    assert {"Citadel", "Queiq river", "Castello road", "Aleppo airport"} <= texts   # landmarks named
 
 
 def test_map_one_day(store):
     at = run_page("mapview", state={"map_whole": False, "map_day": dt.date(2016, 10, 20)})
     no_errors(at)
-    layers = _deck_layers(at)
-    ids = [i for lid in ("incidents_precise", "incidents_imprecise") for p in layers[lid]["data"]
-           for i in p["event_id"].split("|")]
+    filled, rings = _map_points(at)
+    ids = [i for p in filled + rings for i in p[0].split("|")]
     assert ids == ["a4:i1"]
 
 
