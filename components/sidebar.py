@@ -192,8 +192,9 @@ def scope_line(f: Filters, scope: dict, options: dict) -> str:
     a, b = f.date_from or lo, f.date_to or hi
     when = f"{a:%d %b %Y} – {b:%d %b %Y}" if a and b else "all dates"
     line = f"**{where}** · **{when}**"
-    if (f.area == "aleppo" and scope.get("date_from") and f.date_from == scope["date_from"]
-            and f.date_to == scope["date_to"]):
+    sa = max(lo, scope["date_from"]) if lo and scope.get("date_from") else None
+    sb = min(hi, scope["date_to"]) if hi and scope.get("date_to") else None
+    if f.area == "aleppo" and sa and (a, b) == (sa, sb):
         line += (f" — where the store's Aleppo events are densest: the shortest run of months "
                  f"holding {scope['share']:.0%} of them ({scope['events']:,} of {scope['events_total']:,} events)")
     return line

@@ -112,7 +112,8 @@ class Filters:
             v = getattr(self, f.name)
             if not v:
                 continue
-            out[_QP[f.name]] = v.isoformat() if isinstance(v, dt.date) else ",".join(v)
+            out[_QP[f.name]] = (v.isoformat() if isinstance(v, dt.date) else v if isinstance(v, str)
+                                else ",".join(v))
         return out
 
     @classmethod

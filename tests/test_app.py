@@ -453,3 +453,93 @@ def test_aggregated_cells_get_distinct_sizes():
     pts = point_frame(df, "city")
     assert pts["radius"].iloc[0] > pts["radius"].iloc[1]
     assert pts["event_ids"].iloc[0] == "a|b"
+
+
+# ------------------------------------------------------------------ scope, notices, figures that add up
+
+def _add_undated_and_sideless(path):
+    """Two more events: one with a month only (no day; reported 13 Oct 2016), one with no side."""
+    import duckdb
+    c = duckdb.connect(str(path))
+    cols = [r[0] for r in c.execute("DESCRIBE incidents").fetchall()]
+    base = dict.fromkeys(cols)
+    rows = [dict(base, event_id="a1:i9", article_id="a1", outlet="CNN", event_date="2016-10",
+                 date_precision="month", day=None, event_type="airstrike", actor="russia", side="east",
+                 location="al-Shaar", place_id="al_shaar", lat=36.2105, lon=37.1775,
+                 geo_precision="neighbourhood", killed=7, implausible=False, evidence="A made-up sentence."),
+            dict(base, event_id="a3:i9", article_id="a3", outlet="Reuters", event_date="2016-10-14",
+                 date_precision="day", day=dt.date(2016, 10, 14), event_type="shelling", actor=None, side=None,
+                 location=None, killed=3, implausible=False, evidence="Another made-up sentence.")]
+    for r in rows:
+        c.execute(f"INSERT INTO incidents ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                  [r[k] for k in cols])
+    c.close()
+
+
+def test_overview_rows_add_up_and_count_undated_events(store):
+    _add_undated_and_sideless(store)
+    at = run_page("overview", query={"area": "syria"})
+    no_errors(at)
+    table = at.dataframe[0].value
+    rows = {r["Side"]: r for _, r in table.iterrows()}
+    assert "Side not known" in rows                      # the events without a side have a row
+    num = lambda v: int(str(v).split(" ")[0].replace(",", "") or 0)   # noqa: E731
+    parts = sum(num(r["Events"]) for side, r in rows.items() if side != "All")
+    assert parts == num(rows["All"]["Events"]) == fake_store.EXPECTED["all"]["incidents"] + 2
+    killed = sum(num(r["Killed"]) for side, r in rows.items() if side != "All")
+    assert killed == num(rows["All"]["Killed"]) == fake_store.EXPECTED["all"]["killed"] + 10
+    assert num(rows["All"]["No day known"]) == 1                     # the month-only event is counted
+    grades = sum(num(rows["All"][g]) for g in ("Single source", "Corroborated", "Contested"))
+    assert grades == num(rows["All"]["Events"])
+    # and the casualty timeline places it (hatched) at its report date
+    at = run_page("casualties", query={"area": "syria"})
+    no_errors(at)
+    fig = _plotly(at)
+    hatched = [t for t in fig["data"] if t["type"] == "bar" and "reported date only" in t.get("name", "")]
+    assert sum(sum(_arr(t["y"])) for t in hatched) == 7
+
+
+def test_opens_on_the_theatre_and_its_densest_period(store):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    no_errors(at)
+    assert at.query_params["area"] in ("aleppo", ["aleppo"])
+    # the fake store's events all fall in its densest months: the whole range, no date in the URL
+    assert any("densest" in m.value for m in at.markdown)
+    assert any(b.label == "All of Syria, all dates" for b in at.button)
+
+
+def test_bad_url_values_get_a_notice(store):
+    at2 = AppTest.from_string(f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from components import sidebar, overview
+f = sidebar.render()
+sidebar.banner(f)
+overview.page(f)
+""", default_timeout=TIMEOUT)
+    at2.query_params["from"] = "2016-13-45"
+    at2.query_params["side"] = "nowhere"
+    at2.run()
+    no_errors(at2)
+    warnings = " ".join(w.value for w in at2.warning)
+    assert "from=2016-13-45" in warnings and "side=nowhere" in warnings
+
+
+@pytest.mark.parametrize("qp, needle", [
+    ({"from": "2016-13-45"}, "not a date"), ({"to": "soon"}, "not a date"),
+    ({"side": "nowhere"}, "no such side"), ({"side": "east,up"}, "side=up"),
+    ({"area": "mars"}, "no such area"), ({"colour": "red"}, "not a filter"),
+    ({"from": "1990-01-01"}, "clipped"),
+])
+def test_url_notices(qp, needle):
+    from components.sidebar import url_notices
+    options = {"date_min": dt.date(2016, 1, 1), "date_max": dt.date(2016, 12, 31), "event_types": ["shelling"]}
+    notes = url_notices(qp, options)
+    assert len(notes) == 1 and needle in notes[0], notes
+
+
+def test_url_notices_quiet_for_good_links():
+    from components.sidebar import url_notices
+    options = {"date_min": dt.date(2016, 1, 1), "date_max": dt.date(2016, 12, 31), "event_types": ["shelling"]}
+    assert url_notices({"from": "2016-02-01", "side": "east,west", "type": "shelling", "area": "aleppo"},
+                       options) == []
