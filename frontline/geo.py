@@ -278,7 +278,8 @@ def place_event(side: Optional[str], precision: Optional[str], lon, lat, day: Op
     that side's anchor for ``day``, inside the area it held, hollow), ``"city"`` (known only to
     be in Aleppo city: drawn as the city), ``"none"`` (no place at all).
     """
-    prec = (precision or "").strip()
+    prec = precision.strip() if isinstance(precision, str) else ""
+    side = side if isinstance(side, str) else None
     has_xy = not (_nan(lon) or _nan(lat))
     if prec in PRECISE and has_xy:
         return float(lon), float(lat), "point"

@@ -398,7 +398,7 @@ def fused_events(conn, f: Filters, limit: Optional[int] = None) -> pd.DataFrame:
     """One row per fused event, newest first (the Overview's latest events)."""
     cte, params = fused_cte(f, conn)
     sql = cte + """
-    SELECT fid, day, side, event_type, actor, location, n_reports, n_outlets,
+    SELECT fid, day, reported, side, event_type, actor, location, n_reports, n_outlets,
            killed_best, killed_low, killed_high, injured_best, children_killed,
            implausible, event_ids, event_ids[1] AS event_id
     FROM fused ORDER BY day DESC NULLS LAST, fid"""

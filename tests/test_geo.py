@@ -144,3 +144,9 @@ def test_east_after_its_fall_still_drawn_in_its_last_area():
     lon, lat, how = geo.place_event("east", "side", None, None, D(2017, 2, 1))
     assert how == "side"
     assert _held_cell(lon, lat, geo.BASELINE_DAY) == "east"
+
+
+@pytest.mark.parametrize("side,precision", [(float("nan"), float("nan")), (None, None), ("east", float("nan"))])
+def test_place_event_takes_missing_values(side, precision):
+    lon, lat, how = geo.place_event(side, precision, float("nan"), None, D(2016, 10, 1))
+    assert how in ("none", "side")
