@@ -170,9 +170,14 @@ def evidence_panel(events_df, *, key: str, title: str = "Evidence") -> None:
     with st.container(border=True):
         st.markdown(f"**{title}** · {len(events_df)} event(s)")
         for _, r in events_df.head(8).iterrows():
-            what = " · ".join(str(x) for x in (r.get("day") and str(r.get("day"))[:10],
-                                               r.get("event_type"), r.get("who"),
-                                               r.get("outlet") or r.get("source")) if x)
+            incident = r.get("kind", "incident") == "incident"
+            day = r.get("day")
+            what = " · ".join(x for x in (
+                "" if _labels.blank(day) else str(day)[:10],
+                _labels.label("event_type" if incident else "dip_type", r.get("event_type")),
+                _labels.label("actor", r.get("who")) if incident else ("" if _labels.blank(r.get("who")) else str(r.get("who"))),
+                _labels.label("outlet", r.get("outlet")) or ("" if _labels.blank(r.get("source")) else str(r.get("source"))))
+                if x)
             st.caption(what)
             st.text(str(r.get("evidence") or ""))
         if st.button("Open in Evidence", key=f"{key}_open_evidence", icon=":material/article:"):

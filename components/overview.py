@@ -29,27 +29,33 @@ def headline_table(head: pd.DataFrame) -> pd.DataFrame:
         h = headline_for(head, side)
         if side != "all" and not (h["incidents"] or h["implausible"]):
             continue
-        rows.append({"Side": SIDE_LABELS[side], "Events": L.number(h["incidents"]),
+        rows.append({"Side": SIDE_LABELS[side], "Events": h["incidents"],
                      "Killed": fmt_range(h["killed"], h["killed_low"], h["killed_high"]),
                      "Injured": fmt_range(h["injured"], h["injured_low"], h["injured_high"]),
-                     "Children killed": L.number(h["children_killed"]),
-                     "Single source": L.number(h["single_source"]),
-                     "Corroborated": L.number(h["corroborated"]),
-                     "Contested": L.number(h["contested"]),
-                     "No day known": L.number(h["undated"]),
-                     "Reports": L.number(h["reports"]),
+                     "Children killed": h["children_killed"],
+                     "Single source": h["single_source"], "Corroborated": h["corroborated"],
+                     "Contested": h["contested"], "No day known": h["undated"],
                      "Implausible": L.number(h["implausible"]) if h["implausible"] else ""})
     return pd.DataFrame(rows)
 
 
+_N = dict(format="localized", width="small")
 HEADLINE_CONFIG = {
     "Side": st.column_config.TextColumn(width="medium"),
-    "Single source": st.column_config.TextColumn(help="Events one outlet reports"),
-    "Corroborated": st.column_config.TextColumn(help="Events two or more outlets report, telling separate stories"),
-    "Contested": st.column_config.TextColumn(help="Events whose sources blame different perpetrators"),
-    "No day known": st.column_config.TextColumn(help="Events whose text gives no day: counted, and placed "
-                                                     "on the timelines at the day they were reported"),
-    "Implausible": st.column_config.TextColumn(help="Reports with a toll too large for one attack: listed, not summed"),
+    "Events": st.column_config.NumberColumn(**_N),
+    "Killed": st.column_config.TextColumn(help="Best estimate (lowest–highest the sources give)"),
+    "Injured": st.column_config.TextColumn(help="Best estimate (lowest–highest the sources give)"),
+    "Children killed": st.column_config.NumberColumn("Children", **_N),
+    "Single source": st.column_config.NumberColumn("Single", help="Events one outlet reports", **_N),
+    "Corroborated": st.column_config.NumberColumn(
+        "Corrob.", help="Corroborated: events two or more outlets report, telling separate stories", **_N),
+    "Contested": st.column_config.NumberColumn(
+        help="Events whose sources blame different perpetrators", **_N),
+    "No day known": st.column_config.NumberColumn(
+        "No day", help="Events whose text gives no day: counted, and placed on the timelines at the day "
+                       "they were reported", **_N),
+    "Implausible": st.column_config.TextColumn(
+        help="Reports with a toll too large for one attack: listed, not summed", width="small"),
 }
 
 
@@ -116,10 +122,13 @@ def page(filters) -> None:
                    "their text: they are counted here and placed on the timelines at the day they were "
                    "reported.")
     st.subheader("By side")
-    st.dataframe(headline_table(head), hide_index=True, width="stretch", key="overview_sides",
-                 column_config=HEADLINE_CONFIG)
-    st.caption(f"Grade: **single source** (one outlet), **corroborated** (two or more outlets), "
-               f"**contested** (sources blame different perpetrators). The rows add up to All.")
+    table = headline_table(head)
+    if not (table["Implausible"] != "").any():
+        table = table.drop(columns=["Implausible"])
+    st.dataframe(table, hide_index=True, width="stretch", key="overview_sides", column_config=HEADLINE_CONFIG)
+    st.caption("Grade of the events: **single** source (one outlet), **corroborated** (two or more "
+               "outlets), **contested** (sources blame different perpetrators). **No day**: the text gives "
+               "no day; placed on the timelines at the day reported. The rows add up to All.")
     if a["implausible"]:
         st.warning(f"{a['implausible']} report(s) give a toll too large for one incident; "
                    "they are listed but not summed (see Review).")
