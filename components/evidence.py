@@ -99,16 +99,12 @@ def _day(v) -> str:
 def _events_table(ev: pd.DataFrame) -> pd.DataFrame:
     """The article's events for people: labels, blanks for missing values, no raw codes."""
     return pd.DataFrame({
-        "#": range(1, len(ev) + 1),
         "Day": [_day(d) for d in ev["day"]],
-        "What": [("Incident: " if k == "incident" else "Diplomacy: ") + _type(k, t)
-                 for k, t in zip(ev["kind"], ev["event_type"])],
+        "What": [_type(k, t) for k, t in zip(ev["kind"], ev["event_type"])],
         "Who": [_who(k, w) for k, w in zip(ev["kind"], ev["who"])],
         "Side": [L.label("side", v) for v in ev["side"]],
         "Place": ["" if L.blank(v) else str(v) for v in ev["location"]],
         "Killed": [L.number(v) for v in ev["killed"]],
-        "Injured": [L.number(v) for v in ev["injured"]],
-        "Source": ["" if L.blank(v) else str(v) for v in ev["source"]],
         "event_id": ev["event_id"]})
 
 
@@ -170,7 +166,7 @@ def page(filters) -> None:
         who = focus_ev.get("who") or ""
         st.info(f"Selected: {_type(focus_ev['kind'], focus_ev.get('event_type'))} · {_day(focus_ev.get('day'))} · "
                 f"{_who(focus_ev['kind'], who)}", icon=":material/my_location:")
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1.35, 1])
     with left:
         st.html(legend_html())
         text = str(art.get("text") or "")
@@ -182,13 +178,13 @@ def page(filters) -> None:
         else:
             tab = _events_table(ev)
             st.dataframe(tab, hide_index=True, width="stretch", key="evidence_events",
-                         column_config={"event_id": None, "#": st.column_config.NumberColumn(width="small"),
-                                        "Day": st.column_config.TextColumn(width="small")})
+                         column_config={"event_id": None})
             for n, (_, r) in enumerate(ev.iterrows(), 1):
                 mark = "▶ " if r["event_id"] in selected else ""
                 with st.expander(mark + event_title(n, r), expanded=bool(mark)):
                     st.text(str(r["evidence"] or ""))
-                    st.caption(f"id {r['event_id']}")
+                    src = "" if L.blank(r.get("source")) else f"according to {r['source']} · "
+                    st.caption(f"{src}id {r['event_id']}")
     others = [i for i in selected if focus_ev is not None and i != focus]
     if others:
         st.divider()

@@ -39,9 +39,9 @@ def headline_table(head: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-_N = dict(format="localized", width="small")
+_N = dict(format="localized")
 HEADLINE_CONFIG = {
-    "Side": st.column_config.TextColumn(width="medium"),
+    "Side": st.column_config.TextColumn(),
     "Events": st.column_config.NumberColumn(**_N),
     "Killed": st.column_config.TextColumn(help="Best estimate (lowest–highest the sources give)"),
     "Injured": st.column_config.TextColumn(help="Best estimate (lowest–highest the sources give)"),
