@@ -131,6 +131,7 @@ def source_figure(cmp: pd.DataFrame) -> go.Figure:
     """A dot plot: one row per event reported by several sources, each source's killed figure a
     dot on a shared axis, one colour per source (the palette every page uses)."""
     d = cmp.copy()
+    d["killed"] = pd.to_numeric(d["killed"], errors="coerce").astype(float)
     d["incident"] = [event_label(day, loc, side) for day, loc, side in zip(d["day"], d["location"], d["side"])]
     # distinct labels for different events of the same day and place
     d["incident"] = d["incident"] + d.groupby("incident")["fid"].transform(
@@ -145,15 +146,30 @@ def source_figure(cmp: pd.DataFrame) -> go.Figure:
         x=[v for lo, hi in zip(span["min"], span["max"]) for v in (lo, hi, None)],
         y=[v for inc in span.index for v in (inc, inc, None)], mode="lines",
         line=dict(color="#c4c9cf", width=3), hoverinfo="skip", showlegend=False))
+    # a few large tolls would squeeze every other dot against zero: a log axis then (zero at its floor)
+    vals = d["killed"].dropna()
+    log = bool(len(vals)) and vals.max() >= 100 and vals.max() > 20 * max(1.0, vals[vals > 0].median() or 1.0)
+    floor = 0.8
+    if log:
+        d["x"] = d["killed"].fillna(0).clip(lower=floor)
+        span = span.clip(lower=floor)
+        fig.data[0].x = [v for lo, hi in zip(span["min"], span["max"]) for v in (lo, hi, None)]
+    else:
+        d["x"] = d["killed"]
     for src, g in d.groupby("source", sort=True):
         name = html.escape(str(src))
         fig.add_trace(go.Scatter(
-            x=g["killed"], y=g["incident"], mode="markers", name=name,
+            x=g["x"], y=g["incident"], mode="markers", name=name, customdata=None,
+            text=[L.number(v) or "no figure" for v in g["killed"]],
             marker=dict(size=13, color=colours[str(src)], line=dict(width=1, color="white")),
-            customdata=[[e] for e in g["event_id"]],
-            hovertemplate=f"{name}<br>%{{y}}<br>killed %{{x:,}}<extra></extra>"))
+            hovertemplate=f"{name}<br>%{{y}}<br>killed %{{text}}<extra></extra>"))
+        fig.data[-1].customdata = [[e] for e in g["event_id"]]
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=True)
-    fig.update_xaxes(title_text="killed, as each source gives it", rangemode="tozero", tickformat=",")
+    if log:
+        fig.update_xaxes(type="log", title_text="killed, as each source gives it (log scale; 0 at the left edge)",
+                         tickformat=",")
+    else:
+        fig.update_xaxes(title_text="killed, as each source gives it", rangemode="tozero", tickformat=",")
     fig.update_layout(height=max(300, 90 + 28 * len(order)), font=dict(size=14),
                       legend=dict(orientation="v", x=1.02, y=1, xanchor="left", title_text="source"),
                       margin=dict(l=10, r=10, t=10, b=10), clickmode="event+select", hovermode="closest")
@@ -247,7 +263,8 @@ def page(filters) -> None:
             open_evidence(ids2)
             evidence_panel(data.q("events_by_ids", None, event_ids=tuple(ids2)), key="casualties_src")
     tot = data.q("source_totals", filters, by=by)
-    st.dataframe(totals_table(tot, by), hide_index=True, width="stretch", key="casualties_totals")
+    st.dataframe(totals_table(tot, by), hide_index=True, width="stretch", key="casualties_totals",
+                 column_config={("Outlet" if by == "outlet" else "Source"): st.column_config.TextColumn(width="large")})
     st.caption(f"Each row sums the figure one {by} gives for each event it reports (once per event, its "
                f"highest when it repeats itself). An event three {by}s report counts in all three rows, "
                "so the rows add up to more than the total killed above, which counts each event once "

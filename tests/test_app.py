@@ -546,3 +546,20 @@ def test_url_notices_quiet_for_good_links():
     options = {"date_min": dt.date(2016, 1, 1), "date_max": dt.date(2016, 12, 31), "event_types": ["shelling"]}
     assert url_notices({"from": "2016-02-01", "side": "east,west", "type": "shelling", "area": "aleppo"},
                        options) == []
+
+
+@pytest.mark.parametrize("killed, log", [([3, 5, 4, 6], False), ([2, 3, 2400, 4], True), ([0, 2, 150, 1], True)])
+def test_source_dot_plot_one_row_per_event(killed, log):
+    import pandas as pd
+    from components.casualties import source_figure
+    cmp = pd.DataFrame({"fid": ["f1", "f1", "f2", "f2"], "day": [dt.date(2016, 10, 3)] * 2 + [None] * 2,
+                        "location": ["al-Shaar", "al-Shaar", None, None], "side": ["east"] * 4,
+                        "source": ["SANA", "White Helmets", "SANA", "AFP"],
+                        "killed": pd.array(killed, dtype="Int64"), "event_id": ["a:i1", "b:i1", "c:i1", "d:i1"]})
+    fig = source_figure(cmp)
+    dots = [t for t in fig.data if t.mode == "markers"]
+    assert {t.name for t in dots} == {"SANA", "White Helmets", "AFP"}
+    assert len({t.marker.color for t in dots}) == 3                 # each source its own colour
+    rows = {y for t in dots for y in t.y}
+    assert rows == {"03 Oct 2016 · al-Shaar", "no day · East (rebel-held)"}   # no "nan" in labels
+    assert (fig.layout.xaxis.type == "log") == log
