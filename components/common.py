@@ -178,7 +178,7 @@ def evidence_panel(events_df, *, key: str, title: str = "Evidence") -> None:
                 _labels.label("actor", r.get("who")) if incident else ("" if _labels.blank(r.get("who")) else str(r.get("who"))),
                 _labels.label("outlet", r.get("outlet")) or ("" if _labels.blank(r.get("source")) else str(r.get("source"))))
                 if x)
-            st.caption(what)
+            st.caption(_labels.md(what))
             st.text(str(r.get("evidence") or ""))
         if st.button("Open in Evidence", key=f"{key}_open_evidence", icon=":material/article:"):
             open_evidence(list(events_df["event_id"]), switch=True, force=True)

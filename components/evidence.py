@@ -111,7 +111,7 @@ def _events_table(ev: pd.DataFrame) -> pd.DataFrame:
 def event_title(n: int, r) -> str:
     """``2 · Incident: Shelling · 12 Oct 2016 · al-Hamdaniyah · 8 killed`` (no raw ids or codes)."""
     bits = [f"{n} · " + ("Incident: " if r["kind"] == "incident" else "Diplomacy: ") + _type(r["kind"], r["event_type"]),
-            _day(r["day"]) or "no day in the text", "" if L.blank(r.get("location")) else str(r["location"])]
+            _day(r["day"]) or "no day in the text", L.md(r.get("location"))]
     if r["kind"] == "incident" and not L.blank(r.get("killed")):
         bits.append(f"{L.number(r['killed'])} killed")
     return " · ".join(b for b in bits if b)
@@ -165,7 +165,7 @@ def page(filters) -> None:
     if focus_ev is not None and focus_ev["article_id"] == aid:
         who = focus_ev.get("who") or ""
         st.info(f"Selected: {_type(focus_ev['kind'], focus_ev.get('event_type'))} · {_day(focus_ev.get('day'))} · "
-                f"{_who(focus_ev['kind'], who)}", icon=":material/my_location:")
+                f"{L.md(_who(focus_ev['kind'], who))}", icon=":material/my_location:")
     left, right = st.columns([1.35, 1])
     with left:
         st.html(legend_html())
@@ -183,8 +183,8 @@ def page(filters) -> None:
                 mark = "▶ " if r["event_id"] in selected else ""
                 with st.expander(mark + event_title(n, r), expanded=bool(mark)):
                     st.text(str(r["evidence"] or ""))
-                    src = "" if L.blank(r.get("source")) else f"according to {r['source']} · "
-                    st.caption(f"{src}id {r['event_id']}")
+                    src = "" if L.blank(r.get("source")) else f"according to {L.md(r['source'])} · "
+                    st.caption(f"{src}id {L.md(r['event_id'])}")
     others = [i for i in selected if focus_ev is not None and i != focus]
     if others:
         st.divider()

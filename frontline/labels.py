@@ -64,6 +64,17 @@ def label(kind: str, code: Any) -> str:
     return s.replace("_", " ") if s.islower() or "_" in s else s
 
 
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$")
+
+
+def md(text: Any) -> str:
+    """``text`` safe inside Markdown (Streamlit captions, expander labels): every character
+    Markdown could read as markup is backslash-escaped, so data never becomes a link or a tag."""
+    if blank(text):
+        return ""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+
+
 def number(v: Any) -> str:
     """``1,234``; blank for None/NaN."""
     if blank(v):

@@ -140,40 +140,36 @@ def test_screenshot_every_page(app, page, shots, name, path):
 LOOPBACK = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/")
 
 
-def test_nothing_requested_from_outside(app):
+def test_nothing_requested_from_outside(app, page):
     """Every page, both map views and the opening redirect ask only the loopback server (or data:/blob:)
     for anything: no font, icon, tile or script host."""
     url, _ = app
     outside, seen = [], []
-    with playwright.sync_playwright() as p:
-        browser = screenshot.launch(p)
-        try:
-            ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-
-            def route(r):
-                u = r.request.url
-                seen.append(u)
-                if LOOPBACK.match(u) or u.startswith(("data:", "blob:")):
-                    r.continue_()
-                else:
-                    outside.append(u)
-                    r.abort()
-            ctx.route("**/*", route)
-            pg = ctx.new_page()
-            pg.on("websocket", lambda ws: seen.append(ws.url) if LOOPBACK.match(ws.url)
-                  else outside.append(ws.url))
-            icons = set()
-            for _, path in screenshot.PAGES:
-                goto(pg, f"{url}/{path}")
-                icons.update(pg.evaluate("""Array.from(document.querySelectorAll("link[rel*='icon']"))
-                                            .map(l => l.href)"""))
-                if path == "map":
-                    tabs = pg.get_by_role("tab")
-                    if tabs.count() > 1:
-                        tabs.nth(1).click()
-                        pg.wait_for_timeout(1500)
-        finally:
-            browser.close()
+    ctx = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        def route(r):
+            u = r.request.url
+            seen.append(u)
+            if LOOPBACK.match(u) or u.startswith(("data:", "blob:")):
+                r.continue_()
+            else:
+                outside.append(u)
+                r.abort()
+        ctx.route("**/*", route)
+        pg = ctx.new_page()
+        pg.on("websocket", lambda ws: seen.append(ws.url) if LOOPBACK.match(ws.url) else outside.append(ws.url))
+        icons = set()
+        for _, path in screenshot.PAGES:
+            goto(pg, f"{url}/{path}")
+            icons.update(pg.evaluate("""Array.from(document.querySelectorAll("link[rel*='icon']"))
+                                        .map(l => l.href)"""))
+            if path == "map":
+                tabs = pg.get_by_role("tab")
+                if tabs.count() > 1:
+                    tabs.nth(1).click()
+                    pg.wait_for_timeout(1500)
+    finally:
+        ctx.close()
     assert seen, "no request was seen"
     assert not outside, f"requests to outside hosts: {sorted(set(outside))[:10]}"
     assert icons and all(LOOPBACK.match(i) or i.startswith("data:") for i in icons), icons
