@@ -348,27 +348,29 @@ def _rgba(colour, alpha: float) -> str:
 
 
 def _rings_xy(rings) -> tuple:
+    """Closed rings as x and y arrays, NaN between rings (numpy: plotly ships them as typed arrays,
+    far faster than lists of floats and None)."""
+    import numpy as np
     xs, ys = [], []
     for ring in rings:
         for lon, lat in ring:
             xs.append(lon)
             ys.append(lat)
-        xs.append(ring[0][0])
-        ys.append(ring[0][1])
-        xs.append(None)
-        ys.append(None)
-    return xs, ys
+        xs += [ring[0][0], math.nan]
+        ys += [ring[0][1], math.nan]
+    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
 
 
 def _lines_xy(lines) -> tuple:
+    import numpy as np
     xs, ys = [], []
     for line in lines:
         for lon, lat in line:
             xs.append(lon)
             ys.append(lat)
-        xs.append(None)
-        ys.append(None)
-    return xs, ys
+        xs.append(math.nan)
+        ys.append(math.nan)
+    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
 
 
 def _point_traces(points: pd.DataFrame, *, rings_only: bool = False) -> list:
