@@ -5,13 +5,17 @@ URL query) and the page list; the pages live in ``components/``.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import (casualties, data, diplomacy, evidence, export, ingest, mapview, overview,
                         review, sidebar)
 from components.common import wrap_long_words
 
-st.set_page_config(page_title="Frontline · Aleppo 2016", page_icon=":material/crisis_alert:",
+# a local file: a ":material/...:" page icon makes the browser fetch the favicon from a font host
+ICON = str(Path(__file__).resolve().parent / "components" / "favicon.png")
+st.set_page_config(page_title="Frontline · Aleppo 2016", page_icon=ICON,
                    layout="wide", initial_sidebar_state="expanded")
 
 PAGES = {  # key: (render(filters), title, icon, url path)
@@ -25,6 +29,7 @@ PAGES = {  # key: (render(filters), title, icon, url path)
     "export": (export.page, "Export", ":material/download:", "export"),
 }
 NEEDS_STORE = {"overview", "map", "casualties", "diplomacy", "evidence", "review", "export"}
+SCOPED = {"overview", "map", "casualties", "diplomacy", "export"}   # pages that say what they show
 
 
 def _page(key: str, render, ready: bool, reason: str, filters):
@@ -33,6 +38,11 @@ def _page(key: str, render, ready: bool, reason: str, filters):
             st.title(PAGES[key][1])
             st.info(reason)
             return
+        if key in SCOPED and filters is not None:
+            try:
+                sidebar.banner(filters)
+            except Exception as exc:  # noqa: BLE001  (no tracebacks in the UI)
+                st.caption(f"Scope unavailable: {exc}".splitlines()[0][:200])
         render(filters)
     run.__name__ = f"page_{key}"
     return run

@@ -9,105 +9,211 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from frontline import labels as L
+from frontline import queries
+
 from . import data
 from .common import (SIDE_COLOURS, short, bar_key, evidence_panel, open_evidence, plotly_selected_bars,
                      plotly_selected_ids, safe_page)
 
 SIDE_ORDER = ("east", "west", "city", "outside", "unknown")
 SOURCE_EVENTS = 30      # events in the per-source comparison (largest disagreement first)
-SOURCE_COLOURS = ["#1f5fa8", "#c0392b", "#2ca02c", "#8c564b", "#9467bd", "#e6ab02", "#17becf",
-                  "#7f7f7f"]
+DAY_MS = 86_400_000
+WHISKER_ROOM = 1.5      # whiskers may reach this many times the tallest bar before they are cut
+
+
+def time_axis(fig: go.Figure, periods, freq: str, **where) -> None:
+    """Date ticks that match the bins: never finer than a day ("12:00" ticks), at most ~12."""
+    n = max(1, len(set(pd.to_datetime(pd.Series(list(periods))).dropna())))
+    step = max(1, -(-n // 12))
+    if freq == "month":
+        kw = dict(dtick=f"M{step}", tickformat="%b\n%Y")
+    elif freq == "week":
+        kw = dict(dtick=7 * DAY_MS * step, tickformat="%d %b\n%Y")
+    else:
+        kw = dict(dtick=DAY_MS * step, tickformat="%d %b\n%Y")
+    first = pd.to_datetime(pd.Series(list(periods))).min()
+    if pd.notna(first):
+        kw["tick0"] = first.strftime("%Y-%m-%d")
+    fig.update_xaxes(**kw, **where)
+
+
+def _hatched(colour: str) -> dict:
+    return dict(color="rgba(255,255,255,0.9)", line=dict(color=colour, width=1.2),
+                pattern=dict(shape="/", fgcolor=colour, size=6, solidity=0.35))
 
 
 def casualty_figure(ts: pd.DataFrame, *, measure: str = "killed", cumulative: bool = False,
                     children: bool = True, freq: str = "day") -> go.Figure:
-    """Bars per period stacked by side with low–high error bars, or cumulative lines.
+    """Bars per period stacked by side with low–high whiskers, or cumulative lines.
 
-    ``customdata`` of every bar is its key (:func:`bar_key`: period and side); the events
-    behind a clicked bar are looked up then (``queries.period_event_ids``).
+    Events with a known day are solid bars; those placed at the day they were reported (no day
+    in their text) are hatched bars of the same side, stacked above, so no event drops out.
+    The y axis fits the bars: a whisker taller than :data:`WHISKER_ROOM` times the tallest bar
+    is cut at the top (the hover gives its value) rather than flattening every bar.
+    ``customdata`` of every bar is its key (:func:`bar_key`: period and side).
     """
+    ts = ts.copy()
+    if "dated" not in ts:
+        ts["dated"] = True
     rows = 2 if children and measure == "killed" and not cumulative else 1
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.07,
-                        row_heights=[0.72, 0.28] if rows == 2 else [1.0],
-                        subplot_titles=None)
-    unit = "week of" if freq == "week" else ""
+                        row_heights=[0.74, 0.26] if rows == 2 else [1.0], subplot_titles=None)
+    unit = {"week": "week of ", "month": ""}.get(freq, "")
+    xfmt = "%b %Y" if freq == "month" else "%d %b %Y"
     for side in SIDE_ORDER:
         d = ts[ts["side"] == side]
         if d.empty:
             continue
-        x = pd.to_datetime(d["period"])
-        cd = [bar_key(p, side) for p in d["period"]]
+        name = L.label("side", side)
+        colour = SIDE_COLOURS[side]
         if cumulative:
-            y = d["cum_killed"] if measure == "killed" else d[measure].cumsum()
-            fig.add_trace(go.Scatter(x=x, y=y, name=side, mode="lines+markers", line_shape="hv",
-                                     line=dict(color=SIDE_COLOURS[side], width=3),
-                                     customdata=cd,
-                                     hovertemplate=f"{side} · {unit} %{{x|%d %b %Y}}<br>"
+            per = d.groupby("period", as_index=False)[measure].sum().sort_values("period")
+            fig.add_trace(go.Scatter(x=pd.to_datetime(per["period"]), y=per[measure].cumsum(), name=name,
+                                     legendgroup=side, mode="lines", line_shape="hv",
+                                     line=dict(color=colour, width=3),
+                                     customdata=[bar_key(p, side) for p in per["period"]],
+                                     hovertemplate=f"{html.escape(name)} · {unit}%{{x|{xfmt}}}<br>"
                                                    f"cumulative {measure} %{{y:,}}<extra></extra>"),
                           row=1, col=1)
             continue
-        best, lo, hi = d[measure], d[f"{measure}_low"], d[f"{measure}_high"]
-        fig.add_trace(go.Bar(
-            x=x, y=best, name=side, marker_color=SIDE_COLOURS[side], customdata=cd,
-            error_y=dict(type="data", symmetric=False, array=(hi - best).clip(lower=0),
-                         arrayminus=(best - lo).clip(lower=0), color="#333", thickness=1.2),
-            hovertext=[f"{side} · {n} incident(s) · {measure} {b:,} (range {a:,}–{c:,})"
-                       for n, b, a, c in zip(d["incidents"], best, lo, hi)],
-            hovertemplate="%{x|%d %b %Y}<br>%{hovertext}<extra></extra>"), row=1, col=1)
+        for dated in (True, False):
+            g = d[d["dated"] == dated]
+            if g.empty:
+                continue
+            best, lo, hi = g[measure], g[f"{measure}_low"], g[f"{measure}_high"]
+            label = name if dated else f"{name} · reported date only"
+            fig.add_trace(go.Bar(
+                x=pd.to_datetime(g["period"]), y=best, name=label, legendgroup=side,
+                marker=dict(color=colour) if dated else _hatched(colour),
+                customdata=[bar_key(p, side) for p in g["period"]],
+                error_y=dict(type="data", symmetric=False, array=(hi - best).clip(lower=0),
+                             arrayminus=(best - lo).clip(lower=0), color="#333", thickness=1.2, width=3),
+                hovertext=[f"{html.escape(label)} · {n:,} event(s) · {measure} {b:,} (sources {a:,}–{c:,})"
+                           for n, b, a, c in zip(g["incidents"], best, lo, hi)],
+                hovertemplate=f"{unit}%{{x|{xfmt}}}<br>%{{hovertext}}<extra></extra>"), row=1, col=1)
+    if not cumulative and not ts.empty:
+        stack = ts.groupby("period")[measure].sum()
+        top = float(stack.max()) if len(stack) else 0.0
+        tallest_whisker = float((ts.groupby("period")[f"{measure}_high"].sum()).max())
+        if top > 0 and tallest_whisker > WHISKER_ROOM * top:
+            fig.update_yaxes(range=[0, top * 1.12], row=1, col=1)
+            fig.add_annotation(text=f"whiskers cut at the top (highest {tallest_whisker:,.0f})",
+                               xref="paper", yref="paper", x=1, y=1.0, xanchor="right", yanchor="bottom",
+                               showarrow=False, font=dict(size=12, color="#555"))
     if rows == 2:
         kids = ts.groupby("period", as_index=False).agg(children_killed=("children_killed", "sum"))
         kids = kids[kids["children_killed"] > 0]
         fig.add_trace(go.Bar(x=pd.to_datetime(kids["period"]), y=kids["children_killed"],
                              name="children killed", marker_color="#d6338a",
                              customdata=[bar_key(p, "all") for p in kids["period"]],
-                             hovertemplate="%{x|%d %b %Y}<br>children killed %{y}<extra></extra>"),
+                             hovertemplate=f"%{{x|{xfmt}}}<br>children killed %{{y:,}}<extra></extra>"),
                       row=2, col=1)
-        fig.update_yaxes(title_text="children", row=2, col=1)
-    fig.update_layout(barmode="stack" if not cumulative else None, height=520,
-                      legend=dict(orientation="h", y=1.08, x=0), margin=dict(l=10, r=10, t=40, b=10),
+        fig.update_yaxes(title_text="children", row=2, col=1, rangemode="tozero")
+    fig.update_layout(barmode="stack" if not cumulative else None, height=520, bargap=0.15,
+                      legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
+                      margin=dict(l=10, r=10, t=30, b=10),
                       font=dict(size=15), hovermode="closest", clickmode="event+select")
     fig.update_yaxes(title_text=("cumulative " if cumulative else "") + measure, row=1, col=1,
-                     rangemode="tozero")
+                     rangemode="tozero", tickformat=",")
+    time_axis(fig, ts["period"], freq)
     return fig
+
+
+def event_label(day, location, side) -> str:
+    when = f"{pd.Timestamp(day):%d %b %Y}" if day is not None and pd.notna(day) else "no day"
+    where = "" if L.blank(location) else short(location, 40)
+    where = where or L.label("side", side) or "place unknown"
+    return f"{when} · {where}"
 
 
 def source_figure(cmp: pd.DataFrame) -> go.Figure:
-    """Grouped bars: each incident reported by several sources, one bar per source."""
+    """A dot plot: one row per event reported by several sources, each source's killed figure a
+    dot on a shared axis, one colour per source (the palette every page uses)."""
     d = cmp.copy()
-    d["incident"] = [html.escape(f"{pd.Timestamp(day):%d %b} · {short(loc or side, 40) or '?'}" if pd.notna(day)
-                                 else f"{short(loc or side, 40) or '?'}")
-                     for day, loc, side in zip(d["day"], d["location"], d["side"])]
-    # keep distinct labels for different events on the same day and place
+    d["killed"] = pd.to_numeric(d["killed"], errors="coerce").astype(float)
+    d["incident"] = [event_label(day, loc, side) for day, loc, side in zip(d["day"], d["location"], d["side"])]
+    # distinct labels for different events of the same day and place
     d["incident"] = d["incident"] + d.groupby("incident")["fid"].transform(
         lambda s: pd.Series(pd.factorize(s)[0], index=s.index)).map(lambda i: "" if i == 0 else f" ({i + 1})")
+    d["incident"] = [html.escape(x) for x in d["incident"]]
+    order = list(dict.fromkeys(d.sort_values(["day", "fid"], na_position="first")["incident"]))
+    colours = L.distinct_colours(sorted(d["source"].astype(str)))
     fig = go.Figure()
-    for i, (src, g) in enumerate(d.groupby("source", sort=True)):
-        src = html.escape(short(src, 60))
-        fig.add_trace(go.Bar(x=g["incident"], y=g["killed"].fillna(0), name=src,
-                             marker_color=SOURCE_COLOURS[i % len(SOURCE_COLOURS)],
-                             customdata=[[e] for e in g["event_id"]],
-                             hovertemplate=f"{src}<br>%{{x}}<br>killed %{{y}}<extra></extra>"))
-    fig.update_layout(barmode="group", height=420, font=dict(size=15),
-                      legend=dict(orientation="h", y=1.12, x=0), margin=dict(l=10, r=10, t=40, b=10),
-                      yaxis_title="killed, as each source gives it", clickmode="event+select")
+    # a thin line from each event's lowest to its highest figure
+    span = d.groupby("incident")["killed"].agg(["min", "max"]).reindex(order)
+    fig.add_trace(go.Scatter(
+        x=[v for lo, hi in zip(span["min"], span["max"]) for v in (lo, hi, None)],
+        y=[v for inc in span.index for v in (inc, inc, None)], mode="lines",
+        line=dict(color="#c4c9cf", width=3), hoverinfo="skip", showlegend=False))
+    # a few large tolls would squeeze every other dot against zero: a log axis then (zero at its floor)
+    vals = d["killed"].dropna()
+    log = bool(len(vals)) and vals.max() >= 100 and vals.max() > 20 * max(1.0, vals[vals > 0].median() or 1.0)
+    floor = 0.8
+    if log:
+        d["x"] = d["killed"].fillna(0).clip(lower=floor)
+        span = span.clip(lower=floor)
+        fig.data[0].x = [v for lo, hi in zip(span["min"], span["max"]) for v in (lo, hi, None)]
+    else:
+        d["x"] = d["killed"]
+    for src, g in d.groupby("source", sort=True):
+        name = html.escape(short(src, 60))
+        fig.add_trace(go.Scatter(
+            x=g["x"], y=g["incident"], mode="markers", name=name, customdata=None,
+            text=[L.number(v) or "no figure" for v in g["killed"]],
+            marker=dict(size=13, color=colours[str(src)], line=dict(width=1, color="white")),
+            hovertemplate=f"{name}<br>%{{y}}<br>killed %{{text}}<extra></extra>"))
+        fig.data[-1].customdata = [[e] for e in g["event_id"]]
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=True)
+    if log:
+        fig.update_xaxes(type="log", title_text="killed, as each source gives it (log scale; 0 at the left edge)",
+                         tickformat=",")
+    else:
+        fig.update_xaxes(title_text="killed, as each source gives it", rangemode="tozero", tickformat=",")
+    fig.update_layout(height=max(300, 90 + 28 * len(order)), font=dict(size=14),
+                      legend=dict(orientation="v", x=1.02, y=1, xanchor="left", title_text="source"),
+                      margin=dict(l=10, r=10, t=10, b=10), clickmode="event+select", hovermode="closest")
     return fig
 
 
+def totals_table(tot: pd.DataFrame, by: str) -> pd.DataFrame:
+    name = "Outlet" if by == "outlet" else "Source"
+    return pd.DataFrame({
+        name: [L.label("outlet", v) if by == "outlet" else ("Not attributed" if v == "unattributed" else v)
+               for v in tot["source"]],
+        "Events it reports": [L.number(v) for v in tot["incidents"]],
+        "Killed, by its figures": [L.number(v) for v in tot["killed"]],
+        "Injured, by its figures": [L.number(v) for v in tot["injured"]]})
+
+
 def undated_total(headline: pd.DataFrame, dated_total: int, measure: str) -> int:
-    """How many of the headline's killed/injured fall in events with no known day."""
+    """How many of the headline's killed/injured are not in the timeline's bars."""
     row = headline[headline["side"] == "all"]
     return max(0, int(row[measure].iloc[0]) - dated_total) if not row.empty else 0
+
+
+FREQ_LABELS = {"auto": "Auto", "day": "Day", "week": "Week", "month": "Month"}
+
+
+def chosen_freq(choice: str, filters, options: dict) -> str:
+    if choice in ("day", "week", "month"):
+        return choice
+    return queries.auto_freq(filters.date_from or options.get("date_min"),
+                             filters.date_to or options.get("date_max"))
 
 
 @safe_page
 def page(filters) -> None:
     st.title("Casualties")
-    c = st.columns([1.2, 1.2, 1.2, 1.2, 3], vertical_alignment="bottom")
-    freq = c[0].segmented_control("Per", ["day", "week"], default="day", key="casualties_freq") or "day"
+    c = st.columns([2.8, 1.8, 1.4, 1.7, 0.3], vertical_alignment="bottom")
+    choice = c[0].segmented_control("Per", list(FREQ_LABELS), default="auto", key="casualties_freq",
+                                    format_func=FREQ_LABELS.get,
+                                    help="Auto: days up to two months, weeks up to 18 months, months beyond") or "auto"
     measure = c[1].segmented_control("Show", ["killed", "injured"], default="killed",
-                                     key="casualties_measure") or "killed"
+                                     key="casualties_measure", format_func=str.capitalize) or "killed"
     cumulative = c[2].toggle("Cumulative", key="casualties_cum")
     children = c[3].toggle("Children apart", value=True, key="casualties_children")
+    freq = chosen_freq(choice, filters, data.q("filter_options"))
     ts = data.q("casualties", filters, freq=freq)
     if ts.empty:
         st.info("No incidents in this period.")
@@ -115,13 +221,15 @@ def page(filters) -> None:
     total = int(ts[measure].sum())
     lo, hi = int(ts[f"{measure}_low"].sum()), int(ts[f"{measure}_high"].sum())
     by_side = ts.groupby("side")[measure].sum()
-    st.markdown(f"**{total:,} {measure}**" + (f" (range {lo:,}–{hi:,})" if lo != hi else "")
-                + " · " + " · ".join(f"{s} {int(by_side.get(s, 0)):,}" for s in SIDE_ORDER
-                                     if s in by_side.index))
-    undated = undated_total(data.q("headline", filters), total, measure)
-    if undated > 0:
-        st.caption(f"{undated:,} {measure} in events without a known day are not on the time axis "
-                   "(they count in the Overview's totals).")
+    undated = ts[~ts["dated"].astype(bool)]
+    st.markdown(f"**{total:,} {measure}**" + (f" (sources give {lo:,}–{hi:,})" if lo != hi else "")
+                + " · " + " · ".join(f"{L.label('side', s)} {int(by_side.get(s, 0)):,}" for s in SIDE_ORDER
+                                     if s in by_side.index)
+                + f" · per {freq}")
+    if not undated.empty:
+        st.caption(f"Hatched: {int(undated['incidents'].sum()):,} events ({int(undated[measure].sum()):,} "
+                   f"{measure}) whose text gives no day, placed at the day they were reported "
+                   "(they happened on or before it).")
     fig = casualty_figure(ts, measure=measure, cumulative=cumulative, children=children, freq=freq)
     ev = st.plotly_chart(fig, on_select="rerun", selection_mode=("points",), key="casualties_chart",
                          config={"displaylogo": False})
@@ -135,15 +243,19 @@ def page(filters) -> None:
 
     st.subheader("Same incidents, different sources")
     by = st.segmented_control("Compare by", ["source", "outlet"], default="source", key="casualties_by",
-                              format_func={"source": "attributed source", "outlet": "outlet"}.get) or "source"
+                              format_func={"source": "Attributed source", "outlet": "Outlet"}.get) or "source"
     cmp = data.q("source_comparison", filters, by=by, limit=SOURCE_EVENTS)
     if cmp.empty:
         st.info("No incident in this period is reported by two or more sources.")
     else:
         n_events = int(cmp["n_events"].iloc[0])
-        if n_events > cmp["fid"].nunique():
-            st.caption(f"The {cmp['fid'].nunique()} of {n_events:,} events reported by several sources "
-                       "where their killed figures differ most.")
+        shown = cmp["fid"].nunique()
+        st.caption(f"One row per event reported by two or more {by}s; each dot is one {by}'s killed figure"
+                   + (f". The {shown} of {n_events:,} such events where the figures differ most."
+                      if n_events > shown else "."))
+        if by == "outlet":
+            cmp = cmp.assign(source=[L.label("outlet", v) for v in cmp["source"]])
+        cmp = cmp.assign(source=["Not attributed" if v == "unattributed" else v for v in cmp["source"]])
         ev2 = st.plotly_chart(source_figure(cmp), on_select="rerun", selection_mode=("points",),
                               key="casualties_sources", config={"displaylogo": False})
         ids2 = plotly_selected_ids(ev2)
@@ -151,6 +263,11 @@ def page(filters) -> None:
             open_evidence(ids2)
             evidence_panel(data.q("events_by_ids", None, event_ids=tuple(ids2)), key="casualties_src")
     tot = data.q("source_totals", filters, by=by)
-    st.dataframe(tot.rename(columns={"source": by.capitalize(), "incidents": "Incidents reported",
-                                     "killed": "Killed (its figures)", "injured": "Injured"}),
-                 hide_index=True, width="stretch", key="casualties_totals")
+    st.dataframe(totals_table(tot, by), hide_index=True, width="stretch", key="casualties_totals",
+                 column_config={("Outlet" if by == "outlet" else "Source"): st.column_config.TextColumn(width="large")})
+    st.caption(f"Each row sums the figure one {by} gives for each event it reports (once per event, its "
+               f"highest when it repeats itself). An event three {by}s report counts in all three rows, "
+               "so the rows add up to more than the total killed above, which counts each event once "
+               "at the median of its reports."
+               + (" *Not attributed*: figures whose report names no source (most single-outlet reports)."
+                  if by == "source" else ""))

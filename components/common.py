@@ -12,14 +12,16 @@ from typing import Any, Callable, Iterable, Optional
 
 import streamlit as st
 
+from frontline import labels as _labels
+
 log = logging.getLogger("frontline.app")
 
 # colour-blind friendly, readable on a projector
 SIDE_COLOURS = {"east": "#c0392b", "west": "#1f5fa8", "city": "#7d3c98", "outside": "#6e7781",
                 "unknown": "#b0b7bf", "all": "#14171a"}
-ACTOR_COLOURS = {"government": "#d62728", "russia": "#8c2d04", "rebels": "#2ca02c",
-                 "isis": "#111111", "coalition": "#1f77b4", "kurdish": "#e6ab02",
-                 "turkey": "#9467bd", "unknown": "#7f7f7f"}
+# one palette for actors and sources (frontline.labels), the same in the briefing
+ACTOR_COLOURS = {a: _labels.colour(a) for a in ("government", "russia", "rebels", "isis", "coalition",
+                                                 "kurdish", "turkey", "unknown")}
 FIELD_COLOURS = {"date": "#fde2a7", "killed": "#f7b5b0", "injured": "#fbd3a6",
                  "children": "#f5b3d8", "actor": "#bcd8f5", "place": "#c8ecc1",
                  "source": "#e3d3f5", "sentence": "#f2f4f7"}
@@ -210,10 +212,15 @@ def evidence_panel(events_df, *, key: str, title: str = "Evidence") -> None:
     with st.container(border=True):
         st.markdown(f"**{title}** · {len(events_df)} event(s)")
         for _, r in events_df.head(8).iterrows():
-            what = " · ".join(str(x) for x in (r.get("day") and str(r.get("day"))[:10],
-                                               r.get("event_type"), r.get("who"),
-                                               r.get("outlet") or r.get("source")) if x)
-            st.caption(what)
+            incident = r.get("kind", "incident") == "incident"
+            day = r.get("day")
+            what = " · ".join(x for x in (
+                "" if _labels.blank(day) else str(day)[:10],
+                _labels.label("event_type" if incident else "dip_type", r.get("event_type")),
+                _labels.label("actor", r.get("who")) if incident else ("" if _labels.blank(r.get("who")) else str(r.get("who"))),
+                _labels.label("outlet", r.get("outlet")) or ("" if _labels.blank(r.get("source")) else str(r.get("source"))))
+                if x)
+            st.caption(_labels.md(what))
             st.text(str(r.get("evidence") or ""))
         if st.button("Open in Evidence", key=f"{key}_open_evidence", icon=":material/article:"):
             open_evidence(list(events_df["event_id"]), switch=True, force=True)

@@ -9,7 +9,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from frontline import labels as L
+
 from . import data
+from .casualties import _hatched, chosen_freq, time_axis
 from .common import (DIPLO_SYMBOLS, short, bar_key, evidence_panel, open_evidence, pager, plotly_selected_bars,
                      plotly_selected_ids, plotly_selected_keys, safe_page)
 
@@ -36,55 +39,72 @@ def _lane(name) -> str:
     return html.escape(short(name, 40))
 
 
-def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
-    """Top: events on actor lanes; bottom: daily killed (shared x axis)."""
+def timeline_figure(lanes: pd.DataFrame, killed: pd.DataFrame, freq: str = "day") -> go.Figure:
+    """Top: events on actor lanes (at their day, or faded at the day they were reported when their
+    text gives none); bottom: killed per period (shared x axis)."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.05,
                         row_heights=[0.7, 0.3])
     order = lane_order(lanes["lane"]) if not lanes.empty else []
-    dated = lanes[lanes["day"].notna()] if not lanes.empty else lanes
-    for etype, g in (dated.groupby("event_type", sort=True) if not dated.empty else []):
+    if not lanes.empty and "at_day" not in lanes:
+        lanes = lanes.assign(at_day=lanes["day"], dated=lanes["day"].notna())
+    placed = lanes[lanes["at_day"].notna()] if not lanes.empty else lanes
+    for (etype, dated), g in (placed.groupby(["event_type", "dated"], sort=True) if not placed.empty else []):
         for status, gs in g.groupby("status"):
             hollow = status != "happened"
             symbol = DIPLO_SYMBOLS.get(etype, "hexagon") + ("-open" if hollow else "")
+            colour = TYPE_COLOURS.get(etype, "#555")
+            name = L.label("dip_type", etype) + (f" ({L.label('status', status).lower()})" if hollow else "") \
+                + ("" if dated else " · reported date only")
             fig.add_trace(go.Scatter(
-                x=pd.to_datetime(gs["day"]), y=[_lane(v) for v in gs["lane"]], mode="markers",
-                name=f"{etype.replace('_', ' ')}{' (' + status + ')' if hollow else ''}",
-                legendgroup=etype,
-                marker=dict(symbol=symbol, size=15, color=TYPE_COLOURS.get(etype, "#555"),
-                            line=dict(width=2, color=TYPE_COLOURS.get(etype, "#555"))),
+                x=pd.to_datetime(gs["at_day"]), y=[_lane(v) for v in gs["lane"]], mode="markers",
+                name=name, legendgroup=etype,
+                marker=dict(symbol=symbol, size=15 if dated else 12, color=colour, opacity=1.0 if dated else 0.45,
+                            line=dict(width=2, color=colour)),
                 customdata=[[e] for e in gs["event_id"]],
-                hovertext=[f"{etype} · {status} · {html.escape(short(a, 120))}<br>{html.escape(short(loc, 60))}" for a, loc in
-                           zip(gs["actors"], gs["location"].fillna(""))],
+                hovertext=[f"{L.label('dip_type', etype)} · {L.label('status', status).lower()} · "
+                           f"{html.escape(short(a, 120))}<br>{html.escape('' if L.blank(loc) else short(loc, 60))}"
+                           + ("" if dated else "<br>no day in the text: placed at the day it was reported")
+                           for a, loc in zip(gs["actors"], gs["location"])],
                 hovertemplate="%{x|%d %b %Y}<br>%{hovertext}<extra></extra>"), row=1, col=1)
-    return _finish(fig, killed, order)
+    return _finish(fig, killed, order, freq)
 
 
-def _finish(fig: go.Figure, killed: pd.DataFrame, order: list) -> go.Figure:
-    """Killed per day beneath, lanes in ``order`` from the top, the shared layout."""
-    _killed_bars(fig, killed)
-    fig.update_yaxes(categoryorder="array", categoryarray=[_lane(v) for v in reversed(order)], row=1, col=1)
-    fig.update_yaxes(title_text="killed", rangemode="tozero", row=2, col=1)
-    fig.update_layout(height=max(420, 60 + 38 * len(order) + 200), font=dict(size=15),
-                      legend=dict(orientation="h", y=1.06, x=0), margin=dict(l=10, r=10, t=50, b=10),
+def _finish(fig: go.Figure, killed: pd.DataFrame, order: list, freq: str = "day") -> go.Figure:
+    """Killed per period beneath, lanes in ``order`` from the top (every one labelled), the layout."""
+    _killed_bars(fig, killed, freq)
+    fig.update_yaxes(categoryorder="array", categoryarray=[_lane(v) for v in reversed(order)],
+                     tickmode="array", tickvals=[_lane(v) for v in order], automargin=True, row=1, col=1)
+    fig.update_yaxes(title_text="killed", rangemode="tozero", tickformat=",", row=2, col=1)
+    fig.update_layout(height=max(460, 120 + 30 * len(order) + 200), font=dict(size=15),
+                      legend=dict(orientation="h", y=-0.08, x=0, yanchor="top"),
+                      margin=dict(l=10, r=10, t=20, b=10), bargap=0.15,
                       clickmode="event+select", hovermode="closest")
+    periods = list(killed["day"]) if not killed.empty else []
+    if periods:
+        time_axis(fig, periods, freq)
     return fig
 
 
-def _killed_bars(fig: go.Figure, killed: pd.DataFrame) -> None:
+def _killed_bars(fig: go.Figure, killed: pd.DataFrame, freq: str = "day") -> None:
     if killed.empty:
         return
-    fig.add_trace(go.Bar(
-        x=pd.to_datetime(killed["day"]), y=killed["killed"], name="killed per day",
-        marker_color="#8a8f98",
-        customdata=[bar_key(d, "all") for d in killed["day"]],
-        error_y=dict(type="data", symmetric=False,
-                     array=(killed["killed_high"] - killed["killed"]).clip(lower=0),
-                     arrayminus=(killed["killed"] - killed["killed_low"]).clip(lower=0),
-                     thickness=1, color="#444"),
-        hovertemplate="%{x|%d %b %Y}<br>killed %{y}<extra></extra>"), row=2, col=1)
+    if "dated" not in killed:
+        killed = killed.assign(dated=True)
+    for dated in (True, False):
+        k = killed[killed["dated"] == dated]
+        if k.empty:
+            continue
+        fig.add_trace(go.Bar(
+            x=pd.to_datetime(k["day"]), y=k["killed"],
+            name=f"killed per {freq}" + ("" if dated else " · reported date only"),
+            marker=dict(color="#8a8f98") if dated else _hatched("#6e7781"),
+            customdata=[bar_key(d, "all") for d in k["day"]],
+            hovertemplate=("%{x|%b %Y}" if freq == "month" else "%{x|%d %b %Y}")
+                          + "<br>killed %{y:,}<extra></extra>"), row=2, col=1)
+    fig.update_layout(barmode="stack")
 
 
-def weekly_figure(cells: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
+def weekly_figure(cells: pd.DataFrame, killed: pd.DataFrame, freq: str = "week") -> go.Figure:
     """Top: one marker per (lane, week), area by the number of events, colour by the most
     frequent type; bottom: daily killed (shared x axis)."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.05,
@@ -94,58 +114,66 @@ def weekly_figure(cells: pd.DataFrame, killed: pd.DataFrame) -> go.Figure:
     for etype, g in (cells.groupby("top_type", sort=True) if not cells.empty else []):
         fig.add_trace(go.Scatter(
             x=pd.to_datetime(g["week"]) + pd.Timedelta(days=3), y=[_lane(v) for v in g["lane"]],
-            mode="markers", name=f"mostly {etype.replace('_', ' ')}", legendgroup=etype,
+            mode="markers", name=f"mostly {L.label('dip_type', etype).lower()}", legendgroup=etype,
             marker=dict(symbol=DIPLO_SYMBOLS.get(etype, "hexagon"), color=TYPE_COLOURS.get(etype, "#555"),
                         size=[8 + 22 * (n / biggest) ** 0.5 for n in g["events"]], opacity=0.85),
             customdata=[[LANE_WEEK, str(w)[:10], lane] for w, lane in zip(g["week"], g["lane"])],
-            hovertext=[f"{html.escape(short(lane, 60))} · {n} event(s)<br>{html.escape(short(t, 120))}"
+            hovertext=[f"{html.escape(short(lane, 60))} · {n} event(s)<br>{html.escape(short(t.replace('_', ' '), 120))}"
                        + (f"<br>{k} scheduled or cancelled" if k else "")
-                       for lane, n, t, k in zip(g["lane"], g["events"], g["types"], g["scheduled"])],
+                       + (f"<br>{u} with no day, placed at the day reported" if u else "")
+                       for lane, n, t, k, u in zip(g["lane"], g["events"], g["types"], g["scheduled"],
+                                                   g["undated"] if "undated" in g else [0] * len(g))],
             hovertemplate="week of %{x|%d %b %Y}<br>%{hovertext}<extra></extra>"), row=1, col=1)
-    return _finish(fig, killed, order)
+    return _finish(fig, killed, order, freq)
 
 
 @safe_page
 def page(filters) -> None:
     st.title("Diplomacy")
     n_events = data.q("shown_hidden", filters)["diplomacy_shown"]
+    freq = chosen_freq("auto", filters, data.q("filter_options"))
     if n_events > MAX_MARKERS:
-        weekly_page(filters, n_events)
+        weekly_page(filters, n_events, freq)
         return
     lanes = data.q("diplomacy_lanes", filters)
-    killed = data.q("daily_killed", filters)
+    killed = data.q("daily_killed", filters, freq=freq)
     if lanes.empty and killed.empty:
         st.info("No diplomatic events or incidents in this period.")
         return
     if lanes.empty:
-        st.info("No diplomatic events in this period; the killed per day are shown alone.")
-    undated = lanes[lanes["day"].isna()]["event_id"].nunique() if not lanes.empty else 0
-    ev = st.plotly_chart(timeline_figure(lanes, killed), on_select="rerun", selection_mode=("points",),
+        st.info("No diplomatic events in this period; the killed are shown alone.")
+    undated = lanes[~lanes["dated"].astype(bool)]["event_id"].nunique() if not lanes.empty else 0
+    n_dip = lanes["event_id"].nunique() if not lanes.empty else 0
+    ev = st.plotly_chart(timeline_figure(lanes, killed, freq), on_select="rerun", selection_mode=("points",),
                          key="diplomacy_chart", config={"displaylogo": False})
-    st.caption("Filled markers: happened; hollow: scheduled or cancelled. Bars beneath: killed per day "
-               "(each event once), whiskers the sources' range."
-               + (f" {undated} diplomatic event(s) without a known date are listed below only." if undated else ""))
+    st.caption(f"{n_dip:,} diplomatic events. Filled markers: happened; hollow: scheduled or cancelled"
+               + (f"; faded: the {undated:,} whose text gives no day, placed at the day they were reported"
+                  if undated else "")
+               + f". Bars beneath: killed per {freq} (each event once; hatched: events placed at the day "
+                 "they were reported).")
     bars = plotly_selected_bars(ev)
-    ids = plotly_selected_ids(ev) + (data.q("period_event_ids", filters, periods=tuple(bars)) if bars else [])
+    ids = plotly_selected_ids(ev) + (data.q("period_event_ids", filters, periods=tuple(bars), freq=freq)
+                                     if bars else [])
     if ids:
         open_evidence(ids)
         evidence_panel(data.q("events_by_ids", None, event_ids=tuple(ids)), key="diplomacy_sel")
     events_table(filters)
 
 
-def weekly_page(filters, n_events: int) -> None:
+def weekly_page(filters, n_events: int, freq: str = "week") -> None:
     """The timeline as weekly markers per lane (too many events to draw one by one)."""
     cells = data.q("diplomacy_lane_weeks", filters)
-    killed = data.q("daily_killed", filters)
-    ev = st.plotly_chart(weekly_figure(cells, killed), on_select="rerun", selection_mode=("points",),
+    killed = data.q("daily_killed", filters, freq=freq)
+    ev = st.plotly_chart(weekly_figure(cells, killed, freq), on_select="rerun", selection_mode=("points",),
                          key="diplomacy_weeks", config={"displaylogo": False})
     st.caption(f"{n_events:,} diplomatic events: one marker per party and week, its area the number "
-               "of events, its shape and colour their most frequent type. Narrow the dates or parties "
+               "of events, its shape and colour their most frequent type (events without a day at the "
+               "week they were reported). Narrow the dates or parties "
                f"to below {MAX_MARKERS:,} events to see them one by one. Click a marker to read them.")
     cells_chosen = plotly_selected_keys(ev, LANE_WEEK)
     ids = data.q("lane_week_event_ids", filters, cells=tuple(cells_chosen)) if cells_chosen else []
     bars = plotly_selected_bars(ev)
-    ids += data.q("period_event_ids", filters, periods=tuple(bars)) if bars else []
+    ids += data.q("period_event_ids", filters, periods=tuple(bars), freq=freq) if bars else []
     if ids:
         open_evidence(ids)
         evidence_panel(data.q("events_by_ids", None, event_ids=tuple(ids)), key="diplomacy_sel")
@@ -158,12 +186,23 @@ def events_table(filters) -> None:
     page_no = pager(n_total, "diplomacy_table_page", TABLE_ROWS)
     table = data.q("diplomacy_events", filters, limit=TABLE_ROWS, offset=page_no * TABLE_ROWS)
     if not table.empty:
-        show = table[["day", "event_type", "actors", "location", "status", "outlet", "evidence", "event_id"]].copy()
-        show["day"] = pd.to_datetime(show["day"]).dt.date
+        show = pd.DataFrame({
+            "Day": [d.strftime("%d %b %Y") if pd.notna(d) else "" for d in pd.to_datetime(table["day"])],
+            "Reported": [d.strftime("%d %b %Y") if pd.notna(d) else "" for d in pd.to_datetime(table["reported"])],
+            "Type": [L.label("dip_type", v) for v in table["event_type"]],
+            "Parties": ["" if L.blank(v) else v for v in table["actors"]],
+            "Where": ["" if L.blank(v) else v for v in table["location"]],
+            "Status": [L.label("status", v) for v in table["status"]],
+            "Outlet": [L.label("outlet", v) for v in table["outlet"]],
+            "Sentence": ["" if L.blank(v) else v for v in table["evidence"]],
+            "event_id": table["event_id"]})
         sel = st.dataframe(show, hide_index=True, width="stretch", key="diplomacy_table",
                            on_select="rerun", selection_mode="single-row",
                            column_config={"event_id": None,
-                                          "evidence": st.column_config.TextColumn(width="large")})
+                                          "Day": st.column_config.TextColumn(width="small"),
+                                          "Reported": st.column_config.TextColumn(width="small"),
+                                          "Parties": st.column_config.TextColumn(width="medium"),
+                                          "Sentence": st.column_config.TextColumn(width="large")})
         rows = (sel.get("selection", {}) or {}).get("rows", []) if sel else []
         if rows:
             open_evidence([show.iloc[rows[0]]["event_id"]], switch=True)

@@ -11,6 +11,8 @@ import re
 import pandas as pd
 import streamlit as st
 
+from frontline import labels as L
+
 from . import data
 from .common import FIELD_COLOURS, highlight_html, legend_html, safe_page
 
@@ -80,11 +82,39 @@ def field_marks(text: str, events: pd.DataFrame) -> list:
     return marks
 
 
+def _who(kind, who) -> str:
+    if L.blank(who):
+        return ""
+    return L.label("actor", who) if kind == "incident" else str(who)
+
+
+def _type(kind, code) -> str:
+    return L.label("event_type" if kind == "incident" else "dip_type", code)
+
+
+def _day(v) -> str:
+    return "" if L.blank(v) or pd.isna(v) else pd.Timestamp(v).strftime("%d %b %Y")
+
+
 def _events_table(ev: pd.DataFrame) -> pd.DataFrame:
-    t = ev[["kind", "day", "event_type", "who", "side", "location", "killed", "injured",
-            "children_killed", "source", "event_id"]].copy()
-    t["day"] = pd.to_datetime(t["day"]).dt.date
-    return t
+    """The article's events for people: labels, blanks for missing values, no raw codes."""
+    return pd.DataFrame({
+        "Day": [_day(d) for d in ev["day"]],
+        "What": [_type(k, t) for k, t in zip(ev["kind"], ev["event_type"])],
+        "Who": [_who(k, w) for k, w in zip(ev["kind"], ev["who"])],
+        "Side": [L.label("side", v) for v in ev["side"]],
+        "Place": ["" if L.blank(v) else str(v) for v in ev["location"]],
+        "Killed": [L.number(v) for v in ev["killed"]],
+        "event_id": ev["event_id"]})
+
+
+def event_title(n: int, r) -> str:
+    """``2 · Incident: Shelling · 12 Oct 2016 · al-Hamdaniyah · 8 killed`` (no raw ids or codes)."""
+    bits = [f"{n} · " + ("Incident: " if r["kind"] == "incident" else "Diplomacy: ") + _type(r["kind"], r["event_type"]),
+            _day(r["day"]) or "no day in the text", L.md(r.get("location"))]
+    if r["kind"] == "incident" and not L.blank(r.get("killed")):
+        bits.append(f"{L.number(r['killed'])} killed")
+    return " · ".join(b for b in bits if b)
 
 
 @safe_page
@@ -125,7 +155,7 @@ def page(filters) -> None:
         st.warning("This article is no longer in the store.")
         return
     ev = data.q("article_events", None, article_id=aid)
-    meta = " · ".join(str(x) for x in (art.get("source"), art.get("published") and
+    meta = " · ".join(str(x) for x in (L.label("outlet", art.get("source")), art.get("published") and
                                         str(art.get("published"))[:10], art.get("url")) if x)
     # titles are article text: escaped, never Markdown
     st.html(f"<h3 style='margin:0.2rem 0'>{html.escape(str(art.get('title') or aid))}</h3>")
@@ -134,9 +164,9 @@ def page(filters) -> None:
     selected = ss.get("evidence_event_ids") or []
     if focus_ev is not None and focus_ev["article_id"] == aid:
         who = focus_ev.get("who") or ""
-        st.info(f"Selected: {focus_ev['kind']} · {str(focus_ev.get('day'))[:10]} · "
-                f"{focus_ev.get('event_type')} · {who}", icon=":material/my_location:")
-    left, right = st.columns([3, 2])
+        st.info(f"Selected: {_type(focus_ev['kind'], focus_ev.get('event_type'))} · {_day(focus_ev.get('day'))} · "
+                f"{L.md(_who(focus_ev['kind'], who))}", icon=":material/my_location:")
+    left, right = st.columns([1.35, 1])
     with left:
         st.html(legend_html())
         text = str(art.get("text") or "")
@@ -148,21 +178,28 @@ def page(filters) -> None:
         else:
             tab = _events_table(ev)
             st.dataframe(tab, hide_index=True, width="stretch", key="evidence_events",
-                         column_config={"event_id": st.column_config.TextColumn("id")})
-            for _, r in ev.iterrows():
+                         column_config={"event_id": None})
+            for n, (_, r) in enumerate(ev.iterrows(), 1):
                 mark = "▶ " if r["event_id"] in selected else ""
-                with st.expander(f"{mark}{r['kind']} · {r['event_type']} · {r['event_id']}",
-                                 expanded=bool(mark)):
+                with st.expander(mark + event_title(n, r), expanded=bool(mark)):
                     st.text(str(r["evidence"] or ""))
+                    src = "" if L.blank(r.get("source")) else f"according to {L.md(r['source'])} · "
+                    st.caption(f"{src}id {L.md(r['event_id'])}")
     others = [i for i in selected if focus_ev is not None and i != focus]
     if others:
         st.divider()
         st.markdown("**Other selected events**")
         rest = data.q("events_by_ids", None, event_ids=tuple(selected))
-        sel = st.dataframe(rest[["day", "kind", "event_type", "who", "killed", "outlet", "evidence",
-                                 "event_id", "article_id"]],
-                           hide_index=True, width="stretch", key="evidence_others",
-                           on_select="rerun", selection_mode="single-row")
+        show = pd.DataFrame({
+            "Day": [_day(d) for d in rest["day"]],
+            "What": [_type(k, t) for k, t in zip(rest["kind"], rest["event_type"])],
+            "Who": [_who(k, w) for k, w in zip(rest["kind"], rest["who"])],
+            "Killed": [L.number(v) for v in rest["killed"]],
+            "Outlet": [L.label("outlet", v) for v in rest["outlet"]],
+            "Sentence": ["" if L.blank(v) else str(v) for v in rest["evidence"]]})
+        sel = st.dataframe(show, hide_index=True, width="stretch", key="evidence_others",
+                           on_select="rerun", selection_mode="single-row",
+                           column_config={"Sentence": st.column_config.TextColumn(width="large")})
         rows = (sel.get("selection", {}) or {}).get("rows", []) if sel else []
         if rows:
             ss["evidence_event_id"] = rest.iloc[rows[0]]["event_id"]

@@ -1,118 +1,75 @@
-"""Map: Aleppo's east and west as held, the front line, neighbourhood names, incidents by day.
+"""Map: Aleppo's neighbourhoods as held on the day shown, the front line between them, landmarks,
+incidents by perpetrator; a wider view of the governorate and Syria.
 
-Works offline: the geometry is bundled (``data/aleppo_control_*.geojson``,
-``data/places.csv``) and the deck has no basemap unless the tiles toggle is on.
-Precise incidents (a neighbourhood, site or town) are filled circles;
-imprecise ones (only the side or the city is known) are larger hollow,
-translucent circles so the uncertainty is visible.
+Works offline: the geometry is bundled (``data/*.geojson``, ``data/places.csv``, the control
+history in ``data/control_*.csv``) and the deck has no basemap unless the tiles toggle is on.
+Neighbourhood areas are the gazetteer's Voronoi cells (``frontline.geo``); each is tinted by
+who held it on the day shown (the day on the slider, or the end of the selected period), or by
+its killed or events (choropleth). Incidents at a neighbourhood, site or town are filled
+circles; those known only to a side are one hollow ring inside the area that side held, those
+known only to be "in Aleppo" one hollow ring at the city's centre.
 """
 from __future__ import annotations
 
-import copy
-import csv
 import datetime as dt
-import json
+import html
 import math
-import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from frontline import geo
+from frontline import labels as L
+from frontline.resources import read_geojson
+
 from . import data
-from .common import ACTOR_COLOURS, evidence_panel, hex_rgb, pydeck_selected_ids, safe_page, short
+from .common import (ACTOR_COLOURS, evidence_panel, hex_rgb, plotly_selected_ids, pydeck_selected_ids,
+                     safe_page, short)
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-ZONE_STYLE = {  # zone: (fill RGBA, line RGBA)
-    "east": ([192, 57, 43, 55], [192, 57, 43, 200]),
-    "west": ([31, 95, 168, 45], [31, 95, 168, 200]),
-    "kurdish": ([230, 171, 2, 60], [160, 120, 0, 200]),
-    "city": ([0, 0, 0, 0], [90, 90, 90, 160]),
-    "front_line": ([0, 0, 0, 0], [20, 20, 20, 255]),
-}
-CITY_VIEW = dict(latitude=36.205, longitude=37.150, zoom=11.6, pitch=0, bearing=0)
-GOV_VIEW = dict(latitude=36.30, longitude=37.35, zoom=8.3, pitch=0, bearing=0)
+# the tooltip is plain text; long words wrap inside a bounded box
+TOOLTIP_STYLE = {"maxWidth": "420px", "whiteSpace": "pre-wrap", "overflowWrap": "anywhere"}
+
+# pale, unsaturated tints: the actor colours of the points stay readable on every one of them
+CONTROL_TINTS = {"east": "#e8d9bd", "west": "#d2dbe6", "kurdish": "#dfe5c4", "front": "#ececec"}
+CONTROL_LABELS = {"east": "rebel-held", "west": "government-held", "kurdish": "Kurdish-held",
+                  "front": "split by the front line"}
+CHORO_RAMP = ("#f7f4f9", "#e7d4e8", "#d4b9da", "#c994c7", "#df65b0", "#e7298a", "#ce1256", "#91003f")
+CITY_VIEW = dict(latitude=36.203, longitude=37.150, zoom=11.75, pitch=0, bearing=0)
+GOV_VIEW = dict(latitude=36.28, longitude=37.45, zoom=8.1, pitch=0, bearing=0)
+SYRIA_VIEW = dict(latitude=34.9, longitude=38.6, zoom=5.9, pitch=0, bearing=0)
 POINT_LAYERS = ("incidents_precise", "incidents_imprecise", "outside_precise", "outside_imprecise")
+METRES_PER_PIXEL_Z0 = 156_543.03
+LABEL_AREA_RANK = 48          # neighbourhood names drawn: the largest areas (the rest on hover)
+HALO_OFFSETS = ((-1.5, 0), (1.5, 0), (0, -1.5), (0, 1.5), (-1, -1), (1, 1), (-1, 1), (1, -1))
 
 
-# ----------------------------------------------------------------- bundled geometry
-
-def control_file(day: Optional[dt.date], folder: Path = DATA) -> Optional[Path]:
-    """The control map in force on ``day``: the latest ``aleppo_control_YYYY-MM*.geojson``
-    not after it (the earliest one when ``day`` precedes them all)."""
-    files = []
-    for p in folder.glob("aleppo_control_*.geojson"):
-        m = re.match(r"aleppo_control_(\d{4})-(\d{2})(?:-(\d{2}))?", p.stem)
-        if m:
-            files.append((dt.date(int(m[1]), int(m[2]), int(m[3] or 1)), p))
-    if not files:
-        return None
-    files.sort()
-    if day is None:
-        return files[-1][1]
-    before = [p for d, p in files if d <= day]
-    return before[-1] if before else files[0][1]
-
-
-@lru_cache(maxsize=8)
-def _load_geojson(path: str, mtime: float) -> dict:
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-def styled_zones(gj: dict) -> dict:
-    """A copy of the control GeoJSON with fill/line colours in each feature's properties."""
-    out = copy.deepcopy(gj)
-    for f in out.get("features", []):
-        props = f.setdefault("properties", {}) or {}
-        zone = str(props.get("zone", "city"))
-        fill, line = ZONE_STYLE.get(zone, ZONE_STYLE["city"])
-        props["fill"], props["line"] = fill, line
-        props["width"] = 4 if zone == "front_line" else 1.5
-        props["label"] = str(props.get("name") or zone)
-        f["properties"] = props
-    return out
-
-
-@lru_cache(maxsize=2)
-def _places(path: str, mtime: float) -> pd.DataFrame:
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        lines = [ln for ln in fh if not ln.startswith("#")]
-    for r in csv.DictReader(lines):
-        try:
-            rows.append({"name": r.get("name", ""), "kind": r.get("kind", ""),
-                         "control": r.get("control", ""),
-                         "in_city": str(r.get("in_aleppo_city", "")).lower() in ("1", "true", "yes"),
-                         "governorate": r.get("governorate", ""),
-                         "lat": float(r["lat"]), "lon": float(r["lon"])})
-        except (KeyError, TypeError, ValueError):
-            continue
-    return pd.DataFrame(rows, columns=["name", "kind", "control", "in_city", "governorate", "lat", "lon"])
-
-
-def labels(scope: str) -> pd.DataFrame:
-    p = DATA / "places.csv"
-    if not p.exists():
-        return pd.DataFrame(columns=["name", "lat", "lon"])
-    df = _places(str(p), p.stat().st_mtime)
-    if scope == "city":
-        df = df[df["in_city"] & df["kind"].isin(["neighbourhood", "district", "site"])]
-    else:
-        df = df[~df["in_city"] & df["kind"].isin(["town", "city", "village"])
-                & (df["governorate"].str.lower().str.contains("aleppo"))]
-    return df[["name", "lat", "lon"]].drop_duplicates("name").reset_index(drop=True)
+def halo_text(layer_id: str, data, *, size: float, colour, offset=(0, 0), weight: int = 400,
+              baseline: str = "center") -> list:
+    """A TextLayer with a white halo: the text drawn in white a pixel or two around, then on top
+    (SDF outlines do not render on every GPU; these plain layers do)."""
+    common = dict(get_position=["lon", "lat"], get_text="name", get_size=size, size_units="'pixels'",
+                  size_min_pixels=size, size_max_pixels=size * 2,
+                  get_alignment_baseline=f"'{baseline}'", font_weight=weight,
+                  font_family="'Helvetica Neue', Arial, sans-serif", pickable=False)
+    layers = [pdk.Layer("TextLayer", id=f"{layer_id}_halo{i}", data=data, get_color=[255, 255, 255, 235],
+                        get_pixel_offset=[offset[0] + dx, offset[1] + dy], **common)
+              for i, (dx, dy) in enumerate(HALO_OFFSETS)]
+    layers.append(pdk.Layer("TextLayer", id=layer_id, data=data, get_color=colour,
+                            get_pixel_offset=list(offset), **common))
+    return layers
 
 
 # ----------------------------------------------------------------- points
 
 def radius_m(killed: float, scope: str) -> float:
     """Circle radius in metres: area grows with the killed, up to a cap so one large toll does not cover
-    the city; a floor so zero-death events show."""
-    return _base_radius(scope) * (1.0 + min(MAX_RADIUS_STEPS, math.sqrt(max(0.0, float(killed or 0)))))
+    its neighbours; a floor so zero-death events show."""
+    return _base_radius(scope) * (1.0 + min(POINT_RADIUS_STEPS, math.sqrt(max(0.0, float(killed or 0))) / 1.5))
+
+
+POINT_RADIUS_STEPS = 4.0
 
 
 MAX_RADIUS_STEPS = 6.0
@@ -129,113 +86,498 @@ def cell_radius_m(killed: float, most: float, scope: str) -> float:
     return _base_radius(scope) * (1.0 + MAX_RADIUS_STEPS * math.sqrt(share))
 
 
-# the tooltip is plain text; long words wrap inside a bounded box
-TOOLTIP_STYLE = {"maxWidth": "420px", "whiteSpace": "pre-wrap", "overflowWrap": "anywhere"}
-
-
-def point_frame(df: pd.DataFrame, scope: str) -> pd.DataFrame:
-    """Points ready for deck.gl: colour by actor, radius by killed, a plain-text tooltip."""
+def point_frame(df: pd.DataFrame, scope: str, control_day: Optional[dt.date] = None) -> pd.DataFrame:
+    """Points ready for deck.gl: colour by actor, radius by killed, a plain-text tooltip, and the
+    honest place (:func:`frontline.geo.place_event`): precise reports at their point; reports
+    known only to a side gathered into one hollow ring per side inside the area it held on
+    ``control_day``; reports known only to be in the city into one ring at its centre."""
+    cols = ["event_ids", "event_id", "lat", "lon", "colour", "radius", "tip", "precise", "killed",
+            "actor", "location", "day"]
     if df.empty:
-        return df.assign(colour=[], radius=[], tip=[], event_ids=[])
+        return pd.DataFrame(columns=cols)
     out = df.copy()
-    out["colour"] = [hex_rgb(ACTOR_COLOURS.get(a, ACTOR_COLOURS["unknown"]), 210)
-                     for a in out["actor"]]
-    out["radius"] = [radius_m(k, scope) * (1.0 if p else 1.8)
-                     for k, p in zip(out["killed"], out["precise"])]
+    if "reported" not in out:
+        out["reported"] = None
+    how = [geo.place_event(s, p, lo, la, control_day)
+           if scope == "city" else (lo, la, "point" if pr else "vague")
+           for s, p, lo, la, pr in zip(out["side"], out["geo_precision"], out["lon"], out["lat"], out["precise"])]
+    out["lon"] = [h[0] for h in how]
+    out["lat"] = [h[1] for h in how]
+    out["how"] = [h[2] for h in how]
+    out = out[out["how"] != "none"]
+    if scope == "city":
+        out["precise"] = out["how"] == "point"
+    out["colour"] = [hex_rgb(ACTOR_COLOURS.get(a, ACTOR_COLOURS["unknown"]), 210) for a in out["actor"]]
+    out["radius"] = [radius_m(k, scope) * (1.0 if p else 1.8) for k, p in zip(out["killed"], out["precise"])]
     cells = out["aggregated"].fillna(False).astype(bool) if "aggregated" in out else None
     if cells is not None and cells.any():
         # grid cells sum many reports: size them against the largest cell, or every one hits the cap
         most = max(1.0, float(out.loc[cells, "killed"].max()))
         out.loc[cells, "radius"] = [cell_radius_m(k, most, scope) for k in out.loc[cells, "killed"]]
-    out["day"] = pd.to_datetime(out["day"]).dt.strftime("%Y-%m-%d")
+    day = pd.to_datetime(out["day"])
+    rep = pd.to_datetime(out["reported"])
+    out["when"] = [d.strftime("%d %b %Y") if pd.notna(d) else
+                   (f"no day given; reported {r:%d %b %Y}" if pd.notna(r) else "date unknown")
+                   for d, r in zip(day, rep)]
+    out["day"] = [d.strftime("%Y-%m-%d") if pd.notna(d) else "" for d in day]
     out["event_ids"] = out["event_id"]
     out["tip"] = [
-        f"{d} · {short(loc, 60) or '?'} ({prec or '?'})\n{et or ''} by {a} · killed {k}"
+        f"{w} · {short(loc, 60) or '?'} ({L.label('geo_precision', prec) or 'place unknown'})\n"
+        f"{L.label('event_type', et)} by {L.label('actor', a)} · killed {int(k):,}"
         + (" · implausible toll, not summed" if imp else "")
-        + (f"\n{n} reports aggregated" if n and n > 1 else "")
-        + f"\n{short(ev, 220)}\n— {short(src or outlet, 60)}"
-        for d, loc, prec, et, a, k, ev, src, outlet, n, imp in zip(
-            out["day"], out["location"], out["geo_precision"], out["event_type"], out["actor"],
-            out["killed"], out["evidence"], out["source"], out["outlet"], out["n"],
-            out.get("implausible", pd.Series(False, index=out.index)))]
-    keep = ["event_ids", "event_id", "lat", "lon", "colour", "radius", "tip", "precise", "killed",
-            "actor", "location", "day"]
-    return out[keep]
+        + (f"\n{int(n):,} reports aggregated" if n and n > 1 else "")
+        + f"\n{short(ev, 220)}\n— {short(src or L.label('outlet', outlet), 60)}"
+        for w, loc, prec, et, a, k, ev, src, outlet, n, imp in zip(
+            out["when"], out["location"].fillna(""), out["geo_precision"], out["event_type"], out["actor"],
+            out["killed"], out["evidence"].fillna(""), out["source"].where(out["source"].notna(), None),
+            out["outlet"], out["n"], out.get("implausible", pd.Series(False, index=out.index)))]
+    vague = out[~out["precise"]]
+    precise = out[out["precise"]]
+    if scope == "city" and not vague.empty:
+        vague = gather_vague(vague)
+    return pd.concat([precise[cols], vague[cols]], ignore_index=True) if not vague.empty else precise[cols]
 
 
-def build_deck(points: pd.DataFrame, *, scope: str, zones: Optional[dict], place_labels: pd.DataFrame,
-               tiles: bool) -> pdk.Deck:
-    """The pydeck Deck for one scope ('city' or 'outside'); every layer has an id and is pickable
-    where clicking means something."""
-    pre = "incidents" if scope == "city" else "outside"
-    layers = []
-    if zones:
-        layers.append(pdk.Layer(
-            "GeoJsonLayer", id=f"{pre}_zones", data=zones, stroked=True, filled=True,
-            get_fill_color="properties.fill", get_line_color="properties.line",
-            get_line_width="properties.width", line_width_units="'pixels'", pickable=False))
-    if not place_labels.empty:
-        layers.append(pdk.Layer(
-            "TextLayer", id=f"{pre}_labels", data=place_labels, get_position=["lon", "lat"],
-            get_text="name", get_size=12 if scope == "city" else 13,
-            get_color=[40, 40, 40, 200], get_alignment_baseline="'top'", get_pixel_offset=[0, 6],
-            font_family="'Helvetica Neue', Arial, sans-serif", pickable=False))
-    if not points.empty:
-        precise = points[points["precise"]]
-        vague = points[~points["precise"]]
-        layers.append(pdk.Layer(
-            "ScatterplotLayer", id=f"{pre}_imprecise", data=vague, get_position=["lon", "lat"],
-            get_radius="radius", stroked=True, filled=True,
-            get_fill_color="[colour[0], colour[1], colour[2], 40]", get_line_color="colour",
-            line_width_min_pixels=2, pickable=True, auto_highlight=True))
-        layers.append(pdk.Layer(
-            "ScatterplotLayer", id=f"{pre}_precise", data=precise, get_position=["lon", "lat"],
-            get_radius="radius", radius_min_pixels=3, stroked=True,
-            filled=True, get_fill_color="colour", get_line_color=[255, 255, 255, 230],
-            line_width_min_pixels=1, pickable=True, auto_highlight=True))
-    view = pdk.ViewState(**(CITY_VIEW if scope == "city" else GOV_VIEW))
+def gather_vague(v: pd.DataFrame) -> pd.DataFrame:
+    """One hollow ring per placement (a side's anchor, the city centre) for reports without a
+    precise place: their ids joined by ``|``, killed summed, radius by the sum."""
+    rows = []
+    for (how, side), g in v.groupby(["how", "side"], dropna=False, sort=True):
+        killed = int(g["killed"].sum())
+        where = ("Aleppo, place in the city not known" if how == "city"
+                 else f"{L.label('side', side)}, place not known")
+        ids = list(g.sort_values("killed", ascending=False)["event_id"])
+        actor = g["actor"].mode().iloc[0] if not g["actor"].mode().empty else "unknown"
+        rows.append({"event_ids": "|".join(ids), "event_id": "|".join(ids), "lat": g["lat"].iloc[0],
+                     "lon": g["lon"].iloc[0], "colour": [90, 90, 90, 230] if how == "city" else
+                     hex_rgb(ACTOR_COLOURS.get(actor, ACTOR_COLOURS["unknown"]), 230),
+                     "radius": 320.0 + 12.0 * min(25.0, math.sqrt(max(0, killed))),
+                     "tip": f"{where}\n{len(g):,} reports · killed {killed:,}\n"
+                            "drawn inside the area the side held on the day shown, not at a place",
+                     "precise": False, "killed": killed, "actor": actor, "location": where, "day": ""})
+    return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------- areas, front line, landmarks
+
+def area_features(control: dict, values: Optional[dict] = None, scale_max: float = 0.0) -> dict:
+    """The neighbourhood areas as GeoJSON, each filled by who held it (``control``) or, with
+    ``values``, by its value on :data:`CHORO_RAMP` (0 .. ``scale_max``)."""
+    feats = []
+    names = {n["place_id"]: n["name"] for n in geo.neighbourhoods()}
+    for pid, c in geo.cells().items():
+        ctl = control.get(pid, "front")
+        if values is not None:
+            v = float(values.get(pid, 0) or 0)
+            fill = hex_rgb(choro_colour(v, scale_max), 215)
+            tip = f"{names.get(pid, pid)}: {v:,.0f}"
+        else:
+            fill = hex_rgb(CONTROL_TINTS.get(ctl, "#ececec"), 200)
+            tip = f"{names.get(pid, pid)}: {CONTROL_LABELS.get(ctl, ctl)}"
+        feats.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [
+            [list(p) for p in c["ring"]] + [list(c["ring"][0])]]},
+            "properties": {"fill": fill, "line": [255, 255, 255, 220], "tip": tip, "event_ids": ""}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def choro_colour(v: float, vmax: float) -> str:
+    if vmax <= 0 or v <= 0:
+        return CHORO_RAMP[0]
+    i = 1 + int(min(0.999, math.sqrt(v / vmax)) * (len(CHORO_RAMP) - 1))
+    return CHORO_RAMP[min(i, len(CHORO_RAMP) - 1)]
+
+
+def choro_values(points: pd.DataFrame, measure: str) -> dict:
+    """Killed (or reports) per neighbourhood area, from the precise points inside the city."""
+    out: dict = {}
+    if points.empty:
+        return out
+    for lon, lat, k, n, prec in zip(points["lon"], points["lat"], points["killed"],
+                                    points.get("n", pd.Series(1, index=points.index)), points["precise"]):
+        if not prec:
+            continue
+        pid = geo.cell_of(float(lon), float(lat))
+        if pid:
+            out[pid] = out.get(pid, 0) + (float(k or 0) if measure == "killed" else float(n or 1))
+    return out
+
+
+def landmark_layers(pre: str) -> list:
+    gj = read_geojson("landmarks.geojson")
+    lines = [{"path": f["geometry"]["coordinates"], "name": f["properties"]["name"],
+              "kind": f["properties"]["kind"], "tip": f["properties"]["name"] + ": " + f["properties"].get("note", ""),
+              "colour": [70, 130, 200, 220] if f["properties"]["kind"] == "river" else [120, 90, 60, 200],
+              "event_ids": ""}
+             for f in gj["features"] if f["geometry"]["type"] == "LineString"]
+    pts = [{"lon": f["geometry"]["coordinates"][0], "lat": f["geometry"]["coordinates"][1],
+            "name": f["properties"]["name"], "tip": f["properties"]["name"] + ": " + f["properties"].get("note", ""),
+            "event_ids": ""}
+           for f in gj["features"] if f["geometry"]["type"] == "Point"]
+    # name each line near its middle vertex
+    line_labels = [{"lon": l["path"][len(l["path"]) // 2][0], "lat": l["path"][len(l["path"]) // 2][1],
+                    "name": l["name"], "tip": l["tip"], "event_ids": ""} for l in lines]
+    return [
+        pdk.Layer("PathLayer", id=f"{pre}_landmark_lines", data=lines, get_path="path", get_color="colour",
+                  get_width=3, width_units="'pixels'", pickable=True),
+        pdk.Layer("ScatterplotLayer", id=f"{pre}_landmark_points", data=pts, get_position=["lon", "lat"],
+                  get_radius=6, radius_units="'pixels'", get_fill_color=[20, 20, 20, 255],
+                  get_line_color=[255, 255, 255, 255], stroked=True, line_width_min_pixels=2, pickable=True),
+    ] + halo_text(f"{pre}_landmark_labels", pts + line_labels, size=14, colour=[20, 20, 20, 255],
+                  offset=(0, -9), weight=700, baseline="bottom")
+
+
+def area_labels() -> pd.DataFrame:
+    """Names of the largest neighbourhood areas, at their area's centre."""
+    cs = geo.cells()
+    names = {n["place_id"]: n["name"] for n in geo.neighbourhoods()}
+    rows = sorted(((c["area"], pid) for pid, c in cs.items()), reverse=True)[:LABEL_AREA_RANK]
+    return pd.DataFrame([{"name": names.get(pid, pid), "lon": cs[pid]["cx"], "lat": cs[pid]["cy"]}
+                         for _, pid in rows])
+
+
+def labels(scope: str) -> pd.DataFrame:
+    """Town names for the wider view: Aleppo governorate's towns and Syria's governorate capitals."""
+    rows = []
+    for r in geo.places():
+        kind, gov = r.get("kind"), (r.get("governorate") or "").lower()
+        if str(r.get("in_aleppo_city", "")).lower() == "true" and r.get("place_id") != "aleppo":
+            continue
+        if (kind in ("town", "city") and gov == "aleppo") or (kind == "city" and gov and r.get("country") == "Syria"):
+            rows.append({"name": r["name"], "lat": float(r["lat"]), "lon": float(r["lon"]),
+                         "capital": kind == "city"})
+    return pd.DataFrame(rows, columns=["name", "lat", "lon", "capital"]).drop_duplicates("name")
+
+
+def wide_outlines() -> dict:
+    syria = read_geojson("syria_outline.geojson")
+    gov = read_geojson("aleppo_governorate.geojson")
+    feats = []
+    for f in syria["features"]:
+        feats.append({"type": "Feature", "geometry": f["geometry"],
+                      "properties": {"fill": [246, 244, 238, 255], "line": [60, 60, 60, 230], "width": 2}})
+    for f in gov["features"]:
+        feats.append({"type": "Feature", "geometry": f["geometry"],
+                      "properties": {"fill": [233, 228, 214, 255], "line": [120, 100, 60, 230], "width": 2}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+# ----------------------------------------------------------------- decks
+
+def _point_layers(points: pd.DataFrame, pre: str) -> list:
+    if points.empty:
+        return []
+    precise = points[points["precise"].astype(bool)]
+    vague = points[~points["precise"].astype(bool)]
+    return [
+        pdk.Layer("ScatterplotLayer", id=f"{pre}_imprecise", data=vague, get_position=["lon", "lat"],
+                  get_radius="radius", stroked=True, filled=True,
+                  get_fill_color="[colour[0], colour[1], colour[2], 30]", get_line_color="colour",
+                  line_width_min_pixels=3, pickable=True, auto_highlight=True),
+        pdk.Layer("ScatterplotLayer", id=f"{pre}_precise", data=precise, get_position=["lon", "lat"],
+                  get_radius="radius", radius_min_pixels=3, stroked=True,
+                  filled=True, get_fill_color="colour", get_line_color=[255, 255, 255, 230],
+                  line_width_min_pixels=1, pickable=True, auto_highlight=True)]
+
+
+def build_city_deck(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: str = "control",
+                    tiles: bool = False, values: Optional[dict] = None) -> pdk.Deck:
+    """The city: neighbourhood areas (control on ``control_day`` or a choropleth), the front line
+    of that day, the city outline, landmarks, names with a halo, incidents."""
+    control = geo.control_on(control_day)
+    vmax = max(values.values()) if values else 0.0
+    areas = area_features(control, values if mode != "control" else None, vmax)
+    outline = [{"path": [list(p) for p in geo.city_outline_lonlat()], "event_ids": ""}]
+    front = [{"path": seg, "event_ids": ""} for seg in geo.front_segments(control_day)]
+    layers = [
+        pdk.Layer("GeoJsonLayer", id="incidents_areas", data=areas, stroked=True, filled=True,
+                  get_fill_color="properties.fill", get_line_color="properties.line", get_line_width=1,
+                  line_width_units="'pixels'", pickable=True),
+        pdk.Layer("PathLayer", id="incidents_outline", data=outline, get_path="path",
+                  get_color=[110, 110, 110, 200], get_width=1.5, width_units="'pixels'"),
+        pdk.Layer("PathLayer", id="incidents_front", data=front, get_path="path", get_color=[20, 20, 20, 255],
+                  get_width=4, width_units="'pixels'", cap_rounded=True),
+    ]
+    layers += landmark_layers("incidents")
+    layers += halo_text("incidents_labels", area_labels(), size=12.5, colour=[50, 50, 50, 255])
+    if mode == "control":
+        layers += _point_layers(points, "incidents")
+    else:
+        layers += _point_layers(points[~points["precise"].astype(bool)] if not points.empty else points, "incidents")
     kw = dict(map_provider="carto", map_style="light") if tiles else dict(map_provider=None)
-    return pdk.Deck(layers=layers, initial_view_state=view,
+    return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**CITY_VIEW),
                     tooltip={"text": "{tip}", "style": TOOLTIP_STYLE}, **kw)
 
 
-def legend() -> str:
-    import html
-    items = "".join(
-        f"<span style='display:inline-block;width:12px;height:12px;border-radius:50%;"
-        f"background:{c};margin:0 4px 0 10px'></span>{html.escape(a)}"
-        for a, c in ACTOR_COLOURS.items())
-    zones = ("<span style='display:inline-block;width:14px;height:10px;background:rgba(192,57,43,.35);"
-             "margin:0 4px 0 10px'></span>rebel-held east"
-             "<span style='display:inline-block;width:14px;height:10px;background:rgba(31,95,168,.3);"
-             "margin:0 4px 0 10px'></span>government-held west"
-             "<span style='display:inline-block;width:14px;height:10px;background:rgba(230,171,2,.4);"
-             "margin:0 4px 0 10px'></span>Kurdish-held"
-             "<span style='display:inline-block;width:16px;border-top:3px solid #141414;"
-             "margin:0 4px 3px 10px'></span>front line"
-             "<span style='display:inline-block;width:12px;height:12px;border-radius:50%;"
-             "border:2px solid #555;margin:0 4px 0 10px'></span>place approximate")
-    return f"<div style='font-size:0.9rem;line-height:1.8'>{items}<br>{zones}</div>"
+def build_wide_deck(points: pd.DataFrame, *, syria: bool, tiles: bool = False) -> pdk.Deck:
+    """The wider view: Syria's outline, Aleppo governorate, towns and governorate capitals, incidents."""
+    towns = labels("outside")
+    if not syria and not towns.empty:
+        towns = towns[(towns["lat"].between(35.6, 36.9)) & (towns["lon"].between(36.4, 38.6))]
+    layers = [pdk.Layer("GeoJsonLayer", id="outside_borders", data=wide_outlines(), stroked=True, filled=True,
+                        get_fill_color="properties.fill", get_line_color="properties.line",
+                        get_line_width="properties.width", line_width_units="'pixels'", pickable=False),
+              pdk.Layer("ScatterplotLayer", id="outside_towns", data=towns, get_position=["lon", "lat"],
+                        get_radius=3, radius_units="'pixels'", get_fill_color=[40, 40, 40, 220], pickable=False),
+              ] + halo_text("outside_labels", towns, size=13, colour=[30, 30, 30, 255], offset=(0, 5),
+                            baseline="top")
+    layers += _point_layers(points, "outside")
+    kw = dict(map_provider="carto", map_style="light") if tiles else dict(map_provider=None)
+    return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**(SYRIA_VIEW if syria else GOV_VIEW)),
+                    tooltip={"text": "{tip}", "style": TOOLTIP_STYLE}, **kw)
+
+
+# ----------------------------------------------------------------- plotly maps (SVG: labels always render)
+
+ASPECT = 1.0 / math.cos(math.radians(36.2))     # metres per degree of latitude / of longitude at Aleppo
+CITY_BOUNDS = ((37.060, 37.250), (36.136, 36.270))
+
+
+def marker_px(killed: float) -> float:
+    """Diameter in pixels of a report's circle: area grows with the killed, capped."""
+    return 7.0 + 2.0 * math.sqrt(min(300.0, max(0.0, float(killed or 0))))
+
+
+def ring_px(killed: float) -> float:
+    """Diameter of a hollow ring gathering reports known only to a side or the city."""
+    return 30.0 + 1.0 * math.sqrt(min(2500.0, max(0.0, float(killed or 0))))
+
+
+def _rgba(colour, alpha: float) -> str:
+    if isinstance(colour, str):
+        r, g, b, _ = hex_rgb(colour)
+    else:
+        r, g, b = colour[:3]
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _rings_xy(rings) -> tuple:
+    """Closed rings as x and y arrays, NaN between rings (numpy: plotly ships them as typed arrays,
+    far faster than lists of floats and None)."""
+    import numpy as np
+    xs, ys = [], []
+    for ring in rings:
+        for lon, lat in ring:
+            xs.append(lon)
+            ys.append(lat)
+        xs += [ring[0][0], math.nan]
+        ys += [ring[0][1], math.nan]
+    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+
+
+def _lines_xy(lines) -> tuple:
+    import numpy as np
+    xs, ys = [], []
+    for line in lines:
+        for lon, lat in line:
+            xs.append(lon)
+            ys.append(lat)
+        xs.append(math.nan)
+        ys.append(math.nan)
+    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+
+
+def _point_traces(points: pd.DataFrame, *, rings_only: bool = False) -> list:
+    """Hollow rings (place known only to a side or the city) then filled circles by actor."""
+    import plotly.graph_objects as go
+    traces = []
+    if points.empty:
+        return traces
+    vague = points[~points["precise"].astype(bool)]
+    if not vague.empty:
+        traces.append(go.Scatter(
+            x=vague["lon"], y=vague["lat"], mode="markers", name="place known only to the side or city",
+            marker=dict(symbol="circle-open", size=[ring_px(k) for k in vague["killed"]],
+                        color=[_rgba(c, 0.95) for c in vague["colour"]], line=dict(width=3)),
+            customdata=[[i] for i in vague["event_ids"]], hovertext=vague["tip"].str.replace("\n", "<br>"),
+            hoverinfo="text", showlegend=False))
+    if rings_only:
+        return traces
+    precise = points[points["precise"].astype(bool)].sort_values("killed", ascending=False)
+    for actor, g in precise.groupby("actor", sort=True):
+        colour = ACTOR_COLOURS.get(actor, ACTOR_COLOURS["unknown"])
+        traces.append(go.Scatter(
+            x=g["lon"], y=g["lat"], mode="markers", name=L.label("actor", actor),
+            marker=dict(size=[marker_px(k) for k in g["killed"]], color=_rgba(colour, 0.82),
+                        line=dict(width=1, color="white")),
+            customdata=[[i] for i in g["event_ids"]], hovertext=g["tip"].str.replace("\n", "<br>"),
+            hoverinfo="text", showlegend=False))
+    return traces
+
+
+def _text_trace(df: pd.DataFrame, *, size: int, colour: str = "#2d2d2d", position: str = "middle center",
+                hover: Optional[list] = None, bold: bool = False):
+    import plotly.graph_objects as go
+    return go.Scatter(x=df["lon"], y=df["lat"], mode="text", text=[html.escape(str(n)) for n in df["name"]],
+                      textposition=position, showlegend=False,
+                      textfont=dict(size=size, color=colour, shadow="1px 1px 2px white, -1px -1px 2px white, "
+                                    "1px -1px 2px white, -1px 1px 2px white", weight=700 if bold else 400),
+                      hovertext=hover, hoverinfo="text" if hover else "skip")
+
+
+def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: str = "control",
+                values: Optional[dict] = None):
+    """The city as an SVG figure: neighbourhood areas by control (or choropleth), the front line
+    of the day, the outline, the Queiq and the roads, landmarks, names with a halo, incidents."""
+    import plotly.graph_objects as go
+    control = geo.control_on(control_day)
+    cs = geo.cells()
+    names = {n["place_id"]: n["name"] for n in geo.neighbourhoods()}
+    fig = go.Figure()
+    if mode == "control" or not values:
+        groups = {k: [pid for pid in cs if control.get(pid, "front") == k] for k in CONTROL_TINTS}
+        fills = {k: CONTROL_TINTS[k] for k in CONTROL_TINTS}
+    else:
+        vmax = max(values.values()) or 1.0
+        groups, fills = {}, {}
+        for pid in cs:
+            c = choro_colour(float(values.get(pid, 0) or 0), vmax)
+            groups.setdefault(c, []).append(pid)
+            fills[c] = c
+    for key, pids in groups.items():
+        if not pids:
+            continue
+        xs, ys = _rings_xy([cs[p]["ring"] for p in pids])
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=fills[key],
+                                 line=dict(color="white", width=0.8), hoverinfo="skip", showlegend=False))
+    xs, ys = _rings_xy([geo.city_outline_lonlat()[:-1]])
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#8a8a8a", width=1.2),
+                             hoverinfo="skip", showlegend=False))
+    xs, ys = _lines_xy(geo.front_segments(control_day))
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#141414", width=3.5),
+                             hoverinfo="skip", showlegend=False, name="front line"))
+    gj = read_geojson("landmarks.geojson")
+    for f in gj["features"]:
+        pr = f["properties"]
+        if f["geometry"]["type"] == "LineString":
+            xs, ys = _lines_xy([f["geometry"]["coordinates"]])
+            river = pr["kind"] == "river"
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="text",
+                                     hovertext=html.escape(f"{pr['name']}: {pr.get('note', '')}"),
+                                     line=dict(color="#4682c8" if river else "#785a3c", width=2.5 if river else 2,
+                                               dash="solid" if river else "dash"), showlegend=False))
+    # neighbourhood names (largest areas) with a hover for every area
+    lab = area_labels()
+    every = pd.DataFrame([{"name": names.get(pid, pid), "lon": c["cx"], "lat": c["cy"],
+                           "held": CONTROL_LABELS.get(control.get(pid, "front"), "")} for pid, c in cs.items()])
+    fig.add_trace(go.Scatter(x=every["lon"], y=every["lat"], mode="markers", marker=dict(size=14, opacity=0),
+                             hovertext=[html.escape(f"{n}: {h}" + (f" · {values.get(pid, 0):,.0f}" if values else ""))
+                                        for n, h, pid in zip(every["name"], every["held"], cs)],
+                             hoverinfo="text", showlegend=False))
+    fig.add_trace(_text_trace(lab, size=11, colour="#3a3a3a"))
+    for t in _point_traces(points, rings_only=mode != "control"):
+        fig.add_trace(t)
+    pts = [f for f in gj["features"] if f["geometry"]["type"] == "Point"]
+    marks = pd.DataFrame([{"name": f["properties"]["name"], "lon": f["geometry"]["coordinates"][0],
+                           "lat": f["geometry"]["coordinates"][1],
+                           "note": f["properties"].get("note", "")} for f in pts])
+    lines = [f for f in gj["features"] if f["geometry"]["type"] == "LineString"]
+    line_marks = pd.DataFrame([{"name": f["properties"]["name"],
+                                "lon": f["geometry"]["coordinates"][len(f["geometry"]["coordinates"]) // 2][0],
+                                "lat": f["geometry"]["coordinates"][len(f["geometry"]["coordinates"]) // 2][1]}
+                               for f in lines])
+    fig.add_trace(go.Scatter(x=marks["lon"], y=marks["lat"], mode="markers",
+                             marker=dict(symbol="diamond", size=10, color="#141414", line=dict(width=1.5, color="white")),
+                             hovertext=[html.escape(f"{n}: {t}") for n, t in zip(marks["name"], marks["note"])],
+                             hoverinfo="text", showlegend=False))
+    fig.add_trace(_text_trace(marks, size=13, colour="#141414", position="top center", bold=True))
+    fig.add_trace(_text_trace(line_marks, size=12, colour="#3d5f8a", position="middle right", bold=True))
+    _geo_layout(fig, CITY_BOUNDS)
+    return fig
+
+
+def wide_figure(points: pd.DataFrame, *, syria: bool):
+    """Syria's outline, Aleppo governorate, governorate capitals and towns with events, incidents."""
+    import plotly.graph_objects as go
+    fig = go.Figure()
+    for name, fill, line in (("syria_outline.geojson", "#f6f4ee", "#3c3c3c"),
+                             ("aleppo_governorate.geojson", "#ebe5d5", "#78643c")):
+        rings = [f["geometry"]["coordinates"][0] for f in read_geojson(name)["features"]
+                 if f["geometry"]["type"] == "Polygon"]
+        xs, ys = _rings_xy([r[:-1] for r in rings])
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill,
+                                 line=dict(color=line, width=1.6), hoverinfo="skip", showlegend=False))
+    towns = labels("outside")
+    if not syria:
+        towns = towns[towns["lat"].between(35.55, 36.95) & towns["lon"].between(36.35, 38.75)]
+        if not points.empty:   # name the towns with events and the larger ones
+            near = {(round(a, 2), round(b, 2)) for a, b in zip(points["lat"], points["lon"])}
+            towns = towns[[c or (round(a, 2), round(b, 2)) in near
+                           for c, a, b in zip(towns["capital"], towns["lat"], towns["lon"])]]
+    else:
+        towns = towns[towns["capital"]]
+    fig.add_trace(go.Scatter(x=towns["lon"], y=towns["lat"], mode="markers",
+                             marker=dict(size=5, color="#282828"), hoverinfo="skip", showlegend=False))
+    fig.add_trace(_text_trace(towns, size=12, colour="#222", position="top center"))
+    for t in _point_traces(points):
+        fig.add_trace(t)
+    bounds = ((35.6, 42.5), (32.2, 37.4)) if syria else ((36.35, 38.75), (35.55, 36.95))
+    _geo_layout(fig, bounds)
+    return fig
+
+
+def _geo_layout(fig, bounds) -> None:
+    (x0, x1), (y0, y1) = bounds
+    fig.update_xaxes(range=[x0, x1], visible=False, constrain="domain")
+    fig.update_yaxes(range=[y0, y1], visible=False, scaleanchor="x", scaleratio=ASPECT, constrain="domain")
+    fig.update_layout(height=MAP_HEIGHT, margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="white",
+                      dragmode="pan", hovermode="closest", clickmode="event+select", showlegend=False,
+                      font=dict(size=13))
+
+
+# ----------------------------------------------------------------- legends
+
+def _swatch(colour: str, text: str, shape: str = "square") -> str:
+    style = {"square": f"width:14px;height:12px;background:{colour};border:1px solid #999",
+             "dot": f"width:12px;height:12px;border-radius:50%;background:{colour}",
+             "ring": f"width:12px;height:12px;border-radius:50%;border:3px solid {colour}",
+             "line": f"width:18px;height:0;border-top:4px solid {colour}"}[shape]
+    return (f"<span style='display:inline-flex;align-items:center;margin:0 12px 2px 0;white-space:nowrap'>"
+            f"<span style='display:inline-block;{style};margin-right:5px'></span>{html.escape(text)}</span>")
+
+
+def size_legend(scope: str = "city", zoom: float = 0.0) -> str:
+    """Circles at the size the map draws them, for a few tolls."""
+    items = []
+    for k in (1, 10, 50, 200):
+        d = marker_px(k)
+        items.append(f"<span style='display:inline-flex;align-items:center;margin-right:12px'>"
+                     f"<span style='display:inline-block;width:{d:.0f}px;height:{d:.0f}px;"
+                     f"border-radius:50%;background:#9aa3ad;margin-right:5px'></span>{k:,}</span>")
+    return "<b>Killed</b> " + "".join(items)
+
+
+def legend(mode: str = "control", vmax: float = 0.0, measure: str = "killed") -> str:
+    actors = "".join(_swatch(c, L.label("actor", a), "dot") for a, c in ACTOR_COLOURS.items())
+    if mode == "control":
+        areas = "".join(_swatch(CONTROL_TINTS[k], CONTROL_LABELS[k]) for k in CONTROL_TINTS)
+    else:
+        steps = [vmax * (i / (len(CHORO_RAMP) - 1)) ** 2 for i in range(len(CHORO_RAMP))]
+        areas = f"<b>{html.escape(measure.capitalize())} per neighbourhood</b> " + "".join(
+            _swatch(c, f"{v:,.0f}") for c, v in zip(CHORO_RAMP, steps))
+    marks = (_swatch("#141414", "front line", "line") + _swatch("#4682c8", "Queiq river", "line")
+             + _swatch("#785a3c", "road", "line") + _swatch("#555", "place known only to the side or city", "ring")
+             + _swatch("#141414", "landmark", "dot"))
+    return (f"<div style='font-size:0.92rem;line-height:1.7'><b>Perpetrator</b> {actors}<br>{areas}<br>"
+            f"{marks}<br>{size_legend('city', CITY_VIEW['zoom'])}</div>")
+
+
+def wide_legend() -> str:
+    actors = "".join(_swatch(c, L.label("actor", a), "dot") for a, c in ACTOR_COLOURS.items())
+    marks = (_swatch("#3c3c3c", "Syria's border (approximate)", "line")
+             + _swatch("#78643c", "Aleppo governorate", "line") + _swatch("#282828", "town or governorate capital", "dot")
+             + _swatch("#555", "place approximate", "ring"))
+    return (f"<div style='font-size:0.92rem;line-height:1.7'><b>Perpetrator</b> {actors}<br>{marks}<br>"
+            f"{size_legend('outside', GOV_VIEW['zoom'])}</div>")
 
 
 # ----------------------------------------------------------------- page
 
-def _zones_for(day: Optional[dt.date]) -> Optional[dict]:
-    p = control_file(day)
-    if p is None:
-        return None
-    return styled_zones(_load_geojson(str(p), p.stat().st_mtime))
-
-
 def _day_control(days: list, playing: bool = False) -> Optional[dt.date]:
-    """Day slider with step buttons; None = the whole period."""
+    """Step buttons and a day slider (the "Whole period" toggle above decides); None = whole period."""
     ss = st.session_state
-    if not days:
+    if not days or ss.get("map_whole", True):
         return None
-    c1, c2, c3, c4 = st.columns([1.4, 1, 1, 6], vertical_alignment="bottom")
-    ss.setdefault("map_whole", True)
-    if c1.toggle("Whole period", key="map_whole"):
-        return None
+    c2, c3, c4 = st.columns([0.9, 0.9, 7], vertical_alignment="center")
     idx = ss.get("map_day_idx", len(days) - 1)
     if not playing and ss.get("map_day") in days:
         idx = days.index(ss["map_day"])
@@ -246,7 +588,7 @@ def _day_control(days: list, playing: bool = False) -> Optional[dt.date]:
     idx = max(0, min(len(days) - 1, idx))
     ss["map_day_idx"] = idx
     ss["map_day"] = days[idx]
-    c4.select_slider("Day", options=days, key="map_day",
+    c4.select_slider("Day", options=days, key="map_day", label_visibility="collapsed",
                      format_func=lambda d: d.strftime("%a %d %b %Y"))
     return ss["map_day"]
 
@@ -257,61 +599,112 @@ def _advance(days: list) -> None:
         ss["map_day_idx"] = (ss.get("map_day_idx", 0) + 1) % len(days)
 
 
+MAP_HEIGHT = 560
+MODES = {"control": "Who held it", "killed": "Killed", "events": "Reports"}
+
+
 @safe_page
 def page(filters) -> None:
     st.title("Map")
     days = [pd.Timestamp(d).date() for d in data.q("map_days", filters)]
-    top = st.columns([3, 1.2, 1.2], vertical_alignment="bottom")
-    tiles = top[1].toggle("Online basemap", value=False, key="map_tiles",
+    top = st.columns([2.9, 1.5, 1.5, 1.3], vertical_alignment="bottom")
+    mode = top[0].segmented_control("Colour the neighbourhoods by", list(MODES), default="control",
+                                    key="map_mode", format_func=MODES.get) or "control"
+    st.session_state.setdefault("map_whole", True)
+    if st.session_state.get("map_play"):
+        st.session_state["map_whole"] = False
+    top[1].toggle("Whole period", key="map_whole", disabled=not days,
+                  help="Off: one day at a time, with a slider")
+    tiles = top[2].toggle("Online basemap", value=False, key="map_tiles",
                           help="Street tiles when a connection is available; the bundled "
                                "geometry is drawn either way")
-    playing = top[2].toggle("▶ Play days", value=False, key="map_play", disabled=not days,
+    playing = top[3].toggle("▶ Play", value=False, key="map_play", disabled=not days,
                             help="Step through the days, one a second")
-    if playing:
-        st.session_state["map_whole"] = False
     day = _day_control(days, playing)
     if playing and days:
-        _play_fragment(filters, days, tiles)
+        _play_fragment(filters, days, tiles, mode)
         return
-    _draw_maps(filters, day, tiles)
+    _draw_maps(filters, day, tiles, mode)
 
 
-def _play_fragment(filters, days, tiles):
+def _play_fragment(filters, days, tiles, mode):
     @st.fragment(run_every=1.2)
     def frag():
         idx = st.session_state.get("map_day_idx", 0) % len(days)
         st.caption(f"Playing · {days[idx]:%a %d %b %Y} ({idx + 1}/{len(days)})")
-        _draw_maps(filters, days[idx], tiles)
+        _draw_maps(filters, days[idx], tiles, mode)
         _advance(days)
     frag()
 
 
-def _draw_maps(filters, day, tiles) -> None:
+def control_date(day: Optional[dt.date], filters, options: dict) -> tuple:
+    """(the date whose control is drawn, the words saying which): the day shown, else the end
+    of the selected period; no earlier than the control data's start."""
+    if day is not None:
+        wanted, why = day, "the day shown"
+    else:
+        wanted = filters.date_to or options.get("date_max")
+        why = "the end of the selected period"
+    drawn = geo.control_day(wanted)
+    words = f"Control of the neighbourhoods on **{drawn:%d %B %Y}** ({why})"
+    if wanted and drawn != wanted:
+        words += f"; the control data begin on {geo.CONTROL_START:%d %B %Y}"
+    return drawn, words
+
+
+def _draw_maps(filters, day, tiles, mode) -> None:
     pts = data.q("map_points", filters, scope="city", day=day)
     out = data.q("map_points", filters, scope="outside", day=day)
     when = f"on {day:%d %B %Y}" if day else "in the selected period"
     if pts.empty and out.empty:
         st.info(f"No incidents with a known place {when}.")
-    tab_city, tab_gov = st.tabs([f"Aleppo city · {len(pts):,}", f"Governorate and beyond · {len(out):,}"])
+    drawn, words = control_date(day, filters, data.q("filter_options"))
+    syria = filters.area != "aleppo"
+    wide_name = "Syria" if syria else "Governorate"
+    tab_city, tab_gov = st.tabs([f"Aleppo city · {len(pts):,} reports",
+                                 f"{wide_name} · {len(out):,} reports"])
+    config = {"displaylogo": False, "scrollZoom": True}
     with tab_city:
+        points = point_frame(pts, "city", drawn)
+        values = choro_values(points, "killed" if mode == "killed" else "events") if mode != "control" else None
+        caption = words + "."
         if pts["aggregated"].any() if not pts.empty else False:
-            st.caption("Many events: points are aggregated on a grid; filter or pick a day for single events.")
-        deck = build_deck(point_frame(pts, "city"), scope="city", zones=_zones_for(day),
-                          place_labels=labels("city"), tiles=tiles)
-        ev = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
-                             key="map_city", height=620)
-        st.html(legend())
-        _selected(ev, "map_city")
+            caption += " Many reports: precise ones are gathered on a grid; pick a day for single reports."
+        left, right = st.columns([2.9, 1], gap="small")
+        with left:
+            if tiles:
+                deck = build_city_deck(points, control_day=drawn, mode=mode, tiles=True, values=values)
+                ev = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
+                                     key="map_city", height=MAP_HEIGHT)
+                ids = pydeck_selected_ids(ev, POINT_LAYERS)
+            else:
+                ev = st.plotly_chart(city_figure(points, control_day=drawn, mode=mode, values=values),
+                                     on_select="rerun", selection_mode=("points",), key="map_city_svg",
+                                     config=config)
+                ids = plotly_selected_ids(ev)
+        with right:
+            st.caption(caption)
+            st.html(legend(mode, max(values.values()) if values else 0.0,
+                           "killed" if mode == "killed" else "reports"))
+        _selected(ids, "map_city")
     with tab_gov:
-        deck = build_deck(point_frame(out, "outside"), scope="outside", zones=_zones_for(day),
-                          place_labels=labels("outside"), tiles=tiles)
-        ev2 = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
-                              key="map_gov", height=620)
-        _selected(ev2, "map_gov")
+        wide = point_frame(out, "outside")
+        left, right = st.columns([2.9, 1], gap="small")
+        with left:
+            if tiles:
+                ev2 = st.pydeck_chart(build_wide_deck(wide, syria=syria, tiles=True), on_select="rerun",
+                                      selection_mode="single-object", key="map_gov", height=MAP_HEIGHT)
+                ids2 = pydeck_selected_ids(ev2, POINT_LAYERS)
+            else:
+                ev2 = st.plotly_chart(wide_figure(wide, syria=syria), on_select="rerun",
+                                      selection_mode=("points",), key="map_gov_svg", config=config)
+                ids2 = plotly_selected_ids(ev2)
+        with right:
+            st.html(wide_legend())
+        _selected(ids2, "map_gov")
 
 
-def _selected(ev, key: str) -> None:
-    ids = pydeck_selected_ids(ev)
+def _selected(ids: list, key: str) -> None:
     if ids:
         st.session_state["evidence_event_ids"] = ids
         st.session_state["evidence_event_id"] = ids[0]

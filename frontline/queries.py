@@ -38,6 +38,8 @@ from typing import Any, Iterable, Mapping, Optional
 
 import pandas as pd
 
+from .geo import theatre_place_ids
+
 SIDES = ("east", "west", "city", "outside")
 INCIDENT_TYPES = ("airstrike", "shelling", "bombing", "clashes", "chemical",
                   "violence_against_civilians", "other")
@@ -73,7 +75,9 @@ def _date(v: Any) -> Optional[dt.date]:
 # query-parameter name for each field (short, readable URLs)
 _QP = {"date_from": "from", "date_to": "to", "sides": "side", "event_types": "type",
        "actors": "actor", "outlets": "outlet", "article_ids": "article",
-       "dip_types": "dtype", "parties": "party"}
+       "dip_types": "dtype", "parties": "party", "area": "area"}
+AREAS = ("aleppo", "syria")   # the theatre (Aleppo city and governorate) or everything
+THEATRE_SIDES = ("east", "west", "city")
 
 
 @dataclass(frozen=True)
@@ -88,11 +92,15 @@ class Filters:
     article_ids: tuple = ()
     dip_types: tuple = ()        # diplomacy event types
     parties: tuple = ()          # diplomacy actors (lanes)
+    area: str = ""               # "aleppo": the theatre only; "syria" or "": everywhere
 
     def __post_init__(self):
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.name in ("date_from", "date_to"):
+            if f.name == "area":
+                v = str(v or "").strip().lower()
+                object.__setattr__(self, f.name, v if v in AREAS else "")
+            elif f.name in ("date_from", "date_to"):
                 object.__setattr__(self, f.name, _date(v))
             else:
                 object.__setattr__(self, f.name, tuple(sorted(set(_tuple(v)))))
@@ -104,7 +112,8 @@ class Filters:
             v = getattr(self, f.name)
             if not v:
                 continue
-            out[_QP[f.name]] = v.isoformat() if isinstance(v, dt.date) else ",".join(v)
+            out[_QP[f.name]] = (v.isoformat() if isinstance(v, dt.date) else v if isinstance(v, str)
+                                else ",".join(v))
         return out
 
     @classmethod
@@ -124,19 +133,36 @@ class Filters:
 
     @property
     def is_empty(self) -> bool:
-        return not any(getattr(self, f.name) for f in fields(self))
+        return not any(getattr(self, f.name) for f in fields(self) if f.name != "area") \
+            and self.area != "aleppo"
 
 
-def _incident_where(f: Filters, alias: str = "i") -> tuple[str, list]:
-    """WHERE clause (always valid) and its parameters for per-article incidents (reports)."""
+def _area_clause(f: "Filters", a: str) -> tuple[list, list]:
+    if f.area != "aleppo":
+        return [], []
+    # a semi-join on the place ids: list_contains per row is several times slower at 100,000 rows
+    return ([f"(coalesce({a}side, '') IN ('east', 'west', 'city') "
+             f"OR {a}place_id IN (SELECT unnest(?::VARCHAR[])))"], [list(theatre_place_ids())])
+
+
+def _incident_where(f: Filters, alias: str = "i", *, reported: bool = False) -> tuple[str, list]:
+    """WHERE clause (always valid) and its parameters for per-article incidents (reports).
+
+    ``reported``: the rows carry ``reported`` (their article's publication date) and the
+    dates choose by ``coalesce(day, reported)``: an event without a known day counts in
+    the period it was reported in (:func:`_inc_source`)."""
     a = alias + "."
     clauses, params = ["TRUE"], []
+    day = f"coalesce({a}day, {a}reported)" if reported else f"{a}day"
     if f.date_from:
-        clauses.append(f"{a}day >= ?")
+        clauses.append(f"{day} >= ?")
         params.append(f.date_from)
     if f.date_to:
-        clauses.append(f"{a}day <= ?")
+        clauses.append(f"{day} <= ?")
         params.append(f.date_to)
+    c, p = _area_clause(f, a)
+    clauses += c
+    params += p
     for col, vals in (("side", f.sides), ("event_type", f.event_types),
                       ("actor", f.actors), ("outlet", f.outlets),
                       ("article_id", f.article_ids)):
@@ -155,21 +181,22 @@ def _event_where(f: Filters, alias: str = "e") -> tuple[str, list]:
     """The filters that choose *which fused events* count, on the event's fused values: dates,
     side, type, and perpetrator -- an event any of whose sources blames one of ``actors``."""
     where, params = _incident_where(Filters(date_from=f.date_from, date_to=f.date_to, sides=f.sides,
-                                            event_types=f.event_types), alias)
+                                            event_types=f.event_types, area=f.area), alias, reported=True)
     if f.actors:
         where += f" AND list_has_any({alias}.actors, ?::VARCHAR[])"
         params = params + [list(f.actors)]
     return where, params
 
 
-def _diplomacy_where(f: Filters, alias: str = "d") -> tuple[str, list]:
+def _diplomacy_where(f: Filters, alias: str = "d", *, reported: bool = False) -> tuple[str, list]:
     a = alias + "."
     clauses, params = ["TRUE"], []
+    day = f"coalesce({a}day, {a}reported)" if reported else f"{a}day"
     if f.date_from:
-        clauses.append(f"{a}day >= ?")
+        clauses.append(f"{day} >= ?")
         params.append(f.date_from)
     if f.date_to:
-        clauses.append(f"{a}day <= ?")
+        clauses.append(f"{day} <= ?")
         params.append(f.date_to)
     for col, vals in (("event_type", f.dip_types), ("outlet", f.outlets),
                       ("article_id", f.article_ids)):
@@ -180,6 +207,28 @@ def _diplomacy_where(f: Filters, alias: str = "d") -> tuple[str, list]:
         clauses.append(f"list_has_any({a}actors, ?::VARCHAR[])")
         params.append(list(f.parties))
     return " AND ".join(clauses), params
+
+
+def is_snapshot(conn) -> bool:
+    """Whether ``conn`` is a dashboard :func:`snapshot` (its tables carry ``reported``)."""
+    return has_event_figures(conn)
+
+
+def _inc_source(conn) -> str:
+    """The reviewed reports with ``reported`` (their article's publication date: the day the
+    event is known to be on or before): the snapshot's table, or a join on a store."""
+    if conn is not None and is_snapshot(conn):
+        return "v_incidents"
+    return ("(SELECT v.*, a.published AS reported FROM v_incidents v "
+            "LEFT JOIN articles a ON a.article_id = v.article_id)")
+
+
+def _dip_source(conn) -> str:
+    """The reviewed diplomatic events with ``reported`` (see :func:`_inc_source`)."""
+    if conn is not None and is_snapshot(conn):
+        return "v_diplomacy"
+    return ("(SELECT v.*, a.published AS reported FROM v_diplomacy v "
+            "LEFT JOIN articles a ON a.article_id = v.article_id)")
 
 
 def _df(conn, sql: str, params: Iterable = ()) -> pd.DataFrame:
@@ -205,6 +254,8 @@ def _rows(conn, sql: str, params: Iterable = ()) -> list:
 _NOT_IMPLAUSIBLE = "FILTER (WHERE NOT coalesce(implausible, FALSE))"
 FUSED_AGGREGATES = f"""
                min(day) AS day,
+               min(reported) AS reported,
+               mode(place_id ORDER BY place_id) AS place_id,
                coalesce(mode(side ORDER BY side) FILTER (WHERE side <> 'city'),
                         mode(side ORDER BY side)) AS side,
                coalesce(mode(event_type ORDER BY event_type) FILTER (WHERE event_type NOT IN ('other', 'clashes')),
@@ -229,7 +280,7 @@ EVENT_FIGURES = "event_figures"     # the fused events precomputed in a dashboar
 _NI = "NOT coalesce(implausible, FALSE)"
 # what FUSED_AGGREGATES give for a group of one report, without aggregating
 SINGLE_REPORT = f"""
-               day, side, event_type, actor,
+               day, reported, place_id, side, event_type, actor,
                CASE WHEN actor IS NULL THEN NULL ELSE [actor] END AS actors, location,
                1::BIGINT AS n_reports, (outlet IS NOT NULL)::BIGINT AS n_outlets,
                coalesce(implausible, FALSE) AS implausible,
@@ -283,13 +334,18 @@ def fused_cte(f: Filters, conn=None) -> tuple[str, list]:
     sel = f"""
     WITH sel AS (
         SELECT i.*, coalesce(i.cluster_id, i.event_id) AS fid
-        FROM v_incidents i WHERE {rw}
+        FROM {_inc_source(conn)} i WHERE {rw}
     )"""
     if conn is not None and not (f.outlets or f.article_ids) and has_event_figures(conn):
         return sel + f""", fused AS (SELECT e.* FROM {EVENT_FIGURES} e WHERE {ew})""", rp + ep
     return sel + f""", fused AS (
         SELECT e.* FROM (SELECT fid, {FUSED_AGGREGATES} FROM sel GROUP BY fid) e WHERE {ew}
     )""", rp + ep
+
+
+# a fused event's grade, in the spirit of Airwars' (as frontline.fusion grades them)
+GRADE_SQL = ("(CASE WHEN len(coalesce(actors, [])) > 1 THEN 'contested' "
+             "WHEN n_outlets >= 2 THEN 'corroborated' ELSE 'single source' END)")
 
 
 def headline(conn, f: Filters) -> pd.DataFrame:
@@ -311,9 +367,14 @@ def headline(conn, f: Filters) -> pd.DataFrame:
            coalesce(sum(coalesce(injured_low, injured_best)), 0)::BIGINT AS injured_low,
            coalesce(sum(coalesce(injured_high, injured_best)), 0)::BIGINT AS injured_high,
            coalesce(sum(children_killed), 0)::BIGINT AS children_killed,
-           count(*) FILTER (WHERE implausible) AS implausible
+           count(*) FILTER (WHERE implausible) AS implausible,
+           count(*) FILTER (WHERE NOT implausible AND day IS NULL) AS undated,
+           coalesce(sum(killed_best) FILTER (WHERE day IS NULL), 0)::BIGINT AS killed_undated,
+           count(*) FILTER (WHERE NOT implausible AND {GRADE} = 'single source') AS single_source,
+           count(*) FILTER (WHERE NOT implausible AND {GRADE} = 'corroborated') AS corroborated,
+           count(*) FILTER (WHERE NOT implausible AND {GRADE} = 'contested') AS contested
     FROM fused GROUP BY GROUPING SETS ((coalesce(side, 'unknown')), ())
-    """
+    """.replace("{GRADE}", GRADE_SQL)
     df = _df(conn, sql, params)
     # the grand-total row has side NULL from GROUPING SETS
     df["side"] = df["side"].where(df["side"].notna(), "all")
@@ -325,19 +386,20 @@ def headline(conn, f: Filters) -> pd.DataFrame:
 def headline_for(df: pd.DataFrame, side: str) -> dict:
     """One side's row of :func:`headline` as a dict of ints (zeros if absent)."""
     cols = ["incidents", "reports", "killed", "killed_low", "killed_high", "injured",
-            "injured_low", "injured_high", "children_killed", "implausible"]
+            "injured_low", "injured_high", "children_killed", "implausible", "undated",
+            "killed_undated", "single_source", "corroborated", "contested"]
     row = df[df["side"] == side]
     if row.empty:
         return {c: 0 for c in cols}
     r = row.iloc[0]
-    return {c: int(r[c]) if pd.notna(r[c]) else 0 for c in cols}
+    return {c: int(r[c]) if c in r and pd.notna(r[c]) else 0 for c in cols}
 
 
 def fused_events(conn, f: Filters, limit: Optional[int] = None) -> pd.DataFrame:
     """One row per fused event, newest first (the Overview's latest events)."""
     cte, params = fused_cte(f, conn)
     sql = cte + """
-    SELECT fid, day, side, event_type, actor, location, n_reports, n_outlets,
+    SELECT fid, day, reported, side, event_type, actor, location, n_reports, n_outlets,
            killed_best, killed_low, killed_high, injured_best, children_killed,
            implausible, event_ids, event_ids[1] AS event_id
     FROM fused ORDER BY day DESC NULLS LAST, fid"""
@@ -347,21 +409,48 @@ def fused_events(conn, f: Filters, limit: Optional[int] = None) -> pd.DataFrame:
     return _df(conn, sql, params)
 
 
-def casualties(conn, f: Filters, freq: str = "day") -> pd.DataFrame:
-    """Killed/injured per day or week and side (fused events counted once).
+FREQS = ("day", "week", "month")
 
-    Columns: period, side, incidents, killed, killed_low, killed_high, injured,
-    injured_low, injured_high, children_killed, cum_killed.  A bar's events are
+
+def auto_freq(date_from: Optional[dt.date], date_to: Optional[dt.date]) -> str:
+    """The bin that keeps a timeline readable over the range: day up to ~2 months, week up to
+    ~18 months, month beyond."""
+    if not date_from or not date_to:
+        return "month"
+    days = (date_to - date_from).days
+    return "day" if days <= 62 else "week" if days <= 550 else "month"
+
+
+def _period_sql(freq: str, col: str) -> str:
+    if freq not in FREQS:
+        raise ValueError("freq must be 'day', 'week' or 'month'")
+    return col if freq == "day" else f"date_trunc('{freq}', {col})::DATE"
+
+
+def _period_end(start: dt.date, freq: str) -> dt.date:
+    if freq == "day":
+        return start
+    if freq == "week":
+        return start + dt.timedelta(days=6)
+    nxt = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def casualties(conn, f: Filters, freq: str = "day") -> pd.DataFrame:
+    """Killed/injured per day, week or month and side (fused events counted once).
+
+    Columns: period, side, dated, incidents, killed, killed_low, killed_high, injured,
+    injured_low, injured_high, children_killed, cum_killed.  Every event is on the axis:
+    ``dated`` rows hold events with a known day, placed at it; the others (a month or no date
+    in the text) are placed at the day they were reported (their earliest article's
+    publication: the day they are known to be on or before).  A bar's events are
     :func:`period_event_ids` (fetched when it is clicked, not shipped with the chart).
-    Events without a known day are left out (they have no place on a time axis).
     """
-    if freq not in ("day", "week"):
-        raise ValueError("freq must be 'day' or 'week'")
+    period = _period_sql(freq, "coalesce(day, reported)")
     cte, params = fused_cte(f, conn)
-    period = "day" if freq == "day" else "date_trunc('week', day)::DATE"
     sql = cte + f"""
     , per AS (
-        SELECT {period} AS period, coalesce(side, 'unknown') AS side,
+        SELECT {period} AS period, coalesce(side, 'unknown') AS side, day IS NOT NULL AS dated,
                count(*) AS incidents,
                coalesce(sum(killed_best), 0)::BIGINT AS killed,
                coalesce(sum(coalesce(killed_low, killed_best)), 0)::BIGINT AS killed_low,
@@ -370,52 +459,104 @@ def casualties(conn, f: Filters, freq: str = "day") -> pd.DataFrame:
                coalesce(sum(coalesce(injured_low, injured_best)), 0)::BIGINT AS injured_low,
                coalesce(sum(coalesce(injured_high, injured_best)), 0)::BIGINT AS injured_high,
                coalesce(sum(children_killed), 0)::BIGINT AS children_killed
-        FROM fused WHERE day IS NOT NULL AND NOT implausible
+        FROM fused WHERE coalesce(day, reported) IS NOT NULL AND NOT implausible
         GROUP BY ALL
     )
-    SELECT *, sum(killed) OVER (PARTITION BY side ORDER BY period
+    SELECT *, sum(killed) OVER (PARTITION BY side ORDER BY period, dated DESC
                                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)::BIGINT AS cum_killed
-    FROM per ORDER BY period, side"""
+    FROM per ORDER BY period, side, dated DESC"""
     return _df(conn, sql, params)
 
 
-def daily_killed(conn, f: Filters) -> pd.DataFrame:
-    """Killed per day, all sides together (beneath the diplomacy timeline)."""
+def daily_killed(conn, f: Filters, freq: str = "day") -> pd.DataFrame:
+    """Killed per period, all sides together (beneath the diplomacy timeline); ``dated`` as in
+    :func:`casualties` (column ``day`` holds the period start)."""
     cte, params = fused_cte(f, conn)
-    sql = cte + """
-    SELECT day, coalesce(sum(killed_best), 0)::BIGINT AS killed,
+    period = _period_sql(freq, "coalesce(day, reported)")
+    sql = cte + f"""
+    SELECT {period} AS day, day IS NOT NULL AS dated, coalesce(sum(killed_best), 0)::BIGINT AS killed,
            coalesce(sum(coalesce(killed_low, killed_best)), 0)::BIGINT AS killed_low,
            coalesce(sum(coalesce(killed_high, killed_best)), 0)::BIGINT AS killed_high,
            count(*) AS incidents
-    FROM fused WHERE day IS NOT NULL AND NOT implausible GROUP BY day ORDER BY day"""
+    FROM fused WHERE coalesce(day, reported) IS NOT NULL AND NOT implausible
+    GROUP BY ALL ORDER BY 1, 2 DESC"""
     return _df(conn, sql, params)
 
 
 def period_event_ids(conn, f: Filters, periods: Iterable = (), freq: str = "day") -> list:
     """Report ids of the counted events in the given (period start, side) bars.
 
-    ``periods``: pairs ``(day or week start, side)``; ``side`` None or ``"all"``
+    ``periods``: pairs ``(day, week or month start, side)``; ``side`` None or ``"all"``
     means every side.  The ids are what a clicked bar of :func:`casualties` or
-    :func:`daily_killed` stands for, in day and id order.
+    :func:`daily_killed` stands for (events placed by day, or by report date when undated),
+    in day and id order.
     """
-    if freq not in ("day", "week"):
-        raise ValueError("freq must be 'day' or 'week'")
-    span = 0 if freq == "day" else 6
+    if freq not in FREQS:
+        raise ValueError("freq must be 'day', 'week' or 'month'")
     ids: list = []
     cte, params = fused_cte(f, conn)
     for start, side in periods:
         d0 = _date(start)
         if d0 is None:
             continue
-        cond, p = ["day BETWEEN ? AND ?"], [d0, d0 + dt.timedelta(days=span)]
+        cond, p = ["coalesce(day, reported) BETWEEN ? AND ?"], [d0, _period_end(d0, freq)]
         if side not in (None, "", "all"):
             cond.append("coalesce(side, 'unknown') = ?")
             p.append(str(side))
         rows = _rows(conn, cte + f"""
             SELECT unnest(event_ids) FROM (SELECT event_ids, day, fid FROM fused
-            WHERE NOT implausible AND {' AND '.join(cond)} ORDER BY day, fid)""", params + p)
+            WHERE NOT implausible AND {' AND '.join(cond)} ORDER BY coalesce(day, reported), fid)""", params + p)
         ids += [r[0] for r in rows if r[0] not in ids]
     return ids
+
+
+def default_scope(conn, share: float = 0.75) -> dict:
+    """What the dashboard opens on: the theatre (Aleppo city and governorate) and the period its
+    events cover most densely -- the shortest run of whole months holding at least ``share`` of
+    the theatre's events (by day, or report date when undated); ties go to the run holding more.
+
+    Returns ``{"area": "aleppo", "date_from", "date_to", "events", "events_total", "share"}``
+    (dates None when the theatre has no dated event).
+    """
+    f = Filters(area="aleppo")
+    cte, params = fused_cte(f, conn)
+    rows = _rows(conn, cte + """
+        SELECT date_trunc('month', coalesce(day, reported))::DATE AS m, count(*)
+        FROM fused WHERE coalesce(day, reported) IS NOT NULL GROUP BY 1 ORDER BY 1""", params)
+    return densest_months([(r[0], int(r[1])) for r in rows], share)
+
+
+def densest_months(months: list, share: float = 0.75) -> dict:
+    """The shortest run of consecutive calendar months holding ``share`` of the events (see
+    :func:`default_scope`); ``months``: ``[(first day of month, events)]`` in order."""
+    total = sum(n for _, n in months)
+    out = {"area": "aleppo", "date_from": None, "date_to": None, "events": 0, "events_total": total,
+           "share": share}
+    if not total:
+        return out
+    index = {(m.year, m.month): n for m, n in months}
+    first, last = months[0][0], months[-1][0]
+    seq = []
+    y, mo = first.year, first.month
+    while (y, mo) <= (last.year, last.month):
+        seq.append(((y, mo), index.get((y, mo), 0)))
+        y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+    need = share * total
+    best = None
+    lo, acc = 0, 0
+    for hi in range(len(seq)):
+        acc += seq[hi][1]
+        while lo < hi and acc - seq[lo][1] >= need:
+            acc -= seq[lo][1]
+            lo += 1
+        if acc >= need:
+            key = (hi - lo, -acc)
+            if best is None or key < best[0]:
+                best = (key, lo, hi, acc)
+    _, lo, hi, acc = best
+    (y0, m0), (y1, m1) = seq[lo][0], seq[hi][0]
+    out.update(date_from=dt.date(y0, m0, 1), date_to=_period_end(dt.date(y1, m1, 1), "month"), events=acc)
+    return out
 
 
 def source_comparison(conn, f: Filters, by: str = "source", min_sources: int = 2,
@@ -455,17 +596,21 @@ def source_comparison(conn, f: Filters, by: str = "source", min_sources: int = 2
 
 
 def source_totals(conn, f: Filters, by: str = "source") -> pd.DataFrame:
-    """Per source: how many of the counted events it reports and the killed it gives."""
+    """Per source: how many of the counted events it reports and the killed it gives for them,
+    each event once per source (its highest figure when several of its reports give one)."""
     if by not in ("source", "outlet"):
         raise ValueError("by must be 'source' or 'outlet'")
     cte, params = fused_cte(f, conn)
     sql = cte + f"""
-    SELECT coalesce({by}, 'unattributed') AS source,
-           count(DISTINCT fid) AS incidents,
+    , per AS (   -- one figure per source and event: its highest, when its reports repeat it
+        SELECT coalesce({by}, 'unattributed') AS source, fid, max(killed) AS killed, max(injured) AS injured
+        FROM sel WHERE NOT coalesce(implausible, FALSE) AND fid IN (SELECT fid FROM fused)
+        GROUP BY ALL
+    )
+    SELECT source, count(*) AS incidents,
            coalesce(sum(killed), 0)::BIGINT AS killed,
            coalesce(sum(injured), 0)::BIGINT AS injured
-    FROM sel WHERE NOT coalesce(implausible, FALSE) AND fid IN (SELECT fid FROM fused)
-    GROUP BY ALL ORDER BY killed DESC, source"""
+    FROM per GROUP BY ALL ORDER BY killed DESC, source"""
     return _df(conn, sql, params)
 
 
@@ -484,55 +629,65 @@ def map_points(conn, f: Filters, *, scope: str = "city", day: Optional[dt.date] 
     Columns: event_id, day, lat, lon, killed, injured, actor, side, event_type,
     location, geo_precision, precise, outlet, source, evidence, n, aggregated.
     """
-    where, params = _incident_where(f, "i")
-    extra = ["lat IS NOT NULL", "lon IS NOT NULL"]
+    where, params = _incident_where(f, "i", reported=True)
+    src = _inc_source(conn)
+    has_xy = "(lat IS NOT NULL AND lon IS NOT NULL)"
     if scope == "city":
-        extra.append("side IN ('east', 'west', 'city')")
+        # events known only to a side have no point of their own: the map places them
+        extra = [f"({has_xy} OR side IN ('east', 'west'))", "side IN ('east', 'west', 'city')"]
     elif scope == "outside":
-        extra.append("(side = 'outside' OR side IS NULL)")
-    elif scope != "all":
+        extra = [has_xy, "(side = 'outside' OR side IS NULL)"]
+    elif scope == "all":
+        extra = [f"({has_xy} OR side IN ('east', 'west'))"]
+    else:
         raise ValueError("scope must be city, outside or all")
     if day is not None:
-        extra.append("day = ?")
+        extra.append("coalesce(day, reported) = ?")
         params = params + [day]
     cond = where + " AND " + " AND ".join(extra)
-    n = _rows(conn, f"SELECT count(*) FROM v_incidents i WHERE {cond}", params)[0][0]
+    n = _rows(conn, f"SELECT count(*) FROM {src} i WHERE {cond}", params)[0][0]
     precise = ("coalesce(geo_precision, '') IN ('neighbourhood', 'site', 'town')")
     if n <= max_points:
         sql = f"""
-        SELECT event_id, day, lat, lon,
+        SELECT event_id, day, reported, lat, lon,
                CASE WHEN coalesce(implausible, FALSE) THEN 0 ELSE coalesce(killed, 0) END AS killed,
                coalesce(injured, 0) AS injured, coalesce(actor, 'unknown') AS actor,
                side, event_type, location, geo_precision, {precise} AS precise,
                outlet, source, left(evidence, 160) AS evidence, 1 AS n, FALSE AS aggregated,
                coalesce(implausible, FALSE) AS implausible
-        FROM v_incidents i WHERE {cond} ORDER BY day, event_id"""
+        FROM {src} i WHERE {cond} ORDER BY coalesce(day, reported), event_id"""
         return _df(conn, sql, params)
+    # precise reports on a grid; reports known only to a side or the city in one group each
+    key = (f"CASE WHEN {precise} THEN round(lat / ?) END, CASE WHEN {precise} THEN round(lon / ?) END, "
+           f"CASE WHEN {precise} THEN NULL ELSE coalesce(side, '') || ':' || coalesce(geo_precision, '') END")
     sql = f"""
-    SELECT array_to_string(list(event_id ORDER BY coalesce(killed, 0) DESC, event_id)[1:?], '|') AS event_id,
-           min(day) AS day,
+    SELECT array_to_string(max_by(event_id, coalesce(killed, 0), ?), '|') AS event_id,
+           min(day) AS day, min(reported) AS reported,
            avg(lat) AS lat, avg(lon) AS lon,
            coalesce(sum(killed) FILTER (WHERE NOT coalesce(implausible, FALSE)), 0)::BIGINT AS killed,
            coalesce(sum(injured) FILTER (WHERE NOT coalesce(implausible, FALSE)), 0)::BIGINT AS injured,
-           mode(coalesce(actor, 'unknown')) AS actor, mode(side) AS side,
-           mode(event_type) AS event_type, mode(location) AS location,
-           mode(geo_precision) AS geo_precision, bool_and({precise}) AS precise,
+           -- a cell takes the values of its deadliest report (one pass; mode() is several)
+           arg_max(coalesce(actor, 'unknown'), coalesce(killed, 0)) AS actor,
+           arg_max(side, coalesce(killed, 0)) AS side,
+           arg_max(event_type, coalesce(killed, 0)) AS event_type,
+           arg_max(location, coalesce(killed, 0)) AS location,
+           arg_max(geo_precision, coalesce(killed, 0)) AS geo_precision, bool_and({precise}) AS precise,
            NULL AS outlet, NULL AS source,
-           count(*) || ' reports; ' || coalesce(string_agg(DISTINCT location, ', ' ORDER BY location), '')
+           count(*) || ' reports; ' || coalesce(array_to_string(list_sort(list_distinct(list(location))), ', '), '')
                AS evidence,
            count(*) AS n, TRUE AS aggregated, FALSE AS implausible
-    FROM v_incidents i WHERE {cond}
-    GROUP BY round(lat / ?), round(lon / ?)
+    FROM {src} i WHERE {cond}
+    GROUP BY {key}
     ORDER BY killed DESC"""
     return _df(conn, sql, [MAP_CELL_IDS] + params + [grid, grid])
 
 
 def map_days(conn, f: Filters) -> list:
     """Distinct days with incidents (for the day slider)."""
-    where, params = _incident_where(f, "i")
+    where, params = _incident_where(f, "i", reported=True)
     return [r[0] for r in _rows(
-        conn, f"SELECT DISTINCT day FROM v_incidents i WHERE {where} AND day IS NOT NULL ORDER BY day",
-        params)]
+        conn, f"SELECT DISTINCT coalesce(day, reported) AS d FROM {_inc_source(conn)} i "
+              f"WHERE {where} AND d IS NOT NULL ORDER BY d", params)]
 
 
 # --------------------------------------------------------------------------- diplomacy
@@ -542,14 +697,15 @@ def diplomacy_lanes(conn, f: Filters) -> pd.DataFrame:
 
     Columns: event_id, day, event_type, status, lane, actors, location, outlet, evidence.
     """
-    where, params = _diplomacy_where(f, "d")
+    where, params = _diplomacy_where(f, "d", reported=True)
     sql = f"""
-    SELECT d.event_id, d.day, d.event_type, coalesce(d.status, 'happened') AS status,
+    SELECT d.event_id, d.day, coalesce(d.day, d.reported) AS at_day, d.day IS NOT NULL AS dated,
+           d.event_type, coalesce(d.status, 'happened') AS status,
            unnest(CASE WHEN len(coalesce(d.actors, [])) = 0 THEN ['(unnamed)'] ELSE d.actors END) AS lane,
            array_to_string(d.actors, ', ') AS actors, d.location, d.outlet,
            left(d.evidence, 300) AS evidence
-    FROM v_diplomacy d WHERE {where}
-    ORDER BY d.day NULLS LAST, d.event_id"""
+    FROM {_dip_source(conn)} d WHERE {where}
+    ORDER BY at_day NULLS LAST, d.event_id"""
     df = _df(conn, sql, params)
     if f.parties and not df.empty:
         df = df[df["lane"].isin(f.parties)].reset_index(drop=True)
@@ -563,22 +719,23 @@ def diplomacy_lane_weeks(conn, f: Filters) -> pd.DataFrame:
     Columns: lane, week (Monday), events, top_type (the most frequent type), types
     (``"meeting 3, call 1"``), scheduled (how many not yet happened or cancelled).
     """
-    where, params = _diplomacy_where(f, "d")
+    where, params = _diplomacy_where(f, "d", reported=True)
     party = "AND list_contains(?::VARCHAR[], lane)" if f.parties else ""
     sql = f"""
     WITH lanes AS (
         SELECT d.event_id, d.event_type, coalesce(d.status, 'happened') AS status,
-               date_trunc('week', d.day)::DATE AS week,
+               date_trunc('week', coalesce(d.day, d.reported))::DATE AS week, d.day IS NULL AS undated,
                unnest(CASE WHEN len(coalesce(d.actors, [])) = 0 THEN ['(unnamed)'] ELSE d.actors END) AS lane
-        FROM v_diplomacy d WHERE {where} AND d.day IS NOT NULL
+        FROM {_dip_source(conn)} d WHERE {where} AND coalesce(d.day, d.reported) IS NOT NULL
     ), per_type AS (
         SELECT lane, week, event_type, count(*) AS n,
-               count(*) FILTER (WHERE status <> 'happened') AS not_happened
+               count(*) FILTER (WHERE status <> 'happened') AS not_happened,
+               count(*) FILTER (WHERE undated) AS n_undated
         FROM lanes WHERE TRUE {party} GROUP BY ALL
     )
     SELECT lane, week, sum(n)::BIGINT AS events, arg_max(event_type, n * 1000 - rank_type) AS top_type,
            string_agg(event_type || ' ' || n, ', ' ORDER BY n DESC, event_type) AS types,
-           sum(not_happened)::BIGINT AS scheduled
+           sum(not_happened)::BIGINT AS scheduled, sum(n_undated)::BIGINT AS undated
     FROM (SELECT *, dense_rank() OVER (ORDER BY event_type) AS rank_type FROM per_type)
     GROUP BY lane, week ORDER BY week, lane"""
     return _df(conn, sql, params + ([list(f.parties)] if f.parties else []))
@@ -587,7 +744,7 @@ def diplomacy_lane_weeks(conn, f: Filters) -> pd.DataFrame:
 def lane_week_event_ids(conn, f: Filters, cells: Iterable = ()) -> list:
     """Ids of the diplomatic events in the given (week start, lane) cells of
     :func:`diplomacy_lane_weeks`, in day and id order."""
-    where, params = _diplomacy_where(f, "d")
+    where, params = _diplomacy_where(f, "d", reported=True)
     ids: list = []
     for week, lane in cells:
         d0 = _date(week)
@@ -595,8 +752,9 @@ def lane_week_event_ids(conn, f: Filters, cells: Iterable = ()) -> list:
             continue
         lane_cond = ("len(coalesce(d.actors, [])) = 0" if lane == "(unnamed)"
                      else "list_contains(d.actors, ?)")
-        rows = _rows(conn, f"""SELECT d.event_id FROM v_diplomacy d
-            WHERE {where} AND d.day BETWEEN ? AND ? AND {lane_cond} ORDER BY d.day, d.event_id""",
+        rows = _rows(conn, f"""SELECT d.event_id FROM {_dip_source(conn)} d
+            WHERE {where} AND coalesce(d.day, d.reported) BETWEEN ? AND ? AND {lane_cond}
+            ORDER BY coalesce(d.day, d.reported), d.event_id""",
                      params + [d0, d0 + dt.timedelta(days=6)] + ([] if lane == "(unnamed)" else [str(lane)]))
         ids += [r[0] for r in rows if r[0] not in ids]
     return ids
@@ -604,12 +762,13 @@ def lane_week_event_ids(conn, f: Filters, cells: Iterable = ()) -> list:
 
 def diplomacy_events(conn, f: Filters, limit: Optional[int] = None, offset: int = 0) -> pd.DataFrame:
     """Filtered diplomatic events (reviewed values) in day and id order; ``limit``/``offset`` page."""
-    where, params = _diplomacy_where(f, "d")
+    where, params = _diplomacy_where(f, "d", reported=True)
     sql = f"""
-    SELECT d.event_id, d.article_id, d.outlet, d.event_date, d.day, d.event_type,
+    SELECT d.event_id, d.article_id, d.outlet, d.event_date, d.day, d.reported, d.event_type,
            array_to_string(d.actors, ', ') AS actors, d.location,
            coalesce(d.status, 'happened') AS status, d.evidence
-    FROM v_diplomacy d WHERE {where} ORDER BY d.day NULLS LAST, d.event_id"""
+    FROM {_dip_source(conn)} d WHERE {where}
+    ORDER BY coalesce(d.day, d.reported) NULLS LAST, d.event_id"""
     if limit:
         sql += " LIMIT ? OFFSET ?"
         params = params + [int(limit), max(0, int(offset))]
@@ -628,9 +787,10 @@ INCIDENT_COLUMNS = ("event_id", "article_id", "outlet", "event_date", "date_prec
 def incidents(conn, f: Filters, limit: Optional[int] = None, offset: int = 0) -> pd.DataFrame:
     """Filtered per-article incidents (reviewed values), for tables and exports; ``limit`` and
     ``offset`` page through them in day and id order."""
-    where, params = _incident_where(f, "i")
+    where, params = _incident_where(f, "i", reported=True)
     cols = ", ".join(f"i.{c}" for c in INCIDENT_COLUMNS)
-    sql = f"SELECT {cols} FROM v_incidents i WHERE {where} ORDER BY i.day NULLS LAST, i.event_id"
+    sql = (f"SELECT {cols}, i.reported FROM {_inc_source(conn)} i WHERE {where} "
+           "ORDER BY coalesce(i.day, i.reported) NULLS LAST, i.event_id")
     if limit:
         sql += " LIMIT ? OFFSET ?"
         params = params + [int(limit), max(0, int(offset))]
@@ -639,12 +799,12 @@ def incidents(conn, f: Filters, limit: Optional[int] = None, offset: int = 0) ->
 
 def shown_hidden(conn, f: Filters) -> dict:
     """How many incidents / diplomatic events / articles the filters show out of all."""
-    iw, ip = _incident_where(f, "i")
-    dw, dp = _diplomacy_where(f, "d")
+    iw, ip = _incident_where(f, "i", reported=True)
+    dw, dp = _diplomacy_where(f, "d", reported=True)
     row = _rows(conn, f"""
-        SELECT (SELECT count(*) FROM v_incidents i WHERE {iw}),
+        SELECT (SELECT count(*) FROM {_inc_source(conn)} i WHERE {iw}),
                (SELECT count(*) FROM v_incidents),
-               (SELECT count(*) FROM v_diplomacy d WHERE {dw}),
+               (SELECT count(*) FROM {_dip_source(conn)} d WHERE {dw}),
                (SELECT count(*) FROM v_diplomacy),
                (SELECT count(*) FROM articles)""", ip + dp)[0]
     return {"incidents_shown": row[0], "incidents_total": row[1],
@@ -655,8 +815,9 @@ def filter_options(conn) -> dict:
     """Values offered by the sidebar filters, from the store."""
     def col(sql):
         return [r[0] for r in _rows(conn, sql) if r[0] is not None]
-    lo, hi = _rows(conn, """SELECT min(d), max(d) FROM (
-        SELECT day AS d FROM v_incidents UNION ALL SELECT day FROM v_diplomacy)""")[0]
+    lo, hi = _rows(conn, f"""SELECT min(d), max(d) FROM (
+        SELECT coalesce(day, reported) AS d FROM {_inc_source(conn)}
+        UNION ALL SELECT coalesce(day, reported) FROM {_dip_source(conn)})""")[0]
     return {
         "date_min": lo, "date_max": hi,
         "sides": [s for s in SIDES],
@@ -824,8 +985,10 @@ def store_version(conn) -> tuple:
 
 # what a snapshot copies: the reviewed views and the small tables, not the article texts
 SNAPSHOT_TABLES = {
-    "v_incidents": "SELECT * FROM v_incidents",
-    "v_diplomacy": "SELECT * FROM v_diplomacy",
+    "v_incidents": "SELECT v.*, a.published AS reported FROM v_incidents v "
+                   "LEFT JOIN articles a ON a.article_id = v.article_id",
+    "v_diplomacy": "SELECT v.*, a.published AS reported FROM v_diplomacy v "
+                   "LEFT JOIN articles a ON a.article_id = v.article_id",
     "articles": "SELECT * EXCLUDE (text) FROM articles",
     "reviews": "SELECT * FROM reviews",
 }

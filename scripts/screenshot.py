@@ -117,6 +117,8 @@ def main(argv=None) -> int:
     ap.add_argument("--width", type=int, default=1600)
     ap.add_argument("--height", type=int, default=1000)
     ap.add_argument("--query", default="", help="URL query for every page, e.g. from=2016-10-01&to=2016-10-31")
+    ap.add_argument("--url", help="an already running dashboard (e.g. http://127.0.0.1:8612): no server is started")
+    ap.add_argument("--suffix", default="", help="added to every file name, e.g. -1920")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
     out = Path(args.out)
@@ -124,8 +126,8 @@ def main(argv=None) -> int:
     wanted = set(args.pages.split(","))
     tmp = Path(tempfile.mkdtemp(prefix="frontline_shots_"))
     try:
-        db = build_store(args, tmp)
-        with serve(db) as url, sync_playwright() as p:
+        running = contextlib.nullcontext(args.url.rstrip("/")) if args.url else serve(build_store(args, tmp))
+        with running as url, sync_playwright() as p:
             browser = launch(p)
             page = browser.new_page(viewport={"width": args.width, "height": args.height})
             for name, path in PAGES:
@@ -133,7 +135,7 @@ def main(argv=None) -> int:
                     continue
                 page.goto(f"{url}/{path}" + (f"?{args.query}" if args.query else ""), wait_until="domcontentloaded")
                 wait_idle(page, settle=2.5 if name in ("map", "casualties", "diplomacy") else 1.0)
-                target = out / f"{name}.png"
+                target = out / f"{name}{args.suffix}.png"
                 page.screenshot(path=str(target), full_page=True)
                 print(target)
             browser.close()

@@ -52,7 +52,8 @@ f = sidebar.render()
     at = AppTest.from_string(script, default_timeout=TIMEOUT)
     for k, v in (state or {}).items():
         at.session_state[k] = v
-    for k, v in (query or {}).items():
+    # a link without filters opens on the theatre; these tests look at the whole store
+    for k, v in (query if query is not None else {"area": "syria"}).items():
         at.query_params[k] = v
     return at.run()
 
@@ -69,7 +70,9 @@ def no_errors(at):
 # ------------------------------------------------------------------ the router
 
 def test_app_router_opens_on_overview_with_store_figures(store):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["area"] = "syria"          # every event (it opens on the theatre otherwise)
+    at.run()
     no_errors(at)
     m = metrics(at)
     exp = fake_store.EXPECTED
@@ -138,24 +141,53 @@ def _deck_layers(at) -> dict:
     return {layer["id"]: layer for layer in spec["layers"]}
 
 
+def _arr(v) -> list:
+    """A plotly array as a list (plotly 6+ may ship typed arrays)."""
+    if isinstance(v, dict) and "bdata" in v:
+        import base64
+        import numpy as np
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).tolist()
+    return list(v)
+
+
+def _map_points(at) -> tuple:
+    """(filled circles, hollow rings) of the city map: (event ids, lon, lat, name) per marker."""
+    fig = _plotly(at)
+    filled, rings = [], []
+    for t in fig["data"]:
+        cd = t.get("customdata")
+        if not cd or t.get("mode") != "markers":
+            continue
+        sym = (t.get("marker") or {}).get("symbol")
+        for (ids,), x, y in zip(cd, _arr(t["x"]), _arr(t["y"])):
+            (rings if sym == "circle-open" else filled).append((ids, x, y, t.get("name")))
+    return filled, rings
+
+
 def test_map_layers_and_points(store):
     at = run_page("mapview")
     no_errors(at)
-    layers = _deck_layers(at)
-    assert {"incidents_precise", "incidents_imprecise"} <= set(layers)
-    ids = [p["event_id"] for lid in ("incidents_precise", "incidents_imprecise")
-           for p in layers[lid]["data"]]
+    filled, rings = _map_points(at)
+    ids = [i for p in filled + rings for i in p[0].split("|")]
     assert sorted(ids) == sorted(["a1:i1", "a2:i1", "a1:i2", "a1:i3", "a3:i1", "a4:i1", "a2:i2"])
-    vague = {p["event_id"] for p in layers["incidents_imprecise"]["data"]}
-    assert vague == {"a1:i2", "a1:i3", "a2:i2"}          # only the side is known
-    assert all(layer.get("pickable") for lid, layer in layers.items() if "precise" in lid)
+    assert {i for p in rings for i in p[0].split("|")} == {"a1:i2", "a1:i3", "a2:i2"}  # only the side known
+    # one ring per side, inside the area that side held on the day the map shows
+    from frontline import geo
+    caption = " ".join(c.value for c in at.caption)
+    assert "Control of the neighbourhoods on" in caption
+    day = geo.control_day(dt.date(2016, 10, 20))
+    sides = {geo.control_on(day)[geo.cell_of(x, y)] for _, x, y, _ in rings}
+    assert sides == {"east", "west"}
+    fig = _plotly(at)
+    texts = {tx for t in fig["data"] if t.get("mode") == "text" for tx in t["text"]}
+    assert {"Citadel", "Queiq river", "Castello road", "Aleppo airport"} <= texts   # landmarks named
 
 
 def test_map_one_day(store):
     at = run_page("mapview", state={"map_whole": False, "map_day": dt.date(2016, 10, 20)})
     no_errors(at)
-    layers = _deck_layers(at)
-    ids = [p["event_id"] for lid in ("incidents_precise", "incidents_imprecise") for p in layers[lid]["data"]]
+    filled, rings = _map_points(at)
+    ids = [i for p in filled + rings for i in p[0].split("|")]
     assert ids == ["a4:i1"]
 
 
@@ -169,7 +201,7 @@ def test_casualties_bars_sum_to_headline(store):
     at = run_page("casualties")
     no_errors(at)
     fig = _plotly(at)
-    bars = [t for t in fig["data"] if t["type"] == "bar" and t["name"] in ("east", "west", "city", "outside")]
+    bars = [t for t in fig["data"] if t["type"] == "bar" and t.get("legendgroup") in ("east", "west", "city", "outside")]
     total = 0
     for t in bars:
         y = t["y"]
@@ -180,10 +212,11 @@ def test_casualties_bars_sum_to_headline(store):
         total += sum(y)
     assert total == fake_store.EXPECTED["all"]["killed"]
     # each bar carries its key, not its events' ids (looked up on click)
-    assert all(cd[0] == "bar" and cd[2] == t["name"] for t in bars for cd in t["customdata"])
+    assert all(cd[0] == "bar" and cd[2] == t["legendgroup"] for t in bars for cd in t["customdata"])
     # per-source comparison: the two events reported by two sources
     src = _plotly(at, 1)
-    assert {t["name"] for t in src["data"]} == {"SANA", "Syrian Observatory for Human Rights", "White Helmets"}
+    assert {t.get("name") for t in src["data"] if t.get("mode") == "markers"} == {
+        "SANA", "Syrian Observatory for Human Rights", "White Helmets"}
 
 
 def test_diplomacy_lanes_and_killed(store):
@@ -193,8 +226,8 @@ def test_diplomacy_lanes_and_killed(store):
     lanes = {y for t in fig["data"] if t["type"] == "scatter" for y in t["y"]}
     assert lanes == {"United States", "Russia", "United Nations", "France", "Spain"}
     symbols = {t["name"]: t["marker"]["symbol"] for t in fig["data"] if t["type"] == "scatter"}
-    assert symbols["meeting (scheduled)"].endswith("-open")
-    assert not symbols["call"].endswith("-open")
+    assert symbols["Meeting (scheduled)"].endswith("-open")
+    assert not symbols["Phone call"].endswith("-open")
     assert any(t["type"] == "bar" for t in fig["data"])
 
 
@@ -423,3 +456,110 @@ def test_aggregated_cells_get_distinct_sizes():
     pts = point_frame(df, "city")
     assert pts["radius"].iloc[0] > pts["radius"].iloc[1]
     assert pts["event_ids"].iloc[0] == "a|b"
+
+
+# ------------------------------------------------------------------ scope, notices, figures that add up
+
+def _add_undated_and_sideless(path):
+    """Two more events: one with a month only (no day; reported 13 Oct 2016), one with no side."""
+    import duckdb
+    c = duckdb.connect(str(path))
+    cols = [r[0] for r in c.execute("DESCRIBE incidents").fetchall()]
+    base = dict.fromkeys(cols)
+    rows = [dict(base, event_id="a1:i9", article_id="a1", outlet="CNN", event_date="2016-10",
+                 date_precision="month", day=None, event_type="airstrike", actor="russia", side="east",
+                 location="al-Shaar", place_id="al_shaar", lat=36.2105, lon=37.1775,
+                 geo_precision="neighbourhood", killed=7, implausible=False, evidence="A made-up sentence."),
+            dict(base, event_id="a3:i9", article_id="a3", outlet="Reuters", event_date="2016-10-14",
+                 date_precision="day", day=dt.date(2016, 10, 14), event_type="shelling", actor=None, side=None,
+                 location=None, killed=3, implausible=False, evidence="Another made-up sentence.")]
+    for r in rows:
+        c.execute(f"INSERT INTO incidents ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                  [r[k] for k in cols])
+    c.close()
+
+
+def test_overview_rows_add_up_and_count_undated_events(store):
+    _add_undated_and_sideless(store)
+    at = run_page("overview", query={"area": "syria"})
+    no_errors(at)
+    table = at.dataframe[0].value
+    rows = {r["Side"]: r for _, r in table.iterrows()}
+    assert "Side not known" in rows                      # the events without a side have a row
+    num = lambda v: int(str(v).split(" ")[0].replace(",", "") or 0)   # noqa: E731
+    parts = sum(num(r["Events"]) for side, r in rows.items() if side != "All")
+    assert parts == num(rows["All"]["Events"]) == fake_store.EXPECTED["all"]["incidents"] + 2
+    killed = sum(num(r["Killed"]) for side, r in rows.items() if side != "All")
+    assert killed == num(rows["All"]["Killed"]) == fake_store.EXPECTED["all"]["killed"] + 10
+    assert num(rows["All"]["No day known"]) == 1                     # the month-only event is counted
+    grades = sum(num(rows["All"][g]) for g in ("Single source", "Corroborated", "Contested"))
+    assert grades == num(rows["All"]["Events"])
+    # and the casualty timeline places it (hatched) at its report date
+    at = run_page("casualties", query={"area": "syria"})
+    no_errors(at)
+    fig = _plotly(at)
+    hatched = [t for t in fig["data"] if t["type"] == "bar" and "reported date only" in t.get("name", "")]
+    assert sum(sum(_arr(t["y"])) for t in hatched) == 7
+
+
+def test_opens_on_the_theatre_and_its_densest_period(store):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    no_errors(at)
+    assert at.query_params["area"] in ("aleppo", ["aleppo"])
+    # the fake store's events all fall in its densest months: the whole range, no date in the URL
+    assert any("densest" in m.value for m in at.markdown)
+    assert any(b.label == "All of Syria, all dates" for b in at.button)
+
+
+def test_bad_url_values_get_a_notice(store):
+    at2 = AppTest.from_string(f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from components import sidebar, overview
+f = sidebar.render()
+sidebar.banner(f)
+overview.page(f)
+""", default_timeout=TIMEOUT)
+    at2.query_params["from"] = "2016-13-45"
+    at2.query_params["side"] = "nowhere"
+    at2.run()
+    no_errors(at2)
+    warnings = " ".join(w.value for w in at2.warning)
+    assert "from=2016-13-45" in warnings and "side=nowhere" in warnings
+
+
+@pytest.mark.parametrize("qp, needle", [
+    ({"from": "2016-13-45"}, "not a date"), ({"to": "soon"}, "not a date"),
+    ({"side": "nowhere"}, "no such side"), ({"side": "east,up"}, "side=up"),
+    ({"area": "mars"}, "no such area"), ({"colour": "red"}, "not a filter"),
+    ({"from": "1990-01-01"}, "clipped"),
+])
+def test_url_notices(qp, needle):
+    from components.sidebar import url_notices
+    options = {"date_min": dt.date(2016, 1, 1), "date_max": dt.date(2016, 12, 31), "event_types": ["shelling"]}
+    notes = url_notices(qp, options)
+    assert len(notes) == 1 and needle in notes[0], notes
+
+
+def test_url_notices_quiet_for_good_links():
+    from components.sidebar import url_notices
+    options = {"date_min": dt.date(2016, 1, 1), "date_max": dt.date(2016, 12, 31), "event_types": ["shelling"]}
+    assert url_notices({"from": "2016-02-01", "side": "east,west", "type": "shelling", "area": "aleppo"},
+                       options) == []
+
+
+@pytest.mark.parametrize("killed, log", [([3, 5, 4, 6], False), ([2, 3, 2400, 4], True), ([0, 2, 150, 1], True)])
+def test_source_dot_plot_one_row_per_event(killed, log):
+    import pandas as pd
+    from components.casualties import source_figure
+    cmp = pd.DataFrame({"fid": ["f1", "f1", "f2", "f2"], "day": [dt.date(2016, 10, 3)] * 2 + [None] * 2,
+                        "location": ["al-Shaar", "al-Shaar", None, None], "side": ["east"] * 4,
+                        "source": ["SANA", "White Helmets", "SANA", "AFP"],
+                        "killed": pd.array(killed, dtype="Int64"), "event_id": ["a:i1", "b:i1", "c:i1", "d:i1"]})
+    fig = source_figure(cmp)
+    dots = [t for t in fig.data if t.mode == "markers"]
+    assert {t.name for t in dots} == {"SANA", "White Helmets", "AFP"}
+    assert len({t.marker.color for t in dots}) == 3                 # each source its own colour
+    rows = {y for t in dots for y in t.y}
+    assert rows == {"03 Oct 2016 · al-Shaar", "no day · East (rebel-held)"}   # no "nan" in labels
+    assert (fig.layout.xaxis.type == "log") == log

@@ -43,6 +43,9 @@ def fakes_db(tmp_path_factory, shared_dir):
             "shown": q.shown_hidden(conn, f),
             "fused": q.fused_events(conn, f),
         }
+        scope = q.default_scope(conn)
+        theatre = Filters(area="aleppo", date_from=scope["date_from"], date_to=scope["date_to"])
+        expected["theatre"] = q.headline(conn, theatre)
     finally:
         conn.close()
     return db, expected
@@ -65,7 +68,9 @@ from components import sidebar, {module}
 f = sidebar.render()
 {module}.page(f)
 """
-    return AppTest.from_string(script, default_timeout=TIMEOUT).run()
+    at = AppTest.from_string(script, default_timeout=TIMEOUT)
+    at.query_params["area"] = "syria"        # the whole store (a bare link opens on the theatre)
+    return at.run()
 
 
 def no_errors(at):
@@ -82,8 +87,29 @@ def test_store_is_not_trivial(store):
     assert store["head"]["killed"] > 0
 
 
-def test_app_entrypoint_overview_matches_headline(store):
+def test_app_entrypoint_opens_on_the_theatre(store):
+    """The app opens on Aleppo city and governorate in its densest months; the Overview's rows by
+    side add up to All, and every event is counted, with or without a day."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    no_errors(at)
+    head = store["theatre"]
+    a = q.headline_for(head, "all")
+    assert metrics(at)["Incidents"] == f"{a['incidents']:,}"
+    assert metrics(at)["Killed"] == f"{a['killed']:,}"
+    assert a["incidents"] < store["head"]["incidents"]          # Damascus and the rest are left out
+    table = at.dataframe[0].value
+    num = lambda v: int(str(v).split(" ")[0].replace(",", "") or 0)   # noqa: E731
+    rows = {r["Side"]: r for _, r in table.iterrows()}
+    for col in ("Events", "Killed", "No day known"):
+        assert sum(num(r[col]) for side, r in rows.items() if side != "All") == num(rows["All"][col]), col
+    assert num(rows["All"]["No day known"]) == a["undated"] > 0      # undated events are counted
+    assert any("densest" in m.value for m in at.markdown)
+
+
+def test_app_entrypoint_overview_matches_headline(store):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["area"] = "syria"
+    at.run()
     no_errors(at)
     m = metrics(at)
     h = store["head"]
@@ -109,11 +135,13 @@ def test_casualties_total_matches_store(store):
     assert any(md.value.startswith(f"**{total:,} killed**") for md in at.markdown), \
         [md.value for md in at.markdown][:5]
     assert at.get("plotly_chart"), "no casualty chart"
-    # the day-by-day bars sum to the headline minus the undated events (documented:
-    # events without a known day have no place on the time axis)
+    # every event is on the time axis: those without a day at the day they were reported
     ev = store["fused"]
     undated = ev[ev["day"].isna() & ~ev["implausible"].astype(bool)]
-    assert total == store["head"]["killed"] - int(undated["killed_best"].fillna(0).sum())
+    assert int(undated["killed_best"].fillna(0).sum()) > 0
+    assert total == store["head"]["killed"]
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert any("reported date only" in t.get("name", "") for t in fig["data"])
 
 
 def test_diplomacy_table_matches_store(store):
@@ -140,7 +168,11 @@ def test_map_page(store):
     at = run_page("mapview")
     no_errors(at)
     assert [t.value for t in at.title] == ["Map"]
-    assert at.get("deck_gl_json_chart"), "no map"
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2, "no map"                 # the city and the wider view
+    city = json.loads(charts[0].proto.spec)
+    texts = {t for tr in city["data"] if tr.get("mode") == "text" for t in tr["text"]}
+    assert "Citadel" in texts and "Sheikh Maqsoud" in texts
 
 
 def test_evidence_page(store):

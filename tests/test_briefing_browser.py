@@ -59,13 +59,12 @@ def test_briefing_renders_offline(seeded):
 
             page.route("**/*", route)
             page.goto(path.resolve().as_uri(), wait_until="load")
-            page.wait_for_selector(".plotly, .js-plotly-plot", timeout=20_000)
-            page.wait_for_selector(".js-plotly-plot svg.main-svg", timeout=20_000)
+            page.wait_for_selector("svg rect, svg circle", timeout=20_000)
 
             nums = {el.get_attribute("data-field"): el.inner_text().strip()
                     for el in page.locator(".card .num").all()}
             text = page.inner_text("body")
-            n_plots = page.locator(".js-plotly-plot").count()
+            n_plots = page.locator("section svg").count()
             n_svg = page.locator("svg").count()
         finally:
             browser.close()

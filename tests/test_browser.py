@@ -63,7 +63,7 @@ def metric(page, label: str) -> str:
 
 def test_flow_filter_click_evidence(app, page):
     url, _ = app
-    goto(page, url + "/")
+    goto(page, url + "/?area=syria")
     assert metric(page, "Killed") == "35"
     # the date filter, kept in the URL: from 13 October on
     goto(page, url + "/?from=2016-10-13")
@@ -88,7 +88,7 @@ def test_review_edit_changes_casualty_figure(app, page, shots):
     """Correct a killed figure in the Review page's editor; after a reload the casualty page
     shows the corrected total."""
     url, _ = app
-    goto(page, url + "/casualties")
+    goto(page, url + "/casualties?area=syria")
     assert page.locator("text=/\\d[\\d,]* killed/").first.inner_text().startswith("35 killed")
     goto(page, url + "/review")
     # glide-data-grid draws on a canvas; its accessible cells (glide-cell-<col>-<row>) take focus
@@ -122,7 +122,7 @@ def test_review_edit_changes_casualty_figure(app, page, shots):
     page.get_by_role("tab", name="Audit log").click()
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / "review_audit.png"))
-    goto(page, url + "/casualties")
+    goto(page, url + "/casualties?area=syria")
     page.reload()
     screenshot.wait_idle(page, settle=1.0)
     after = page.locator("text=/\\d[\\d,]* killed/").first.inner_text()
@@ -135,3 +135,41 @@ def test_screenshot_every_page(app, page, shots, name, path):
     goto(page, f"{url}/{path}")
     assert not page.locator('[data-testid="stException"]').count()
     page.screenshot(path=str(shots / f"test_{name}.png"), full_page=True)
+
+
+LOOPBACK = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/")
+
+
+def test_nothing_requested_from_outside(app, page):
+    """Every page, both map views and the opening redirect ask only the loopback server (or data:/blob:)
+    for anything: no font, icon, tile or script host."""
+    url, _ = app
+    outside, seen = [], []
+    ctx = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        def route(r):
+            u = r.request.url
+            seen.append(u)
+            if LOOPBACK.match(u) or u.startswith(("data:", "blob:")):
+                r.continue_()
+            else:
+                outside.append(u)
+                r.abort()
+        ctx.route("**/*", route)
+        pg = ctx.new_page()
+        pg.on("websocket", lambda ws: seen.append(ws.url) if LOOPBACK.match(ws.url) else outside.append(ws.url))
+        icons = set()
+        for _, path in screenshot.PAGES:
+            goto(pg, f"{url}/{path}")
+            icons.update(pg.evaluate("""Array.from(document.querySelectorAll("link[rel*='icon']"))
+                                        .map(l => l.href)"""))
+            if path == "map":
+                tabs = pg.get_by_role("tab")
+                if tabs.count() > 1:
+                    tabs.nth(1).click()
+                    pg.wait_for_timeout(1500)
+    finally:
+        ctx.close()
+    assert seen, "no request was seen"
+    assert not outside, f"requests to outside hosts: {sorted(set(outside))[:10]}"
+    assert icons and all(LOOPBACK.match(i) or i.startswith("data:") for i in icons), icons
