@@ -575,7 +575,9 @@ def test_tooltips_and_chart_labels_cut_long_words(tmp_path, monkeypatch, module)
             spec = json.loads(MessageToDict(proto).get("spec") or "{}")
             for trace in spec.get("data", []):
                 for key in ("hovertext", "text", "x", "y", "name", "hovertemplate"):
-                    for _, s in _strings(trace.get(key)):
+                    for inner, s in _strings(trace.get(key)):
+                        if inner in ("bdata", "dtype", "shape"):
+                            continue         # a numeric array plotly sends packed (coordinates), not text
                         checked += 1
                         assert len(s) < 400, (key, s[:80])
         elif t == "deck_gl_json_chart":
