@@ -68,9 +68,9 @@ def perpetrator(s: Sentence) -> tuple:
         after = t[b:b + 40]
         score = 1
         by = re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before, re.I)
-        if IDENTIFIED_AS.search(before):
+        if " as " in before and IDENTIFIED_AS.search(before):
             score = 4                                  # "the Civil Defence identified the jets as Russian"
-        elif CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after):
+        elif (" by " in before or "under" in before) and CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after):
             score = 0                                  # "areas held by rebels", "the army came under fire": not the attacker
         elif SUPPORTER_BEFORE.search(before):
             score = 1                                  # "the army, backed by Russian warplanes": a supporter

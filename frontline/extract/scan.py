@@ -71,6 +71,9 @@ class Sentence:
 SEIZED_BEFORE = re.compile(r"\b(?:destroy\w*|seiz\w*|captur\w*|dismantl\w*|defus\w*|confiscat\w*|"
                            r"smuggl\w*|stockpil\w*|depots? of|supplies of)\b[^.;]{0,60}$", re.I)
 
+SEIZED_WORDS = ("destroy", "seiz", "captur", "dismantl", "defus", "confiscat", "smuggl", "stockpil", "depot",
+                "supplies of")
+
 LEXICONS = {   # name -> (file, hyphen counts as a word boundary)
     "triggers": ("lexicon/incident_triggers.csv", False),
     "casualty": ("lexicon/casualty_words.csv", False),
@@ -106,7 +109,8 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
     t = span.text
     s = Sentence(idx, span)
     for a, b, row in hits["triggers"]:
-        if SEIZED_BEFORE.search(t, max(0, a - 70), a):
+        before = t[max(0, a - 70):a].lower()
+        if any(w in before for w in SEIZED_WORDS) and SEIZED_BEFORE.search(t, max(0, a - 70), a):
             continue            # "destroyed ... two car bombs", "seized artillery": the weapon taken, not the attack's
         s.triggers.append((row["event_type"], row["strength"], a, b))
     s.kill_words = sum(1 for _, _, row in hits["casualty"] if row["field"] == "killed")
