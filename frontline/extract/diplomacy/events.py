@@ -64,6 +64,8 @@ def _same_event(d: DiplomacyDraft, etype: str, actors: list, agent_: Optional[st
 
 
 def build_diplomacy(sents: list, article: Article) -> list:
+    if not any(s.dip for s in sents):
+        return []                       # no diplomatic trigger anywhere: nothing to learn names or dates for
     published = article.published
     anchor = lead_date(sents)
     names: dict = {}
