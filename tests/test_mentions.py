@@ -333,3 +333,14 @@ def test_a_war_toll_after_the_first_sentence_is_no_claim():
 def test_a_dateline_is_only_a_lead_in(text, cut):
     from frontline.extract.sentences import dateline_end
     assert text[:dateline_end(text, PUBLISHED)] == cut
+
+
+def test_explain_incidents_lists_mentions_and_decisions():
+    from frontline.extract.explain import explain_incidents
+    text = ("On Wednesday air strikes on al-Marja killed 30 people, while warplanes hit Kafr Hamra in the western "
+            "countryside, killing nine. The toll in al-Marja rose to 32, the Observatory said.")
+    found = explain_incidents(Article(id="t", text=text, published=PUBLISHED))
+    assert [f["n"] for f in found] == [1, 2]
+    assert found[0]["mentions"][0].startswith("On Wednesday air strikes on al-Marja killed 30")
+    assert any("attack 2 of the sentence" in line for line in found[1]["trace"])
+    assert found[0]["killed"] == 32

@@ -162,9 +162,9 @@ def build_incidents(sents: list, article: Article) -> list:
                 and not s.dip and not ANOTHER.search(s.text) \
                 and not any(f.value and f.value > IMPLAUSIBLE_TOLL for f in s.figures)   # a war's toll, told in passing
             revised = any(f.revised for f in s.figures)      # "the toll rose to eight on Tuesday": a reporting day
-            if follows and (ANAPHORA.search(s.text) or figure_only) \
+            inc = _told_about(s, drafts) if follows else None
+            if inc is not None and (ANAPHORA.search(s.text) or figure_only) \
                     and (not explicit or revised) and "aggregate" not in s.cues and "threat" not in s.cues:
-                inc = drafts[-1]
                 inc.sentences.append(s)
                 actor, actor_strength = perpetrator(s)
                 if actor_strength >= 4 and actor_strength > inc.actor_strength:
@@ -260,6 +260,20 @@ HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mi
 UNKNOWN_ATTACKER = Caseless(r"\b(?:unidentified|unknown|unmarked|unclear whose)\s+(?:\w+\s+)?(?:aircraft|warplanes?|"
                             r"jets?|planes?|drones?|helicopters?|gunmen|assailants|attackers|militants|group)\b|"
                             r"\bit (?:was|is) (?:not |un)clear (?:whose|who|which)\b")
+
+
+def _told_about(s: Sentence, drafts: list) -> Optional[IncidentDraft]:
+    """The attack a follow-up sentence ("the toll in al-Marja rose to 32") is about: the latest of the last
+    attacks told that sits at the place it names, else the last one unless that one sits elsewhere."""
+    here = {m.value.place_id for m in s.places if m.value.precision <= 2}
+    recent = [d for d in drafts if s.idx - d.sentences[-1].idx <= 2]
+    if here:
+        same = [d for d in recent if d.place is not None and d.place.place_id in here]
+        if same:
+            return same[-1]
+        last = drafts[-1]
+        return None if last.place is not None and last.place.precision <= 2 else last
+    return drafts[-1]
 
 
 def _revises_last_toll(s: Sentence, last: IncidentDraft, place, side) -> bool:
