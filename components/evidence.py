@@ -12,6 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from frontline import labels as L
+from frontline.extract.explain import explain_incidents
+from frontline.models import Article
 
 from . import data
 from .common import FIELD_COLOURS, highlight_html, legend_html, safe_page
@@ -118,6 +120,33 @@ def event_title(n: int, r) -> str:
 
 
 @safe_page
+def explain_panel(art: dict, aid: str) -> None:
+    """The current extractor's reading of the article: mentions and fold/split decisions per incident."""
+    article = Article(id=aid, text=str(art.get("text") or ""), title=str(art.get("title") or ""),
+                      source=str(art.get("source") or ""), published=_as_date(art.get("published")))
+    found = explain_incidents(article)
+    if not found:
+        st.caption("The extractor reads no incident in this text.")
+    for f in found:
+        head = " · ".join(x for x in (L.label("event_type", f["event_type"]),
+                                      "" if L.blank(f["location"]) else str(f["location"]),
+                                      f["event_date"] or "no day",
+                                      "" if f["killed"] is None else f"killed {f['killed']:,}") if x)
+        st.markdown(f"**Incident {f['n']}** · {L.md(head)}")
+        for m in f["mentions"]:
+            st.text("“" + m + "”")     # article text: shown literally, never as Markdown
+        st.caption(" · ".join(L.md(line) for line in f["trace"]))
+
+
+def _as_date(value):
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    try:
+        return pd.Timestamp(value).date()
+    except (TypeError, ValueError):
+        return None
+
+
 def page(filters) -> None:
     st.title("Evidence")
     ss = st.session_state
@@ -185,6 +214,10 @@ def page(filters) -> None:
                     st.text(str(r["evidence"] or ""))
                     src = "" if L.blank(r.get("source")) else f"according to {L.md(r['source'])} · "
                     st.caption(f"{src}id {L.md(r['event_id'])}")
+        if st.toggle("How the extractor reads it", key="evidence_explain",
+                     help="For each incident, the clauses (event mentions) it was made of and why they were "
+                          "folded into one event or kept apart, as the current extractor reads this text"):
+            explain_panel(art, aid)
     others = [i for i in selected if focus_ev is not None and i != focus]
     if others:
         st.divider()

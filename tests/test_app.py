@@ -563,3 +563,15 @@ def test_source_dot_plot_one_row_per_event(killed, log):
     rows = {y for t in dots for y in t.y}
     assert rows == {"03 Oct 2016 · al-Shaar", "no day · East (rebel-held)"}   # no "nan" in labels
     assert (fig.layout.xaxis.type == "log") == log
+
+
+@pytest.mark.skipif(not (ROOT / "data" / "places.csv").exists(), reason="gazetteer not in the tree yet")
+def test_evidence_shows_how_the_extractor_read_the_article(store):
+    at = run_page("evidence", state={"evidence_event_id": "a4:i1", "evidence_event_ids": ["a4:i1"]})
+    no_errors(at)
+    at.toggle(key="evidence_explain").set_value(True).run()
+    no_errors(at)
+    shown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    texts = " ".join(t.value for t in at.text)
+    assert "Incident 1" in shown and "first mention" in shown, shown[:300]
+    assert "“" in texts and "Sukkari" in texts          # the mention, quoted literally
