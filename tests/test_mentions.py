@@ -344,3 +344,16 @@ def test_explain_incidents_lists_mentions_and_decisions():
     assert found[0]["mentions"][0].startswith("On Wednesday air strikes on al-Marja killed 30")
     assert any("attack 2 of the sentence" in line for line in found[1]["trace"])
     assert found[0]["killed"] == 32
+
+
+def test_a_claim_of_responsibility_names_the_attacker_of_the_attack_just_told():
+    (inc,) = incidents("A suicide car bomb killed 30 rebels at a checkpoint near Azaz on Sunday. Rescue workers "
+                       "searched the rubble. The Islamic State group on Monday claimed responsibility for the attack.")
+    assert (inc.actor, inc.event_date, inc.killed) == ("isis", "2016-10-09", 30)
+    assert any("claim of responsibility" in line for line in inc.trace)
+
+
+def test_long_range_bombers_strike():
+    (inc,) = incidents("Six long-range bombers that took off from Russia carried out strikes near Deir Ezzor on "
+                       "Sunday, the ministry said.")
+    assert inc.event_type == "airstrike"

@@ -150,6 +150,17 @@ def build_incidents(sents: list, article: Article) -> list:
                 base = dt.date.fromisoformat(drafts[-1].date)
                 date = (base - dt.timedelta(days=SMALL_NUMBERS[n.lower()])).isoformat()
                 precision, explicit = "day", True
+        claimed = CLAIMED.search(s.text)
+        if claimed and drafts and s.idx - drafts[-1].sentences[-1].idx <= 3:
+            # "IS claimed responsibility for the suicide attack": the attack just told, and who did it
+            inc = drafts[-1]
+            inc.sentences.append(s)
+            actor, _ = perpetrator(s)
+            named = [a for a, x, _ in s.actors if x < claimed.start()]
+            if named:
+                inc.actor, inc.actor_strength = named[-1], 5
+            inc.trace.append(f"sentence {s.idx}: a claim of responsibility for the attack just told")
+            continue
         candidate = is_incident_candidate(s) or (s.head is not None and is_incident_candidate(s.head))
         if explicit and (candidate or s.kill_words):
             date_context = (date, precision, s.idx)
@@ -254,6 +265,10 @@ BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:att
                           r"(?:\s+(?:on|in|at|against|near)\s[^,.;]{1,80}?)?\s+"
                           r"(?:also\s+|reportedly\s+)?(?:hit|struck|targeted|killed|wounded|injured|left|destroyed|"
                           r"took place|happened|occurred|was|were|tore)\b")
+# a group claiming the attack just told: its perpetrator, not another attack
+CLAIMED = Caseless(r"\b(?:claim(?:ed|s|ing)?|took|takes|accepted|admitted)\s+(?:responsibility|credit)\s+for\b|"
+                   r"\bclaim(?:ed|s)?\s+(?:the|that|this)\s+(?:\w+\s+)?(?:attack|bombing|blast|explosion|strike|"
+                   r"assault|shooting)\b")
 # a past year named in passing ("the 2013 Ghouta attack", "Russia's intervention in 2015"): history, not news
 HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mid)[\s-]+(?:[A-Za-z]+[\s-]+)?((?:19|20)\d\d)\b")
 # the text itself says the attacker is unknown: no perpetrator is inferred from the weapon and the side
@@ -395,7 +410,7 @@ def infer_actor(event_type: str, side: Optional[str]) -> Optional[str]:
     shells on the west are the rebels'."""
     if event_type == "airstrike" and side == "east":
         return "government"
-    if event_type in ("shelling", "bombing") and side == "west":
+    if event_type == "shelling" and side == "west":
         return "rebels"
     return None
 
