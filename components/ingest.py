@@ -188,7 +188,7 @@ def page(filters) -> None:
                            "it is kept, flagged implausible and not counted in totals.")
     if do_save and fresh:
         try:
-            from frontline.store import ingest as store_ingest
+            from frontline.ingest.pipeline import ingest as store_ingest
         except ImportError:
             st.error("Saving is not available: the store module is missing.")
             return

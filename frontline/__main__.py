@@ -16,12 +16,12 @@ import tempfile
 from pathlib import Path
 
 from .articles import InputError
+from .ingest.pipeline import DUCKDB_MEMORY
 
 PROG = "frontline"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FAKES_CSV = Path("corpora") / "fa-kes" / "FA-KES-Dataset.csv"
 PROGRESS_THRESHOLD = 20
-DUCKDB_MEMORY = "256MB"
 
 
 class CLIError(ValueError):
@@ -78,18 +78,19 @@ def cmd_ingest(args) -> int:
         since = conn.execute("SELECT current_timestamp::TIMESTAMP").fetchone()[0]
         articles = read_paths(args.paths, warn=lambda m: None, ledger=ledger)
         if args.dask:
-            from . import distributed
-            report = distributed.ingest_dask(
+            from .ingest import dask
+            report = dask.ingest_dask(
                 conn, articles, address=args.dask, workers=args.workers, total=n,
                 partition_size=args.batch_size, parquet_dir=args.parquet_dir,
                 db_path=args.db or store.default_db_path(), on_error="skip", progress=progress,
                 extract=_extractor(), log=None if args.quiet else _stderr, duckdb_memory=args.duckdb_memory,
                 skip_unchanged=not args.force)
         else:
-            report = store.ingest(conn, articles, progress=progress, total=n,
-                                  workers=args.workers, batch_size=args.batch_size, on_error="skip",
-                                  extract=_extractor(), duckdb_memory=args.duckdb_memory,
-                                  skip_unchanged=not args.force)
+            from .ingest import pipeline
+            report = pipeline.ingest(conn, articles, progress=progress, total=n,
+                                     workers=args.workers, batch_size=args.batch_size, on_error="skip",
+                                     extract=_extractor(), duckdb_memory=args.duckdb_memory,
+                                     skip_unchanged=not args.force)
         _warn_implausible(conn, since)
         # reviews an analyst saved in the dashboard while this ingest held the store
         store.apply_queued_reviews(conn, args.db or store.default_db_path())
@@ -136,7 +137,8 @@ def _bring_up_to_date(conn) -> None:
     from . import store
     since = store.fusion_pending(conn)
     if since:
-        n = store.bring_up_to_date(conn)
+        from .fusion.store_fusion import bring_up_to_date
+        n = bring_up_to_date(conn)
         _note(f"an ingest (from {since}) ended before fusing its incidents; fused events brought up "
               f"to date ({n} events)")
 
@@ -169,52 +171,10 @@ def _extractor():
     return extract_article
 
 
-def _event_lines(articles, extract):
-    from .models import event_to_record
-    from .store import event_ids
-    from .articles import unique_ids
-    # one article per id: a repeated row once, a second text under one id as <id>~2 (as ingest does;
-    # read_paths already does it, this covers any other iterable)
-    for art in unique_ids(articles):
-        ae = extract(art)
-        for kind, evs in (("incident", ae.incidents), ("diplomacy", ae.diplomacy)):
-            for ev, eid in zip(evs, event_ids(art.id, kind, len(evs))):
-                rec = event_to_record(ev)
-                rec["article_id"] = art.id
-                rec["event_id"] = eid
-                yield json.dumps(rec, ensure_ascii=False, default=str)
-
-
-def write_jsonl(articles, out, extract=None) -> int:
-    """Extract ``articles`` into a JSON-lines file (written whole or not at all)."""
-    if extract is None:
-        extract = _extractor()
-    n = 0
-    if str(out) == "-":
-        for line in _event_lines(articles, extract):
-            sys.stdout.write(line + "\n")
-            n += 1
-        return n
-    out = Path(out)
-    if out.is_dir():
-        raise CLIError(f"{out}: is a folder; give a file name for --jsonl")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in _event_lines(articles, extract):
-                fh.write(line + "\n")
-                n += 1
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return n
-
-
 def cmd_extract(args) -> int:
     from .articles import read_paths
-    n = write_jsonl(read_paths(args.paths, warn=_warn, published=args.published), args.jsonl)
+    from .evaluation import write_jsonl
+    n = write_jsonl(read_paths(args.paths, warn=_warn, published=args.published), args.jsonl, _extractor())
     if str(args.jsonl) != "-":
         _stderr(f"{PROG}: wrote {n} events to {args.jsonl}")
     return 0
@@ -263,19 +223,6 @@ def print_report(report: dict) -> None:
             print(f"    {f:16s} {'-' if acc is None else f'{acc:.3f}'}")
 
 
-def eval_articles(gold_dir: Path, corpus: Path, seeds: Path):
-    """The FA-KES articles that have a gold file, then every seed article."""
-    from .articles import read_paths
-    gold_ids = {p.stem for p in gold_dir.glob("*.json")}
-    quiet = lambda m: None  # noqa: E731
-    if corpus.is_file():
-        for art in read_paths([corpus], warn=quiet):
-            if art.id in gold_ids:
-                yield art
-    if seeds.is_dir():
-        yield from read_paths([seeds], warn=quiet)
-
-
 def cmd_eval(args) -> int:
     shared = shared_dir()
     gold = Path(args.gold) if args.gold else shared / "eval" / "gold"
@@ -287,10 +234,11 @@ def cmd_eval(args) -> int:
         raise CLIError(f"score.py not found beside {gold} or in {shared / 'eval'}")
     corpus = Path(args.corpus) if args.corpus else shared / FAKES_CSV
     seeds = Path(args.seeds) if args.seeds else PROJECT_ROOT / "seeds"
+    from .evaluation import eval_articles, write_jsonl
     mod = _load_scorer(scorer)
     with tempfile.TemporaryDirectory(prefix="frontline-eval-") as tmp:
         jsonl = Path(tmp) / "predictions.jsonl"
-        write_jsonl(eval_articles(gold, corpus, seeds), jsonl)
+        write_jsonl(eval_articles(gold, corpus, seeds), jsonl, _extractor())
         if args.keep:
             Path(args.keep).write_bytes(jsonl.read_bytes())
         report = mod.score(str(jsonl), str(gold), args.verbose)
@@ -443,8 +391,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _expected_errors() -> tuple:
     """Errors reported as one line; ExportError only if export was imported (it
     imports pandas, which most commands do not need)."""
+    from .evaluation import OutputError
     from .store import StoreError
-    errors = (InputError, StoreError, CLIError)
+    errors = (InputError, StoreError, CLIError, OutputError)
     export = sys.modules.get(f"{__package__ or 'frontline'}.export")
     if export is not None and hasattr(export, "ExportError"):
         errors += (export.ExportError,)

@@ -97,7 +97,8 @@ def build_store(args, tmp: Path) -> Path:
     db = tmp / "screens.duckdb"
     if args.seed:
         from frontline.articles import read_paths
-        from frontline.store import connect, ingest
+        from frontline.ingest.pipeline import ingest
+        from frontline.store import connect
         c = connect(db)
         ingest(c, read_paths([ROOT / "seeds"]))
         c.close()

@@ -9,12 +9,13 @@ import pytest
 from conftest import fake_extract
 from frontline import export, store
 from frontline.queries import Filters
+from frontline.ingest import pipeline
 
 
 @pytest.fixture
 def db(tmp_db, fake_articles):
     conn = store.connect(tmp_db)
-    store.ingest(conn, fake_articles, extract=fake_extract)
+    pipeline.ingest(conn, fake_articles, extract=fake_extract)
     store.record_review(conn, event_id="a1:i1", kind="incident", action="edit", field="killed",
                         new_value=9, who="ana")
     store.add_event(conn, "incident", {"event_type": "airstrike", "event_date": "2016-10-12", "killed": 2,
