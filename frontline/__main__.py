@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .articles import InputError
+from .readers import InputError
 from .ingest.pipeline import DUCKDB_MEMORY
 
 PROG = "frontline"
@@ -67,7 +67,7 @@ def _note(msg: str) -> None:
 
 def cmd_ingest(args) -> int:
     from . import store
-    from .articles import IdLedger, count_articles, read_paths
+    from .readers import IdLedger, count_articles, read_paths
     n = count_articles(args.paths, warn=_warn)          # validates everything before writing
     if n == 0:
         raise CLIError("no articles to ingest")
@@ -172,7 +172,7 @@ def _extractor():
 
 
 def cmd_extract(args) -> int:
-    from .articles import read_paths
+    from .readers import read_paths
     from .evaluation import write_jsonl
     n = write_jsonl(read_paths(args.paths, warn=_warn, published=args.published), args.jsonl, _extractor())
     if str(args.jsonl) != "-":
@@ -188,13 +188,13 @@ def filters_from_args(args):
 
 
 def cmd_export(args) -> int:
-    from . import export, store
+    from . import exports, store
     if not Path(args.db or store.default_db_path()).exists():
         raise CLIError(f"{args.db or store.default_db_path()}: no such database; run `python -m frontline ingest` first")
     conn = store.connect(args.db)
     try:
         _bring_up_to_date(conn)
-        paths = export.export_tables(conn, args.out, args.format, filters_from_args(args))
+        paths = exports.export_tables(conn, args.out, args.format, filters_from_args(args))
     finally:
         conn.close()
     for p in paths:
@@ -278,11 +278,11 @@ def cmd_bench(args) -> int:
 # --------------------------------------------------------------------------- parser
 
 class _ExportFormats:
-    """The export formats, read from frontline.export only when needed (it imports
+    """The export formats, read from frontline.exports only when needed (it imports
     pandas, which ``ingest`` should not pay for before its workers start)."""
 
     def _names(self) -> list:
-        from .export import WRITERS
+        from .exports import WRITERS
         return sorted(WRITERS)
 
     def __contains__(self, value) -> bool:
@@ -394,7 +394,7 @@ def _expected_errors() -> tuple:
     from .evaluation import OutputError
     from .store import StoreError
     errors = (InputError, StoreError, CLIError, OutputError)
-    export = sys.modules.get(f"{__package__ or 'frontline'}.export")
+    export = sys.modules.get(f"{__package__ or 'frontline'}.exports")
     if export is not None and hasattr(export, "ExportError"):
         errors += (export.ExportError,)
     return errors

@@ -145,7 +145,7 @@ def _measure(name: str, make_articles: Callable, n: int, n_bytes: int, *, extrac
 
 
 def fakes_articles(path: Path, limit: Optional[int] = None) -> list:
-    from .articles import read_paths
+    from .readers import read_paths
     arts = []
     for a in read_paths([path], warn=lambda m: None):
         arts.append(a)

@@ -19,7 +19,7 @@ def _default_extract():
 
 
 def event_lines(articles, extract):
-    from .articles import unique_ids
+    from .readers import unique_ids
     from .models import event_to_record
     from .store.rows import event_ids
     # one article per id: a repeated row once, a second text under one id as <id>~2 (as ingest does;
@@ -63,7 +63,7 @@ def write_jsonl(articles, out, extract=None) -> int:
 
 def eval_articles(gold_dir: Path, corpus: Path, seeds: Path):
     """The FA-KES articles that have a gold file, then every seed article."""
-    from .articles import read_paths
+    from .readers import read_paths
     gold_ids = {p.stem for p in gold_dir.glob("*.json")}
     quiet = lambda m: None  # noqa: E731
     if corpus.is_file():

@@ -96,7 +96,7 @@ def build_store(args, tmp: Path) -> Path:
         return Path(args.db)
     db = tmp / "screens.duckdb"
     if args.seed:
-        from frontline.articles import read_paths
+        from frontline.readers import read_paths
         from frontline.ingest.pipeline import ingest
         from frontline.store import connect
         c = connect(db)

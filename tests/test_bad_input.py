@@ -1,6 +1,6 @@
 """Bad input, table-driven: through ``python -m frontline ingest`` (a subprocess,
 the store's row counts compared before and after), through the readers the
-ingest page can use (``frontline.articles.read_upload``), and through the
+ingest page can use (``frontline.readers.read_upload``), and through the
 ingest page itself (AppTest with an uploaded file).
 
 Every case gives one clear line naming the problem: refused input exits
@@ -25,7 +25,7 @@ import pytest
 import frontline
 from conftest import fake_extract, make_article, store_counts
 from frontline import queries, resources, safety, store
-from frontline.articles import InputError, read_paths, read_upload
+from frontline.readers import InputError, read_paths, read_upload
 from frontline.ingest import pipeline
 
 ROOT = Path(frontline.__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from frontline import store, synthetic
-from frontline.articles import read_paths
+from frontline.readers import read_paths
 from frontline.ingest import pipeline
 
 distributed = pytest.importorskip("distributed")

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import fake_extract, make_article
 from frontline import store, synthetic
-from frontline.articles import read_paths
+from frontline.readers import read_paths
 from frontline.ingest.workers import default_workers
 from frontline.ingest import pipeline
 from frontline.fusion import store_fusion

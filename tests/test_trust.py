@@ -29,7 +29,7 @@ import pytest
 
 import frontline
 from conftest import cli_env, fake_extract, make_article, store_counts
-from frontline import export, safety, store
+from frontline import exports, safety, store
 from frontline.models import Article
 from frontline.ingest import pipeline
 from frontline.fusion import store_fusion
@@ -143,7 +143,7 @@ def test_csv_exports_neutralise_every_text_cell(payload_db, tmp_path):
     r = cli("export", "--format", "csv", "--out", tmp_path / "csv", "--db", payload_db)
     assert r.returncode == 0, r.stderr
     files = sorted((tmp_path / "csv").glob("*.csv"))
-    assert {f.stem for f in files} == set(export.TABLES)
+    assert {f.stem for f in files} == set(exports.TABLES)
     seen = []
     for f in files:
         rows = read_csv_cells(f)
@@ -860,14 +860,14 @@ def test_a_foreign_duckdb_database_is_refused_untouched(tmp_path):
 def test_csv_text_quotes_line_breaks_inside_cells():
     import pandas as pd
     df = pd.DataFrame({"a": ["x\r=1+1", "y\n@SUM(1)", "\r\n-2+3", "plain"], "n": [1, -2, 3, 4]})
-    rows = list(csv.reader(io.StringIO(export.csv_text(df), newline="")))
+    rows = list(csv.reader(io.StringIO(exports.csv_text(df), newline="")))
     assert len(rows) == 5 and formula_cells(rows) == []
     assert [r[1] for r in rows[1:]] == ["1", "-2", "3", "4"]          # numbers stay numbers
     assert rows[3][0] == "'\r\n-2+3"
 
 
 def test_uploaded_csv_with_duplicate_ids_says_what_it_did():
-    from frontline.articles import read_upload
+    from frontline.readers import read_upload
     raw = _dup_corpus_bytes()
     warnings: list = []
     arts = read_upload("dup.csv", raw, warn=warnings.append)

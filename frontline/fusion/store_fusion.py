@@ -17,7 +17,7 @@ def _as_list(v) -> Optional[list]:
     return [str(x) for x in v]
 
 
-# incident columns frontline.fusion.fuse_incidents documents needing; the long texts are never read
+# incident columns frontline.fusion.clusters.fuse_incidents documents needing; the long texts are never read
 # back for fusion (at 100k articles a full-width frame of incidents as dicts costs ~1 GB)
 FUSION_COLUMNS = ("event_id", "article_id", "outlet", "day", "event_type", "actor", "side", "place_id",
                   "geo_precision", "location", "lat", "lon", "killed", "injured", "children_killed",
@@ -215,7 +215,7 @@ def fuse_store(conn, fusion):
 
 
 def refresh_fusion(conn) -> Optional[int]:
-    """Recompute incidents.cluster_id and fused_incidents with frontline.fusion.
+    """Recompute incidents.cluster_id and fused_incidents with frontline.fusion.clusters.
 
     Returns the number of fused events, or ``None`` when fusion is unavailable.
     """

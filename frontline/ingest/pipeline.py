@@ -1,11 +1,10 @@
 """The ingest pipeline: readers' articles -> extraction (batches, workers) -> one transaction per
 batch in the store, then fusion; articles stored unchanged are skipped (an interrupted ingest resumes).
---------------------------------------------------------------------------- ingest
 
 Ingest is a pipeline of batches. A batch (``batch_size`` articles) is extracted
-into Arrow tables by :func:`extract_batch` -- in this process, in a pool of
-forked processes (``workers`` > 1), or on a Dask worker (frontline.distributed)
--- and written by :func:`write_tables` in one transaction. Batches are written
+into Arrow tables by :func:`frontline.ingest.batches.extract_batch` -- in this process, in a pool of
+forked processes (``workers`` > 1), or on a Dask worker (frontline.ingest.dask)
+-- and written by :func:`frontline.store.write_tables` in one transaction. Batches are written
 in input order, so the tables are the same whatever runs the extraction, and
 at most a few batches are in flight, so memory stays flat however long the
 input stream is.

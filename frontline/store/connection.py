@@ -48,7 +48,7 @@ def default_db_path() -> Path:
 
 
 def apply_queued_reviews(conn, path) -> int:
-    """Apply the reviews queued while another process held the store (frontline.journal)."""
+    """Apply the reviews queued while another process held the store (frontline.store.journal)."""
     from . import journal
     if not journal.journal_path(path).exists():
         return 0

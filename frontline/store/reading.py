@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..models import Article
-from ..articles import content_hash
+from ..readers.common import content_hash
 from .schema import READABLE, SCHEMA
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from typing import Iterable, Optional
 import pyarrow as pa
 
 from ..models import Article, ArticleEvents, Diplomacy, Incident
-from ..articles import content_hash
+from ..readers.common import content_hash
 from .schema import arrow_schema
 
 

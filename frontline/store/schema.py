@@ -136,10 +136,10 @@ _ADDED_EXTRA = [("added_by", "VARCHAR", "analyst who added the event"),
 SCHEMA["added_incidents"] = list(SCHEMA["incidents"]) + _ADDED_EXTRA
 SCHEMA["added_diplomacy"] = list(SCHEMA["diplomacy"]) + _ADDED_EXTRA
 
-# the store's own bookkeeping (frontline.migrations): not data, not exported, not counted
+# the store's own bookkeeping (frontline.store.migrations): not data, not exported, not counted
 META_SCHEMA: dict = {
     "schema_version": [
-        ("version", "INTEGER NOT NULL", "schema version reached by this step (frontline.migrations)"),
+        ("version", "INTEGER NOT NULL", "schema version reached by this step (frontline.store.migrations)"),
         ("applied_at", "TIMESTAMP", "when the step ran"),
         ("note", "VARCHAR", "what the step did"),
     ],
@@ -298,7 +298,7 @@ def create_views(conn) -> None:
 
 def ensure_schema(conn) -> None:
     """Create missing tables, columns, indexes, and (re)create the views, in one transaction
-    (what :func:`frontline.migrations.upgrade` runs when the code's schema changed)."""
+    (what :func:`frontline.store.migrations.upgrade` runs when the code's schema changed)."""
     conn.begin()
     try:
         create_tables(conn)
