@@ -94,7 +94,7 @@ def cmd_ingest(args) -> int:
         _warn_implausible(conn, since)
         # reviews an analyst saved in the dashboard while this ingest held the store
         store.apply_queued_reviews(conn, args.db or store.default_db_path())
-        _checkpoint(conn, args.db or store.default_db_path(), report)
+        store.checkpoint(conn, args.db or store.default_db_path(), report.articles)
     finally:
         conn.close()
     for new, old in report.duplicates[:10]:
@@ -114,24 +114,6 @@ def cmd_ingest(args) -> int:
     return 1 if report.skipped else 0
 
 
-def _checkpoint(conn, db, report) -> None:
-    """Write the ingest into the store's main file now, so that a full disk is an error and not a
-    silent exit 0 (DuckDB's checkpoint at close reports nothing)."""
-    import duckdb
-
-    from . import store
-    try:
-        conn.execute("CHECKPOINT")
-    except duckdb.Error as e:
-        if not store.is_disk_full_error(str(e)):
-            raise
-        raise store.DiskFullError(
-            f"{db}: the store's main file could not be written ({str(e).splitlines()[0]}: the disk is full or "
-            f"a file size limit was reached); the {report.articles} articles of this ingest are committed in "
-            f"its write-ahead log {db}.wal, complete, and reach the main file when there is room: free some "
-            "space, then open the store again (any command)") from None
-
-
 def _bring_up_to_date(conn) -> None:
     """An ingest killed before its fusion left the fused events behind: fuse now, and say so."""
     from . import store
@@ -145,9 +127,8 @@ def _bring_up_to_date(conn) -> None:
 
 def _warn_implausible(conn, since, limit: int = 10) -> None:
     """One warning per incident of this run flagged implausible (kept, not summed)."""
-    rows = conn.execute(
-        "SELECT i.article_id, i.killed, i.injured FROM incidents i JOIN articles a USING (article_id) "
-        "WHERE i.implausible AND a.ingested_at >= ? ORDER BY i.event_id LIMIT ?", [since, limit + 1]).fetchall()
+    from .store.reading import implausible_since
+    rows = implausible_since(conn, since, limit + 1)
     for aid, killed, injured in rows[:limit]:
         toll = f"{killed:,} killed" if killed is not None else f"{injured or 0:,} injured"
         _warn(f"article {aid}: a toll of {toll} is implausible for one incident; "

@@ -19,7 +19,7 @@ This package re-exports the API its callers use; each name lives in one module.
 from __future__ import annotations
 
 from .backups import backup
-from .connection import (DEFAULT_DB, NOTICE_HANDLERS, PROJECT_ROOT, apply_queued_reviews, connect,
+from .connection import (DEFAULT_DB, NOTICE_HANDLERS, PROJECT_ROOT, apply_queued_reviews, checkpoint, connect,
                          default_db_path, lock_wait_seconds, memory_limit, notify, release_memory)
 from .errors import (DamagedStoreError, DiskFullError, StoreBusyError, StoreError, explain_error,
                      is_damage_error, is_disk_full_error, is_lock_error, rollback)
@@ -34,7 +34,7 @@ from .writing import fusion_pending, write_events, write_tables
 __all__ = ["ACTIONS", "DEFAULT_DB", "DamagedStoreError", "DiskFullError", "EDITABLE", "EVENT_TABLES",
            "KIND_TABLE", "META_SCHEMA", "NOTICE_HANDLERS", "PROJECT_ROOT", "READABLE", "SCHEMA",
            "StoreBusyError", "StoreError", "VIEWS", "add_event", "apply_queued_reviews", "arrow_schema",
-           "backup", "connect", "create_tables", "create_views", "default_db_path", "ensure_schema",
+           "backup", "checkpoint", "connect", "create_tables", "create_views", "default_db_path", "ensure_schema",
            "event_ids", "events_to_frames", "events_to_tables", "explain_error", "fusion_pending",
            "is_damage_error", "is_disk_full_error", "is_lock_error", "lock_wait_seconds", "memory_limit",
            "notify", "read_table", "record_review", "release_memory", "restore", "rollback", "row_counts",

@@ -15,8 +15,8 @@ from typing import Optional
 
 import duckdb
 
-from .errors import (_FILE_HEADER_BYTES, StoreBusyError, StoreError, damaged, explain_error, is_damage_error,
-                     is_lock_error)
+from .errors import (_FILE_HEADER_BYTES, DiskFullError, StoreBusyError, StoreError, damaged, explain_error,
+                     is_damage_error, is_disk_full_error, is_lock_error)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DB = Path("data") / "frontline.duckdb"
@@ -205,3 +205,17 @@ def release_memory(conn) -> None:
             pass
 
 
+def checkpoint(conn, db, n_articles: int) -> None:
+    """Write what was committed into the store's main file now, so that a full disk is an error and
+    not a silent success (DuckDB's checkpoint at close reports nothing); ``n_articles`` (those just
+    ingested) is named in the message."""
+    try:
+        conn.execute("CHECKPOINT")
+    except duckdb.Error as e:
+        if not is_disk_full_error(str(e)):
+            raise
+        raise DiskFullError(
+            f"{db}: the store's main file could not be written ({str(e).splitlines()[0]}: the disk is full or "
+            f"a file size limit was reached); the {n_articles} articles of this ingest are committed in "
+            f"its write-ahead log {db}.wal, complete, and reach the main file when there is room: free some "
+            "space, then open the store again (any command)") from None

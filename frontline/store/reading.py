@@ -36,3 +36,9 @@ def fingerprint(a: Article) -> tuple:
     return (content_hash(a.text), a.title or "", a.source or "", a.url or "", a.published)
 
 
+def implausible_since(conn, since, limit: int) -> list:
+    """(article_id, killed, injured) of up to ``limit`` incidents flagged implausible in the
+    articles ingested at or after ``since``, by event id."""
+    return conn.execute(
+        "SELECT i.article_id, i.killed, i.injured FROM incidents i JOIN articles a USING (article_id) "
+        "WHERE i.implausible AND a.ingested_at >= ? ORDER BY i.event_id LIMIT ?", [since, limit]).fetchall()
