@@ -79,7 +79,7 @@ def current_version(path: str) -> tuple:
         c = _connect(path)
     except Exception as exc:  # noqa: BLE001
         # another process (a command-line ingest) holds the store: the pages keep showing the
-        # last snapshot they read instead of failing; edits are queued (frontline.journal)
+        # last snapshot they read instead of failing; edits are queued (frontline.store.journal)
         if hit and type(exc).__name__ == "StoreBusyError":
             BUSY[path] = now
             return hit[1]
@@ -155,7 +155,8 @@ def bring_fusion_up_to_date() -> tuple:
     fused events are not current).
     """
     try:
-        from frontline.store import bring_up_to_date, fusion_pending
+        from frontline.fusion.store_fusion import bring_up_to_date
+        from frontline.store import fusion_pending
     except ImportError:
         return "", ""
     try:

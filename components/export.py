@@ -6,8 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
-from frontline import briefing, exports_extra, queries
-from frontline.export import csv_text
+from frontline import briefing, queries
+from frontline.exports.acled import acled_csv
+from frontline.exports.common import csv_text
+from frontline.exports.geojson import geojson
+from frontline.exports.xlsx import xlsx
 
 from . import data
 from .common import safe_page
@@ -23,11 +26,11 @@ def _build(kind: str, path: str, ver: tuple, fkey: tuple) -> bytes:
         if kind == "diplomacy_csv":
             return csv_text(queries.diplomacy_events(c, f)).encode("utf-8")
         if kind == "xlsx":
-            return exports_extra.xlsx(c, f)
+            return xlsx(c, f)
         if kind == "geojson":
-            return exports_extra.geojson(c, f).encode("utf-8")
+            return geojson(c, f).encode("utf-8")
         if kind == "acled":
-            return exports_extra.acled_csv(c, f).encode("utf-8")
+            return acled_csv(c, f).encode("utf-8")
         if kind == "briefing":
             return briefing.build(c, f).encode("utf-8")
         raise ValueError(kind)

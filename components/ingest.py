@@ -15,7 +15,7 @@ from typing import Optional
 import pandas as pd
 import streamlit as st
 
-from frontline.articles import read_upload, upload_article_id
+from frontline.readers import read_upload, upload_article_id
 from frontline.safety import MAX_ARTICLE_BYTES, MAX_UPLOAD_BYTES, InputError
 
 from . import data
@@ -38,7 +38,7 @@ def safe_name(name: str) -> str:
 
 
 def _read(name: str, raw: bytes, warn=None, **meta) -> list:
-    """``frontline.articles.read_upload`` (the CLI's rules), its InputError as UploadError."""
+    """``frontline.readers.read_upload`` (the CLI's rules), its InputError as UploadError."""
     try:
         return read_upload(name, raw, warn=warn, **meta)
     except InputError as exc:
@@ -188,7 +188,7 @@ def page(filters) -> None:
                            "it is kept, flagged implausible and not counted in totals.")
     if do_save and fresh:
         try:
-            from frontline.store import ingest as store_ingest
+            from frontline.ingest.pipeline import ingest as store_ingest
         except ImportError:
             st.error("Saving is not available: the store module is missing.")
             return

@@ -68,8 +68,8 @@ def _who() -> str:
 
 def _queue(kind: str, actions: list) -> None:
     """The store is held by another process (a command-line ingest): keep the changes in the
-    journal beside it (frontline.journal), applied as soon as the store is free."""
-    from frontline import journal
+    journal beside it (frontline.store.journal), applied as soon as the store is free."""
+    from frontline.store import journal
     ss = st.session_state
     for action, eid, fld, val in actions:
         if action == "add":

@@ -15,13 +15,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .articles import InputError
+from .readers import InputError
+from .ingest.pipeline import DUCKDB_MEMORY
 
 PROG = "frontline"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FAKES_CSV = Path("corpora") / "fa-kes" / "FA-KES-Dataset.csv"
 PROGRESS_THRESHOLD = 20
-DUCKDB_MEMORY = "256MB"
 
 
 class CLIError(ValueError):
@@ -67,7 +67,7 @@ def _note(msg: str) -> None:
 
 def cmd_ingest(args) -> int:
     from . import store
-    from .articles import IdLedger, count_articles, read_paths
+    from .readers import IdLedger, count_articles, read_paths
     n = count_articles(args.paths, warn=_warn)          # validates everything before writing
     if n == 0:
         raise CLIError("no articles to ingest")
@@ -78,22 +78,23 @@ def cmd_ingest(args) -> int:
         since = conn.execute("SELECT current_timestamp::TIMESTAMP").fetchone()[0]
         articles = read_paths(args.paths, warn=lambda m: None, ledger=ledger)
         if args.dask:
-            from . import distributed
-            report = distributed.ingest_dask(
+            from .ingest import dask
+            report = dask.ingest_dask(
                 conn, articles, address=args.dask, workers=args.workers, total=n,
                 partition_size=args.batch_size, parquet_dir=args.parquet_dir,
                 db_path=args.db or store.default_db_path(), on_error="skip", progress=progress,
                 extract=_extractor(), log=None if args.quiet else _stderr, duckdb_memory=args.duckdb_memory,
                 skip_unchanged=not args.force)
         else:
-            report = store.ingest(conn, articles, progress=progress, total=n,
-                                  workers=args.workers, batch_size=args.batch_size, on_error="skip",
-                                  extract=_extractor(), duckdb_memory=args.duckdb_memory,
-                                  skip_unchanged=not args.force)
+            from .ingest import pipeline
+            report = pipeline.ingest(conn, articles, progress=progress, total=n,
+                                     workers=args.workers, batch_size=args.batch_size, on_error="skip",
+                                     extract=_extractor(), duckdb_memory=args.duckdb_memory,
+                                     skip_unchanged=not args.force)
         _warn_implausible(conn, since)
         # reviews an analyst saved in the dashboard while this ingest held the store
         store.apply_queued_reviews(conn, args.db or store.default_db_path())
-        _checkpoint(conn, args.db or store.default_db_path(), report)
+        store.checkpoint(conn, args.db or store.default_db_path(), report.articles)
     finally:
         conn.close()
     for new, old in report.duplicates[:10]:
@@ -113,39 +114,21 @@ def cmd_ingest(args) -> int:
     return 1 if report.skipped else 0
 
 
-def _checkpoint(conn, db, report) -> None:
-    """Write the ingest into the store's main file now, so that a full disk is an error and not a
-    silent exit 0 (DuckDB's checkpoint at close reports nothing)."""
-    import duckdb
-
-    from . import store
-    try:
-        conn.execute("CHECKPOINT")
-    except duckdb.Error as e:
-        if not store.is_disk_full_error(str(e)):
-            raise
-        raise store.DiskFullError(
-            f"{db}: the store's main file could not be written ({str(e).splitlines()[0]}: the disk is full or "
-            f"a file size limit was reached); the {report.articles} articles of this ingest are committed in "
-            f"its write-ahead log {db}.wal, complete, and reach the main file when there is room: free some "
-            "space, then open the store again (any command)") from None
-
-
 def _bring_up_to_date(conn) -> None:
     """An ingest killed before its fusion left the fused events behind: fuse now, and say so."""
     from . import store
     since = store.fusion_pending(conn)
     if since:
-        n = store.bring_up_to_date(conn)
+        from .fusion.store_fusion import bring_up_to_date
+        n = bring_up_to_date(conn)
         _note(f"an ingest (from {since}) ended before fusing its incidents; fused events brought up "
               f"to date ({n} events)")
 
 
 def _warn_implausible(conn, since, limit: int = 10) -> None:
     """One warning per incident of this run flagged implausible (kept, not summed)."""
-    rows = conn.execute(
-        "SELECT i.article_id, i.killed, i.injured FROM incidents i JOIN articles a USING (article_id) "
-        "WHERE i.implausible AND a.ingested_at >= ? ORDER BY i.event_id LIMIT ?", [since, limit + 1]).fetchall()
+    from .store.reading import implausible_since
+    rows = implausible_since(conn, since, limit + 1)
     for aid, killed, injured in rows[:limit]:
         toll = f"{killed:,} killed" if killed is not None else f"{injured or 0:,} injured"
         _warn(f"article {aid}: a toll of {toll} is implausible for one incident; "
@@ -169,52 +152,10 @@ def _extractor():
     return extract_article
 
 
-def _event_lines(articles, extract):
-    from .models import event_to_record
-    from .store import event_ids
-    from .articles import unique_ids
-    # one article per id: a repeated row once, a second text under one id as <id>~2 (as ingest does;
-    # read_paths already does it, this covers any other iterable)
-    for art in unique_ids(articles):
-        ae = extract(art)
-        for kind, evs in (("incident", ae.incidents), ("diplomacy", ae.diplomacy)):
-            for ev, eid in zip(evs, event_ids(art.id, kind, len(evs))):
-                rec = event_to_record(ev)
-                rec["article_id"] = art.id
-                rec["event_id"] = eid
-                yield json.dumps(rec, ensure_ascii=False, default=str)
-
-
-def write_jsonl(articles, out, extract=None) -> int:
-    """Extract ``articles`` into a JSON-lines file (written whole or not at all)."""
-    if extract is None:
-        extract = _extractor()
-    n = 0
-    if str(out) == "-":
-        for line in _event_lines(articles, extract):
-            sys.stdout.write(line + "\n")
-            n += 1
-        return n
-    out = Path(out)
-    if out.is_dir():
-        raise CLIError(f"{out}: is a folder; give a file name for --jsonl")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in _event_lines(articles, extract):
-                fh.write(line + "\n")
-                n += 1
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return n
-
-
 def cmd_extract(args) -> int:
-    from .articles import read_paths
-    n = write_jsonl(read_paths(args.paths, warn=_warn, published=args.published), args.jsonl)
+    from .readers import read_paths
+    from .evaluation import write_jsonl
+    n = write_jsonl(read_paths(args.paths, warn=_warn, published=args.published), args.jsonl, _extractor())
     if str(args.jsonl) != "-":
         _stderr(f"{PROG}: wrote {n} events to {args.jsonl}")
     return 0
@@ -228,13 +169,13 @@ def filters_from_args(args):
 
 
 def cmd_export(args) -> int:
-    from . import export, store
+    from . import exports, store
     if not Path(args.db or store.default_db_path()).exists():
         raise CLIError(f"{args.db or store.default_db_path()}: no such database; run `python -m frontline ingest` first")
     conn = store.connect(args.db)
     try:
         _bring_up_to_date(conn)
-        paths = export.export_tables(conn, args.out, args.format, filters_from_args(args))
+        paths = exports.export_tables(conn, args.out, args.format, filters_from_args(args))
     finally:
         conn.close()
     for p in paths:
@@ -263,19 +204,6 @@ def print_report(report: dict) -> None:
             print(f"    {f:16s} {'-' if acc is None else f'{acc:.3f}'}")
 
 
-def eval_articles(gold_dir: Path, corpus: Path, seeds: Path):
-    """The FA-KES articles that have a gold file, then every seed article."""
-    from .articles import read_paths
-    gold_ids = {p.stem for p in gold_dir.glob("*.json")}
-    quiet = lambda m: None  # noqa: E731
-    if corpus.is_file():
-        for art in read_paths([corpus], warn=quiet):
-            if art.id in gold_ids:
-                yield art
-    if seeds.is_dir():
-        yield from read_paths([seeds], warn=quiet)
-
-
 def cmd_eval(args) -> int:
     shared = shared_dir()
     gold = Path(args.gold) if args.gold else shared / "eval" / "gold"
@@ -287,10 +215,11 @@ def cmd_eval(args) -> int:
         raise CLIError(f"score.py not found beside {gold} or in {shared / 'eval'}")
     corpus = Path(args.corpus) if args.corpus else shared / FAKES_CSV
     seeds = Path(args.seeds) if args.seeds else PROJECT_ROOT / "seeds"
+    from .evaluation import eval_articles, write_jsonl
     mod = _load_scorer(scorer)
     with tempfile.TemporaryDirectory(prefix="frontline-eval-") as tmp:
         jsonl = Path(tmp) / "predictions.jsonl"
-        write_jsonl(eval_articles(gold, corpus, seeds), jsonl)
+        write_jsonl(eval_articles(gold, corpus, seeds), jsonl, _extractor())
         if args.keep:
             Path(args.keep).write_bytes(jsonl.read_bytes())
         report = mod.score(str(jsonl), str(gold), args.verbose)
@@ -330,11 +259,11 @@ def cmd_bench(args) -> int:
 # --------------------------------------------------------------------------- parser
 
 class _ExportFormats:
-    """The export formats, read from frontline.export only when needed (it imports
+    """The export formats, read from frontline.exports only when needed (it imports
     pandas, which ``ingest`` should not pay for before its workers start)."""
 
     def _names(self) -> list:
-        from .export import WRITERS
+        from .exports import WRITERS
         return sorted(WRITERS)
 
     def __contains__(self, value) -> bool:
@@ -443,9 +372,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _expected_errors() -> tuple:
     """Errors reported as one line; ExportError only if export was imported (it
     imports pandas, which most commands do not need)."""
+    from .evaluation import OutputError
     from .store import StoreError
-    errors = (InputError, StoreError, CLIError)
-    export = sys.modules.get(f"{__package__ or 'frontline'}.export")
+    errors = (InputError, StoreError, CLIError, OutputError)
+    export = sys.modules.get(f"{__package__ or 'frontline'}.exports")
     if export is not None and hasattr(export, "ExportError"):
         errors += (export.ExportError,)
     return errors

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from . import synthetic
-from .__main__ import DUCKDB_MEMORY
+from .ingest.pipeline import DUCKDB_MEMORY
 
 DEFAULT_SYNTHETIC = 100_000
 QUICK_SYNTHETIC = 200
@@ -93,13 +93,14 @@ def time_extract(articles: Iterable, extract: Callable) -> tuple:
 def time_ingest(articles: Iterable, *, workers: Optional[int], total: int, extract: Callable) -> dict:
     """Ingest ``articles`` into a fresh DuckDB file in a temporary folder (fusion included)."""
     from . import store
+    from .ingest import pipeline
     with tempfile.TemporaryDirectory(prefix="frontline-bench-") as tmp:
         db = Path(tmp) / "bench.duckdb"
         t = time.perf_counter()
         conn = store.connect(db)
         try:
-            report = store.ingest(conn, articles, workers=workers, total=total, extract=extract,
-                                  on_error="skip", duckdb_memory=DUCKDB_MEMORY)
+            report = pipeline.ingest(conn, articles, workers=workers, total=total, extract=extract,
+                                     on_error="skip", duckdb_memory=DUCKDB_MEMORY)
             counts = {k: conn.execute(f"SELECT count(*) FROM {k}").fetchone()[0]
                       for k in ("articles", "incidents", "diplomacy", "fused_incidents")}
         finally:
@@ -144,7 +145,7 @@ def _measure(name: str, make_articles: Callable, n: int, n_bytes: int, *, extrac
 
 
 def fakes_articles(path: Path, limit: Optional[int] = None) -> list:
-    from .articles import read_paths
+    from .readers import read_paths
     arts = []
     for a in read_paths([path], warn=lambda m: None):
         arts.append(a)

@@ -10,7 +10,7 @@
 * **Plausibility.** A text with no words is not an article
   (:func:`has_words`); a "sentence" longer than :data:`LONG_SENTENCE_CHARS`
   is accepted with a warning (:func:`longest_sentence`); publication dates
-  outside 1990..today are dropped by :mod:`frontline.articles`; tolls too
+  outside 1990..today are dropped by :mod:`frontline.readers`; tolls too
   large for one incident are flagged ``implausible`` by the extractor and never
   summed by :mod:`frontline.queries`.
 * **Spreadsheet cells.** :func:`spreadsheet_cell` is the one neutraliser every

@@ -128,7 +128,7 @@ def _pool_from_articles(articles, origin: str, extra_sentences=(), extra_titles=
 
 def builtin_pool() -> SentencePool:
     """A small pool that needs nothing outside the project: seeds/ plus built-in sentences."""
-    from .articles import read_paths
+    from .readers import read_paths
     seeds = PROJECT_ROOT / "seeds"
     arts = list(read_paths([seeds], today=_TODAY, warn=lambda m: None)) if seeds.is_dir() else []
     return _pool_from_articles(arts, "built-in", BUILTIN_SENTENCES, BUILTIN_TITLES, BUILTIN_OUTLETS)
@@ -139,7 +139,7 @@ def load_pool(csv_path: Optional[Path] = None) -> SentencePool:
     path = Path(csv_path) if csv_path else fakes_csv()
     if path is None or not path.is_file():
         return builtin_pool()
-    from .articles import read_paths
+    from .readers import read_paths
     return _pool_from_articles(read_paths([path], today=_TODAY, warn=lambda m: None), "fa-kes")
 
 
@@ -151,7 +151,7 @@ def synthetic_articles(n: int, *, seed: int = DEFAULT_SEED, pool: Optional[Sente
     happens to carry one, else the drawn day of 2016, exactly as the readers
     resolve it, so a round trip through :func:`write_jsonl` gives equal Articles.
     """
-    from .articles import resolve_published
+    from .readers import resolve_published
     pool = pool or load_pool()
     rng = random.Random(seed)
     sentences, openers = pool.sentences, pool.openers

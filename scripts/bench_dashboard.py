@@ -126,7 +126,7 @@ def seed_store(db: Path, n_incidents: int, seed: int = 2016, log=print) -> dict:
     import pyarrow as pa
 
     from frontline import store
-    from frontline.articles import content_hash
+    from frontline.readers import content_hash
     for p in (db, Path(str(db) + ".wal")):
         if p.exists():
             p.unlink()

@@ -96,8 +96,9 @@ def build_store(args, tmp: Path) -> Path:
         return Path(args.db)
     db = tmp / "screens.duckdb"
     if args.seed:
-        from frontline.articles import read_paths
-        from frontline.store import connect, ingest
+        from frontline.readers import read_paths
+        from frontline.ingest.pipeline import ingest
+        from frontline.store import connect
         c = connect(db)
         ingest(c, read_paths([ROOT / "seeds"]))
         c.close()

@@ -28,8 +28,9 @@ TIMEOUT = 60
 def fakes_db(tmp_path_factory, shared_dir):
     if not (shared_dir / "eval" / "gold").is_dir():
         pytest.skip("../shared not found")
-    from frontline.articles import read_paths
-    from frontline.store import connect, ingest
+    from frontline.readers import read_paths
+    from frontline.ingest.pipeline import ingest
+    from frontline.store import connect
     db = tmp_path_factory.mktemp("fakes") / "fakes.duckdb"
     conn = connect(db)
     try:

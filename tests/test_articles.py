@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from frontline import articles as A
-from frontline.articles import InputError, find_dateline, read_paths
+from frontline import readers as A
+from frontline.readers import InputError, find_dateline, read_paths
 
 D = dt.date
 TODAY = D(2026, 1, 1)

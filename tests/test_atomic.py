@@ -2,7 +2,7 @@
 
 The store writes each batch (``--batch-size`` articles) in one transaction
 holding the articles *and* their incidents, claims and diplomatic events
-(``store.write_tables``); fusion is recomputed in its own transaction at the
+(``store.writing.write_tables``); fusion is recomputed in its own transaction at the
 end. So after a SIGKILL the store holds whole batches: every stored article
 has exactly the events a clean extraction of it gives, no event lacks its
 article. Review edits are committed (WAL) before ``record_review`` returns.
@@ -27,6 +27,7 @@ import frontline
 from conftest import fake_extract, make_article, cli_env
 from frontline import resources, store
 from frontline.models import Article
+from frontline.ingest import pipeline
 
 ROOT = Path(frontline.__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -178,7 +179,7 @@ def test_failed_batch_is_rolled_back_whole(tmp_path):
             for i in range(10)]
     arts[7] = make_article("a7", "EXPLODE 8 people were killed.")
     with pytest.raises(RuntimeError, match="a7"):
-        store.ingest(conn, arts, extract=fake_extract, batch_size=5, on_error="raise")
+        pipeline.ingest(conn, arts, extract=fake_extract, batch_size=5, on_error="raise")
     try:
         ids = [r[0] for r in conn.execute("SELECT article_id FROM articles ORDER BY article_id").fetchall()]
         assert ids == ["a0", "a1", "a2", "a3", "a4"]
@@ -192,17 +193,17 @@ def test_write_failure_after_articles_rolls_back_their_events_too(tmp_path, monk
     """Articles and their events are one transaction: a failure while inserting claims
     leaves neither the batch's articles nor its incidents."""
     conn = store.connect(tmp_path / "s.duckdb")
-    store.ingest(conn, [make_article("old", "3 people were killed in west Aleppo.")], extract=fake_extract)
-    real = store._insert_tables
+    pipeline.ingest(conn, [make_article("old", "3 people were killed in west Aleppo.")], extract=fake_extract)
+    real = store.writing._insert_tables
 
     def broken(c, tables):
         real(c, {k: (v if k in ("articles", "incidents") else v.slice(0, 0)) for k, v in tables.items()})
         raise OSError("disk full (simulated)")
-    monkeypatch.setattr(store, "_insert_tables", broken)
+    monkeypatch.setattr(store.writing, "_insert_tables", broken)
     with pytest.raises(OSError, match="disk full"):
-        store.ingest(conn, [make_article("new", "5 people were killed in east Aleppo."),
+        pipeline.ingest(conn, [make_article("new", "5 people were killed in east Aleppo."),
                             make_article("old", "4 people were killed in west Aleppo.")], extract=fake_extract)
-    monkeypatch.setattr(store, "_insert_tables", real)
+    monkeypatch.setattr(store.writing, "_insert_tables", real)
     try:
         assert [r[0] for r in conn.execute("SELECT article_id FROM articles").fetchall()] == ["old"]
         assert conn.execute("SELECT event_id, killed FROM incidents").fetchall() == [("old:i1", 3)]
@@ -227,7 +228,7 @@ DIE_AFTER_REVIEW = textwrap.dedent("""
 def test_review_is_committed_before_return(tmp_path):
     db = tmp_path / "s.duckdb"
     conn = store.connect(db)
-    store.ingest(conn, [make_article("a1", "8 people were killed in west Aleppo.")], extract=fake_extract)
+    pipeline.ingest(conn, [make_article("a1", "8 people were killed in west Aleppo.")], extract=fake_extract)
     other = conn.cursor()
     rid = store.record_review(conn, event_id="a1:i1", kind="incident", action="edit", field="injured",
                               new_value=5, who="analyst")

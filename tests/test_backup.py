@@ -17,6 +17,7 @@ import frontline
 import frontline.__main__ as cli
 from conftest import fake_extract, make_article
 from frontline import store
+from frontline.ingest import pipeline
 
 ROOT = Path(frontline.__file__).resolve().parent.parent
 
@@ -27,7 +28,7 @@ def build_store(path: Path, n: int = 60) -> Path:
         arts = [make_article(f"a{i:03d}", f"{i % 9 + 1} people were killed in {'east' if i % 2 else 'west'} "
                              f"Aleppo. Kerry met Lavrov with Russia and United States present.",
                              source=["CNN", "SANA", "Reuters"][i % 3]) for i in range(n)]
-        store.ingest(conn, arts, extract=fake_extract)
+        pipeline.ingest(conn, arts, extract=fake_extract)
         store.record_review(conn, event_id="a001:i1", kind="incident", action="edit", field="killed",
                             new_value=42, who="ana")
         store.record_review(conn, event_id="a002:i1", kind="incident", action="reject", who="ana")
@@ -79,7 +80,7 @@ def test_round_trip_whole_store_through_the_cli(tmp_path):
     # the store changes after the backup: new articles, edits, adds, a re-ingest
     conn = store.connect(db)
     try:
-        store.ingest(conn, [make_article("later", "7 people were killed in west Aleppo."),
+        pipeline.ingest(conn, [make_article("later", "7 people were killed in west Aleppo."),
                             make_article("a001", "1 people were killed in east Aleppo.")], extract=fake_extract)
         store.record_review(conn, event_id="a010:i1", kind="incident", action="reject", who="cy")
         store.add_event(conn, "incident", {"event_type": "airstrike", "killed": 9}, "cy", article_id="later")
@@ -131,7 +132,7 @@ def _garbage(tmp_path: Path, kind: str) -> Path:
     else:                                   # a real backup, then damaged
         conn = store.connect(good)
         try:
-            store.ingest(conn, [make_article(f"g{i}", f"{i} people were killed in east Aleppo. " + "Words. " * 300)
+            pipeline.ingest(conn, [make_article(f"g{i}", f"{i} people were killed in east Aleppo. " + "Words. " * 300)
                                 for i in range(1500)], extract=fake_extract, fuse=False)
         finally:
             conn.close()

@@ -1,6 +1,6 @@
 """Bad input, table-driven: through ``python -m frontline ingest`` (a subprocess,
 the store's row counts compared before and after), through the readers the
-ingest page can use (``frontline.articles.read_upload``), and through the
+ingest page can use (``frontline.readers.read_upload``), and through the
 ingest page itself (AppTest with an uploaded file).
 
 Every case gives one clear line naming the problem: refused input exits
@@ -25,7 +25,8 @@ import pytest
 import frontline
 from conftest import fake_extract, make_article, store_counts
 from frontline import queries, resources, safety, store
-from frontline.articles import InputError, read_paths, read_upload
+from frontline.readers import InputError, read_paths, read_upload
+from frontline.ingest import pipeline
 
 ROOT = Path(frontline.__file__).resolve().parent.parent
 HAS_GAZETTEER = resources.data_path("places.csv").is_file()
@@ -130,7 +131,7 @@ def seeded_store(path: Path) -> Path:
     """A store holding two articles (written with the fake extractor) and a review."""
     conn = store.connect(path)
     try:
-        store.ingest(conn, [make_article("s1", "8 people were killed in east Aleppo. Kerry met Lavrov."),
+        pipeline.ingest(conn, [make_article("s1", "8 people were killed in east Aleppo. Kerry met Lavrov."),
                             make_article("s2", "3 people were killed in west Aleppo.")],
                      extract=fake_extract)
         store.record_review(conn, event_id="s1:i1", kind="incident", action="edit", field="killed",

@@ -24,8 +24,9 @@ playwright = playwright_or_skip(screenshot.CHROMIUM)
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    from frontline.articles import read_paths
-    from frontline.store import connect, ingest
+    from frontline.readers import read_paths
+    from frontline.ingest.pipeline import ingest
+    from frontline.store import connect
     tmp = tmp_path_factory.mktemp("briefing")
     conn = connect(tmp / "seed.duckdb")
     try:

@@ -15,6 +15,7 @@ import frontline
 import frontline.__main__ as cli
 from conftest import SAMPLE_TEXTS, fake_extract
 from frontline import store
+from frontline.ingest import pipeline
 
 
 @pytest.fixture
@@ -148,7 +149,7 @@ BAD = [
 @pytest.mark.parametrize("name,data,message", BAD, ids=[b[0] for b in BAD])
 def test_bad_input_one_line_exit_2_store_unchanged(tmp_path, tmp_db, fake_articles, name, data, message):
     conn = store.connect(tmp_db)
-    store.ingest(conn, fake_articles, extract=fake_extract)
+    pipeline.ingest(conn, fake_articles, extract=fake_extract)
     conn.close()
     before = counts(tmp_db)
     good = tmp_path / "good.txt"

@@ -6,7 +6,7 @@ writing; inside it, any number of connections/cursors, optimistic MVCC):
 * **Two browser sessions of one Streamlit server** are threads of one
   process. ``components.data.conn()`` gives each a ``cursor()`` of the
   process-wide connection. Two writers that touch the same rows conflict: the
-  later one gets a ``TransactionException``; ``store._retrying`` redoes the
+  later one gets a ``TransactionException``; ``store.errors._retrying`` redoes the
   whole transaction with a fresh snapshot (reviews, added events, ingest
   batches, fusion and the schema check all go through it).
 * **A CLI ingest while the dashboard is open** is a second process.
@@ -31,6 +31,8 @@ import pytest
 import frontline
 from conftest import fake_extract, make_article, cli_env, store_counts
 from frontline import store
+from frontline.ingest import pipeline
+from frontline.fusion import store_fusion
 
 ROOT = Path(frontline.__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -55,7 +57,7 @@ def _articles(prefix: str, n: int, side: str = "east") -> list:
 def db(tmp_path):
     path = tmp_path / "store.duckdb"
     conn = store.connect(path)
-    store.ingest(conn, _articles("base", 20), extract=fake_extract)
+    pipeline.ingest(conn, _articles("base", 20), extract=fake_extract)
     conn.close()
     return path
 
@@ -90,7 +92,7 @@ def test_threads_reviewing_and_ingesting_lose_nothing(db):
             for k in range(4):
                 arts = _articles(f"{prefix}_{k}_", 30, "west") + [
                     make_article("shared", "5 people were killed in west Aleppo. 6 killed in east Aleppo.")]
-                store.ingest(cur, arts, extract=fake_extract, batch_size=10)
+                pipeline.ingest(cur, arts, extract=fake_extract, batch_size=10)
         except Exception as e:       # noqa: BLE001
             errors.append((prefix, repr(e)))
         finally:
@@ -114,7 +116,7 @@ def test_threads_reviewing_and_ingesting_lose_nothing(db):
         assert orphans == 0
         # the fused table is the fusion of what is stored (no stale fusion from an older snapshot)
         before = _fused(conn)
-        store.refresh_fusion(conn)
+        store_fusion.refresh_fusion(conn)
         assert _fused(conn) == before
         # the edits show through the reviewed view
         latest = conn.execute("SELECT killed FROM v_incidents WHERE event_id = 'base4:i1'").fetchone()[0]
@@ -167,7 +169,7 @@ def test_dashboard_connection_two_sessions(db, monkeypatch):
                         store.record_review(c, event_id=f"base{k}:i1", kind="incident", action="reject",
                                             who="s0")
                     else:
-                        store.ingest(c, _articles(f"s1_{k}_", 3, "west"), extract=fake_extract)
+                        pipeline.ingest(c, _articles(f"s1_{k}_", 3, "west"), extract=fake_extract)
                 finally:
                     c.close()
         except Exception as e:    # noqa: BLE001

@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 
 from frontline import store, synthetic
-from frontline.articles import read_paths
+from frontline.readers import read_paths
+from frontline.ingest import pipeline
 
 distributed = pytest.importorskip("distributed")
-from frontline import distributed as fdist  # noqa: E402
+from frontline.ingest import dask as fdist  # noqa: E402
 
 TABLES = ("articles", "incidents", "claims", "diplomacy", "fused_incidents")
 
@@ -49,7 +50,7 @@ def client():
 @pytest.fixture(scope="module")
 def single(articles, tmp_path_factory):
     conn = store.connect(tmp_path_factory.mktemp("single") / "one.duckdb")
-    report = store.ingest(conn, iter(articles), workers=1)
+    report = pipeline.ingest(conn, iter(articles), workers=1)
     yield report, tables_of(conn)
     conn.close()
 

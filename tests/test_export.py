@@ -7,14 +7,15 @@ import pandas as pd
 import pytest
 
 from conftest import fake_extract
-from frontline import export, store
+from frontline import exports, store
 from frontline.queries import Filters
+from frontline.ingest import pipeline
 
 
 @pytest.fixture
 def db(tmp_db, fake_articles):
     conn = store.connect(tmp_db)
-    store.ingest(conn, fake_articles, extract=fake_extract)
+    pipeline.ingest(conn, fake_articles, extract=fake_extract)
     store.record_review(conn, event_id="a1:i1", kind="incident", action="edit", field="killed",
                         new_value=9, who="ana")
     store.add_event(conn, "incident", {"event_type": "airstrike", "event_date": "2016-10-12", "killed": 2,
@@ -24,8 +25,8 @@ def db(tmp_db, fake_articles):
 
 
 def test_csv_round_trip(db, tmp_path):
-    paths = export.export_tables(db, tmp_path / "csv", "csv")
-    assert sorted(p.name for p in paths) == sorted(f"{t}.csv" for t in export.TABLES)
+    paths = exports.export_tables(db, tmp_path / "csv", "csv")
+    assert sorted(p.name for p in paths) == sorted(f"{t}.csv" for t in exports.TABLES)
     inc = pd.read_csv(tmp_path / "csv" / "incidents.csv").set_index("event_id")
     assert inc.loc["a1:i1", "killed"] == 9                       # the reviewed value
     assert inc.loc["a3:ai1", "killed"] == 2                      # the added event
@@ -39,7 +40,7 @@ def test_csv_round_trip(db, tmp_path):
 
 def test_json_round_trip(db, tmp_path):
     store.record_review(db, event_id="a2:i1", kind="incident", action="reject", who="ana")
-    export.export_tables(db, tmp_path / "json", "json")
+    exports.export_tables(db, tmp_path / "json", "json")
     inc = json.loads((tmp_path / "json" / "incidents.json").read_text())
     by_id = {r["event_id"]: r for r in inc}
     assert set(by_id) == {"a1:i1", "a3:ai1"}                     # the rejected one is left out
@@ -59,7 +60,7 @@ def test_json_round_trip(db, tmp_path):
     (None, {"a1:i1", "a2:i1", "a3:ai1"}, {"a1", "a2", "a3"}),
 ])
 def test_filters(db, tmp_path, filters, incidents, articles):
-    export.export_tables(db, tmp_path, "json", filters)
+    exports.export_tables(db, tmp_path, "json", filters)
     got = {r["event_id"] for r in json.loads((tmp_path / "incidents.json").read_text())}
     assert got == incidents
     assert {r["article_id"] for r in json.loads((tmp_path / "articles.json").read_text())} == articles
@@ -68,11 +69,11 @@ def test_filters(db, tmp_path, filters, incidents, articles):
 
 
 def test_unknown_format_and_bad_target(db, tmp_path):
-    with pytest.raises(export.ExportError, match="unknown export format"):
-        export.export_tables(db, tmp_path, "pdf")
+    with pytest.raises(exports.ExportError, match="unknown export format"):
+        exports.export_tables(db, tmp_path, "pdf")
     (tmp_path / "file").write_text("x")
-    with pytest.raises(export.ExportError, match="not a folder"):
-        export.export_tables(db, tmp_path / "file", "csv")
+    with pytest.raises(exports.ExportError, match="not a folder"):
+        exports.export_tables(db, tmp_path / "file", "csv")
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -80,4 +81,4 @@ def test_unknown_format_and_bad_target(db, tmp_path):
     (pd.Timestamp("2016-10-13 10:30"), "2016-10-13T10:30:00"), ([1, None], [1, None]), (3, 3),
 ])
 def test_plain_value(value, expected):
-    assert export.plain_value(value) == expected
+    assert exports.common.plain_value(value) == expected

@@ -4,7 +4,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from frontline.fusion import fuse_incidents, same_event, story_ids
+from frontline.fusion.clusters import fuse_incidents, same_event, story_ids
 
 D = dt.date(2016, 10, 12)
 

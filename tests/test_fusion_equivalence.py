@@ -24,8 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT_ROOT, cli_env
-from frontline import fusion, store
-from frontline.fusion import FUSED_COLUMNS, _finder, _fused_row, _none, fuse_incidents, same_event
+from frontline import store
+from frontline.fusion import clusters as fusion
+from frontline.fusion.clusters import FUSED_COLUMNS, _finder, _fused_row, _none, fuse_incidents, same_event
+from frontline.fusion import store_fusion
+from frontline.ingest import pipeline
 
 # ---------------------------------------------------------------- references (brute force)
 
@@ -224,7 +227,7 @@ HASH_SCRIPT = """
 import hashlib, sys
 sys.path.insert(0, {tests!r})
 from test_fusion_equivalence import frame, random_rows
-from frontline.fusion import fuse_incidents
+from frontline.fusion.clusters import fuse_incidents
 ids, fused = fuse_incidents(frame(random_rows({seed}, 300)))
 print(hashlib.sha256((ids.to_json() + fused.to_json()).encode()).hexdigest())
 """
@@ -295,14 +298,14 @@ def test_story_windows_read_each_text_once_and_grade_alike(tmp_path, monkeypatch
                                  published=arts[i].published))
     conn = store.connect(tmp_path / "s.duckdb")
     try:
-        store.ingest(conn, arts, fuse=False)
-        monkeypatch.setattr(store, "STORY_WINDOW_ARTICLES", 6)
-        monkeypatch.setattr(store, "STORY_FETCH_ARTICLES", 5)
+        pipeline.ingest(conn, arts, fuse=False)
+        monkeypatch.setattr(store_fusion, "STORY_WINDOW_ARTICLES", 6)
+        monkeypatch.setattr(store_fusion, "STORY_FETCH_ARTICLES", 5)
         reads = []
         plain = types.SimpleNamespace(fuse_incidents=fusion.fuse_incidents,
                                       story_ids=lambda a: (reads.append(len(a)), reference_story_ids(a))[1])
-        want = store.fuse_store(conn, plain)
-        got = store.fuse_store(conn, fusion)
+        want = store_fusion.fuse_store(conn, plain)
+        got = store_fusion.fuse_store(conn, fusion)
     finally:
         conn.close()
     assert len(reads) > 2                                     # several windows

@@ -32,6 +32,7 @@ import frontline
 from conftest import fake_extract
 from frontline import queries, safety, store
 from frontline.models import Article
+from frontline.ingest import pipeline
 
 ROOT = Path(frontline.__file__).resolve().parent.parent
 SCRIPT = "<script>alert(1)</script>"
@@ -57,7 +58,7 @@ def hostile_db(tmp_path, monkeypatch):
         art = Article(id="evil1", text=HOSTILE_TEXT, title=f"{SCRIPT} {IMG} {LINK}",
                       source=f"{LINK} <b>Outlet</b>", url="javascript:alert(1)",
                       published=dt.date(2016, 10, 13), published_from="metadata")
-        store.ingest(conn, [art], extract=fake_extract)
+        pipeline.ingest(conn, [art], extract=fake_extract)
         store.record_review(conn, event_id="evil1:i1", kind="incident", action="edit", field="location",
                             new_value=IMG, who=SCRIPT)
         store.record_review(conn, event_id="evil1:i2", kind="incident", action="edit", field="source",
@@ -372,7 +373,7 @@ def test_database_path_is_a_parameter(tmp_path):
     """A store path with quotes and SQL in it works for connect, backup and restore."""
     odd = tmp_path / "it's a \"store\"; DROP TABLE x; --" / "db'; --.duckdb"
     conn = store.connect(odd)
-    store.ingest(conn, [Article(id="a", text="8 people were killed in east Aleppo.", published=dt.date(2016, 10, 13))],
+    pipeline.ingest(conn, [Article(id="a", text="8 people were killed in east Aleppo.", published=dt.date(2016, 10, 13))],
                  extract=fake_extract)
     conn.close()
     out = store.backup(odd, odd.with_name("b'ack\"up.duckdb"))

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 import frontline
 from frontline import resources, store
-from frontline.articles import find_dateline, read_upload
+from frontline.readers import find_dateline, read_upload
 from frontline.models import Article, event_to_record
 
 HAS_GAZETTEER = resources.data_path("places.csv").is_file()
@@ -172,7 +172,7 @@ def test_dateline_span_inside_head(text):
 @given(raw=st.binary(max_size=2_000), name=st.text(max_size=40))
 def test_read_upload_never_crashes(raw, name):
     """Any bytes under any name: articles, or one InputError line."""
-    from frontline.articles import InputError
+    from frontline.readers import InputError
     try:
         arts = read_upload(name, raw, warn=lambda m: None)
     except InputError as e:
@@ -211,7 +211,8 @@ def test_reader_20000_repetitions(token):
 
 # patterns the code applies only to a bounded slice: (where, length, the line that bounds it)
 BOUNDED = {
-    "articles._LEADING": (300, "find_dateline: _LEADING.match(text[:HEAD_CHARS]) with HEAD_CHARS = 300"),
+    "readers.datelines._LEADING": (300, "readers.datelines.find_dateline: _LEADING.match(text[:HEAD_CHARS]) "
+                                        "with HEAD_CHARS = 300"),
     "extract.scan.AGENCY_DATELINE": (40, "extract.scan.analyse: AGENCY_DATELINE.match(t[d.end:d.end + 40])"),
 }
 SCAN_TOKENS = ["a ", "1 ", "killed ", "al-", "Sunday ", "1,", "9", " ", "\n", "A", "A ", "( ", "x",
@@ -303,7 +304,7 @@ PATTERNS = all_patterns()
 def test_patterns_were_found():
     names = {w for w, _ in PATTERNS}
     assert len(PATTERNS) > 40
-    assert {"articles._LEADING", "extract.scan.AGENCY_DATELINE"} <= names
+    assert {"readers.datelines._LEADING", "extract.scan.AGENCY_DATELINE"} <= names
     assert any(n.startswith("lexicon/") for n in names)
 
 
@@ -330,7 +331,7 @@ def test_bounded_patterns_are_bounded_in_the_code(where):
     assert uses, f"{where} is no longer used"
     for ln in uses:
         assert re.search(rf"{name}\.match\(", ln), f"{where} used other than .match on a slice: {ln}"
-    if where == "articles._LEADING":
+    if where == "readers.datelines._LEADING":
         assert "head = text[:HEAD_CHARS]" in src and "_LEADING.match(head)" in src
     else:
         assert re.search(rf"{name}\.match\(\w+\[[^\]]*\+ 40\]\)", src), uses

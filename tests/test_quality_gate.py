@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from frontline.__main__ import eval_articles, write_jsonl
+from frontline.evaluation import eval_articles, write_jsonl
 
 pytestmark = pytest.mark.needs_shared
 

@@ -295,18 +295,18 @@ def test_exports(conn):
     import io
 
     import openpyxl
-    from frontline import exports_extra as ex
+    from frontline.exports import acled, geojson, xlsx
     f = q.Filters()
-    gj = json.loads(ex.geojson(conn, f))
+    gj = json.loads(geojson.geojson(conn, f))
     assert len(gj["features"]) == 9
     assert gj["features"][0]["geometry"]["type"] == "Point"
-    acled = ex.acled_from_frame(q.incidents(conn, f))
-    assert list(acled.columns) == ex.ACLED_COLUMNS
-    assert acled["fatalities"].sum() == 8 + 10 + 5 + 13 + 20 + 6 + 3      # implausible: 0
-    row = acled.set_index("event_id_cnty").loc["SYR-FL-a1:i3"]
+    rows = acled.acled_from_frame(q.incidents(conn, f))
+    assert list(rows.columns) == acled.ACLED_COLUMNS
+    assert rows["fatalities"].sum() == 8 + 10 + 5 + 13 + 20 + 6 + 3      # implausible: 0
+    row = rows.set_index("event_id_cnty").loc["SYR-FL-a1:i3"]
     assert (row["event_type"], row["sub_event_type"], row["inter1"]) == (
         "Explosions/Remote violence", "Air/drone strike", 1)
-    wb = openpyxl.load_workbook(io.BytesIO(ex.xlsx(conn, f)))
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx.xlsx(conn, f)))
     assert wb.sheetnames == ["headline", "incidents", "diplomacy"]
     assert wb["incidents"].max_row == 10
 
@@ -317,8 +317,8 @@ def test_xlsx_formula_injection_neutralised(value, cell):
 
     import openpyxl
     import pandas as pd
-    from frontline import exports_extra as ex
-    data = ex.xlsx_from_frames(pd.DataFrame({"evidence": [value]}), pd.DataFrame({"x": [1]}))
+    from frontline.exports.xlsx import xlsx_from_frames
+    data = xlsx_from_frames(pd.DataFrame({"evidence": [value]}), pd.DataFrame({"x": [1]}))
     assert openpyxl.load_workbook(io.BytesIO(data))["incidents"]["A2"].value == cell
 
 

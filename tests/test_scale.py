@@ -11,7 +11,10 @@ import pytest
 
 from conftest import fake_extract, make_article
 from frontline import store, synthetic
-from frontline.articles import read_paths
+from frontline.readers import read_paths
+from frontline.ingest.workers import default_workers
+from frontline.ingest import pipeline
+from frontline.fusion import store_fusion
 
 TABLES = ("articles", "incidents", "claims", "diplomacy", "fused_incidents")
 
@@ -53,11 +56,11 @@ def test_workers_give_the_same_tables_as_one(tmp_path, pool, workers, batch_size
     arts = corpus(pool)
     one = tmp_path / "one.duckdb"
     conn = store.connect(one)
-    r1 = store.ingest(conn, iter(arts), workers=1, batch_size=11)
+    r1 = pipeline.ingest(conn, iter(arts), workers=1, batch_size=11)
     conn.close()
     many = tmp_path / "many.duckdb"
     conn = store.connect(many)
-    rn = store.ingest(conn, iter(arts), workers=workers, batch_size=batch_size)
+    rn = pipeline.ingest(conn, iter(arts), workers=workers, batch_size=batch_size)
     conn.close()
     assert rn.workers == workers
     assert (r1.articles, r1.incidents, r1.diplomacy, r1.claims) == (rn.articles, rn.incidents, rn.diplomacy,
@@ -74,13 +77,13 @@ def test_workers_report_failures_like_one(tmp_path):
     reports = []
     for w in (1, 2):
         conn = store.connect(tmp_path / f"w{w}.duckdb")
-        reports.append(store.ingest(conn, arts, workers=w, batch_size=3, extract=fake_extract, on_error="skip"))
+        reports.append(pipeline.ingest(conn, arts, workers=w, batch_size=3, extract=fake_extract, on_error="skip"))
         conn.close()
     assert [s[0] for s in reports[0].skipped] == [s[0] for s in reports[1].skipped] == ["boom"]
     assert_same_tables(tables_of(tmp_path / "w1.duckdb"), tables_of(tmp_path / "w2.duckdb"))
     conn = store.connect(tmp_path / "raise.duckdb")
     with pytest.raises(RuntimeError, match="boom"):
-        store.ingest(conn, arts, workers=2, batch_size=3, extract=fake_extract)
+        pipeline.ingest(conn, arts, workers=2, batch_size=3, extract=fake_extract)
     # the batches before the failing one are stored, the failing batch is not
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
     conn.close()
@@ -97,14 +100,14 @@ def test_ingest_streams_its_input(tmp_path, monkeypatch, workers):
             yield make_article(f"s{i}", f"{i + 1} people were killed in west Aleppo.")
 
     seen_at_write = []
-    real_write = store.write_tables
+    real_write = store.writing.write_tables
 
     def write(conn, tables):
         seen_at_write.append(len(pulled))
         return real_write(conn, tables)
-    monkeypatch.setattr(store, "write_tables", write)
+    monkeypatch.setattr(store.writing, "write_tables", write)
     conn = store.connect(tmp_path / "s.duckdb")
-    store.ingest(conn, articles(), workers=workers, batch_size=4, extract=fake_extract, fuse=False)
+    pipeline.ingest(conn, articles(), workers=workers, batch_size=4, extract=fake_extract, fuse=False)
     conn.close()
     assert len(seen_at_write) == 15
     in_flight = 4 * (2 * workers + 1)           # at most 2 x workers batches pending, plus the one read
@@ -113,9 +116,9 @@ def test_ingest_streams_its_input(tmp_path, monkeypatch, workers):
 
 
 def test_default_workers():
-    assert store.default_workers(None) == 1
-    assert store.default_workers(150, batch_size=200) == 1
-    assert 1 <= store.default_workers(10_000) <= 4
+    assert default_workers(None) == 1
+    assert default_workers(150, batch_size=200) == 1
+    assert 1 <= default_workers(10_000) <= 4
 
 
 # --------------------------------------------------------------------------- the synthetic corpus
@@ -193,7 +196,7 @@ def test_duckdb_memory_limit_is_restored(tmp_path):
         with pytest.raises(ValueError, match="memory size"):
             with store.memory_limit(conn, "64MB'; DROP TABLE articles; --"):
                 pass
-        store.ingest(conn, [make_article("m1", "3 people were killed in east Aleppo.")], extract=fake_extract,
+        pipeline.ingest(conn, [make_article("m1", "3 people were killed in east Aleppo.")], extract=fake_extract,
                      duckdb_memory="32MB")
         assert conn.execute("SELECT current_setting('memory_limit')").fetchone()[0] == before
         assert conn.execute("SELECT count(*) FROM incidents").fetchone()[0] == 1
@@ -208,12 +211,12 @@ def test_fusion_in_parts_equals_fusion_at_once(tmp_path, monkeypatch, pool):
                           published=None) for i in range(12)]
     conn = store.connect(tmp_path / "f.duckdb")
     try:
-        store.ingest(conn, arts, fuse=False)
+        pipeline.ingest(conn, arts, fuse=False)
         assert conn.execute("SELECT count(*) FROM incidents WHERE day IS NULL").fetchone()[0] >= 12
         results = []
         for part in (10**9, 5):
-            monkeypatch.setattr(store, "UNDATED_PART", part)
-            store.refresh_fusion(conn)
+            monkeypatch.setattr(store_fusion, "UNDATED_PART", part)
+            store_fusion.refresh_fusion(conn)
             results.append((store.read_table(conn, "incidents")[["event_id", "cluster_id"]],
                             store.read_table(conn, "fused_incidents")))
         pd.testing.assert_frame_equal(results[0][0], results[1][0])
@@ -225,16 +228,16 @@ def test_fusion_in_parts_equals_fusion_at_once(tmp_path, monkeypatch, pool):
 def test_story_windows_grade_like_global_stories(tmp_path, monkeypatch, pool):
     """Stories computed per window of multi-outlet events grade the fused events exactly as
     ``story_ids`` over the whole store does (copies of a story under other outlets)."""
-    from frontline import fusion
+    from frontline.fusion import clusters as fusion
     arts = corpus(pool, 36)
     for i in range(0, 18, 3):                    # the same wire story under another outlet, lightly edited
         a = arts[i]
         arts.append(make_article(f"copy{i}", a.text + " (Reuters)", source="copy-outlet", published=a.published))
     conn = store.connect(tmp_path / "s.duckdb")
     try:
-        store.ingest(conn, arts, fuse=False)
-        monkeypatch.setattr(store, "STORY_WINDOW_ARTICLES", 8)      # several windows
-        df, ids, fused = store.fuse_store(conn, fusion)
+        pipeline.ingest(conn, arts, fuse=False)
+        monkeypatch.setattr(store_fusion, "STORY_WINDOW_ARTICLES", 8)      # several windows
+        df, ids, fused = store_fusion.fuse_store(conn, fusion)
         full = conn.execute("SELECT * FROM incidents ORDER BY event_id").df()
         texts = conn.execute("SELECT article_id, text FROM articles ORDER BY article_id").df()
         ids2, fused2 = fusion.fuse_incidents(full, fusion.story_ids(texts))

@@ -14,11 +14,12 @@ from conftest import SAMPLE_TEXTS, fake_extract, make_article
 import frontline
 from frontline import store
 from frontline.models import Article, ArticleEvents, Claim, Diplomacy, Incident, Span
+from frontline.ingest import pipeline
 
 
 def ingest(conn, arts, **kw):
     kw.setdefault("extract", fake_extract)
-    return store.ingest(conn, arts, **kw)
+    return pipeline.ingest(conn, arts, **kw)
 
 
 def counts(conn):
@@ -193,7 +194,7 @@ def test_failing_write_rolls_back_after_delete(db, monkeypatch):
 
     def boom(conn, tables):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(store, "_insert_tables", boom)
+    monkeypatch.setattr(store.writing, "_insert_tables", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         ingest(db, [make_article("a1", "99 killed.")])     # a1's rows were deleted, then rolled back
     assert counts(db) == before
@@ -216,8 +217,8 @@ def test_fusion_is_applied(db, monkeypatch):
                               "not_a_column": 1})
         return ids, fused
     fake = types.SimpleNamespace(fuse_incidents=fuse_incidents)
-    monkeypatch.setitem(sys.modules, "frontline.fusion", fake)
-    monkeypatch.setattr(frontline, "fusion", fake, raising=False)
+    monkeypatch.setitem(sys.modules, "frontline.fusion.clusters", fake)
+    monkeypatch.setattr(frontline.fusion, "clusters", fake, raising=False)
     r = ingest(db, [make_article("a3", SAMPLE_TEXTS["a3"])], skip_unchanged=False)    # extracted again
     assert r.fused == 1
     assert set(store.read_table(db, "incidents")["cluster_id"]) == {"c-2016-10-13"}
@@ -249,7 +250,7 @@ def test_edit_overlays_field(db, field, value, expected):
     assert bool(view(db).loc["a1:i1", "reviewed"])
     rev = store.read_table(db, "reviews").set_index("review_id").loc[rid]
     assert rev["who"] == "ana" and rev["field"] == field and rev["action"] == "edit"
-    assert rev["old_value"] == (None if pd.isna(old) else store._encode(old))
+    assert rev["old_value"] == (None if pd.isna(old) else store.reviews._encode(old))
     assert store.read_table(db, "incidents").set_index("event_id").loc["a1:i1", field] == old or pd.isna(old)
 
 

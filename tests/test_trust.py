@@ -29,8 +29,10 @@ import pytest
 
 import frontline
 from conftest import cli_env, fake_extract, make_article, store_counts
-from frontline import export, safety, store
+from frontline import exports, safety, store
 from frontline.models import Article
+from frontline.ingest import pipeline
+from frontline.fusion import store_fusion
 
 ROOT = Path(frontline.__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -141,7 +143,7 @@ def test_csv_exports_neutralise_every_text_cell(payload_db, tmp_path):
     r = cli("export", "--format", "csv", "--out", tmp_path / "csv", "--db", payload_db)
     assert r.returncode == 0, r.stderr
     files = sorted((tmp_path / "csv").glob("*.csv"))
-    assert {f.stem for f in files} == set(export.TABLES)
+    assert {f.stem for f in files} == set(exports.TABLES)
     seen = []
     for f in files:
         rows = read_csv_cells(f)
@@ -218,7 +220,7 @@ def test_one_file_formats_write_inside_a_folder(payload_db, tmp_path, fmt, name,
 def _good_store(path: Path) -> Path:
     conn = store.connect(path)
     try:
-        store.ingest(conn, [make_article(f"g{i}", f"{i + 1} people were killed in east Aleppo. "
+        pipeline.ingest(conn, [make_article(f"g{i}", f"{i + 1} people were killed in east Aleppo. "
                                                   "Kerry met Lavrov with Russia present.") for i in range(30)],
                      extract=fake_extract)
         store.record_review(conn, event_id="g1:i1", kind="incident", action="edit", field="killed",
@@ -324,7 +326,7 @@ def _row_hashes(conn, facts=V1_FACTS) -> dict:
 
 
 def test_store_of_the_previous_release_is_upgraded_in_place(tmp_path):
-    from frontline import migrations
+    from frontline.store import migrations
     db = _v1_store(tmp_path / "analyst.duckdb")
     r = cli("export", "--format", "csv", "--out", tmp_path / "csv", "--db", db)
     assert r.returncode == 0, r.stderr
@@ -361,14 +363,14 @@ def test_store_of_the_previous_release_is_upgraded_in_place(tmp_path):
 
 
 def test_upgrade_steps_are_ordered_and_reach_the_current_version():
-    from frontline import migrations
+    from frontline.store import migrations
     versions = [v for v, _, _ in migrations.STEPS]
     assert versions == sorted(set(versions)) and versions[0] == migrations.LEGACY_VERSION + 1
     assert versions[-1] == migrations.SCHEMA_VERSION
 
 
 def test_failed_upgrade_is_rolled_back_and_the_backup_kept(tmp_path, monkeypatch):
-    from frontline import migrations
+    from frontline.store import migrations
     db = _v1_store(tmp_path / "s.duckdb")
 
     def boom(conn):
@@ -391,7 +393,7 @@ def test_failed_upgrade_is_rolled_back_and_the_backup_kept(tmp_path, monkeypatch
 
 
 def _newer_store(path: Path) -> Path:
-    from frontline import migrations
+    from frontline.store import migrations
     _good_store(path)
     import duckdb
     c = duckdb.connect(str(path))
@@ -399,7 +401,7 @@ def _newer_store(path: Path) -> Path:
               [migrations.SCHEMA_VERSION + 7])
     c.execute("CHECKPOINT")
     c.close()
-    store._SCHEMA_CHECKED.clear()
+    store.connection._SCHEMA_CHECKED.clear()
     return path
 
 
@@ -550,7 +552,7 @@ def test_tooltips_and_chart_labels_cut_long_words(tmp_path, monkeypatch, module)
     db = tmp_path / "long.duckdb"
     conn = store.connect(db)
     try:
-        store.ingest(conn, [Article(id="l1", title=long, source=long, published=dt.date(2016, 10, 13),
+        pipeline.ingest(conn, [Article(id="l1", title=long, source=long, published=dt.date(2016, 10, 13),
                                     text=f"8 people were killed in east Aleppo {long}. Kerry met Lavrov with "
                                          f"Russia {long}.", published_from="metadata"),
                             Article(id="l2", title="t", source="CNN", published=dt.date(2016, 10, 13),
@@ -799,7 +801,7 @@ def test_killed_ingest_is_consistent_then_resumed(tmp_path):
         assert store.fusion_pending(conn) is None
         assert conn.execute("SELECT count(*) FROM incidents WHERE cluster_id IS NULL").fetchone()[0] == 0
         fused = conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]
-        assert fused == store.refresh_fusion(conn)              # current: fusing again gives the same
+        assert fused == store_fusion.refresh_fusion(conn)              # current: fusing again gives the same
     finally:
         conn.close()
     # the same ingest again: what is stored is skipped, counted, not extracted again
@@ -820,10 +822,10 @@ def test_dashboard_brings_pending_fusion_up_to_date_and_says_so(tmp_path, monkey
     db = tmp_path / "s.duckdb"
     conn = store.connect(db)
     try:
-        store.ingest(conn, [make_article(f"a{i}", f"{i + 1} people were killed in east Aleppo.") for i in range(5)],
+        pipeline.ingest(conn, [make_article(f"a{i}", f"{i + 1} people were killed in east Aleppo.") for i in range(5)],
                      extract=fake_extract)
         # an ingest that stopped before its fusion (as a killed one does)
-        store.ingest(conn, [make_article(f"b{i}", f"{i + 1} people were killed in west Aleppo.") for i in range(5)],
+        pipeline.ingest(conn, [make_article(f"b{i}", f"{i + 1} people were killed in west Aleppo.") for i in range(5)],
                      extract=fake_extract, fuse=False)
         assert store.fusion_pending(conn)
     finally:
@@ -860,14 +862,14 @@ def test_a_foreign_duckdb_database_is_refused_untouched(tmp_path):
 def test_csv_text_quotes_line_breaks_inside_cells():
     import pandas as pd
     df = pd.DataFrame({"a": ["x\r=1+1", "y\n@SUM(1)", "\r\n-2+3", "plain"], "n": [1, -2, 3, 4]})
-    rows = list(csv.reader(io.StringIO(export.csv_text(df), newline="")))
+    rows = list(csv.reader(io.StringIO(exports.csv_text(df), newline="")))
     assert len(rows) == 5 and formula_cells(rows) == []
     assert [r[1] for r in rows[1:]] == ["1", "-2", "3", "4"]          # numbers stay numbers
     assert rows[3][0] == "'\r\n-2+3"
 
 
 def test_uploaded_csv_with_duplicate_ids_says_what_it_did():
-    from frontline.articles import read_upload
+    from frontline.readers import read_upload
     raw = _dup_corpus_bytes()
     warnings: list = []
     arts = read_upload("dup.csv", raw, warn=warnings.append)

@@ -31,6 +31,7 @@ from conftest import cli_env, fake_extract, playwright_or_skip  # noqa: E402
 
 from frontline import store  # noqa: E402
 from frontline.models import Article  # noqa: E402
+from frontline.ingest import pipeline
 
 playwright = playwright_or_skip(screenshot.CHROMIUM)
 
@@ -48,7 +49,7 @@ def _long_word_store(path: Path) -> Path:
                 Article(id="plain1", title="A plain report", source="CNN",
                         text="Aleppo\n\n3 people were killed in west Aleppo. Kerry met Lavrov with Russia.",
                         published=dt.date(2016, 10, 14), published_from="metadata")]
-        store.ingest(conn, arts, extract=fake_extract)
+        pipeline.ingest(conn, arts, extract=fake_extract)
         store.record_review(conn, event_id="long1:i1", kind="incident", action="edit", field="location",
                             new_value=LONG, who="analyst")
         store.record_review(conn, event_id="long1:i1", kind="incident", action="edit", field="source",
@@ -130,7 +131,7 @@ def upload_app(tmp_path_factory):
     db = data_dir / "u.duckdb"
     conn = store.connect(db)
     try:
-        store.ingest(conn, [Article(id="base", title="base", source="CNN", published=dt.date(2016, 10, 13),
+        pipeline.ingest(conn, [Article(id="base", title="base", source="CNN", published=dt.date(2016, 10, 13),
                                     text="Aleppo\n\n3 people were killed in west Aleppo.", published_from="metadata")],
                      extract=fake_extract)
     finally:
@@ -233,7 +234,7 @@ def test_review_saved_while_a_cli_ingest_runs_is_not_lost(tmp_path, browser):
     db = tmp_path / "r.duckdb"
     conn = store.connect(db)
     try:
-        store.ingest(conn, [Article(id=f"r{i}", title="t", source="CNN", published=dt.date(2016, 10, 13),
+        pipeline.ingest(conn, [Article(id=f"r{i}", title="t", source="CNN", published=dt.date(2016, 10, 13),
                                     text=f"{i + 2} people were killed in east Aleppo.", published_from="metadata")
                             for i in range(3)], extract=fake_extract)
     finally:
@@ -296,7 +297,7 @@ def test_csv_download_buttons_neutralise_formulas(tmp_path, browser):
     db = tmp_path / "p.duckdb"
     conn = store.connect(db)
     try:
-        store.ingest(conn, [Article(id=f"p{i}", title=p, source=p, published=dt.date(2016, 10, 13),
+        pipeline.ingest(conn, [Article(id=f"p{i}", title=p, source=p, published=dt.date(2016, 10, 13),
                                     published_from="metadata",
                                     text=f"{p} {i + 2} people were killed in east Aleppo.\n"
                                          f"{p} Kerry met Lavrov with Russia present.")

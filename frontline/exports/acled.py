@@ -1,22 +1,12 @@
-"""Export writers: Excel, GeoJSON and an ACLED-compatible CSV of the filtered events.
-
-Each writer has a frame-level function (``*_from_frames``) that a test can
-call with hand-made rows, and a store-level one taking a connection and
-:class:`~frontline.queries.Filters` (reviewed values, per-article events).
-"""
+"""ACLED export: the filtered incidents as an ACLED-compatible CSV (2023 codebook columns, event
+types and actor codes), one row per per-article incident."""
 from __future__ import annotations
-
-import datetime as dt
-import io
-import json
-import math
-from typing import Optional
 
 import pandas as pd
 
-from . import queries
-from .queries import Filters
-from .safety import spreadsheet_cell
+from .. import queries
+from ..queries import Filters
+from .common import _none, csv_text
 
 # ACLED (2023 codebook) event types for the guideline's incident types
 ACLED_TYPES = {
@@ -48,81 +38,6 @@ _GEO_PRECISION = {"neighbourhood": 1, "site": 1, "town": 1, "side": 2, "city": 2
 _TIME_PRECISION = {"day": 1, "week": 2, "month": 3}
 
 
-def _none(v):
-    if v is None:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return v
-
-
-def _json_value(v):
-    v = _none(v)
-    if v is None:
-        return None
-    if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)):
-        return str(pd.Timestamp(v).date())
-    if hasattr(v, "item"):          # numpy scalars
-        return v.item()
-    if isinstance(v, (list, tuple)):
-        return [_json_value(x) for x in v]
-    return v
-
-
-# ----------------------------------------------------------------- Excel
-
-def xlsx_from_frames(incidents: pd.DataFrame, diplomacy: pd.DataFrame,
-                     headline: Optional[pd.DataFrame] = None) -> bytes:
-    """An .xlsx workbook with sheets incidents, diplomacy (and headline)."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        for name, df in (("headline", headline), ("incidents", incidents), ("diplomacy", diplomacy)):
-            if df is None:
-                continue
-            out = df.copy()
-            for c in out.columns:
-                if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-                    out[c] = out[c].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple))
-                                        else v)
-                    # formulas neutralised, characters a workbook cannot hold (NUL, ...) dropped
-                    out[c] = out[c].map(spreadsheet_cell).astype(object)
-            out.columns = [spreadsheet_cell(str(c)) for c in out.columns]
-            out.to_excel(xw, sheet_name=name, index=False)
-    return buf.getvalue()
-
-
-def xlsx(conn, f: Filters) -> bytes:
-    return xlsx_from_frames(queries.incidents(conn, f), queries.diplomacy_events(conn, f),
-                            queries.headline(conn, f))
-
-
-# ----------------------------------------------------------------- GeoJSON
-
-def geojson_from_frame(incidents: pd.DataFrame) -> dict:
-    """A FeatureCollection of the incidents with coordinates (others are left out)."""
-    feats = []
-    for rec in incidents.to_dict("records"):
-        lat, lon = _none(rec.get("lat")), _none(rec.get("lon"))
-        if lat is None or lon is None:
-            continue
-        props = {k: _json_value(v) for k, v in rec.items() if k not in ("lat", "lon")}
-        feats.append({"type": "Feature", "id": rec.get("event_id"),
-                      "geometry": {"type": "Point", "coordinates": [round(float(lon), 6),
-                                                                    round(float(lat), 6)]},
-                      "properties": props})
-    return {"type": "FeatureCollection", "features": feats}
-
-
-def geojson(conn, f: Filters) -> str:
-    return json.dumps(geojson_from_frame(queries.incidents(conn, f)), ensure_ascii=False)
-
-
-# ----------------------------------------------------------------- ACLED
 
 def acled_from_frame(incidents: pd.DataFrame) -> pd.DataFrame:
     """Incidents in ACLED's columns and event types (one row per per-article incident)."""
@@ -167,6 +82,6 @@ def acled_from_frame(incidents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ACLED_COLUMNS)
 
 
+
 def acled_csv(conn, f: Filters) -> str:
-    from .export import csv_text
     return csv_text(acled_from_frame(queries.incidents(conn, f)))

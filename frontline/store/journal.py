@@ -18,7 +18,8 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import Optional
+
+from .reviews import add_event, record_review
 
 _LOCAL = threading.Lock()
 
@@ -77,9 +78,8 @@ def pending(db_path) -> int:
 def apply_pending(conn, db_path) -> int:
     """Apply the queued reviews to the store open on ``conn`` (writable); returns how many.
 
-    Each is committed as :func:`frontline.store.record_review` / ``add_event`` commit; the
+    Each is committed as :func:`frontline.record_review` / ``add_event`` commit; the
     journal is removed once every entry is applied or set aside."""
-    from . import store
     path = journal_path(db_path)
     if not path.exists():
         return 0
@@ -92,10 +92,10 @@ def apply_pending(conn, db_path) -> int:
             try:
                 e = json.loads(line)
                 if e.get("op") == "add":
-                    store.add_event(conn, e["kind"], e["record"], e["who"], article_id=e.get("article_id"))
+                    add_event(conn, e["kind"], e["record"], e["who"], article_id=e.get("article_id"))
                 else:
                     at = dt.datetime.fromisoformat(e["at"]) if e.get("at") else None
-                    store.record_review(conn, event_id=e["event_id"], kind=e["kind"], action=e["action"],
+                    record_review(conn, event_id=e["event_id"], kind=e["kind"], action=e["action"],
                                         field=e.get("field"), new_value=e.get("new_value"), who=e["who"], at=at)
                 done += 1
             except (ValueError, KeyError, TypeError) as exc:

@@ -4,7 +4,7 @@
 local`` for a :class:`distributed.LocalCluster` of worker processes on
 127.0.0.1) reads the articles here, as a stream, and sends them to the cluster
 in partitions of ``partition_size`` articles. Each worker extracts its
-partition with the same :func:`frontline.store.extract_batch` as a local
+partition with the same :func:`frontline.ingest.batches.extract_batch` as a local
 ingest and writes one Parquet file per table::
 
     <parquet_dir>/<table>/part-<n>.parquet      (articles, incidents, claims, diplomacy)
@@ -29,7 +29,12 @@ from collections import deque
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from . import store
+from ..fusion.store_fusion import refresh_fusion
+from ..store.connection import default_db_path, memory_limit, release_memory
+from ..store.reading import stored_fingerprints
+from ..store.schema import arrow_schema
+from .batches import BatchResult, _batched, extract_batch
+from .pipeline import IngestReport, _classify, ingest_batches
 
 TABLES = ("articles", "incidents", "claims", "diplomacy")
 DEFAULT_LOCAL_WORKERS = 2
@@ -48,7 +53,7 @@ def write_parts(tables: Optional[dict], parquet_dir, part: int) -> dict:
     import pyarrow.parquet as pq
     paths = {}
     for name in TABLES:
-        t = tables[name] if tables is not None else store.arrow_schema(name, skip=("ingested_at",)).empty_table()
+        t = tables[name] if tables is not None else arrow_schema(name, skip=("ingested_at",)).empty_table()
         path = part_path(parquet_dir, name, part)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
@@ -65,7 +70,7 @@ def extract_partition(articles: list, part: int, parquet_dir: str, extract: Opti
     Returns a small summary (counts, failures, whether tables were written);
     the tables themselves travel through the Parquet files, not the scheduler.
     """
-    res = store.extract_batch(articles, extract, on_error)
+    res = extract_batch(articles, extract, on_error)
     written = res.tables is not None and not (res.skipped and on_error == "raise")
     if written:
         write_parts(res.tables, parquet_dir, part)
@@ -86,15 +91,15 @@ def read_parts(conn, parquet_dir, part: int) -> dict:
     return tables
 
 
-def _results(summaries: Iterable[dict], conn, parquet_dir) -> Iterator[store.BatchResult]:
+def _results(summaries: Iterable[dict], conn, parquet_dir) -> Iterator[BatchResult]:
     for s in summaries:
         tables = read_parts(conn, parquet_dir, s["part"]) if s["written"] else None
-        yield store.BatchResult(n_read=s["n_read"], tables=tables, skipped=list(map(tuple, s["skipped"])),
+        yield BatchResult(n_read=s["n_read"], tables=tables, skipped=list(map(tuple, s["skipped"])),
                                 articles=s["articles"], incidents=s["incidents"], diplomacy=s["diplomacy"],
                                 claims=s["claims"])
 
 
-def load_parquet(conn, parquet_dir, *, fuse: bool = True) -> store.IngestReport:
+def load_parquet(conn, parquet_dir, *, fuse: bool = True) -> IngestReport:
     """Load every partition found in ``parquet_dir`` (in part order) into the store."""
     t0 = time.perf_counter()
     parts = sorted(int(p.stem.split("-")[1]) for p in (Path(parquet_dir) / "articles").glob("part-*.parquet"))
@@ -106,13 +111,13 @@ def load_parquet(conn, parquet_dir, *, fuse: bool = True) -> store.IngestReport:
                          [str(part_path(parquet_dir, "articles", part))]).fetchall()[0][0]
         summaries.append({"part": part, "n_read": n, "written": True, "skipped": [], "articles": n,
                           "incidents": 0, "diplomacy": 0, "claims": 0})
-    report = store.ingest_batches(conn, _results(summaries, conn, parquet_dir))
+    report = ingest_batches(conn, _results(summaries, conn, parquet_dir))
     counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in ("incidents", "diplomacy",
                                                                                       "claims")}
     report.incidents, report.diplomacy, report.claims = counts["incidents"], counts["diplomacy"], counts["claims"]
     if fuse:
         t = time.perf_counter()
-        report.fused = store.refresh_fusion(conn)
+        report.fused = refresh_fusion(conn)
         report.fusion_seconds = time.perf_counter() - t
     report.seconds = time.perf_counter() - t0
     return report
@@ -149,31 +154,31 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
                 partition_size: int = 200, parquet_dir=None, db_path=None, extract: Optional[Callable] = None,
                 on_error: str = "raise", fuse: bool = True, progress: bool = False,
                 total: Optional[int] = None, log: Optional[Callable[[str], None]] = None,
-                duckdb_memory: Optional[str] = None, skip_unchanged: bool = True) -> store.IngestReport:
+                duckdb_memory: Optional[str] = None, skip_unchanged: bool = True) -> IngestReport:
     """Extract ``articles`` on a Dask cluster into Parquet and load it into ``conn``.
 
     ``address``: ``"local"`` (a LocalCluster of ``workers`` processes, default
     2), ``tcp://HOST:8786``, or a ``distributed.Client``. The tables equal
-    :func:`frontline.store.ingest` of the same articles. ``extract`` must be
+    :func:`frontline.ingest.pipeline.ingest` of the same articles. ``extract`` must be
     importable on the workers (default: ``frontline.extract.extract_article``).
     """
     if on_error not in ("raise", "skip"):
         raise ValueError("on_error must be 'raise' or 'skip'")
     t0 = time.perf_counter()
     if parquet_dir is None:
-        parquet_dir = default_parquet_dir(db_path or store.default_db_path())
+        parquet_dir = default_parquet_dir(db_path or default_db_path())
     parquet_dir = Path(parquet_dir).resolve()
     parquet_dir.mkdir(parents=True, exist_ok=True)
     if extract is not None and getattr(extract, "__module__", "") == "frontline.extract" \
             and getattr(extract, "__name__", "") == "extract_article":
         extract = None                       # the workers import it themselves
     client, cluster, own = _client(address, workers)
-    report = store.IngestReport()
+    report = IngestReport()
     bar = None
-    stored = store.stored_fingerprints(conn)
+    stored = stored_fingerprints(conn)
     bar_ref: list = []
     # as store.ingest: articles stored unchanged are skipped, the others counted new or replacing
-    articles = store._classify(articles, stored, report, skip_unchanged, bar_ref)
+    articles = _classify(articles, stored, report, skip_unchanged, bar_ref)
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
         report.workers = n_workers
@@ -189,7 +194,7 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
 
         def summaries() -> Iterator[dict]:
             pending: deque = deque()
-            for part, batch in enumerate(store._batched(articles, max(1, partition_size))):
+            for part, batch in enumerate(_batched(articles, max(1, partition_size))):
                 pending.append(client.submit(extract_partition, batch, part, str(parquet_dir), extract,
                                              on_error, key=f"frontline-extract-{parquet_dir.name}-{part}",
                                              pure=False))
@@ -198,8 +203,8 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
             while pending:
                 yield pending.popleft().result()
 
-        with store.memory_limit(conn, duckdb_memory):
-            store.ingest_batches(conn, _results(summaries(), conn, parquet_dir), on_error=on_error, bar=bar,
+        with memory_limit(conn, duckdb_memory):
+            ingest_batches(conn, _results(summaries(), conn, parquet_dir), on_error=on_error, bar=bar,
                                  report=report)
         for aid, _ in report.skipped:              # failed extraction: not stored after all
             if aid in stored:
@@ -215,10 +220,10 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
             cluster.close()
     if fuse:
         t = time.perf_counter()
-        with store.memory_limit(conn, duckdb_memory):
+        with memory_limit(conn, duckdb_memory):
             if duckdb_memory and report.articles > 5000:
-                store.release_memory(conn)
-            report.fused = store.refresh_fusion(conn)
+                release_memory(conn)
+            report.fused = refresh_fusion(conn)
         report.fusion_seconds = time.perf_counter() - t
     report.seconds = time.perf_counter() - t0
     return report

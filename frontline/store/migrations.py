@@ -31,6 +31,10 @@ import hashlib
 from pathlib import Path
 from typing import Callable, Optional
 
+from .backups import backup
+from .errors import StoreError, _retrying, rollback
+from .schema import INDEXES, KIND_TABLE, SCHEMA, _ddl, _view_sql, create_tables, create_views
+
 SCHEMA_VERSION = 2
 LEGACY_VERSION = 1            # tables present, no schema_version table
 
@@ -38,8 +42,7 @@ LEGACY_VERSION = 1            # tables present, no schema_version table
 def _step_2(conn) -> None:
     """schema_version and store_state tables; articles.source_id (the id as read, before a
     duplicate-id suffix), filled with article_id for the stored articles."""
-    from . import store
-    store.create_tables(conn)                      # new tables and columns (source_id among them)
+    create_tables(conn)                      # new tables and columns (source_id among them)
     conn.execute("UPDATE articles SET source_id = article_id WHERE source_id IS NULL")
 
 
@@ -50,9 +53,8 @@ STEPS: list = [
 
 def ddl_fingerprint() -> str:
     """A hash of every table, column, index and view this code defines."""
-    from . import store
-    parts = [store._ddl(t) for t in store.SCHEMA] + [f"{t}.{c}" for t, c in store.INDEXES]
-    parts += [store._view_sql(k) for k in store.KIND_TABLE]
+    parts = [_ddl(t) for t in SCHEMA] + [f"{t}.{c}" for t, c in INDEXES]
+    parts += [_view_sql(k) for k in KIND_TABLE]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
@@ -103,7 +105,6 @@ def backup_path(db_path, version: int, now: Optional[dt.datetime] = None) -> Pat
 
 
 def newer_error(path, version: int):
-    from .store import StoreError
     return StoreError(f"{path}: this store was written by a newer Frontline (schema version {version}; "
                       f"this release reads versions up to {SCHEMA_VERSION}); it was not changed. "
                       "Open it with that release, or use another --db")
@@ -113,28 +114,27 @@ def upgrade(conn, path, notify: Callable[[str], None] = lambda m: None) -> Optio
     """Bring the store open on ``conn`` (at ``path``) to :data:`SCHEMA_VERSION`.
 
     Returns the backup written before an upgrade, else None. Raises
-    :class:`frontline.store.StoreError` for a store of a newer release (nothing
+    :class:`frontline.StoreError` for a store of a newer release (nothing
     written) or an upgrade that failed (rolled back; the backup is kept).
     """
-    from . import store
     version = stored_version(conn)
     if version > SCHEMA_VERSION:
         raise newer_error(path, version)
     if version == SCHEMA_VERSION:
         if _state(conn, "ddl") != ddl_fingerprint():
-            store._retrying(lambda: _in_transaction(conn, _sync))
+            _retrying(lambda: _in_transaction(conn, _sync))
         return None
     if version == 0:                               # a new store
         others = sorted(_tables(conn))
         if others:                                 # someone else's DuckDB database: not ours to change
-            raise store.StoreError(
+            raise StoreError(
                 f"{path}: a DuckDB database, but not a Frontline store (its tables: "
                 f"{', '.join(others[:5])}{', ...' if len(others) > 5 else ''}); it was not changed. "
                 "Use another --db")
-        store._retrying(lambda: _in_transaction(conn, _create))
+        _retrying(lambda: _in_transaction(conn, _create))
         return None
     out = backup_path(path, version)
-    store.backup(conn, out, source=path)
+    backup(conn, out, source=path)
     notify(f"{path}: upgrading the store from schema version {version} to {SCHEMA_VERSION}; "
            f"the store as it was is kept in {out}")
 
@@ -148,35 +148,32 @@ def upgrade(conn, path, notify: Callable[[str], None] = lambda m: None) -> Optio
     try:
         _in_transaction(conn, run)
     except Exception as e:
-        raise store.StoreError(f"{path}: the upgrade from schema version {version} failed "
+        raise StoreError(f"{path}: the upgrade from schema version {version} failed "
                                f"({str(e).splitlines()[0] if str(e) else type(e).__name__}); the store "
                                f"is unchanged, and a backup of it is in {out}") from None
     return out
 
 
 def _in_transaction(conn, fn) -> None:
-    from . import store
     conn.begin()
     try:
         fn(conn)
         conn.commit()
     except BaseException:
-        store.rollback(conn)
+        rollback(conn)
         raise
 
 
 def _create(conn) -> None:
-    from . import store
-    store.create_tables(conn)
-    store.create_views(conn)
+    create_tables(conn)
+    create_views(conn)
     _record(conn, SCHEMA_VERSION, "new store")
     set_state(conn, "ddl", ddl_fingerprint())
 
 
 def _sync(conn) -> None:
-    from . import store
-    store.create_tables(conn)
-    store.create_views(conn)
+    create_tables(conn)
+    create_views(conn)
     set_state(conn, "ddl", ddl_fingerprint())
 
 
