@@ -6,7 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from frontline import briefing, queries
+from frontline import queries
+from frontline.exports import briefing
 from frontline.exports.acled import acled_csv
 from frontline.exports.common import csv_text
 from frontline.exports.geojson import geojson

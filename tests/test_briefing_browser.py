@@ -16,7 +16,8 @@ sys.path.insert(0, str(ROOT))
 import screenshot  # noqa: E402
 from conftest import playwright_or_skip  # noqa: E402
 
-from frontline import briefing, queries as q  # noqa: E402
+from frontline import queries as q  # noqa: E402
+from frontline.exports import briefing  # noqa: E402
 from frontline.queries import Filters  # noqa: E402
 
 playwright = playwright_or_skip(screenshot.CHROMIUM)

@@ -78,7 +78,7 @@ def hostile_db(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- the HTML briefing
 
 def test_briefing_escapes_hostile_text(hostile_db):
-    from frontline import briefing
+    from frontline.exports import briefing
     conn = store.connect(hostile_db, read_only=True)
     try:
         out = briefing.build(conn, queries.Filters())

@@ -19,7 +19,7 @@ PACKAGE = "frontline"
 BASE = ("frontline.models", "frontline.text", "frontline.resources", "frontline.gazetteer", "frontline.safety")
 STORE = ("frontline.store",)
 RUNS = ("frontline.ingest", "frontline.fusion.store_fusion")
-OUTPUT = ("frontline.exports", "frontline.queries", "frontline.briefing", "frontline.evaluation")
+OUTPUT = ("frontline.exports", "frontline.queries", "frontline.evaluation")
 COMMAND = ("frontline.__main__", "frontline.bench")
 DASHBOARD = ("streamlit", "components", "app")
 

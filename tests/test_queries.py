@@ -265,7 +265,7 @@ def test_filter_values_are_parameters_not_sql(conn):
 # ---------------------------------------------------------------- export writers and briefing
 
 def test_briefing_offline_same_figures(conn):
-    from frontline import briefing
+    from frontline.exports import briefing
     doc = briefing.build(conn, q.Filters(), generated=dt.datetime(2016, 11, 1, 12, 0))
     assert 'data-field="killed">35 <small>(35–46)</small>' in doc
     assert 'data-field="incidents">6<' in doc

@@ -1,5 +1,5 @@
-"""Exports of the store, one module per format (csv_tables, json_tables, xlsx, geojson, acled; the
-briefing is frontline.briefing) sharing ``common``; ``WRITERS`` maps a format to its writer.
+"""Exports of the store, one module per format (csv_tables, json_tables, xlsx, geojson, acled,
+briefing) sharing ``common``; ``WRITERS`` maps a format to its writer.
 
 ``WRITERS[fmt](conn, out, filters) -> list[Path]``: ``out`` is a folder for the
 per-table formats (csv, json) and a file (or a folder to put a default-named
@@ -61,7 +61,7 @@ def _acled():
 
 
 def _briefing():
-    from ..briefing import build
+    from .briefing import build
     return build
 
 

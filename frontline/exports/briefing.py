@@ -16,9 +16,9 @@ from typing import Optional
 
 import pandas as pd
 
-from . import geo, queries
-from . import labels as L
-from .queries import Filters
+from .. import geo, queries
+from .. import labels as L
+from ..queries import Filters
 
 SIDE_COLOURS = {"east": "#c0392b", "west": "#1f5fa8", "city": "#7d3c98", "outside": "#6e7781",
                 "unknown": "#b0b7bf"}
@@ -68,7 +68,7 @@ def svg_map(points: pd.DataFrame, *, day: Optional[dt.date] = None, width: int =
     for a, b in geo.front_segments(day):
         parts.append(f'<path d="{path([a, b], close=False)}" stroke="#141414" stroke-width="3" '
                      f'stroke-linecap="round"/>')
-    from .resources import read_geojson
+    from ..resources import read_geojson
     for f in read_geojson("landmarks.geojson")["features"]:
         pr, g = f["properties"], f["geometry"]
         if g["type"] == "LineString":
@@ -197,7 +197,7 @@ def svg_lanes(lanes: pd.DataFrame, killed: pd.DataFrame, freq: str, *, width: in
     the day it was reported); killed per period beneath."""
     if lanes.empty:
         return "<p>No diplomatic events in this period.</p>"
-    from .queries import _date  # noqa: F401  (dates as given)
+    from ..queries import _date  # noqa: F401  (dates as given)
     lanes = lanes[lanes["at_day"].notna()].copy()
     if lanes.empty:
         return "<p>No diplomatic events in this period.</p>"
