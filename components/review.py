@@ -66,6 +66,16 @@ def _who() -> str:
     return (st.session_state.get("review_who") or "").strip() or "analyst"
 
 
+def _added(row: dict) -> dict:
+    """An editor's new row as the store takes it: the shown day is the event date, to the day."""
+    rec = dict(row)
+    if "day" in rec:
+        rec["event_date"] = rec.pop("day")
+    if rec.get("event_date"):
+        rec["date_precision"] = "day"
+    return rec
+
+
 def _queue(kind: str, actions: list) -> None:
     """The store is held by another process (a command-line ingest): keep the changes in the
     journal beside it (frontline.store.journal), applied as soon as the store is free."""
@@ -73,12 +83,7 @@ def _queue(kind: str, actions: list) -> None:
     ss = st.session_state
     for action, eid, fld, val in actions:
         if action == "add":
-            rec = dict(val)
-            if "day" in rec:
-                rec["event_date"] = rec.pop("day")
-            if rec.get("event_date"):
-                rec["date_precision"] = "day"
-            journal.queue(data.db_path(), {"op": "add", "kind": kind, "record": rec, "who": _who(),
+            journal.queue(data.db_path(), {"op": "add", "kind": kind, "record": _added(val), "who": _who(),
                                            "article_id": "manual"})
         else:
             journal.queue(data.db_path(), {"op": "review", "event_id": eid, "kind": kind, "action": action,
@@ -114,12 +119,7 @@ def _apply(kind: str, editor_key: str, frame_key: str) -> None:
     try:
         for action, eid, fld, val in actions:
             if action == "add":
-                rec = dict(val)
-                if "day" in rec:
-                    rec["event_date"] = rec.pop("day")
-                if rec.get("event_date"):
-                    rec["date_precision"] = "day"
-                add_event(c, kind, rec, who=_who(), article_id="manual")
+                add_event(c, kind, _added(val), who=_who(), article_id="manual")
             else:
                 # the store derives `day` from `event_date`
                 record_review(c, event_id=eid, kind=kind, action=action,
