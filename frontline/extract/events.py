@@ -139,7 +139,8 @@ def build_incidents(sents: list, article: Article) -> list:
             headline = s
             continue
         date, precision, explicit = _date_of(s, published)
-        came_after = CAME_AFTER.search(s.text)
+        low = s.text.lower()
+        came_after = CAME_AFTER.search(s.text) if ("after" in low or "wake" in low or "following" in low) else None
         if came_after and drafts and drafts[-1].date and drafts[-1].precision == "day":
             # "The deaths came a day after five children were killed ...": the clause after is the earlier event
             n = came_after.group("n") or came_after.group("n2")
@@ -150,7 +151,7 @@ def build_incidents(sents: list, article: Article) -> list:
                 base = dt.date.fromisoformat(drafts[-1].date)
                 date = (base - dt.timedelta(days=SMALL_NUMBERS[n.lower()])).isoformat()
                 precision, explicit = "day", True
-        claimed = CLAIMED.search(s.text)
+        claimed = CLAIMED.search(s.text) if ("claim" in low or "responsib" in low or "credit" in low) else None
         if claimed and drafts and s.idx - drafts[-1].sentences[-1].idx <= 3:
             # "IS claimed responsibility for the suicide attack": the attack just told, and who did it
             inc = drafts[-1]
