@@ -206,11 +206,7 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
         with memory_limit(conn, duckdb_memory):
             ingest_batches(conn, _results(summaries(), conn, parquet_dir), on_error=on_error, bar=bar,
                                  report=report)
-        for aid, _ in report.skipped:              # failed extraction: not stored after all
-            if aid in stored:
-                report.replaced -= 1
-            else:
-                report.new -= 1
+        report.uncount_failed(stored)
     finally:
         if bar is not None:
             bar.close()

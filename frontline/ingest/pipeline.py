@@ -46,6 +46,14 @@ class IngestReport:
     replaced: int = 0                                # stored articles that replaced a stored version
     unchanged: int = 0                               # skipped: already stored with the same text and metadata
 
+    def uncount_failed(self, stored: set) -> None:
+        """Articles whose extraction failed were counted new or replaced as read; they were not stored."""
+        for aid, _ in self.skipped:
+            if aid in stored:
+                self.replaced -= 1
+            else:
+                self.new -= 1
+
     def summary(self, repeated: int = 0, renamed: int = 0) -> str:
         """One line whose counts add up: read = stored (new + replaced) + skipped (``repeated``
         rows of this input + articles already stored unchanged) + failed extraction."""
@@ -154,11 +162,7 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
                 bar = tqdm(total=total, unit="article", file=sys.stderr, desc="ingest", dynamic_ncols=True)
                 bar_ref.append(bar)
             ingest_batches(conn, results, on_error=on_error, bar=bar, report=report)
-            for aid, _ in report.skipped:          # failed extraction: not stored after all
-                if aid in stored:
-                    report.replaced -= 1
-                else:
-                    report.new -= 1
+            report.uncount_failed(stored)
         finally:
             results.close()         # stops the workers at once if writing failed
             if bar is not None:
