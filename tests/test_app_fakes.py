@@ -6,7 +6,6 @@ with default (empty) filters.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 

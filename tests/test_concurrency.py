@@ -18,7 +18,6 @@ writing; inside it, any number of connections/cursors, optimistic MVCC):
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap

@@ -17,7 +17,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
-import os
 import re
 import sys
 import tomllib

@@ -13,7 +13,7 @@ import pytest
 from conftest import SAMPLE_TEXTS, fake_extract, make_article
 import frontline
 from frontline import store
-from frontline.models import Article, ArticleEvents, Claim, Diplomacy, Incident, Span
+from frontline.models import ArticleEvents, Claim, Diplomacy, Incident, Span
 from frontline.ingest import pipeline
 
 

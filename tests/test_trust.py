@@ -456,7 +456,7 @@ def _nasty_corpus(folder: Path) -> Path:
         w.writerow(["id", "title", "text", "source", "published"])
         bare = NASTY.replace("\x00", "")          # a raw NUL byte makes the file binary: refused whole
         w.writerow([f"r2{bare}", f"T{bare}", f"5 people were killed in west Aleppo.{bare} Kerry met Lavrov.",
-                    f"\u202eSANA", "2016-10-14"])
+                    "\u202eSANA", "2016-10-14"])
     (folder / "rows.jsonl").write_text(json.dumps({     # JSON escapes carry NUL: \u0000
         "id": f"r3{NASTY}", "title": f"J{NASTY}", "text": f"6 people were killed in east Aleppo.{NASTY}",
         "source": f"AFP{NASTY}", "published": "2016-10-15"}) + "\n", encoding="utf-8")
@@ -734,7 +734,6 @@ def test_full_disk_at_the_checkpoint_is_an_error_naming_the_log(tmp_path):
 
 def test_full_disk_midway_keeps_whole_batches_and_marks_fusion_pending(tmp_path):
     db = _good_store(tmp_path / "s.duckdb")
-    size = db.stat().st_size
     corpus = _big_corpus(tmp_path / "big.csv", 3000)
     r = cli("ingest", corpus, "--db", db, "--batch-size", "100", preexec=_limit_file_size(1024 * 1024))
     assert r.returncode == 2 and "did not reach the disk" in one_error_line(r)
@@ -751,7 +750,7 @@ def test_full_disk_midway_keeps_whole_batches_and_marks_fusion_pending(tmp_path)
     # with room again, the same command finishes it: stored batches skipped, fusion current
     r = cli("ingest", corpus, "--db", db, "--batch-size", "100")
     assert r.returncode == 0, r.stderr
-    assert f"already stored with the same text" in _summary(r)
+    assert "already stored with the same text" in _summary(r)
     conn = store.connect(db)
     try:
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3030

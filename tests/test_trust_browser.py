@@ -12,7 +12,6 @@ Skipped only outside CI when no Chromium is installed; under CI=true it must run
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import subprocess
 import sys
@@ -293,7 +292,7 @@ def test_csv_download_buttons_neutralise_formulas(tmp_path, browser):
     """Click each CSV button of the Export page in Chromium and read the downloaded file."""
     import csv as _csv
 
-    from test_trust import FORMULA_CHARS, PAYLOADS, formula_cells
+    from test_trust import PAYLOADS, formula_cells
     db = tmp_path / "p.duckdb"
     conn = store.connect(db)
     try:
