@@ -31,12 +31,15 @@ def plain_value(v):
         return v.date().isoformat() if v == v.normalize() else v.isoformat()
     if isinstance(v, (dt.datetime, dt.date)):
         return v.isoformat()
+    return None if _missing(v) else v
+
+
+def _missing(v) -> bool:
+    """pandas' missing markers (NaN, NaT, NA); False for anything pandas cannot judge (lists, objects)."""
     try:
-        if pd.isna(v):
-            return None
+        return bool(pd.isna(v))
     except (TypeError, ValueError):
-        pass
-    return v
+        return False
 
 
 def records(df: pd.DataFrame) -> list:
@@ -68,16 +71,7 @@ def csv_text(df: pd.DataFrame) -> str:
 
 
 def _none(v):
-    if v is None:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return v
+    return None if v is None or _missing(v) else v
 
 
 def _json_value(v):
