@@ -171,10 +171,42 @@ def test_places_abroad_are_speakers_not_targets(text, location):
     ("At least 16 civilians, including four children, have been killed in air strikes on al-Shaar on Tuesday.", 16, 4),
     ("At least 16 civilians including four children have been killed in air strikes on al-Shaar on Tuesday.", 16, 4),
     ("Air strikes killed 22 civilians, including seven children, in al-Sakhour on Tuesday.", 22, 7),
+    # a family named by its members, as the subject or the object of the killing
+    ("Rebel shells hit the Hamdaniya district on Wednesday, killing a man and his wife.", 2, None),
+    ("A rocket fired by militants hit al-Midan on Monday, claiming the lives of a woman and her baby.", 2, 1),
+    ("A couple and their three children died when a barrel bomb struck al-Kalasa on Tuesday.", 5, 3),
+    ("A young couple were killed when a barrel bomb struck al-Kalasa on Tuesday.", 2, None),
+    ("A couple of people were killed by rebel shells in al-Midan on Tuesday.", None, None),
+    ("A mortar shell hit the Hamdaniya district on Saturday and left a child dead.", 1, 1),
+    ("Rescuers pulled the bodies of 8 people from a building in al-Shaar hit by a barrel bomb on Tuesday.", 8, None),
+    # the children among the dead, told in the next sentence
+    ("Regime jets struck the town of Anadan on Wednesday, killing 12 people. Four children and a woman were "
+     "among the dead.", 12, 4),
 ])
 def test_wire_figures(text, killed, children):
     (inc,) = incidents(text)
     assert (inc.killed, inc.children_killed) == (killed, children)
+
+
+@pytest.mark.parametrize("text, actor", [
+    # a day after "on" is no target: the helicopters that follow are the attacker's
+    ("Forty people were killed on Sunday when Syrian army helicopters dropped barrel bombs on al-Shaar.", "government"),
+    # the side the victims fought killed them
+    ("Twelve IS militants were killed in clashes with the army near Kuweires on Monday.", "government"),
+    ("Nine soldiers were killed in clashes with rebels in Ramouseh on Monday.", "rebels"),
+    # a vehicle bomb is a bombing, whoever sent it
+    ("On Sunday evening rebels sent a truck bomb into the Zahraa district of Aleppo, killing five.", "rebels"),
+])
+def test_the_attacker_from_the_clause_that_names_it(text, actor):
+    (inc,) = incidents(text)
+    assert inc.actor == actor
+
+
+def test_a_period_total_and_its_running_count_are_not_incidents():
+    found = incidents("Russian air strikes on Idlib have intensified since rebels launched their campaign on July 31. "
+                      "The strikes have killed 122 civilians, he said. Another 327 civilians have been killed in "
+                      "fighting in Aleppo province. On Wednesday rebel shells killed five people in al-Midan.")
+    assert [(i.location, i.killed) for i in found] == [("al-Midan", 5)]
 
 
 def test_an_unidentified_attacker_is_not_guessed():

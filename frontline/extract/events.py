@@ -42,6 +42,8 @@ ANOTHER = Caseless(r"\b(?:another|(?:a\s+)?separate)\s+(?:[\w-]+\s+)?(?:attacks?
                     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) other (?:persons|people|civilians)\b")
 
 
+# a sentence told right after an attack with only these figures ("three children were among the dead") joins it
+FIGURE_FIELDS = ("killed", "injured", "children_killed", "women_killed")
 SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
@@ -134,11 +136,17 @@ def build_incidents(sents: list, article: Article) -> list:
     dated_by_type: dict = {}            # event type -> the last dated attack of that type (date, precision, sentence)
     told_before: dict = {}              # a mention's text -> the incident it opened
     headline = None
+    aggregate_at = None                 # the last sentence of a running period total ("since July 31 ...")
     for s in sents:
         if s.headline:
             headline = s
             continue
         date, precision, explicit = _date_of(s, published)
+        if "aggregate" in s.cues:
+            aggregate_at = s.idx
+        elif aggregate_at is not None and s.idx == aggregate_at + 1 and continues_total(s, explicit):
+            aggregate_at = s.idx        # "The strikes have killed 122", "Another 327 have been killed": the same count
+            continue
         low = s.text.lower()
         came_after = CAME_AFTER.search(s.text) if ("after" in low or "wake" in low or "following" in low) else None
         if came_after and drafts and drafts[-1].date and drafts[-1].precision == "day":
@@ -170,7 +178,7 @@ def build_incidents(sents: list, article: Article) -> list:
         if not candidate:
             # a sentence that refers back to the last attack ("the toll rose to ...") joins it as evidence
             follows = drafts and s.idx - drafts[-1].sentences[-1].idx <= 2
-            figure_only = any(f.field in ("killed", "injured") for f in s.figures) and not s.places \
+            figure_only = any(f.field in FIGURE_FIELDS for f in s.figures) and not s.places \
                 and not s.dip and not ANOTHER.search(s.text) \
                 and not any(f.value and f.value > IMPLAUSIBLE_TOLL for f in s.figures)   # a war's toll, told in passing
             revised = any(f.revised for f in s.figures)      # "the toll rose to eight on Tuesday": a reporting day
@@ -276,6 +284,18 @@ HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mi
 UNKNOWN_ATTACKER = Caseless(r"\b(?:unidentified|unknown|unmarked|unclear whose)\s+(?:\w+\s+)?(?:aircraft|warplanes?|"
                             r"jets?|planes?|drones?|helicopters?|gunmen|assailants|attackers|militants|group)\b|"
                             r"\bit (?:was|is) (?:not |un)clear (?:whose|who|which)\b")
+
+
+# a toll counted over a period goes on in the next sentence: a present perfect, "another N", "the toll includes"
+RUNNING_TOTAL = Caseless(r"\b(?:ha(?:s|ve) (?:also )?(?:been )?(?:killed|died|claimed|left)|another \d[\d,]*|"
+                         r"another (?:\w+ )?(?:hundred|thousand)|the (?:death )?toll (?:also )?includes?)\b")
+
+
+def continues_total(s: Sentence, explicit: bool) -> bool:
+    """Does a sentence told right after a period total ("strikes have intensified since July 31") go on counting
+    it: no day of its own, no precise place, a toll told as a running count."""
+    return not explicit and any(f.field == "killed" and f.value for f in s.figures) \
+        and not any(m.value.precision <= 2 for m in s.places) and bool(RUNNING_TOTAL.search(s.text))
 
 
 def _told_about(s: Sentence, drafts: list) -> Optional[IncidentDraft]:

@@ -218,15 +218,28 @@ _HURT = r"(?P<hv>injured|wounded|hurt|injuries|suffered suffocation|suffocation 
 _CHILD = r"(?:children|child|kids|minors|infants|infant|babies|baby|boys|boy|girls|girl|toddlers?|newborns?)"
 _WOMEN = r"(?:women|woman)"
 
+# a family named by its members: an adult and (N, else one) relatives, or a couple and (N, else one) children
+_ADULT = r"(?:mother|father|woman|man|husband|wife|parent|grandfather|grandmother|brother|sister)"
+_KID = r"(?:children|child|daughters?|sons?|kids|infants?|bab(?:y|ies)|grandchildren|grandsons?|granddaughters?)"
+_KIN = r"(?:wife|husband|brothers?|sisters?|mother|father|parents)"
+_YOUNG = r"(?:\s+(?:young|little|infant|baby|teenage|newborn|\w+-year-old))?"
+_FAMILY = (r"(?:(?:\ba|\bone|\bthe)\s+(?:young\s+|elderly\s+)?" + _ADULT + r"\s+and\s+(?:her|his|their)"
+           r"(?:\s+(?P<n>" + NUMBER + r"))?" + _YOUNG + r"\s+(?:(?P<kid>" + _KID + r")|" + _KIN + r")"
+           r"|\ba\s+(?:married\s+|young\s+|elderly\s+)?couple(?!\s+of\b)(?:\s+and\s+their(?:\s+(?P<n2>" + NUMBER
+           + r"))?" + _YOUNG + r"\s+(?P<kid2>" + _KID + r"))?)\b")
+
+
 _PATTERNS = [
-    # "a mother and her two daughters were killed": the parent and the children
-    ("family", Caseless(
-        r"\b(?:a|one|the)\s+(?:mother|father|woman|man|parent)\s+and\s+(?:her|his|their)\s+(?P<n>" + NUMBER + r")\s+"
-        r"(?:children|daughters|sons|kids|infants|babies)\s+(?:were|have been|had been)\s+(?:\w+\s+)?"
-        r"(?:killed|slain)\b")),
+    # a family named by its members is a count: "a mother and her two daughters were killed" (3), "killing a
+    # man and his wife" (2), "claiming the lives of a couple and their three children" (5)
+    ("family", Caseless(_FAMILY + r"(?:\s+(?:were|have been|had been|was)\s+(?:\w+\s+)?(?:killed|slain)|"
+                        r"\s+(?:died|perished|lost their lives))\b")),
+    ("family", Caseless(r"\b(?:kill(?:s|ed|ing)?|claim(?:s|ed|ing)? the lives of)\s+" + _FAMILY)),
+    ("family", Caseless(r"\b(?:left|leaving|leaves)\s+" + _FAMILY + r"\s+dead\b")),
     # "three children were among the dead": children only, the whole toll is told elsewhere
     ("children_among_dead", Caseless(
-        r"(?P<c>" + NUMBER + r")\s+" + _CHILD + r"\s+(?:were|are)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
+        r"(?P<c>" + NUMBER + r")\s+" + _CHILD + r"(?:\s+and\s+(?P<w>an?|" + NUMBER + r")\s+" + _WOMEN + r")?"
+        r"\s+(?:were|are)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
         r"(?:dead|victims|fatalities|killed|people killed|those killed)\b(?!\s+\d)")),
     # "Four children were among eight people killed"
     ("children_among", Caseless(
@@ -235,7 +248,7 @@ _PATTERNS = [
     # "including 11 children", "among them a child and two women", "among whom 5 children"
     ("including", Caseless(
         r"(?:including|among them|among whom|of whom|among the dead(?: were)?|among the victims(?: were)?|"
-        r"among those killed(?: were)?)\s+" + _Q + r"(?P<n>" + NUMBER + r"|an?)\s+(?:\w+\s+)?(?P<who>" + _CHILD + "|" + _WOMEN
+        r"among those killed(?: were)?|(?:dead|victims|civilians|casualties)\s+(?:also\s+)?includ(?:ed|e))\s+" + _Q + r"(?P<n>" + NUMBER + r"|an?)\s+(?:\w+\s+)?(?P<who>" + _CHILD + "|" + _WOMEN
         + r")")),
     # "the death toll ... rose to 85", "toll jumped to 45", "the death toll from the strikes was 45"
     ("toll", Caseless(
@@ -247,7 +260,7 @@ _PATTERNS = [
     # "killed 13 people", "killing at least 20", "claiming the lives of three civilians", "injuring dozens"
     ("verb_then_n", Caseless(
         r"(?:(?P<kv>kill|kills|killed|killing|claim(?:ed|ing)? the lives of|"
-        r"death of|deaths of|lives of|executed|executing|massacred)|(?P<hv>injur(?:e|es|ed|ing)|wound(?:s|ed|ing)?))"
+        r"death of|deaths of|lives of|executed|executing|massacred|bodies of)|(?P<hv>injur(?:e|es|ed|ing)|wound(?:s|ed|ing)?))"
         r"\s+(?:(?P<q>" + QUALIFIER + r")\s+)?(?:all\s+)?" + _N)),
     # "Mohammad Alaa Mesouti was killed": a named victim is one death
     ("named_victim", re.compile(
@@ -258,6 +271,24 @@ _PATTERNS = [
         r"(?:left|leaving|leaves)\s+(?:(?P<q>" + QUALIFIER + r")\s+)?" + _N
         + r"\s+(?:\w+\s+){0,3}?(?P<state>dead|injured|wounded)")),
 ]
+
+
+def _family_figures(m) -> list:
+    """The dead of a family named by its members: the adult (or the couple) and the relatives named."""
+    couple = m.group("n") is None and m.group("kid") is None and "couple" in m.group(0).lower()
+    n_group, kid_group = ("n2", "kid2") if couple else ("n", "kid")
+    relatives = 1
+    if m.group(n_group):
+        relatives = parse_number(m.group(n_group))
+        if relatives is None:
+            return []
+    adults = 2 if couple else 1
+    if couple and not m.group(kid_group):
+        relatives = 0
+    figs = [Figure("killed", adults + relatives, "exact", m.start(), m.end(), m.group(0), "family")]
+    if m.group(kid_group):
+        figs.append(Figure("children_killed", relatives, "exact", m.start(), m.end(), m.group(0), "family"))
+    return figs
 
 
 def _qualifier_of(m) -> str:
@@ -312,7 +343,7 @@ _VICTIMS_THEN_HURT = Caseless(r"(?<!\s)\s+" + _VICTIM + r"(?:injured|wounded|hur
 _NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])")
 _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
-_NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their "), "including": ("including", "among", "of whom"),
+_NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "including": ("includ", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
           "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves")}
 _NUMBER_LED = {"children_among", "n_then_verb"}
@@ -358,13 +389,10 @@ def find_figures(sentence: str) -> list:
         for m in _matches(rule, rx, sentence, starts):
             figs = []
             if rule == "family":
-                parent_and_children = _figure("children_killed", m, "n", rule)
-                figs = [parent_and_children]
-                if parent_and_children is not None and parent_and_children.value is not None:
-                    figs.append(Figure("killed", parent_and_children.value + 1, "exact", m.start(), m.end(),
-                                       m.group(0), rule))
+                figs = _family_figures(m)
             elif rule == "children_among_dead":
-                figs = [_figure("children_killed", m, "c", rule)]
+                figs = [_figure("children_killed", m, "c", rule)] + ([_figure("women_killed", m, "w", rule)]
+                                                                     if m.group("w") else [])
             elif rule == "children_among":
                 figs = [_figure("children_killed", m, "c", rule), _figure("killed", m, "n", rule,
                         QUALIFIERS.get((m.group("q2") or "").lower(), "exact"))]
@@ -397,7 +425,11 @@ def find_figures(sentence: str) -> list:
                     continue
                 figs = [Figure("killed", 1, "exact", m.start("n"), m.end("n"), m.group("n"), rule)]
             elif rule == "left_n_state":
-                figs = [_figure("killed" if m.group("state").lower() == "dead" else "injured", m, "n", rule)]
+                dead = m.group("state").lower() == "dead"
+                figs = [_figure("killed" if dead else "injured", m, "n", rule)]
+                if dead and re.search(r"\b" + _CHILD + r"$|^\s*" + _CHILD + r"\b",
+                                      (m.group("n") + " " + sentence[m.end("n"):m.start("state")]).strip(), re.I):
+                    figs.append(_figure("children_killed", m, "n", rule + "_child"))
             elif rule == "verb_then_n":
                 field = "killed" if m.group("kv") else "injured"
                 if _VICTIMS_THEN_HURT.match(sentence, m.end("n")) and \

@@ -14,10 +14,16 @@ from .scan import Sentence
 TYPE_ORDER = ["chemical", "airstrike", "bombing", "shelling", "violence_against_civilians", "clashes", "other"]
 
 
+# "on" a day or a clause ("on Sunday when the army ...") is not a target
+_NOT_IN_TARGET = (r"(?!(?:when|as|after|while|where|because|and|but|before|monday|tuesday|wednesday|thursday|friday|"
+                  r"saturday|sunday|morning|evening|night|afternoon|yesterday)\b)")
 TARGET_BEFORE = re.compile(r"(?:\b(?:on|against|targeting|targeted|pounded|hit|struck|bombed|shelled|at|fighting|battling|"
                            r"destroyed|destroying|"
                            r"combating|combatting|fight)\s+(?:the\s+)?"
-                           r"(?:\w+\s+){0,3})$", re.I)
+                           r"(?:" + _NOT_IN_TARGET + r"\w+\s+){0,3})$", re.I)
+# "killed in clashes with the army": the side the victims fought is the one that killed them
+CLASHED_WITH = re.compile(r"\b(?:clash(?:es|ed)?|fighting|battles?|confrontations?|firefights?)\s+with\s+(?:the\s+)?"
+                          r"(?:\w+\s+)?$", re.I)
 
 
 SUPPORTER_BEFORE = re.compile(r"\b(?:backed|supported|aided|helped|assisted|covered)\s+by\s+(?:the\s+)?(?:\w+\s+)?$|"
@@ -74,6 +80,8 @@ def perpetrator(s: Sentence) -> tuple:
             score = 0                                  # "areas held by rebels", "the army came under fire": not the attacker
         elif SUPPORTER_BEFORE.search(before):
             score = 1                                  # "the army, backed by Russian warplanes": a supporter
+        elif CLASHED_WITH.search(before):
+            score = 3                                  # "killed in clashes with the army"
         elif by and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
             score = 4                                  # "hit by regime bombing raids"
         elif any(a <= ts <= b + 2 for ts in trig_starts) and not TARGET_BEFORE.search(before):
