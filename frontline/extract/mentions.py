@@ -21,9 +21,12 @@ TARGET_BEFORE = re.compile(r"(?:\b(?:on|against|targeting|targeted|pounded|hit|s
                            r"destroyed|destroying|"
                            r"combating|combatting|fight)\s+(?:the\s+)?"
                            r"(?:" + _NOT_IN_TARGET + r"\w+\s+){0,3})$", re.I)
+# "blaming the Syrian army for the attack", "accused rebels of": the side a speaker names as the attacker
+BLAMED_BEFORE = re.compile(r"\b(?:blam(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|held|holding|hold)\s+(?:the\s+)?$", re.I)
 # "killed in clashes with the army": the side the victims fought is the one that killed them
-CLASHED_WITH = re.compile(r"\b(?:clash(?:es|ed)?|fighting|battles?|confrontations?|firefights?)\s+with\s+(?:the\s+)?"
-                          r"(?:\w+\s+)?$", re.I)
+CLASHED_WITH = re.compile(r"\b(?:killed|died|dead|slain|wounded|injured|lost their lives)\s+(?:\w+\s+){0,3}?(?:in|during)\s+"
+                          r"(?:\w+\s+)?(?:clash(?:es)?|fighting|battles?|confrontations?|firefights?)\s+with\s+"
+                          r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 
 
 SUPPORTER_BEFORE = re.compile(r"\b(?:backed|supported|aided|helped|assisted|covered)\s+by\s+(?:the\s+)?(?:\w+\s+)?$|"
@@ -80,8 +83,8 @@ def perpetrator(s: Sentence) -> tuple:
             score = 0                                  # "areas held by rebels", "the army came under fire": not the attacker
         elif SUPPORTER_BEFORE.search(before):
             score = 1                                  # "the army, backed by Russian warplanes": a supporter
-        elif CLASHED_WITH.search(before):
-            score = 3                                  # "killed in clashes with the army"
+        elif CLASHED_WITH.search(t, max(0, a - 90), a) or BLAMED_BEFORE.search(before):
+            score = 3                                  # "killed in clashes with the army", "blaming the army for"
         elif by and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
             score = 4                                  # "hit by regime bombing raids"
         elif any(a <= ts <= b + 2 for ts in trig_starts) and not TARGET_BEFORE.search(before):
@@ -89,8 +92,8 @@ def perpetrator(s: Sentence) -> tuple:
         elif TARGET_BEFORE.search(before) or re.match(r"\s+(?:positions|targets|fighters were killed|bases?)\b", after,
                                                       re.I) or VICTIM_COUNT_BEFORE.search(before):
             score = 0                                  # a target or the victims ("40 terrorists killed"), not the attacker
-        elif re.match(r"\s+(?:say|says|said|told|claim|claimed|claims|reported|report|accuse[sd]?|den(?:y|ied|ies))\b",
-                      after, re.I):
+        elif re.match(r"\s+(?:(?:also\s+)?(?:say|says|said|told|claim|claimed|claims|reported|report|accuse[sd]?|"
+                      r"den(?:y|ied|ies)|stated?|states|announced|added|noted|blamed|warned|insisted))\b", after, re.I):
             score = 0                                  # a speaker ("Rebels say Russian jets ...")
         elif any(0 <= ts - b <= 25 for ts in trig_starts):
             score = 3                                  # "rebel shelling", "regime warplanes"
