@@ -46,6 +46,21 @@ CASES = [
     ("twenty-five people were wounded", {"injured": (25, "exact")}),
     ("up to 40 people died", {"killed": (40, "up_to")}),
     ("The city was hit on 12 October 2016 by 20 rockets", {}),
+    # people named one by one, and families
+    ("a grandfather, a mother and her son were killed when the shell fell",
+     {"killed": (3, "exact"), "children_killed": (1, "exact")}),
+    ("the blast killed a woman and her husband", {"killed": (2, "exact")}),
+    ("a couple and their two children died under the rubble",
+     {"killed": (4, "exact"), "children_killed": (2, "exact")}),
+    ("a couple of houses were destroyed and a man was killed", {}),
+    # "N of them children": the count and its children
+    ("eleven people, five of them children, were killed", {"killed": (11, "exact"), "children_killed": (5, "exact")}),
+    ("the raid claimed the lives of two people one of them a child",
+     {"killed": (2, "exact"), "children_killed": (1, "exact")}),
+    # children among the wounded are not among the dead
+    ("six people were injured including a young girl", {"injured": (6, "exact")}),
+    # a stray number before the count (a share counter, a page number) is not the count
+    ("Share 318 At least four people were killed in the raid", {"killed": (4, "at_least")}),
 ]
 
 

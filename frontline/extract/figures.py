@@ -204,6 +204,7 @@ _Q = r"(?:(?P<q>" + QUALIFIER + r")\s+)?"
 _NUMBER_WORD = _alt(list(UNITS) + list(TENS) + list(SCALES))
 _N = r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])(?![- ]" + _NUMBER_WORD + r"(?![\w-])))"
 _VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + NUMBER
+           + r")\s+of\s+(?:them|whom)\s+(?:were\s+)?\w+,?\s+|(?:" + NUMBER
            + r")\s+(?:women|men|children|woman|man|child)\s+|(?:other|more|others|civilian|civilians|people|persons|person|citizens|citizen|residents|"
            r"patients|fighters|soldiers|troops|militants|rebels|members|women|woman|men|man|children|child|kids|"
            r"babies|infants|boys|girls|students|pupils|workers|volunteers|rescuers|staff|doctors|nurses|family|"
@@ -229,7 +230,20 @@ _FAMILY = (r"(?:(?:\ba|\bone|\bthe)\s+(?:young\s+|elderly\s+)?" + _ADULT + r"\s+
            + r"))?" + _YOUNG + r"\s+(?P<kid2>" + _KID + r"))?)\b")
 
 
+# a list of people named one by one: "a father, a mother and a son were killed" (3, one a child)
+_ONE_KID = r"(?:son|daughter|child|baby|infant|boy|girl|toddler|grandson|granddaughter)"
+_ONE_PERSON = (r"(?:a|an|one|his|her|their)\s+(?:young\s+|little\s+|elderly\s+|teenage\s+|infant\s+)?(?:"
+               + _ONE_KID + r"|mother|father|wife|husband|brother|sister|grandfather|grandmother|woman|man)\b")
+_ONE_PERSON_RE = Caseless(_ONE_PERSON)
+_KID_RE = Caseless(r"\b" + _ONE_KID + r"\b")
+_PERSON_LIST = r"\b(?P<people>" + _ONE_PERSON + r"(?:(?:\s*,\s*|\s+)(?:and\s+)?" + _ONE_PERSON + r")+)"
+
+
 _PATTERNS = [
+    # people named one by one: "a grandfather, a mother and her son were killed" (3)
+    ("people", Caseless(_PERSON_LIST + r"(?:\s+(?:were|have been|had been)\s+(?:\w+\s+)?(?:killed|slain)|"
+                        r"\s+(?:died|perished|lost their lives))\b")),
+    ("people", Caseless(r"\b(?:kill(?:s|ed|ing)?|claim(?:s|ed|ing)? the lives of)\s+" + _PERSON_LIST)),
     # a family named by its members is a count: "a mother and her two daughters were killed" (3), "killing a
     # man and his wife" (2), "claiming the lives of a couple and their three children" (5)
     ("family", Caseless(_FAMILY + r"(?:\s+(?:were|have been|had been|was)\s+(?:\w+\s+)?(?:killed|slain)|"
@@ -250,13 +264,18 @@ _PATTERNS = [
         r"(?:including|among them|among whom|of whom|among the dead(?: were)?|among the victims(?: were)?|"
         r"among those killed(?: were)?|(?:dead|victims|civilians|casualties)\s+(?:also\s+)?includ(?:ed|e))\s+" + _Q + r"(?P<n>" + NUMBER + r"|an?)\s+(?:\w+\s+)?(?P<who>" + _CHILD + "|" + _WOMEN
         + r")")),
+    # "nine people, four of them children, were killed"
+    ("of_them", Caseless(r"(?P<n>" + NUMBER + r")\s+of\s+(?:them|whom)\s+(?:were\s+|are\s+|was\s+|is\s+)?(?:an?\s+)?(?P<who>" + _CHILD + "|"
+                         + _WOMEN + r")\b")),
     # "the death toll ... rose to 85", "toll jumped to 45", "the death toll from the strikes was 45"
     ("toll", Caseless(
         r"(?:death toll|toll|number of (?:dead|deaths|victims|martyrs))\b(?P<rest>[^.;]{0,140}?)\b(?P<verb>rose|risen|rises|climbed|"
         r"jumped|reached|increased|went up|mounted|stands|stood|was|is|has risen|had risen|to|at|of)\s+(?:to\s+|at\s+)?"
         + _Q + r"(?P<n>" + NUMBER + r")(?!\s*(?:percent|%|years|km|kilometers|miles))")),
     # "N people were killed", "13 killed", "eight others injured", "18 bodies"
-    ("n_then_verb", Caseless(_Q + _N + r"\s+" + _VICTIM + r"(?:" + _KILL + r"|" + _HURT + r")")),
+    # ... never a number right before another ("124 At least four people were killed": the nearer one counts)
+    ("n_then_verb", Caseless(_Q + _N + r"(?!\s+(?:" + QUALIFIER + r"\s+)?(?:" + NUMBER + r")(?![\w-]))\s+" + _VICTIM
+                             + r"(?:" + _KILL + r"|" + _HURT + r")")),
     # "killed 13 people", "killing at least 20", "claiming the lives of three civilians", "injuring dozens"
     ("verb_then_n", Caseless(
         r"(?:(?P<kv>kill|kills|killed|killing|claim(?:ed|ing)? the lives of|"
@@ -340,10 +359,12 @@ _VERB_WITH_OWN_NUMBER = Caseless(r"(?<![\w-])(?:" + NUMBER + r")\s+(?:\w+\s+){0,
 # "8 persons killed 58 others injured": after the number, its victims and another verb (matched right after
 # the number, never inside white space: the lookbehind only keeps a search through long white space linear)
 _VICTIMS_THEN_HURT = Caseless(r"(?<!\s)\s+" + _VICTIM + r"(?:injured|wounded|hurt)\b")
+# the figure an "including" qualifies is the wounded one: "six were injured including a girl"
+_HURT_JUST_BEFORE = Caseless(r"\b(?:injured|wounded|hurt)\s*,?\s*$")
 _NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])")
 _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
-_NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "including": ("includ", "among", "of whom"),
+_NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "of_them": (" of them ", " of whom "), "including": ("includ", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
           "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves")}
 _NUMBER_LED = {"children_among", "n_then_verb"}
@@ -390,13 +411,21 @@ def find_figures(sentence: str) -> list:
             figs = []
             if rule == "family":
                 figs = _family_figures(m)
+            elif rule == "people":
+                people = [p.group(0) for p in _ONE_PERSON_RE.finditer(m.group("people"))]
+                kids = sum(1 for p in people if _KID_RE.search(p))
+                figs = [Figure("killed", len(people), "exact", m.start("people"), m.end("people"), m.group("people"),
+                               rule)] + ([Figure("children_killed", kids, "exact", m.start("people"), m.end("people"),
+                                                 m.group("people"), rule)] if kids else [])
             elif rule == "children_among_dead":
                 figs = [_figure("children_killed", m, "c", rule)] + ([_figure("women_killed", m, "w", rule)]
                                                                      if m.group("w") else [])
             elif rule == "children_among":
                 figs = [_figure("children_killed", m, "c", rule), _figure("killed", m, "n", rule,
                         QUALIFIERS.get((m.group("q2") or "").lower(), "exact"))]
-            elif rule == "including":
+            elif rule in ("including", "of_them"):
+                if _HURT_JUST_BEFORE.search(sentence, max(0, m.start() - 40), m.start()):
+                    continue      # "six were injured including a girl": the children hurt, not killed
                 field = "children_killed" if re.fullmatch(_CHILD, m.group("who"), re.I) else "women_killed"
                 figs = [_figure(field, m, "n", rule)]
             elif rule == "toll":

@@ -13,6 +13,7 @@ MAX_PARTS = 10       # incidents of one article searched for the parts of a tota
 
 
 PARTS_WITHIN = 3     # sentences after a total in which its parts are told
+MIN_TOTAL = 3        # "two killed" told as one and one is too weak a sum to call a total
 
 
 def _part_value(d: IncidentDraft, skip: Optional[Claim] = None, body_only: bool = False) -> Optional[int]:
@@ -97,7 +98,7 @@ def fold_totals(drafts: list) -> list:
     the side the total names."""
     for d in list(drafts):
         for prio, c in list(d.claims):
-            if c.killed is None or c.killed < 2:
+            if c.killed is None or c.killed < MIN_TOTAL:
                 continue
             at = next((x.idx for x in d.sentences if x.span == c.span), d.sentences[0].idx)
             own = _part_value(d, skip=c)
@@ -118,6 +119,9 @@ def fold_totals(drafts: list) -> list:
             d.claims.remove((prio, c))
             d.trace.append(f"toll {c.killed} is the total of {' + '.join(str(_part_value(p)) for p in parts)}: "
                            "kept as context")
+            for head in [(p, x) for p, x in d.claims if p == 0 and x.killed is not None and x.killed >= c.killed]:
+                d.claims.remove(head)     # the headline sums the day as the total does: context too
+                d.trace.append(f"the headline's toll {head[1].killed} sums the same attacks: kept as context")
             for p in parts:
                 if p.side in (None, "city") and d.side in ("east", "west"):
                     p.side, p.side_rank = d.side, d.side_rank
