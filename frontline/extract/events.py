@@ -102,9 +102,11 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
         return False
     if any(o.idx == s.idx and o.clause != s.clause for o in inc.sentences):
         return False                   # two attacks the sentence itself tells apart
+    # "the village of Tokhar near Manbij": a sentence that also names the attack's place is about it
+    names_its_place = inc.place is not None and any(m.value.place_id == inc.place.place_id for m in s.places)
     if place is not None and inc.place is not None and place.place_id != inc.place.place_id \
             and place.kind == inc.place.kind and place.kind in ("governorate", "town", "neighbourhood", "site") \
-            and side_rank <= 2 and inc.side_rank <= 2:
+            and side_rank <= 2 and inc.side_rank <= 2 and not names_its_place:
         return False                   # two places of the same rank: two attacks
     if place is not None and inc.place is not None and place.governorate and inc.place.governorate \
             and place.governorate != inc.place.governorate:
@@ -120,7 +122,7 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
     if {side, inc.side} == {"city", "outside"}:
         return False
     if place is not None and inc.place is not None and place.precision <= 2 and inc.place.precision <= 2 \
-            and place.place_id != inc.place.place_id:
+            and place.place_id != inc.place.place_id and not names_its_place:
         return False
     if strong and inc.strong and etype != inc.event_type and {etype, inc.event_type} != {"airstrike", "bombing"} \
             and (place is not None or explicit):

@@ -288,7 +288,7 @@ _PATTERNS = [
     # "left two patients dead and eight others injured"
     ("left_n_state", Caseless(
         r"(?:left|leaving|leaves)\s+(?:(?P<q>" + QUALIFIER + r")\s+)?" + _N
-        + r"\s+(?:\w+\s+){0,3}?(?P<state>dead|injured|wounded)")),
+        + r"\s+(?:\w+\s+){0,3}?(?P<state>dead|martyrs|injured|wounded)")),
 ]
 
 
@@ -337,14 +337,18 @@ def _figure(field, m, group, rule, qualifier=None, revised=False):
     return Figure(field, value, qualifier or _qualifier_of(m), m.start(group), m.end(group), surface, rule, revised)
 
 
+# a month's name or abbreviation, whole: "March", "Mar.", never the start of "martyrs" or "decades"
+_MONTH_WORD = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+               r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
+
+
 def _is_year_or_date(sentence, start, end):
     s = sentence[start:end]
     if re.fullmatch(r"(?:19|20)\d\d", s):
         return True
     after = sentence[end:end + 12].lower()
     before = sentence[max(0, start - 12):start].lower()
-    months = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    return bool(re.match(r"\s*" + months, after) or re.search(months + r"\w*\.?\s*$", before)
+    return bool(re.match(r"\s*" + _MONTH_WORD, after) or re.search(_MONTH_WORD + r"\.?\s*$", before)
                 or re.match(r"\s*(?:percent|%|km|kilomet|miles|metres|meters|years|year-old|days|hours|minutes|"
                             r"am|pm|a\.m|p\.m|o'clock|tons|tonnes|times|barrel|shells|rockets|missiles|air ?strikes|"
                             r"raids|strikes|mortar|bombs)", after))
@@ -454,7 +458,7 @@ def find_figures(sentence: str) -> list:
                     continue
                 figs = [Figure("killed", 1, "exact", m.start("n"), m.end("n"), m.group("n"), rule)]
             elif rule == "left_n_state":
-                dead = m.group("state").lower() == "dead"
+                dead = m.group("state").lower() in ("dead", "martyrs")
                 figs = [_figure("killed" if dead else "injured", m, "n", rule)]
                 if dead and re.search(r"\b" + _CHILD + r"$|^\s*" + _CHILD + r"\b",
                                       (m.group("n") + " " + sentence[m.end("n"):m.start("state")]).strip(), re.I):
