@@ -202,6 +202,25 @@ def test_the_attacker_from_the_clause_that_names_it(text, actor):
     assert inc.actor == actor
 
 
+@pytest.mark.parametrize("text, event_type", [
+    # "massacre" says how many died, the weapon says what the attack was
+    ("Warplanes committed a massacre in al-Sakhour on Tuesday, killing 19 civilians.", "airstrike"),
+    ("Gunmen massacred 20 villagers in Aqarib on Tuesday.", "violence_against_civilians"),
+    ("Rebels sent a car bombing into the Zahraa district on Sunday, killing five.", "bombing"),
+])
+def test_the_type_from_the_weapon(text, event_type):
+    (inc,) = incidents(text)
+    assert inc.event_type == event_type
+
+
+def test_a_place_near_the_attacks_place_is_the_same_attack():
+    (inc,) = incidents("Dozens of civilians have been killed by coalition air strikes in the city of Manbij. At least 73 "
+                       "civilians were killed in air strikes early on Tuesday in the village of Tokhar near Manbij.")
+    assert (inc.killed, inc.event_date) == (73, "2016-10-11")
+
+
+
+
 def test_a_period_total_and_its_running_count_are_not_incidents():
     found = incidents("Russian air strikes on Idlib have intensified since rebels launched their campaign on July 31. "
                       "The strikes have killed 122 civilians, he said. Another 327 civilians have been killed in "

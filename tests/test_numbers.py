@@ -61,6 +61,14 @@ CASES = [
     ("six people were injured including a young girl", {"injured": (6, "exact")}),
     # a stray number before the count (a share counter, a page number) is not the count
     ("Share 318 At least four people were killed in the raid", {"killed": (4, "at_least")}),
+    ("raids on the town led to the death of 1 man and a child", {"killed": (2, "exact"), "children_killed": (1, "exact")}),
+    # a qualifier after the number, as the Observatory writes it
+    ("the raids killed dozens, 27 at least were documented", {"killed": (None, "vague")}),
+    ("27 at least were killed in the raids", {"killed": (27, "at_least")}),
+    # the dead counted with a relative
+    ("three children were killed with their mother", {"killed": (4, "exact"), "children_killed": (3, "exact")}),
+    ("two boys were killed along with their parents", {"killed": (4, "exact"), "children_killed": (2, "exact")}),
+    ("the bomb went off in the market, leaving 5 martyrs", {"killed": (5, "exact")}),
 ]
 
 

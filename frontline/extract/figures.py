@@ -232,7 +232,7 @@ _FAMILY = (r"(?:(?:\ba|\bone|\bthe)\s+(?:young\s+|elderly\s+)?" + _ADULT + r"\s+
 
 # a list of people named one by one: "a father, a mother and a son were killed" (3, one a child)
 _ONE_KID = r"(?:son|daughter|child|baby|infant|boy|girl|toddler|grandson|granddaughter)"
-_ONE_PERSON = (r"(?:a|an|one|his|her|their)\s+(?:young\s+|little\s+|elderly\s+|teenage\s+|infant\s+)?(?:"
+_ONE_PERSON = (r"(?:a|an|one|1|his|her|their)\s+(?:young\s+|little\s+|elderly\s+|teenage\s+|infant\s+)?(?:"
                + _ONE_KID + r"|mother|father|wife|husband|brother|sister|grandfather|grandmother|woman|man)\b")
 _ONE_PERSON_RE = Caseless(_ONE_PERSON)
 _KID_RE = Caseless(r"\b" + _ONE_KID + r"\b")
@@ -243,7 +243,7 @@ _PATTERNS = [
     # people named one by one: "a grandfather, a mother and her son were killed" (3)
     ("people", Caseless(_PERSON_LIST + r"(?:\s+(?:were|have been|had been)\s+(?:\w+\s+)?(?:killed|slain)|"
                         r"\s+(?:died|perished|lost their lives))\b")),
-    ("people", Caseless(r"\b(?:kill(?:s|ed|ing)?|claim(?:s|ed|ing)? the lives of)\s+" + _PERSON_LIST)),
+    ("people", Caseless(r"\b(?:kill(?:s|ed|ing)?|claim(?:s|ed|ing)? the lives of|deaths? of)\s+" + _PERSON_LIST)),
     # a family named by its members is a count: "a mother and her two daughters were killed" (3), "killing a
     # man and his wife" (2), "claiming the lives of a couple and their three children" (5)
     ("family", Caseless(_FAMILY + r"(?:\s+(?:were|have been|had been|was)\s+(?:\w+\s+)?(?:killed|slain)|"
@@ -272,6 +272,9 @@ _PATTERNS = [
         r"(?:death toll|toll|number of (?:dead|deaths|victims|martyrs))\b(?P<rest>[^.;]{0,140}?)\b(?P<verb>rose|risen|rises|climbed|"
         r"jumped|reached|increased|went up|mounted|stands|stood|was|is|has risen|had risen|to|at|of)\s+(?:to\s+|at\s+)?"
         + _Q + r"(?P<n>" + NUMBER + r")(?!\s*(?:percent|%|years|km|kilometers|miles))")),
+    # "19 at least were documented", "13 at least were killed": the qualifier after the number
+    ("n_postposed", Caseless(r"(?<![\w-])(?P<n>" + NUMBER + r")\s+(?P<q>at least|at most)\s+(?:of them\s+)?"
+                             r"(?:were|have been|had been)\s+(?:documented|killed|confirmed dead)\b")),
     # "N people were killed", "13 killed", "eight others injured", "18 bodies"
     # ... never a number right before another ("124 At least four people were killed": the nearer one counts)
     ("n_then_verb", Caseless(_Q + _N + r"(?!\s+(?:" + QUALIFIER + r"\s+)?(?:" + NUMBER + r")(?![\w-]))\s+" + _VICTIM
@@ -354,7 +357,7 @@ def _is_year_or_date(sentence, start, end):
                             r"raids|strikes|mortar|bombs)", after))
 
 
-_GOVERNING_VERB = Caseless(r"(?:\bkill(?:s|ed|ing)?|claim(?:ed|ing)? the lives of|\bleft|\bleaving|\binjur(?:e|es|ed|ing)|"
+_GOVERNING_VERB = Caseless(r"(?:\bkill(?:s|ed|ing)?|claim(?:ed|ing)? the lives of|\bdeaths? of|\bleft|\bleaving|\binjur(?:e|es|ed|ing)|"
                             r"\bwound(?:s|ed|ing)?)\s+$")
 # a verb that already has its own number before it ("8 persons killed 58 others injured") governs nothing after it
 _VERB_WITH_OWN_NUMBER = Caseless(r"(?<![\w-])(?:" + NUMBER + r")\s+(?:\w+\s+){0,3}?(?:killed|injured|wounded|dead)\s+$")
@@ -363,12 +366,15 @@ _VERB_WITH_OWN_NUMBER = Caseless(r"(?<![\w-])(?:" + NUMBER + r")\s+(?:\w+\s+){0,
 # "8 persons killed 58 others injured": after the number, its victims and another verb (matched right after
 # the number, never inside white space: the lookbehind only keeps a search through long white space linear)
 _VICTIMS_THEN_HURT = Caseless(r"(?<!\s)\s+" + _VICTIM + r"(?:injured|wounded|hurt)\b")
+# the dead counted with a relative: "two children were killed with their father"
+_WITH_KIN = Caseless(r"\s+(?:along\s+|together\s+)?with\s+(?:their|his|her)\s+(?P<kin>father|mother|parents|brother|"
+                     r"sister|grandfather|grandmother)\b")
 # the figure an "including" qualifies is the wounded one: "six were injured including a girl"
 _HURT_JUST_BEFORE = Caseless(r"\b(?:injured|wounded|hurt)\s*,?\s*$")
 _NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])")
 _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
-_NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "of_them": (" of them ", " of whom "), "including": ("includ", "among", "of whom"),
+_NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
           "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves")}
 _NUMBER_LED = {"children_among", "n_then_verb"}
@@ -452,7 +458,13 @@ def find_figures(sentence: str) -> list:
                     figs.append(_figure("children_killed", m, "n", rule + "_child"))
                 if re.match(r"\s*" + _WOMEN + r"\b", between, re.I) and field == "killed":
                     figs.append(_figure("women_killed", m, "n", rule + "_women"))
-                figs.append(_figure(field, m, "n", rule))
+                count = _figure(field, m, "n", rule)
+                kin = _WITH_KIN.match(sentence, m.end()) if field == "killed" and count and count.value else None
+                if kin:           # "two children were killed with their father": the father is among the dead
+                    count.value += 2 if kin.group("kin").lower() == "parents" else 1
+                figs.append(count)
+            elif rule == "n_postposed":
+                figs = [_figure("killed", m, "n", rule)]
             elif rule == "named_victim":
                 if re.match(r"(?:The|A|An|This|That|His|Her|Their|Its)\b", m.group("n")):
                     continue
