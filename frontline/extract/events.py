@@ -94,6 +94,21 @@ def is_breakdown_part(inc: IncidentDraft, s: Sentence) -> bool:
     return bool(totals) and max(own) < max(totals) and bool(here) and here != before and len(here) < len(before)
 
 
+# "the village of Tokhar near Manbij", "a school in al-Furqan": a place told by the place it lies in or near
+WITHIN_PLACE = Caseless(r"\b(?:near|outside|in|of|close to|part of|(?:east|west|north|south)\w* of|on the outskirts of|"
+                        r"in the countryside of)\s+(?:the\s+)?(?:(?:city|town|village|district|neighbou?rhood)\s+of\s+)?$")
+ALSO = Caseless(r"\b(?:also|another|separately|meanwhile|elsewhere)\b")
+
+
+def _placed_by_its_place(inc: IncidentDraft, s: Sentence) -> bool:
+    """Does the sentence place its attack by the place of the attack just told ("Tokhar near Manbij")?"""
+    if inc.place is None or ALSO.search(s.text):
+        return False
+    return any(m.value.place_id == inc.place.place_id
+               and WITHIN_PLACE.search(s.text, max(0, m.start - s.span.start - 40), m.start - s.span.start)
+               for m in s.places)
+
+
 def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, etype, strong,
                 actor=None, actor_strength=0, side_rank=0) -> bool:
     if ANOTHER.search(s.text):
@@ -102,8 +117,7 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
         return False
     if any(o.idx == s.idx and o.clause != s.clause for o in inc.sentences):
         return False                   # two attacks the sentence itself tells apart
-    # "the village of Tokhar near Manbij": a sentence that also names the attack's place is about it
-    names_its_place = inc.place is not None and any(m.value.place_id == inc.place.place_id for m in s.places)
+    names_its_place = _placed_by_its_place(inc, s)
     if place is not None and inc.place is not None and place.place_id != inc.place.place_id \
             and place.kind == inc.place.kind and place.kind in ("governorate", "town", "neighbourhood", "site") \
             and side_rank <= 2 and inc.side_rank <= 2 and not names_its_place:
