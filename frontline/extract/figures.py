@@ -257,7 +257,8 @@ _PATTERNS = [
         r"(?:dead|victims|fatalities|killed|people killed|those killed)\b(?!\s+\d)")),
     # "Four children were among eight people killed"
     ("children_among", Caseless(
-        _Q + r"(?P<c>" + NUMBER + r")\s+" + _CHILD + r"\s+(?:were|are|was)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
+        _Q + r"(?P<c>an?|" + NUMBER + r")\s+" + _CHILD + r"\s+(?:were|are|was)\s+(?:also\s+)?(?:reportedly\s+)?"
+        r"among\s+(?:the\s+)?"
         r"(?:(?P<q2>" + QUALIFIER + r")\s+)?(?P<n>" + NUMBER + r")\s+(?:\w+\s+){0,3}?(?:killed|dead)")),
     # "including 11 children", "among them a child and two women", "among whom 5 children"
     ("including", Caseless(
@@ -367,8 +368,10 @@ _VERB_WITH_OWN_NUMBER = Caseless(r"(?<![\w-])(?:" + NUMBER + r")\s+(?:\w+\s+){0,
 # the number, never inside white space: the lookbehind only keeps a search through long white space linear)
 _VICTIMS_THEN_HURT = Caseless(r"(?<!\s)\s+" + _VICTIM + r"(?:injured|wounded|hurt)\b")
 # the dead counted with a relative: "two children were killed with their father"
-_WITH_KIN = Caseless(r"\s+(?:along\s+|together\s+)?with\s+(?:their|his|her)\s+(?P<kin>father|mother|parents|brother|"
-                     r"sister|grandfather|grandmother)\b")
+_WITH_KIN = Caseless(r"\s+(?:(?:along\s+|together\s+)?with\s+(?:their|his|her)\s+(?P<kin>father|mother|parents|brother|"
+                     r"sister|grandfather|grandmother)|(?:along|together)\s+with\s+(?P<more>" + NUMBER + r")\s+"
+                     r"(?:other\s+)?(?:adults|teachers|women|men|people|civilians|others|staff|members|relatives|"
+                     r"workers|volunteers|rescuers|soldiers|fighters)\b)")
 # the figure an "including" qualifies is the wounded one: "six were injured including a girl"
 _HURT_JUST_BEFORE = Caseless(r"\b(?:injured|wounded|hurt)\s*,?\s*$")
 _NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])")
@@ -461,7 +464,8 @@ def find_figures(sentence: str) -> list:
                 count = _figure(field, m, "n", rule)
                 kin = _WITH_KIN.match(sentence, m.end()) if field == "killed" and count and count.value else None
                 if kin:           # "two children were killed with their father": the father is among the dead
-                    count.value += 2 if kin.group("kin").lower() == "parents" else 1
+                    more = parse_number(kin.group("more")) if kin.group("more") else None
+                    count.value += more if more else 2 if (kin.group("kin") or "").lower() == "parents" else 1
                 figs.append(count)
             elif rule == "n_postposed":
                 figs = [_figure("killed", m, "n", rule)]

@@ -12,7 +12,7 @@ if TYPE_CHECKING:                     # the drafts are events.py's; only their f
 MAX_PARTS = 10       # incidents of one article searched for the parts of a total (2**10 subsets at most)
 
 
-PARTS_WITHIN = 3     # sentences after a total in which its parts are told
+PARTS_WITHIN = 6     # sentences after a total in which its parts are told
 MIN_TOTAL = 3        # "two killed" told as one and one is too weak a sum to call a total
 
 
@@ -91,6 +91,15 @@ def _sums_to(total: int, values: list) -> Optional[tuple]:
     return None
 
 
+def _within(part: IncidentDraft, total: IncidentDraft, side: Optional[str]) -> bool:
+    """Can ``part`` be one of the attacks ``total`` sums: on the side of the front line the total's sentence
+    names (``side``), in its governorate."""
+    if side and part.side in ("east", "west", "outside") and part.side != side:
+        return False
+    return not (part.place is not None and total.place is not None and part.place.governorate
+                and total.place.governorate and part.place.governorate != total.place.governorate)
+
+
 def fold_totals(drafts: list) -> list:
     """A toll that is the sum of two or more of the article's incidents ("18 killed", then "11 in A" and
     "7 in B") is an aggregate: the parts are the incidents; the total is kept as context of the first part
@@ -100,13 +109,15 @@ def fold_totals(drafts: list) -> list:
         for prio, c in list(d.claims):
             if c.killed is None or c.killed < MIN_TOTAL:
                 continue
-            at = next((x.idx for x in d.sentences if x.span == c.span), d.sentences[0].idx)
+            told = next((x for x in d.sentences if x.span == c.span), d.sentences[0])
+            at = told.idx
+            side = "east" if "side_east" in told.cues else "west" if "side_west" in told.cues else None
             own = _part_value(d, skip=c)
             # the parts follow the total closely (a lead, then its breakdown) and are placed; a total that
             # stands alone names no precise place but theirs ("13 killed in A, B, C and D": 9 in A and B ...)
             named = {m.value.place_id for x in d.sentences for m in x.places}
             others = [o for o in drafts if o is not d and 0 <= o.sentences[0].idx - at <= PARTS_WITHIN
-                      and (o.place is not None or o.sentences[0].clause > 0)
+                      and (o.place is not None or o.sentences[0].clause > 0) and _within(o, d, side)
                       and (own is not None or d.place is None or o.place is None or d.place.precision > 2
                            or o.place.place_id in named)]
             pool = ([d] if own is not None else []) + others
