@@ -408,3 +408,25 @@ def test_long_range_bombers_strike():
     (inc,) = incidents("Six long-range bombers that took off from Russia carried out strikes near Deir Ezzor on "
                        "Sunday, the ministry said.")
     assert inc.event_type == "airstrike"
+
+
+def test_a_back_reference_that_dates_the_attack_folds_into_it():
+    found = incidents("State TV says five people, including two children, have been killed in rebel shelling of western "
+                      "Aleppo. The Wednesday shelling comes on the second day of a rebel offensive. Rebels captured the "
+                      "Assad district a day earlier.")
+    assert [(i.killed, i.event_date) for i in found if i.killed] == [(5, "2016-10-12")]
+
+
+def test_parts_told_several_sentences_after_their_total():
+    found = incidents("At least seven children were killed in rebel rocket attacks on the government-held west of Aleppo "
+                      "on Wednesday, state media said. A child was also among nine people killed in government shelling "
+                      "on Douma. The rockets hit two districts. Four children were killed when a rocket hit a school in "
+                      "Hamdaniya, the agency said. It added the school was damaged. A second rocket hit a house in "
+                      "al-Midan, killing three brothers.")
+    assert sorted((i.location, i.killed) for i in found) == [("Douma", 9), ("Hamdaniyah", 4), ("al-Midan", 3)]
+
+
+def test_a_running_count_since_a_collapse_is_no_claim():
+    found = incidents("Rebel rockets hit a house in al-Midan on Wednesday, killing two brothers. The UN said on Tuesday that "
+                      "90 civilians had been killed in western Aleppo since the collapse of the truce.")
+    assert [(i.location, i.killed) for i in found] == [("al-Midan", 2)]

@@ -69,6 +69,8 @@ CASES = [
     ("three children were killed with their mother", {"killed": (4, "exact"), "children_killed": (3, "exact")}),
     ("two boys were killed along with their parents", {"killed": (4, "exact"), "children_killed": (2, "exact")}),
     ("the bomb went off in the market, leaving 5 martyrs", {"killed": (5, "exact")}),
+    ("a child was also among at least nine people killed", {"killed": (9, "at_least"), "children_killed": (1, "exact")}),
+    ("18 children had been killed along with four teachers", {"killed": (22, "exact"), "children_killed": (18, "exact")}),
 ]
 
 

@@ -289,7 +289,7 @@ BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:att
                           r"bombing|bombardment|shelling|blast|explosion|car bomb|bomb|massacre|assault)"
                           r"(?:\s+(?:on|in|at|against|near)\s[^,.;]{1,80}?)?\s+"
                           r"(?:also\s+|reportedly\s+)?(?:hit|struck|targeted|killed|wounded|injured|left|destroyed|"
-                          r"took place|happened|occurred|was|were|tore)\b")
+                          r"took place|happened|occurred|was|were|tore|(?:comes|came) (?:on|as|amid|during|at))\b")
 # a group claiming the attack just told: its perpetrator, not another attack
 CLAIMED = Caseless(r"\b(?:claim(?:ed|s|ing)?|took|takes|accepted|admitted)\s+(?:responsibility|credit)\s+for\b|"
                    r"\bclaim(?:ed|s)?\s+(?:the|that|this)\s+(?:\w+\s+)?(?:attack|bombing|blast|explosion|strike|"
