@@ -463,3 +463,32 @@ def test_without_a_publication_date_relative_dates_stay_unresolved(text):
     found = diplomacy(text, published=None)
     assert found, text
     assert all(e.event_date is None for e in found), [(e.event_type, e.event_date) for e in found]
+
+
+# ------------------------------------------------------------------ calls, denials, resolutions (wire phrasing)
+
+@pytest.mark.parametrize("text, published, expected", [
+    # a date that opens the sentence is the act's, not a dateline
+    ("On October 11, the French foreign minister spoke over the phone with his Iranian counterpart.", THU,
+     ("call", "2016-10-11")),
+    # what the two "discussed" in the call is the call itself
+    ("Lavrov talked by telephone with Kerry on Tuesday. The ministers discussed the situation in Aleppo.", THU,
+     ("call", "2016-10-11")),
+    # a gathering that opens on a weekday, told in the present tense, is the coming one
+    ("Kerry and Lavrov were in Vienna for a conference of the OSCE that opens Saturday.", THU,
+     ("meeting", "2016-10-15")),
+])
+def test_calls_and_scheduled_gatherings(text, published, expected):
+    e = only(text, published)
+    assert (e.event_type, e.event_date) == expected
+
+
+def test_a_denial_in_another_clause_leaves_the_act():
+    found = diplomacy("Lavrov denied any change of plans and Paris accused Moscow of stalling the talks after Russia "
+                      "and China vetoed a UN Security Council resolution on Saturday calling for a truce.")
+    vetoes = [e for e in found if e.event_type == "un_action"]
+    assert [(e.event_date, "Russia" in e.actors) for e in vetoes] == [("2016-10-08", True)]
+
+
+def test_a_denial_of_the_act_itself_is_no_act():
+    assert diplomacy("Moscow denied reports that Lavrov would meet Kerry in Geneva on Saturday.") == []

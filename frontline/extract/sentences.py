@@ -37,6 +37,8 @@ def _dateline_lead(lead: str) -> bool:
     """Is the text before a date no more than a dateline's lead-in ("Published", "BEIRUT,"), not a sentence
     ("The United States and Russia said early Saturday")?"""
     words = re.findall(r"[A-Za-z]+", lead)
+    if [w.lower() for w in words] == ["on"]:
+        return False    # "On August 16, the minister spoke ...": the sentence's own date
     return len(words) <= 4 and all(w.lower() in _DATELINE_WORDS or w[0].isupper() for w in words) \
         and not any(w.lower() in ("said", "says", "and", "the") for w in words)
 

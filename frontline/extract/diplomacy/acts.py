@@ -94,6 +94,17 @@ EARLIER = Caseless(r"\b(?:earlier|previously|last (?:week|month|year)|in (?:janu
                     r"may|june|july|august|september|october|november|december))\b")
 
 
+# a clause of its own between a denial and an act: "Kerry denied any change of plans and Washington accused ..."
+DENIAL_STOP = re.compile(r"\b(?:and|but|while|after|as)\s+(?:[A-Z][\w.'-]*\s+){1,3}(?:itself\s+)?[a-z]+ed\b|[;,]\s+(?:but|while)\b")
+
+
+def _denies(s: Sentence, a: int, b: int, trig: int) -> bool:
+    """Does a denial at ``a:b`` (relative) bear on the act at ``trig``: its own clause, not another's?"""
+    if a > trig:
+        return a - trig <= 40
+    return not DENIAL_STOP.search(s.text, b, trig)
+
+
 def diplomatic_mentions(s: Sentence, names: Optional[dict] = None) -> list:
     """(event_type, actors, trigger offset) of the diplomatic acts one sentence states: its main act, and the
     fate of a truce it names in passing ("... the Russian-American deal, the ceasefire that collapsed last month")."""
@@ -101,7 +112,7 @@ def diplomatic_mentions(s: Sentence, names: Optional[dict] = None) -> list:
     if act is None:
         return []
     etype, trig = act
-    if "denial" in s.cues and etype != "accusation":
+    if etype != "accusation" and any(_denies(s, a, b, trig) for a, b in s.cues.get("denial", ())):
         return []
     out = []
     if not ("hypothetical" in s.cues and etype == "agreement"):

@@ -21,6 +21,8 @@ PART_OF_LAST_WEEK = re.compile(r"\b(?P<part>early|late|earlier|later|end of)\s+l
 FUTURE_CUE = re.compile(r"\b(?:will|shall|is to|are to|to be held|scheduled|is due|are due|due to|next week|"
                         r"opens|convenes|takes place|gets under way|"
                         r"expected to|plans? to|planned (?:for|to)|set to|upcoming)\b", re.I)
+SCHEDULED_RELATIVE = re.compile(r"[\w-]*(?:\s+[\w.'-]+){0,6}?\s+(?:that|which)\s+(?:opens|begins|starts|convenes|"
+                                r"takes place|gets under way|is due|will)\b", re.I)
 MOTION = re.compile(r"\b(?:went|go|goes|travel\w*|flew|arrived|came|headed|returned|used|agreed|decided|"
                     r"refused|failed|tried|sought|wanted|began|started)\b", re.I)
 REPORTING = re.compile(r"\b(?:said|says|told|announced|stated|added|confirmed|reported)\b", re.I)
@@ -55,6 +57,8 @@ def future_clause(text: str, trig: int) -> Optional[int]:
     # the act as subject of a future verb: "A meeting ... is expected to be held in Moscow", "a gathering that
     # opens Thursday"
     after = text[trig:trig + 90]
+    if SCHEDULED_RELATIVE.match(after):
+        return trig         # "a gathering of the OSCE that opens Thursday": the act is ahead
     stop = CLAUSE_STOP.search(after)
     if re.fullmatch(r"\W*(?:(?:a|an|the|this|that|their|its)\s+)?(?:[\w-]+\s+){0,2}", window[start:trig - lo], re.I) \
             and FUTURE_CUE.search(after[:stop.start()] if stop else after):
@@ -153,8 +157,10 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
     cands = [c for c in cands if c.start < cut]       # dates after "a day after" belong to the other event
     # a date nearer to an attack or another act the sentence reports is theirs ("Tuesday's attack" excepted:
     # the reaction to the day's news); in the future tense, a date next to "said" is the announcement's
+    # what a resolution calls for after it ("a resolution on Monday calling for a ceasefire") is its content
     others = [a for _, _, a, b in s.triggers if not stopped_by_truce(s, a, b)] \
-        + [a for k, _, a, _ in s.dip if k != etype]
+        + [a for k, _, a, _ in s.dip if k != etype and not (etype == "un_action" and k in ("proposal", "agreement")
+                                                             and trig < a <= trig + 2 * DIP_DATE_WINDOW)]
     cands = [c for c in cands if POSSESSIVE_DATE.search(s.text[c.start:c.end + 3]) or _next_to_reporting(s.text, c)
              or all(_attached_to_act(s.text, c, trig, a) for a in others)]
     if future is not None:      # "officials on Wednesday said Kerry will meet ...": the announcement's date

@@ -45,8 +45,11 @@ def _same_event(d: DiplomacyDraft, etype: str, actors: list, agent_: Optional[st
     """Does a mention refer to the draft event ``d``?"""
     if d.event_type != etype:
         # a visit and the meeting it was made for, told in adjacent sentences, are one event ("the first
-        # meeting between Egyptian and Syrian security chiefs ... Mamlouk visited Cairo on Sunday")
-        return {d.event_type, etype} == {"meeting", "visit"} and len(set(d.actors) & set(actors)) >= 2 \
+        # meeting between Egyptian and Syrian security chiefs ... Mamlouk visited Cairo on Sunday"); and a call
+        # and what "the ministers discussed" in it
+        return {d.event_type, etype} in ({"meeting", "visit"}, {"meeting", "call"}) \
+            and (len(set(d.actors) & set(actors)) >= 2 or (etype == "meeting" and d.event_type == "call"
+                                                            and bool(actors) and set(actors) <= set(d.actors))) \
             and d.sentences[-1].idx >= idx - 1 and not earlier \
             and (not explicit or d.date is None or d.date == date)
     if etype == "agreement" and fate and d.fate and fate != d.fate:
