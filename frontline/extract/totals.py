@@ -94,7 +94,7 @@ def _sums_to(total: int, values: list) -> Optional[tuple]:
 def _within(part: IncidentDraft, total: IncidentDraft, side: Optional[str]) -> bool:
     """Can ``part`` be one of the attacks ``total`` sums: on the side of the front line the total's sentence
     names (``side``), in its governorate."""
-    if side and part.side in ("east", "west", "outside") and part.side != side:
+    if side and part.side in ("east", "west") and part.side != side:
         return False
     return not (part.place is not None and total.place is not None and part.place.governorate
                 and total.place.governorate and part.place.governorate != total.place.governorate)
