@@ -430,3 +430,11 @@ def test_a_running_count_since_a_collapse_is_no_claim():
     found = incidents("Rebel rockets hit a house in al-Midan on Wednesday, killing two brothers. The UN said on Tuesday that "
                       "90 civilians had been killed in western Aleppo since the collapse of the truce.")
     assert [(i.location, i.killed) for i in found] == [("al-Midan", 2)]
+
+
+def test_a_claim_told_before_the_attack_dates_the_claim_not_the_attack():
+    found = incidents("Islamic State on Wednesday claimed responsibility for a suicide bombing that killed more than 20 rebels "
+                      "near the border. A suicide bomber blew himself up among fighters boarding a bus. The blast on "
+                      "Tuesday night struck the Bab al-Salama crossing. The group's statement said the attack left "
+                      "nearly 40 rebels dead, charging they took orders from the US-led coalition.")
+    assert [(i.actor, i.event_type, i.event_date) for i in found] == [("isis", "bombing", "2016-10-11")]

@@ -176,6 +176,8 @@ def build_incidents(sents: list, article: Article) -> list:
                 date = (base - dt.timedelta(days=SMALL_NUMBERS[n.lower()])).isoformat()
                 precision, explicit = "day", True
         claimed = CLAIMED.search(s.text) if ("claim" in low or "responsib" in low or "credit" in low) else None
+        if claimed and explicit and all(d.end - s.span.start <= claimed.start() for d in s.dates if d.value[0]):
+            date, precision, explicit = None, "unknown", False     # "IS on Monday claimed ...": the claim's day
         if claimed and drafts and s.idx - drafts[-1].sentences[-1].idx <= 3:
             # "IS claimed responsibility for the suicide attack": the attack just told, and who did it
             inc = drafts[-1]
@@ -244,8 +246,10 @@ def build_incidents(sents: list, article: Article) -> list:
             target.trace.append(f"sentence {s.idx} revises the toll of the attack just told")
         for inc in ([] if target is not None else reversed(drafts[-2:])):
             near = s.idx - inc.sentences[-1].idx <= (4 if anaphoric else 3)
-            if near and _compatible(inc, s, place, side, date, explicit, etype, strong, actor, actor_strength,
-                                    side_rank) \
+            # "the attack left 50 dead, charging they took orders from the coalition": a party the sentence
+            # names about an attack it refers back to is no rival attacker
+            if near and _compatible(inc, s, place, side, date, explicit, etype, strong,
+                                    None if anaphoric else actor, actor_strength, side_rank) \
                     and not came_after:
                 if side is None and place is None and not explicit and not anaphoric and inc is not drafts[-1]:
                     continue
@@ -269,6 +273,8 @@ def build_incidents(sents: list, article: Article) -> list:
             drafts.append(target)
             told_before.setdefault(" ".join(s.text.lower().split()), target)
         else:
+            if anaphoric and actor_strength < 4:
+                actor, actor_strength = None, 0     # a party named about the attack referred back to: not its attacker
             _merge(target, s, place, side, side_rank, date, precision, explicit, etype, strong, actor, actor_strength)
         target.sentences.append(s) if s not in target.sentences else None
         c = claim_of(s, source_of(s) or _last_source(target))

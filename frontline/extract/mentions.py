@@ -21,6 +21,9 @@ TARGET_BEFORE = re.compile(r"(?:\b(?:on|against|targeting|targeted|pounded|hit|s
                            r"destroyed|destroying|"
                            r"combating|combatting|fight)\s+(?:the\s+)?"
                            r"(?:" + _NOT_IN_TARGET + r"\w+\s+){0,3})$", re.I)
+# the group that claims the attack is its perpetrator
+CLAIMS_IT = re.compile(r"(?:\s+\([^)]{0,40}\))?(?:\s+[\w-]+){0,4}?\s+(?:claim(?:ed|s)?|took|takes|accepted|admitted)\s+"
+                       r"(?:the\s+)?(?:responsibility|credit)\b", re.I)
 # "blaming the Syrian army for the attack", "accused rebels of": the side a speaker names as the attacker
 BLAMED_BEFORE = re.compile(r"\b(?:blam(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|held|holding|hold)\s+(?:the\s+)?$", re.I)
 # "killed in clashes with the army": the side the victims fought is the one that killed them
@@ -92,6 +95,8 @@ def perpetrator(s: Sentence) -> tuple:
         elif TARGET_BEFORE.search(before) or re.match(r"\s+(?:positions|targets|fighters were killed|bases?)\b", after,
                                                       re.I) or VICTIM_COUNT_BEFORE.search(before):
             score = 0                                  # a target or the victims ("40 terrorists killed"), not the attacker
+        elif CLAIMS_IT.match(t, b):
+            score = 5                                  # "IS on Monday claimed responsibility for the bombing"
         elif re.match(r"\s+(?:(?:also\s+)?(?:say|says|said|told|claim|claimed|claims|reported|report|accuse[sd]?|"
                       r"den(?:y|ied|ies)|stated?|states|announced|added|noted|blamed|warned|insisted))\b", after, re.I):
             score = 0                                  # a speaker ("Rebels say Russian jets ...")
