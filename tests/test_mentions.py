@@ -438,3 +438,12 @@ def test_a_claim_told_before_the_attack_dates_the_claim_not_the_attack():
                       "Tuesday night struck the Bab al-Salama crossing. The group's statement said the attack left "
                       "nearly 40 rebels dead, charging they took orders from the US-led coalition.")
     assert [(i.actor, i.event_type, i.event_date) for i in found] == [("isis", "bombing", "2016-10-11")]
+
+
+@pytest.mark.parametrize("text", [
+    "Rebels said on Tuesday that air strikes hit the town of Anadan, killing six.",
+    "Air strikes on rebel positions near Anadan killed six militants on Tuesday, the rebels said.",
+])
+def test_a_party_without_aircraft_is_never_the_attacker_of_an_air_strike(text):
+    (inc,) = incidents(text)
+    assert inc.actor not in ("rebels", "isis", "kurdish")

@@ -273,8 +273,6 @@ def build_incidents(sents: list, article: Article) -> list:
             drafts.append(target)
             told_before.setdefault(" ".join(s.text.lower().split()), target)
         else:
-            if anaphoric and actor_strength < 4:
-                actor, actor_strength = None, 0     # a party named about the attack referred back to: not its attacker
             _merge(target, s, place, side, side_rank, date, precision, explicit, etype, strong, actor, actor_strength)
         target.sentences.append(s) if s not in target.sentences else None
         c = claim_of(s, source_of(s) or _last_source(target))
@@ -448,6 +446,10 @@ def _merge(inc, s, place, side, side_rank, date, precision, explicit, etype, str
         inc.actor, inc.actor_strength = actor, actor_strength
 
 
+# the parties of this war with aircraft: the rebels, IS and the Kurdish forces had none
+AIR_POWERS = {"government", "russia", "coalition", "turkey"}
+
+
 def infer_actor(event_type: str, side: Optional[str]) -> Optional[str]:
     """The perpetrator implied when the text names none: air power over the east is the government's,
     shells on the west are the rebels'."""
@@ -464,6 +466,8 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
         side = infer_side(d.event_type, actor, True) or side
     elif side is None:
         side = infer_side(d.event_type, actor, False)
+    if d.event_type == "airstrike" and actor not in AIR_POWERS:
+        actor = None                    # a party without aircraft named near an air strike is not its attacker
     if actor is None and not any(UNKNOWN_ATTACKER.search(x.text) for x in d.sentences):
         actor = infer_actor(d.event_type, side)
     inc = Incident(article_id=article.id, event_date=d.date, date_precision=d.precision if d.date else "unknown",

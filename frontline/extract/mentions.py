@@ -21,6 +21,10 @@ TARGET_BEFORE = re.compile(r"(?:\b(?:on|against|targeting|targeted|pounded|hit|s
                            r"destroyed|destroying|"
                            r"combating|combatting|fight)\s+(?:the\s+)?"
                            r"(?:" + _NOT_IN_TARGET + r"\w+\s+){0,3})$", re.I)
+# "said the perpetrators are Turkey-backed militant groups", "the attack was carried out by"
+NAMED_PERPETRATOR = re.compile(r"\b(?:perpetrators?|attackers?|culprits?)\s+(?:are|were|is|was)\s+(?:the\s+)?"
+                               r"(?:[\w-]+\s+){0,2}$|\b(?:was|were)\s+(?:carried out|perpetrated|committed)\s+by\s+"
+                               r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 # the group that claims the attack is its perpetrator
 CLAIMS_IT = re.compile(r"(?:\s+\([^)]{0,40}\))?(?:\s+[\w-]+){0,4}?\s+(?:claim(?:ed|s)?|took|takes|accepted|admitted)\s+"
                        r"(?:the\s+)?(?:responsibility|credit)\b", re.I)
@@ -80,8 +84,8 @@ def perpetrator(s: Sentence) -> tuple:
         after = t[b:b + 40]
         score = 1
         by = re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before, re.I)
-        if " as " in before and IDENTIFIED_AS.search(before):
-            score = 4                                  # "the Civil Defence identified the jets as Russian"
+        if " as " in before and IDENTIFIED_AS.search(before) or NAMED_PERPETRATOR.search(before):
+            score = 4                                  # "identified the jets as Russian", "the perpetrators are ..."
         elif (" by " in before or "under" in before) and CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after):
             score = 0                                  # "areas held by rebels", "the army came under fire": not the attacker
         elif SUPPORTER_BEFORE.search(before):
