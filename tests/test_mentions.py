@@ -447,3 +447,22 @@ def test_a_claim_told_before_the_attack_dates_the_claim_not_the_attack():
 def test_a_party_without_aircraft_is_never_the_attacker_of_an_air_strike(text):
     (inc,) = incidents(text)
     assert inc.actor not in ("rebels", "isis", "kurdish")
+
+
+@pytest.mark.parametrize("text, location, side", [
+    # a namesake in another city is not Aleppo's neighbourhood
+    ("A bomb blast hit a bus in the al-Kallaseh neighbourhood of Damascus on Sunday, killing six.", "Damascus",
+     "outside"),
+    ("Barrel bombs hit the al-Kalasa neighbourhood of Aleppo on Sunday, killing six.", "al-Kalaseh", "east"),
+])
+def test_a_neighbourhood_placed_in_another_city_is_a_namesake(text, location, side):
+    (inc,) = incidents(text)
+    assert (inc.location, inc.side) == (location, side)
+
+
+def test_an_attack_named_again_long_after_is_no_new_attack():
+    found = incidents("A car bomb killed 40 people in Qamishli on Wednesday. The Kurdish police cordoned off the "
+                      "market. Shops were closed. Officials counted the dead. Traders left the city. The army sent "
+                      "troops to the area. State TV carried an appeal to donate blood for the victims of the "
+                      "terrorist bombing in Qamishli.")
+    assert [(i.location, i.killed) for i in found] == [("Qamishli", 40)]

@@ -255,6 +255,13 @@ def build_incidents(sents: list, article: Article) -> list:
                     continue
                 target = inc
                 break
+        if target is None and anaphoric and not explicit and not s.figures and drafts and not ANOTHER.search(s.text):
+            # "blood for the victims of the terrorist bombing", told long after it: that attack, nothing new
+            target = next((d for d in reversed(drafts) if d.event_type == etype
+                           and (place is None or d.place is None or d.place.place_id == place.place_id
+                                or _placed_by_its_place(d, s))), None)
+            if target is not None:
+                target.trace.append(f"sentence {s.idx} names the attack again: no new attack")
         if target is None:
             head_draft = next((d for d in reversed(drafts) if s.head is not None and s.head in d.sentences), None)
             if not explicit and head_draft is not None and head_draft.date:

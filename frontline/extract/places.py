@@ -57,6 +57,8 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
             continue                    # "a source at Aleppo province said": where the speaker sits
         if is_abroad(p) and not ATTACK_AT.search(t[max(0, rel - 60):rel]):
             continue                    # "Moscow denied ...", "talks in Geneva": a capital as speaker or venue
+        if _placed_elsewhere(s, m):
+            continue                    # "al-Kallaseh in Damascus": a namesake of Aleppo's, not it
         if best is None or rank < best[2]:
             best = (p, p.side, rank)
     def targeted(spans):
@@ -87,6 +89,23 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
     if best is not None:
         return best
     return None, None, 9
+
+
+IN_OR_OF = re.compile(r"\s*(?:neighbou?rhood|district|area|quarter)?\s*,?\s*(?:in|of)\s+(?:the\s+)?(?:city\s+of\s+)?$", re.I)
+
+
+def _placed_elsewhere(s: Sentence, m) -> bool:
+    """Is the place mention ``m`` said to lie in a city or province of another governorate than its own
+    ("the al-Kallaseh neighbourhood in Damascus")? The gazetteer's place of that name is then not this one."""
+    p = m.value
+    if p.kind not in ("neighbourhood", "site") or not p.governorate:
+        return False
+    for q in s.places:
+        if q.start > m.end and q.start - m.end <= 40 and q.value.kind in ("city", "governorate", "town") \
+                and q.value.governorate and q.value.governorate != p.governorate \
+                and IN_OR_OF.fullmatch(s.text[m.end - s.span.start:q.start - s.span.start]):
+            return True
+    return False
 
 
 def _target_cue(t, spans):
