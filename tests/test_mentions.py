@@ -466,3 +466,15 @@ def test_an_attack_named_again_long_after_is_no_new_attack():
                       "troops to the area. State TV carried an appeal to donate blood for the victims of the "
                       "terrorist bombing in Qamishli.")
     assert [(i.location, i.killed) for i in found] == [("Qamishli", 40)]
+
+
+@pytest.mark.parametrize("furniture", [
+    "84 Related Coalition Air Strikes Near Raqqa Killed at Least 40 Civilians",
+    "12 Tags shelling Aleppo Syria air strikes killed 30",
+    "Community standardsDiscussion Comment via Facebook Shelling killed 30 in Homs",
+])
+def test_page_furniture_after_the_article_is_not_read(furniture):
+    body = ("Rebel shells killed four people in the Hamdaniya district on Monday, state media said. The shells "
+            "damaged several buildings and cars, the agency added. Residents said the area had been calm for weeks "
+            "before the attack. ")
+    assert [(i.location, i.killed) for i in incidents(body + furniture)] == [("Hamdaniyah", 4)]
