@@ -478,3 +478,26 @@ def test_page_furniture_after_the_article_is_not_read(furniture):
             "damaged several buildings and cars, the agency added. Residents said the area had been calm for weeks "
             "before the attack. ")
     assert [(i.location, i.killed) for i in incidents(body + furniture)] == [("Hamdaniyah", 4)]
+
+
+def test_the_attack_told_again_later_with_a_part_of_its_toll_is_that_attack():
+    found = incidents("At least 60 people were killed on Saturday in a car bomb attack on buses carrying evacuees, a "
+                      "monitor said. Most of the dead were evacuees. The other dead were guards who stood near the site "
+                      "of the bombing outside the city of Aleppo, the monitor said. The toll may rise. The blast hit "
+                      "the Rashidin area. An opposition official said 12 guards were killed in the bombing. A unit run "
+                      "by Damascus ally Hezbollah said a suicide attacker drove the car bomb into the convoy.")
+    assert [(i.killed, i.event_date) for i in found] == [(60, "2016-10-08")]
+
+
+@pytest.mark.parametrize("text, side", [
+    ("Air strikes hit an area in western Aleppo province on Tuesday, killing seven.", "outside"),
+    ("Rebel rockets hit western Aleppo on Tuesday, killing seven.", "west"),
+])
+def test_the_west_of_the_province_is_not_the_west_of_the_city(text, side):
+    (inc,) = incidents(text)
+    assert inc.side == side
+
+
+def test_barrel_bombs_are_the_governments():
+    (inc,) = incidents("Barrel bombs hit the Bustan al-Qasr district on Tuesday, killing seven.")
+    assert inc.actor == "government"

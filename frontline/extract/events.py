@@ -255,11 +255,15 @@ def build_incidents(sents: list, article: Article) -> list:
                     continue
                 target = inc
                 break
-        if target is None and anaphoric and not explicit and not s.figures and drafts and not ANOTHER.search(s.text):
-            # "blood for the victims of the terrorist bombing", told long after it: that attack, nothing new
-            target = next((d for d in reversed(drafts) if d.event_type == etype
+        if target is None and anaphoric and not explicit and drafts and not ANOTHER.search(s.text):
+            # "blood for the victims of the terrorist bombing", "the other fatalities of the bombing were escorts",
+            # told long after it: that attack again (its figures another claim), when nothing places it elsewhere
+            told = max((f.value for f in s.figures if f.field == "killed" and f.value), default=0)
+            target = next((d for d in reversed(drafts) if (d.event_type == etype or not strong)
+                           and (not told or _toll_of(d) is None or told <= _toll_of(d))   # never a larger count
                            and (place is None or d.place is None or d.place.place_id == place.place_id
-                                or _placed_by_its_place(d, s))), None)
+                                or (not s.figures and (d.place is None or (
+                                    _placed_by_its_place(d, s) and d.place.precision <= place.precision))))), None)
             if target is not None:
                 target.trace.append(f"sentence {s.idx} names the attack again: no new attack")
         if target is None:
@@ -323,6 +327,11 @@ def continues_total(s: Sentence, explicit: bool) -> bool:
     it: no day of its own, no precise place, a toll told as a running count."""
     return not explicit and any(f.field == "killed" and f.value for f in s.figures) \
         and not any(m.value.precision <= 2 for m in s.places) and bool(RUNNING_TOTAL.search(s.text))
+
+
+def _toll_of(d: IncidentDraft) -> Optional[int]:
+    """The largest death toll any claim of a draft gives, None if none does."""
+    return max((c.killed for _, c in d.claims if c.killed is not None), default=None)
 
 
 def _told_about(s: Sentence, drafts: list) -> Optional[IncidentDraft]:
@@ -453,6 +462,8 @@ def _merge(inc, s, place, side, side_rank, date, precision, explicit, etype, str
         inc.actor, inc.actor_strength = actor, actor_strength
 
 
+# a weapon only one party used: the regime's barrel bombs
+REGIME_WEAPON = Caseless(r"\bbarrel[- ]bomb\w*|\bexplosive[- ]barrels?\b|\bbarrels? (?:packed|filled|laden) with\b")
 # the parties of this war with aircraft: the rebels, IS and the Kurdish forces had none
 AIR_POWERS = {"government", "russia", "coalition", "turkey"}
 
@@ -477,6 +488,8 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
         actor = None                    # a party without aircraft named near an air strike is not its attacker
     if actor is None and not any(UNKNOWN_ATTACKER.search(x.text) for x in d.sentences):
         actor = infer_actor(d.event_type, side)
+        if actor is None and any(REGIME_WEAPON.search(x.text) for x in d.sentences):
+            actor = "government"        # barrel bombs: only the government's helicopters dropped them
     inc = Incident(article_id=article.id, event_date=d.date, date_precision=d.precision if d.date else "unknown",
                    event_type=d.event_type, actor=actor, side=side,
                    spans=list(dict.fromkeys(s.evidence_span for s in d.sentences)),

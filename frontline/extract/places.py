@@ -29,6 +29,10 @@ ATTACK_AT = re.compile(r"\b(?:attack\w*|bomb\w*|blasts?|explo\w+|strikes?|struck
                        r"(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.I)
 
 
+# a capital standing for its government: "Damascus ally Hezbollah", "Moscow-backed forces", "Ankara's officials"
+METONYM_AFTER = re.compile(r"^(?:'s|s)?(?:\s+|-)(?:ally|allies|backed|government|regime|authorities|officials?)\b", re.I)
+
+
 def is_abroad(p: Place) -> bool:
     """A place outside Syria (a capital, a venue of talks): the war's news names it mostly as a speaker."""
     return p.kind == "venue" or bool(p.country and p.country != "Syria")
@@ -57,6 +61,8 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
             continue                    # "a source at Aleppo province said": where the speaker sits
         if is_abroad(p) and not ATTACK_AT.search(t[max(0, rel - 60):rel]):
             continue                    # "Moscow denied ...", "talks in Geneva": a capital as speaker or venue
+        if p.kind in ("city", "venue") and METONYM_AFTER.match(t[rel_end:rel_end + 20]):
+            continue                    # "Damascus ally Hezbollah": the government, not a place
         if _placed_elsewhere(s, m):
             continue                    # "al-Kallaseh in Damascus": a namesake of Aleppo's, not it
         if best is None or rank < best[2]:
