@@ -71,6 +71,13 @@ CASES = [
     ("the bomb went off in the market, leaving 5 martyrs", {"killed": (5, "exact")}),
     ("a child was also among at least nine people killed", {"killed": (9, "at_least"), "children_killed": (1, "exact")}),
     ("18 children had been killed along with four teachers", {"killed": (22, "exact"), "children_killed": (18, "exact")}),
+    # two groups of dead joined by "and" are one count; wounded after "and" are not dead
+    ("the fighting claimed the lives of 129 loyalists and 116 rebels", {"killed": (245, "exact")}),
+    ("the strike killed 12 soldiers and 5 children", {"killed": (17, "exact"), "children_killed": (5, "exact")}),
+    ("eight soldiers and three civilians were killed", {"killed": (11, "exact")}),
+    ("at least 13 people were killed and over 40 others wounded", {"killed": (13, "at_least"), "injured": (40, "more_than")}),
+    ("the raid killed 20 people including 5 children and 3 women", {"killed": (20, "exact"), "children_killed": (5, "exact")}),
+    ("at least 23 IS (Daesh) militants have been killed", {"killed": (23, "at_least")}),
 ]
 
 

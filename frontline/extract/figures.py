@@ -203,7 +203,7 @@ _Q = r"(?:(?P<q>" + QUALIFIER + r")\s+)?"
 # count of sixty, fifteen, five or zero; and "17:27 Nine civilians killed" counts nine, not 27
 _NUMBER_WORD = _alt(list(UNITS) + list(TENS) + list(SCALES))
 _N = r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])(?![- ]" + _NUMBER_WORD + r"(?![\w-])))"
-_VICTIM = (r"(?:(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + NUMBER
+_VICTIM = (r"(?:\([^()]{1,30}\)\s+|(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + NUMBER
            + r")\s+of\s+(?:them|whom)\s+(?:were\s+)?\w+,?\s+|(?:" + NUMBER
            + r")\s+(?:women|men|children|woman|man|child)\s+|(?:other|more|others|civilian|civilians|people|persons|person|citizens|citizen|residents|"
            r"patients|fighters|soldiers|troops|militants|rebels|members|women|woman|men|man|children|child|kids|"
@@ -294,6 +294,31 @@ _PATTERNS = [
         r"(?:left|leaving|leaves)\s+(?:(?P<q>" + QUALIFIER + r")\s+)?" + _N
         + r"\s+(?:\w+\s+){0,3}?(?P<state>dead|martyrs|injured|wounded)")),
 ]
+
+
+# "killed 12 soldiers and five civilians": a second group of the same dead, joined by "and"
+_PERSONS = (r"(?:civilians?|soldiers?|troops|fighters|militants|rebels|insurgents|jihadists|terrorists|people|persons|"
+            r"children|women|men|loyalists|policemen|police officers|members|gunmen|guards|workers|pilots|officers|"
+            r"servicemen|personnel|volunteers|others)")
+_COORDINATED = Caseless(r"\s+(?:[\w()-]+\s+){0,3}?and\s+(?:(?P<q>" + QUALIFIER + r")\s+)?(?P<m>" + NUMBER
+                        + r")\s+(?:[\w-]+\s+){0,2}?(?P<who>" + _PERSONS + r")\b(?!\s+(?:(?:were|was|have been|had been)"
+                        r"\s+)?(?:\w+\s+)?(?:wounded|injured|hurt))")
+
+
+def _coordinated(sentence: str, end: int, count: "Figure", before: Optional[int] = None) -> list:
+    """A second group of dead after the count's ("killed 129 loyalists and 116 rebels"; "eight soldiers and
+    three civilians were killed", the group then ending ``before`` the verb): the count becomes their sum (in
+    place), and children named as the second group are counted as children too."""
+    m = _COORDINATED.match(sentence, end)
+    if m is None or (before is not None and m.end() > before) or re.search(r"\b(?:including|among|of whom|injur\w*|wound\w*)\b", m.group(0), re.I):
+        return []
+    more = parse_number(m.group("m"))
+    if not more or _is_year_or_date(sentence, m.start("m"), m.end("m")):
+        return []
+    count.value += more
+    if re.fullmatch(_CHILD, m.group("who"), re.I):
+        return [Figure("children_killed", more, "exact", m.start("m"), m.end("m"), m.group("m"), count.rule + "_and")]
+    return []
 
 
 def _family_figures(m) -> list:
@@ -462,6 +487,8 @@ def find_figures(sentence: str) -> list:
                 if re.match(r"\s*" + _WOMEN + r"\b", between, re.I) and field == "killed":
                     figs.append(_figure("women_killed", m, "n", rule + "_women"))
                 count = _figure(field, m, "n", rule)
+                if field == "killed" and count is not None and count.value:
+                    figs += _coordinated(sentence, m.end("n"), count, before=m.start("kv"))
                 kin = _WITH_KIN.match(sentence, m.end()) if field == "killed" and count and count.value else None
                 if kin:           # "two children were killed with their father": the father is among the dead
                     more = parse_number(kin.group("more")) if kin.group("more") else None
@@ -487,7 +514,10 @@ def find_figures(sentence: str) -> list:
                 nxt = sentence[m.end("n"):m.end("n") + 25].lower()
                 if field == "killed" and re.match(r"\s+(?:children|child|kids)", nxt):
                     figs.append(_figure("children_killed", m, "n", rule + "_child"))
-                figs.append(_figure(field, m, "n", rule))
+                count = _figure(field, m, "n", rule)
+                if count is not None and count.value:
+                    figs += _coordinated(sentence, m.end("n"), count)
+                figs.append(count)
             for f in figs:
                 if f is None or not free(f.start, f.end) and not rule.startswith("children_among"):
                     continue
