@@ -501,3 +501,11 @@ def test_the_west_of_the_province_is_not_the_west_of_the_city(text, side):
 def test_barrel_bombs_are_the_governments():
     (inc,) = incidents("Barrel bombs hit the Bustan al-Qasr district on Tuesday, killing seven.")
     assert inc.actor == "government"
+
+
+def test_the_day_of_saying_and_an_agency_dateline_are_not_the_attacks_day():
+    (inc,) = incidents("Regime forces execute 12 villagers Monitor AFP Thursday 13 Oct 2016 Twelve villagers were "
+                       "killed in a village earlier this week as regime forces executed the families of fighters, a "
+                       "monitoring group said Thursday. The killings took place in Rityan north of Aleppo, which "
+                       "regime forces entered on Tuesday.")
+    assert (inc.event_date, inc.location, inc.killed) == ("2016-10-11", "Ratyan", 12)

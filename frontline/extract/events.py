@@ -64,11 +64,17 @@ class IncidentDraft:
     trace: list = field(default_factory=list)       # why mentions were folded into this incident or split off
 
 
+# "a monitoring group said Saturday": the day of the saying, the attack's only when the sentence gives no other
+SAID_BEFORE_DATE = Caseless(r"\b(?:said|says|told|reported|announced|added|stated)\s+(?:\w+\s+){0,2}?(?:on\s+)?$")
+
+
 def _date_of(s: Sentence, published) -> tuple:
-    """(date, precision, explicit) of the first usable date in a sentence."""
-    for m in s.dates:
-        if m.value[0] is not None:
-            return m.value[0], m.value[1], True
+    """(date, precision, explicit) of the first usable date in a sentence, a date of saying only failing others."""
+    usable = [m for m in s.dates if m.value[0] is not None]
+    own = [m for m in usable
+           if not SAID_BEFORE_DATE.search(s.text, max(0, m.start - s.span.start - 40), m.start - s.span.start)]
+    for m in own or usable:
+        return m.value[0], m.value[1], True
     return None, "unknown", False
 
 
@@ -301,7 +307,8 @@ def build_incidents(sents: list, article: Article) -> list:
 
 # a sentence that opens on the attack just told ("The blast hit ...", "The strikes also killed ...")
 BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
-                          r"bombing|bombardment|shelling|blast|explosion|car bomb|bomb|massacre|assault)"
+                          r"bombing|bombardment|shelling|blast|explosion|car bomb|bomb|massacre|assault|killings?|"
+                          r"executions?)"
                           r"(?:\s+(?:on|in|at|against|near)\s[^,.;]{1,80}?)?\s+"
                           r"(?:also\s+|reportedly\s+)?(?:hit|struck|targeted|killed|wounded|injured|left|destroyed|"
                           r"took place|happened|occurred|was|were|tore|(?:comes|came) (?:on|as|amid|during|at))\b")
@@ -361,7 +368,9 @@ def _revises_last_toll(s: Sentence, last: IncidentDraft, place, side) -> bool:
 
 
 def _days_apart(a: Optional[str], b: Optional[str]) -> int:
-    """Days between two ISO dates (a month compares by its first day); a large number when either is unknown."""
+    """Days between two ISO dates (a month holds any of its days: 0); a large number when either is unknown."""
+    if a and b and (len(a) < 10 or len(b) < 10) and (a.startswith(b) or b.startswith(a)):
+        return 0
     try:
         return abs((dt.date.fromisoformat(a[:10] if len(a) >= 10 else a + "-01")
                     - dt.date.fromisoformat(b[:10] if len(b) >= 10 else b + "-01")).days)
@@ -454,6 +463,9 @@ def _merge(inc, s, place, side, side_rank, date, precision, explicit, etype, str
         inc.side, inc.side_rank = side, side_rank
     if explicit and not inc.date_explicit:
         inc.date, inc.precision, inc.date_explicit = date, precision, True
+    elif explicit and date and inc.date and inc.precision != "day" and precision == "day" \
+            and date.startswith(inc.date):
+        inc.date, inc.precision = date, precision       # "earlier this week", then "on Tuesday": the day
     if strong and not inc.strong:
         inc.event_type, inc.strong = etype, True
     elif inc.event_type in ("other", "clashes") and etype not in ("other", "clashes"):

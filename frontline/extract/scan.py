@@ -34,6 +34,10 @@ AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:SANA|
                              r"Sputnik|Anadolu|UPI)\)?\s*[-\u2013\u2014:]")
 
 
+# "... Monitor AFP Saturday 21 Feb 2015 Ten children were ...": an agency's dateline glued after the headline
+AGENCY_BEFORE_DATE = re.compile(r"\b(?:AFP|Reuters|AP|Xinhua|TASS|Anadolu|UPI|dpa|DPA)\s*,?\s*(?:[A-Z][a-z]+day\s*,?\s*)?$")
+
+
 MILITARY_AFTER = re.compile(r"^(?:'s|s)?\s+(?:forces|troops|army|jets|warplanes|aircraft|air ?strikes|strikes|bombing|"
                             r"militias?|fighters|soldiers|helicopters|shelling|planes|bombers|artillery|military)\b", re.I)
 
@@ -116,7 +120,8 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
     s.kill_words = sum(1 for _, _, row in hits["casualty"] if row["field"] == "killed")
     s.figures = find_figures(t) if hits["casualty"] or CASUALTY_HINT.search(t) else []
     s.dates = [d for d in dates
-               if d.end > skip_until and not AGENCY_DATELINE.match(t[d.end - span.start:d.end - span.start + 40])]
+               if d.end > skip_until and not AGENCY_DATELINE.match(t[d.end - span.start:d.end - span.start + 40])
+               and not AGENCY_BEFORE_DATE.search(t, max(0, d.start - span.start - 24), d.start - span.start)]
     # the dateline city ("BEIRUT (Reuters) -", "DAMASCUS, Syria (AP) -") is where the reporter sits
     s.places = [m for m in find_places(t, span.start)
                 if not AGENCY_DATELINE.match(t[m.end - span.start:m.end - span.start + 40])]
