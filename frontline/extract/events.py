@@ -206,6 +206,17 @@ def build_incidents(sents: list, article: Article) -> list:
                 and not s.dip and not ANOTHER.search(s.text) \
                 and not any(f.value and f.value > IMPLAUSIBLE_TOLL for f in s.figures)   # a war's toll, told in passing
             revised = any(f.revised for f in s.figures)      # "the toll rose to eight on Tuesday": a reporting day
+            if follows and BACK_REFERENCE.match(s.text) and not ANOTHER.search(s.text) and "aggregate" not in s.cues:
+                # "The killings took place in Rityan, which the army entered on Tuesday": where and when
+                inc = drafts[-1]
+                place, side, side_rank = side_of(s, about_aleppo)
+                _merge(inc, s, place, side, side_rank, date, precision, explicit, inc.event_type, False, None, 0)
+                inc.sentences.append(s)
+                inc.trace.append(f"sentence {s.idx} refers back to the attack just told")
+                c = claim_of(s, source_of(s) or _last_source(inc))
+                if c:
+                    inc.claims.append((claim_priority(s, c), c))
+                continue
             inc = _told_about(s, drafts) if follows else None
             if inc is not None and (ANAPHORA.search(s.text) or figure_only) \
                     and (not explicit or revised) and "aggregate" not in s.cues and "threat" not in s.cues:
