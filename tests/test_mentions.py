@@ -509,3 +509,8 @@ def test_the_day_of_saying_and_an_agency_dateline_are_not_the_attacks_day():
                        "monitoring group said Thursday. The killings took place in Rityan north of Aleppo, which "
                        "regime forces entered on Tuesday.")
     assert (inc.event_date, inc.location, inc.killed) == ("2016-10-11", "Ratyan", 12)
+
+
+def test_a_toll_since_a_truce_collapsed_is_a_period_total():
+    assert incidents("At least 150 civilians have been killed by air strikes on Aleppo since a US-Russian brokered "
+                     "truce collapsed on Monday evening, the monitor said.") == []

@@ -78,6 +78,10 @@ CASES = [
     ("at least 13 people were killed and over 40 others wounded", {"killed": (13, "at_least"), "injured": (40, "more_than")}),
     ("the raid killed 20 people including 5 children and 3 women", {"killed": (20, "exact"), "children_killed": (5, "exact")}),
     ("at least 23 IS (Daesh) militants have been killed", {"killed": (23, "at_least")}),
+    # the children named after civilians are most likely among them
+    ("at least 16 civilians and three children have been killed", {"killed": (16, "at_least")}),
+    # a page counter before a sentence is no count of the dead
+    ("Print Tweet Views 1662 An IS car bomb killed 20 people", {"killed": (20, "exact")}),
 ]
 
 

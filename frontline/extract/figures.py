@@ -278,7 +278,8 @@ _PATTERNS = [
                              r"(?:were|have been|had been)\s+(?:documented|killed|confirmed dead)\b")),
     # "N people were killed", "13 killed", "eight others injured", "18 bodies"
     # ... never a number right before another ("124 At least four people were killed": the nearer one counts)
-    ("n_then_verb", Caseless(_Q + _N + r"(?!\s+(?:" + QUALIFIER + r"\s+)?(?:" + NUMBER + r")(?![\w-]))\s+" + _VICTIM
+    ("n_then_verb", Caseless(_Q + _N + r"(?!\s+(?:" + QUALIFIER + r"\s+)?(?:" + NUMBER + r")(?![\w-]))(?!\s+(?:an?|the)\s)\s+"
+                             + _VICTIM
                              + r"(?:" + _KILL + r"|" + _HURT + r")")),
     # "killed 13 people", "killing at least 20", "claiming the lives of three civilians", "injuring dozens"
     ("verb_then_n", Caseless(
@@ -305,11 +306,17 @@ _COORDINATED = Caseless(r"\s+(?:[\w()-]+\s+){0,3}?and\s+(?:(?P<q>" + QUALIFIER +
                         r"\s+)?(?:\w+\s+)?(?:wounded|injured|hurt))")
 
 
+_INCLUSIVE_GROUP = Caseless(r"\s+(?:civilians?|people|persons|residents|citizens|victims)\b")
+
+
 def _coordinated(sentence: str, end: int, count: "Figure", before: Optional[int] = None) -> list:
     """A second group of dead after the count's ("killed 129 loyalists and 116 rebels"; "eight soldiers and
     three civilians were killed", the group then ending ``before`` the verb): the count becomes their sum (in
     place), and children named as the second group are counted as children too."""
     m = _COORDINATED.match(sentence, end)
+    if m is not None and re.fullmatch(_CHILD + "|" + _WOMEN, m.group("who"), re.I) \
+            and _INCLUSIVE_GROUP.match(sentence, end):
+        return []         # "16 civilians and three children": the children are most likely among the civilians
     if m is None or (before is not None and m.end() > before) or re.search(r"\b(?:including|among|of whom|injur\w*|wound\w*)\b", m.group(0), re.I):
         return []
     more = parse_number(m.group("m"))
