@@ -492,3 +492,22 @@ def test_a_denial_in_another_clause_leaves_the_act():
 
 def test_a_denial_of_the_act_itself_is_no_act():
     assert diplomacy("Moscow denied reports that Lavrov would meet Kerry in Geneva on Saturday.") == []
+
+
+@pytest.mark.parametrize("text, actors", [
+    # the armed opposition is a party to a truce or deal, never to talks or appeals
+    ("The evacuation deal between the government and rebel groups collapsed on Wednesday.", {"Syria", "Syrian opposition"}),
+    ("Thousands were evacuated on Tuesday in an evacuation deal between warring sides.", {"Syria", "Syrian opposition"}),
+    ("Rebels agreed to a truce with the army in Daraya on Friday.", {"Syrian opposition"}),
+    # "the main opposition group" is the political opposition; the US-led coalition speaks for the US
+    ("The main Syrian opposition group urged the US-led coalition on Tuesday to suspend its bombardments.",
+     {"Syrian opposition", "United States"}),
+])
+def test_the_opposition_as_a_party(text, actors):
+    assert set(only(text).actors) == actors
+
+
+def test_rebels_told_to_leave_are_no_party_to_a_moratorium():
+    e = only("Russia said on Wednesday that all rebels must leave Aleppo by Friday, adding its moratorium on air "
+             "strikes could not be extended.")
+    assert e.actors == ["Russia"]

@@ -20,7 +20,18 @@ OPPOSITION_NOT_A_BODY = re.compile(r"^(?:'s|s)?\s+(?:activists?|sources?|media|m
                                    r"bastions?)\b", re.I)
 ARMED_AFTER = re.compile(r"^(?:'s|s)?\s+(?:fighters|forces|rebels|groups?|factions?|militias?|brigades?|"
                          r"commanders?|units?|gunmen)\b", re.I)
+# "the main (Syrian) opposition group", "the umbrella opposition body": the political opposition
+MAIN_BODY_BEFORE = re.compile(r"\b(?:main|largest|umbrella|political|exiled|mainstream|western-backed)\s+$", re.I)
 ARMED_SURFACE = re.compile(r"(?:forces|fighters|army|troops|aircraft|jets|warplanes|military)$", re.I)
+# the armed opposition as a party to a truce: "a deal with the rebels", "insurgents accepted the truce"
+REBELS_AS_PARTY = re.compile(r"\b(?:deal|agreement|truce|ceasefire|accord)\s+with\s+(?:the\s+)?(?:rebels?|rebel groups|"
+                             r"insurgents|armed groups|opposition groups)\b|\b(?:rebels|insurgents|opposition groups)\s+"
+                             r"(?:have\s+|had\s+)?(?:agreed|accepted|signed)\b", re.I)
+# a truce "between the warring sides": the government and the opposition
+BOTH_SIDES = re.compile(r"\bbetween\s+(?:the\s+)?(?:warring|two|rival)\s+(?:sides|parties|factions)\b|"
+                        r"\bbetween\s+(?:the\s+)?(?:government|regime|damascus)\s+and\s+(?:the\s+)?(?:rebels?(?:\s+(?:groups|"
+                        r"factions))?|opposition|insurgents|armed groups)\b",
+                        re.I)
 
 # a person introduced with a state or body ("Syrian Coalition committee member Adnan Rahmoun"): the last word
 # of the first run of two or more capitalised words within a few lower-case words after the party
@@ -120,7 +131,9 @@ def _party_mentions(s: Sentence, etype: str, names: Optional[dict]) -> list:
             if OPPOSITION_NOT_A_BODY.match(after) or (s.text[a:b].lower() == "opposition" and any(
                     pb <= a <= pb + 1 and p != party for p, _, pb, _ in s.parties)):
                 continue                               # its activists; "Iranian opposition" to a deal
-            military = military or bool(ARMED_AFTER.match(after) or ARMED_SURFACE.search(s.text[a:b]))
+            political = bool(MAIN_BODY_BEFORE.search(s.text, max(0, a - 25), a))   # "the main opposition group"
+            military = military or (not political and bool(ARMED_AFTER.match(after))) \
+                or bool(ARMED_SURFACE.search(s.text[a:b]))
         else:
             military = military or bool(ARMED_SURFACE.search(s.text[a:b]))
         out.append((party, a, b, military))
@@ -194,6 +207,10 @@ def act_parties(s: Sentence, etype: str, trig: int = 0, names: Optional[dict] = 
             continue
         if party not in out:
             out.append(party)
+    if etype == "agreement" and BOTH_SIDES.search(s.text):
+        out += [p for p in ("Syria", "Syrian opposition") if p not in out]
+    elif etype == "agreement" and REBELS_AS_PARTY.search(s.text) and "Syrian opposition" not in out:
+        out.append("Syrian opposition")     # "a deal with the rebels", "rebels agreed to": a party to a truce
     return out
 
 
