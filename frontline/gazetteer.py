@@ -5,6 +5,8 @@ matches are kept only on word boundaries, the longest at each position.
 """
 from __future__ import annotations
 
+import re
+
 import functools
 from dataclasses import dataclass
 from typing import Optional
@@ -130,5 +132,14 @@ def find_places(text: str, offset: int = 0) -> list:
     out = []
     for start, end, pids in kept:
         pid = next((p for p in pids if places[p].governorate in named), pids[0])
-        out.append(Mention(places[pid], text[start:end], offset + start, offset + end, "gazetteer"))
+        place = places[pid]
+        region = COUNTRYSIDE_AFTER.match(text, end) if place.kind == "city" else None
+        if region and f"{place.governorate}_governorate" in places:
+            # "Homs southeastern countryside", "Hama's northern countryside": the province, not the city
+            place, end = places[f"{place.governorate}_governorate"], region.end()
+        out.append(Mention(place, text[start:end], offset + start, offset + end, "gazetteer"))
     return out
+
+
+COUNTRYSIDE_AFTER = re.compile(r"(?:'s|s|\u2019s)?\s+(?:(?:north|south|east|west|central)\w*(?:[- ]\w+ern)?\s+)?"
+                               r"(?:countryside|province|governorate|rural areas|suburbs|outskirts)\b", re.I)

@@ -514,3 +514,13 @@ def test_the_day_of_saying_and_an_agency_dateline_are_not_the_attacks_day():
 def test_a_toll_since_a_truce_collapsed_is_a_period_total():
     assert incidents("At least 150 civilians have been killed by air strikes on Aleppo since a US-Russian brokered "
                      "truce collapsed on Monday evening, the monitor said.") == []
+
+
+def test_a_headline_total_over_several_provinces_and_an_advance_under_it():
+    found = incidents("Army advances in Aleppo, kills 90 terrorists in Hama and Homs. The army managed to control a "
+                      "number of villages east of Khanaser in the southern countryside of Aleppo. In Hama the army "
+                      "killed more than 50 terrorists, SANA said. The army also advanced in the Homs eastern "
+                      "countryside. Warplanes raided IS sites in Palmyra, killing around 40 terrorists.")
+    assert sorted((i.location, i.killed, i.event_type) for i in found) == [
+        ("Hama", 50, "clashes"), ("Homs governorate", None, "clashes"), ("Khanaser", None, "clashes"),
+        ("Palmyra", 40, "airstrike")]

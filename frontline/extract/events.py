@@ -147,6 +147,9 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
     if strong and inc.strong and etype != inc.event_type and {etype, inc.event_type} != {"airstrike", "bombing"} \
             and (place is not None or explicit):
         return False
+    if {etype, inc.event_type} == {"airstrike", "clashes"} and place is not None \
+            and any(f.field == "killed" and f.value for f in s.figures):
+        return False                   # a ground advance, then "warplanes raided X killing 70": two events
     return True
 
 

@@ -65,7 +65,7 @@ def fold_same_toll(drafts: list) -> list:
                 same_day = not (o.date_explicit and d.date_explicit and o.date != d.date
                                 and o.precision == d.precision == "day")     # a month fits any of its days
                 siblings = any(x.idx == y.idx for x in o.sentences for y in d.sentences)
-                if _toll_key(o) == key and same_kind and same_side and same_day and not siblings:
+                if _toll_key(o) == key and same_kind and same_side and same_day and not siblings and _within(d, o, None):
                     twin = o
                     break
         if twin is None:
@@ -91,11 +91,13 @@ def _sums_to(total: int, values: list) -> Optional[tuple]:
     return None
 
 
-def _within(part: IncidentDraft, total: IncidentDraft, side: Optional[str]) -> bool:
+def _within(part: IncidentDraft, total: IncidentDraft, side: Optional[str], named: frozenset = frozenset()) -> bool:
     """Can ``part`` be one of the attacks ``total`` sums: on the side of the front line the total's sentence
-    names (``side``), in its governorate."""
+    names (``side``), in its governorate or one the total's sentence names (``named``)."""
     if side and part.side in ("east", "west") and part.side != side:
         return False
+    if part.place is not None and part.place.governorate in named:
+        return True
     return not (part.place is not None and total.place is not None and part.place.governorate
                 and total.place.governorate and part.place.governorate != total.place.governorate)
 
@@ -112,14 +114,17 @@ def fold_totals(drafts: list) -> list:
             told = next((x for x in d.sentences if x.span == c.span), d.sentences[0])
             at = told.idx
             side = "east" if "side_east" in told.cues else "west" if "side_west" in told.cues else None
+            provinces = frozenset(m.value.governorate for m in told.places if m.value.governorate)
             own = _part_value(d, skip=c)
             # the parts follow the total closely (a lead, then its breakdown) and are placed; a total that
             # stands alone names no precise place but theirs ("13 killed in A, B, C and D": 9 in A and B ...)
             named = {m.value.place_id for x in d.sentences for m in x.places}
-            others = [o for o in drafts if o is not d and 0 <= o.sentences[0].idx - at <= PARTS_WITHIN
-                      and (o.place is not None or o.sentences[0].clause > 0) and _within(o, d, side)
-                      and (own is not None or d.place is None or o.place is None or d.place.precision > 2
-                           or o.place.place_id in named)]
+            headline = prio == 0        # a headline sums the whole article: its parts may be told anywhere
+            others = [o for o in drafts if o is not d and 0 <= o.sentences[0].idx - at
+                      and (headline or o.sentences[0].idx - at <= PARTS_WITHIN)
+                      and (o.place is not None or o.sentences[0].clause > 0) and (headline or (
+                          _within(o, d, side, provinces) and (own is not None or d.place is None or o.place is None
+                                                   or d.place.precision > 2 or o.place.place_id in named)))]
             pool = ([d] if own is not None else []) + others
             values = [own if o is d else _part_value(o) for o in pool]
             keep = [i for i, v in enumerate(values) if v is not None and v < c.killed]
@@ -140,7 +145,10 @@ def fold_totals(drafts: list) -> list:
                     p.event_type, p.strong = d.event_type, d.strong
                 if p.actor is None and d.actor is not None:
                     p.actor, p.actor_strength = d.actor, 1
-            if not any(x.killed is not None or x.injured is not None for _, x in d.claims) and d not in parts:
+            rest = [x for x in d.sentences if x.idx != at and not x.headline and not any(
+                x.idx == y.idx for p in parts for y in p.sentences)]
+            if not any(x.killed is not None or x.injured is not None for _, x in d.claims) and d not in parts \
+                    and not (headline and rest):        # an attack of its own under a headline total stays
                 first = min(parts, key=lambda p: p.sentences[0].idx)
                 first.sentences[:0] = [s for s in d.sentences if s not in first.sentences]
                 first.trace.append(f"the total's sentence {d.sentences[0].idx} folded in as context")
