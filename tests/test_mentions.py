@@ -524,3 +524,21 @@ def test_a_headline_total_over_several_provinces_and_an_advance_under_it():
     assert sorted((i.location, i.killed, i.event_type) for i in found) == [
         ("Hama", 50, "clashes"), ("Homs governorate", None, "clashes"), ("Khanaser", None, "clashes"),
         ("Palmyra", 40, "airstrike")]
+
+
+@pytest.mark.parametrize("text, location", [
+    # people from a place, and a capital standing for its government, are not where the attack fell
+    ("A car bomb hit a convoy of buses in al-Rashidin on Saturday, killing 40. Madaya evacuees said they heard the "
+     "blast.", "al-Rashidin"),
+    ("A car bomb hit a convoy of buses in al-Rashidin on Saturday, killing 40. There was no claim for the attack, "
+     "which pro-Damascus media said was carried out by a suicide bomber.", "al-Rashidin"),
+])
+def test_people_from_a_place_and_a_capitals_media_are_not_places(text, location):
+    assert [i.location for i in incidents(text)] == [location]
+
+
+def test_a_reporting_day_gives_way_to_the_attacks_day():
+    found = incidents("The death toll from air strikes on a market town has risen to 40, a monitor said on Thursday. "
+                      "Rebels blamed Russian warplanes for Wednesday's attack. The monitor said three air strikes hit "
+                      "the market in Atareb and killed at least 40 people.")
+    assert [(i.location, i.event_date, i.killed) for i in found] == [("al-Atareb", "2016-10-12", 40)]

@@ -73,8 +73,10 @@ def _date_of(s: Sentence, published) -> tuple:
     usable = [m for m in s.dates if m.value[0] is not None]
     own = [m for m in usable
            if not SAID_BEFORE_DATE.search(s.text, max(0, m.start - s.span.start - 40), m.start - s.span.start)]
-    for m in own or usable:
+    for m in own:
         return m.value[0], m.value[1], True
+    for m in usable:           # only the day of saying: the attack's at the latest, a weaker claim than its own
+        return m.value[0], m.value[1], False
     return None, "unknown", False
 
 

@@ -33,6 +33,9 @@ ATTACK_AT = re.compile(r"\b(?:attack\w*|bomb\w*|blasts?|explo\w+|strikes?|struck
 METONYM_AFTER = re.compile(r"^(?:'s|s)?(?:\s+|-)(?:ally|allies|backed|government|regime|authorities|officials?)\b", re.I)
 
 
+PEOPLE_FROM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:evacuees|residents|refugees|natives|displaced|families|people)\b", re.I)
+
+
 def is_abroad(p: Place) -> bool:
     """A place outside Syria (a capital, a venue of talks): the war's news names it mostly as a speaker."""
     return p.kind == "venue" or bool(p.country and p.country != "Syria")
@@ -61,8 +64,11 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
             continue                    # "a source at Aleppo province said": where the speaker sits
         if is_abroad(p) and not ATTACK_AT.search(t[max(0, rel - 60):rel]):
             continue                    # "Moscow denied ...", "talks in Geneva": a capital as speaker or venue
-        if p.kind in ("city", "venue") and METONYM_AFTER.match(t[rel_end:rel_end + 20]):
-            continue                    # "Damascus ally Hezbollah": the government, not a place
+        if p.kind in ("city", "venue") and (METONYM_AFTER.match(t[rel_end:rel_end + 20])
+                                            or re.search(r"\b(?:pro|anti)-$", t[max(0, rel - 5):rel], re.I)):
+            continue                    # "Damascus ally Hezbollah", "pro-Damascus media": the government, not a place
+        if PEOPLE_FROM_AFTER.match(t[rel_end:rel_end + 20]):
+            continue                    # "Madaya evacuees said ...": people from a place, not an attack there
         if _placed_elsewhere(s, m):
             continue                    # "al-Kallaseh in Damascus": a namesake of Aleppo's, not it
         if best is None or rank < best[2]:
