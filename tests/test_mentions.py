@@ -542,3 +542,11 @@ def test_a_reporting_day_gives_way_to_the_attacks_day():
                       "Rebels blamed Russian warplanes for Wednesday's attack. The monitor said three air strikes hit "
                       "the market in Atareb and killed at least 40 people.")
     assert [(i.location, i.event_date, i.killed) for i in found] == [("al-Atareb", "2016-10-12", 40)]
+
+
+def test_a_sentence_glued_to_the_last_without_a_full_stop_is_its_own():
+    found = incidents("Those killed included 12 aid workers who died in a raid on a convoy near Orum al-Kubra on Monday "
+                      "In the government-held west of the city rebel shelling hit the Hamdaniya district, wounding "
+                      "five.")
+    assert sorted((i.location, i.killed, i.injured) for i in found) == [
+        ("Hamdaniyah", None, 5), ("Urum al-Kubra", 12, None)]

@@ -23,7 +23,7 @@ from .diplomacy import build_diplomacy
 from .events import build_incidents
 from .mentions import split_mentions
 from .scan import LEXICONS, analyse, clause_of, scan_lexicons
-from .sentences import boilerplate_start, dateline_end, headline_breaks, mark_headline
+from .sentences import boilerplate_start, dateline_end, glued_breaks, headline_breaks, mark_headline
 
 __all__ = ["LEXICONS", "analyse_article", "extract_article"]
 
@@ -39,7 +39,7 @@ def _analysed(article: Article) -> tuple:
     text = text[:boilerplate_start(text)]
     skip = dateline_end(text, article.published)
     head = tuple(headline_breaks(text, article.title))
-    breaks = head + ((skip,) if skip else ())
+    breaks = head + ((skip,) if skip else ()) + glued_breaks(text)
     spans = split_sentences(text, breaks)
     dates = find_dates_in_spans(text, spans, article.published)
     sents, mentions = [], []

@@ -20,6 +20,17 @@ def headline_breaks(text: str, title: str) -> tuple:
     return (i, i + len(head)) if i >= 0 else ()
 
 
+# a sentence glued to the last one's last word (copy that lost its full stops): a capitalised opener right after
+# a lower-case word ("... in Aleppo province In the government-held west ...", "... the site Meanwhile rebels ...")
+_GLUED_OPENER = re.compile(r"(?<=[a-z0-9\])]) (?=(?:In (?:the|a|an)|Meanwhile|Elsewhere|Separately|Earlier|Later|"
+                           r"On (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b)")
+
+
+def glued_breaks(text: str) -> tuple:
+    """Offsets where a sentence that lost its full stop starts."""
+    return tuple(m.end() for m in _GLUED_OPENER.finditer(text))
+
+
 def dateline_end(text: str, published: Optional[dt.date]) -> int:
     """End offset of a dateline at the very start of the text, 0 if none."""
     if published is None:
