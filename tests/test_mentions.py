@@ -550,3 +550,20 @@ def test_a_sentence_glued_to_the_last_without_a_full_stop_is_its_own():
                       "five.")
     assert sorted((i.location, i.killed, i.injured) for i in found) == [
         ("Hamdaniyah", None, 5), ("Urum al-Kubra", 12, None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Security forces fired shots at the protesters in Douma on Saturday, leaving five injured.",
+     ("violence_against_civilians", "Douma", 5)),
+    ("On Saturday activists reported a heavy air campaign against the Qaboun neighbourhood of Damascus.",
+     ("airstrike", "Qaboun", None)),
+])
+def test_shots_at_protesters_and_an_air_campaign_are_attacks(text, expected):
+    (inc,) = incidents(text)
+    assert (inc.event_type, inc.location, inc.injured) == expected
+
+
+def test_the_countrys_centre_is_not_aleppos_east():
+    (inc,) = incidents("Air strikes hit a rescue centre in an opposition-held area in the country's centre on Tuesday, "
+                       "killing eight volunteers, activists said. Aleppo was calm.")
+    assert inc.side == "outside"
