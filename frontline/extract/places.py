@@ -87,7 +87,9 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
     if kurdish_cue and not east and not west and about_aleppo and (best is None or best[2] > 2) \
             and not outside_place:     # "the Kurdish-majority city of Qamishli" is not Sheikh Maqsoud
         return _control_place("kurdish"), "city", 2.5
-    if outside_cue and not east and not west and (best is None or best[2] > 2 or best[1] == "city"):
+    aleppo_named = any(m.value.governorate == "aleppo" for m in s.places)
+    if outside_cue and (not east and not west or not aleppo_named) and (best is None or best[2] > 2 or best[1] == "city"):
+        # "an opposition-held area in the country's centre": held by the rebels, but not Aleppo's east
         return best[0] if best and best[1] == "outside" else None, "outside", 3
     if (east or west) and not outside_place and (about_aleppo or (best and best[0].in_aleppo_city)):
         if best is None or best[2] > 2:
