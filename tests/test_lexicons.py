@@ -45,3 +45,12 @@ def test_prefiltered_scan_equals_plain_regex(name, project_root):
     fast = [(m.span(), row) for m, row in lex.finditer(text)]
     plain = [(m.span(), lex.rows[int(m.lastgroup[1:])]) for m in lex.regex.finditer(text)]
     assert fast == plain
+
+
+def test_every_lexicon_scanned_per_article_keeps_its_literal_prefilter():
+    """A row whose every alternative does not start with a literal ("(?:the )?country ...", "\\d+ killed")
+    turns its whole lexicon into one large regex tried at every character: several times slower."""
+    from frontline.extract.scan import LEXICONS as SCANNED
+    from frontline.resources import lexicon
+    slow = [path for path, hyphen in SCANNED.values() if lexicon(path, hyphen).automaton is None]
+    assert slow == [], f"lexicons without a literal prefix on every alternative: {slow}"
