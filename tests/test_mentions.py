@@ -567,3 +567,14 @@ def test_the_countrys_centre_is_not_aleppos_east():
     (inc,) = incidents("Air strikes hit a rescue centre in an opposition-held area in the country's centre on Tuesday, "
                        "killing eight volunteers, activists said. Aleppo was calm.")
     assert inc.side == "outside"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a condemnation of a dated attack is news of that attack, dated by the attack
+    ("UNICEF on Wednesday condemned weekend air raids on four hospitals in Aleppo, calling them war crimes.",
+     [("2016-10-08", "airstrike")]),
+    # strikes condemned in general are no attack
+    ("France condemned air strikes on civilians as war crimes.", []),
+])
+def test_condemnations(text, expected):
+    assert [(i.event_date, i.event_type) for i in incidents(text)] == expected

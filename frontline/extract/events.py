@@ -68,11 +68,16 @@ class IncidentDraft:
 SAID_BEFORE_DATE = Caseless(r"\b(?:said|says|told|reported|announced|added|stated)\s+(?:\w+\s+){0,2}?(?:on\s+)?$")
 
 
+# "UNICEF on Tuesday condemned weekend raids": the day of the statement
+SAID_AFTER_DATE = Caseless(r"\s+(?:said|says|told|reported|announced|condemned|denounced|accused|blamed|warned)\b")
+
+
 def _date_of(s: Sentence, published) -> tuple:
     """(date, precision, explicit) of the first usable date in a sentence, a date of saying only failing others."""
     usable = [m for m in s.dates if m.value[0] is not None]
     own = [m for m in usable
-           if not SAID_BEFORE_DATE.search(s.text, max(0, m.start - s.span.start - 40), m.start - s.span.start)]
+           if not SAID_BEFORE_DATE.search(s.text, max(0, m.start - s.span.start - 40), m.start - s.span.start)
+           and not SAID_AFTER_DATE.match(s.text, m.end - s.span.start)]
     for m in own:
         return m.value[0], m.value[1], True
     for m in usable:           # only the day of saying: the attack's at the latest, a weaker claim than its own

@@ -167,6 +167,8 @@ def is_incident_candidate(s: Sentence) -> bool:
     """Does the sentence report an attack as news (not a threat, denial, aggregate or call to stop)?"""
     if any(k in s.cues for k in ("aggregate", "not_an_attack")):
         return False
+    if "condemned" in s.cues and not s.dates and not any(f.value for f in s.figures):
+        return False            # a condemnation of strikes in general; "condemned weekend raids on ..." is news
     if "ongoing" in s.cues and not s.dates and not any(f.value for f in s.figures):
         return False            # "the coalition is also battling IS with air strikes": the war described, no event
     for cue in ("threat", "denial"):
