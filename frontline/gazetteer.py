@@ -116,7 +116,8 @@ def find_places(text: str, offset: int = 0) -> list:
         if end < len(folded) and _is_word_char(folded[end]):
             continue
         # a capitalised first letter: place names are proper nouns ("Bab" vs "bab")
-        if not (text[start].isupper() or text[start].isdigit() or folded[start:start + 3] in ("al-", "el-", "al ")):
+        if not (text[start].isupper() or text[start].isdigit() or folded[start:start + 3] in ("al-", "el-", "al ")
+                or folded.startswith(GENERIC_LEADS, start)):
             continue
         hits.append((start, end, pid))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -141,5 +142,8 @@ def find_places(text: str, offset: int = 0) -> list:
     return out
 
 
+# variants that open on a lower-case generic word before the proper name ("province of Aleppo", "rural Idlib")
+GENERIC_LEADS = ("province of ", "countryside of ", "outskirts of ", "suburbs of ", "rural ", "northern ", "southern ",
+                 "eastern ", "western ", "north ", "south ", "east ", "west ", "central ", "governorate of ")
 COUNTRYSIDE_AFTER = re.compile(r"(?:'s|s|\u2019s)?\s+(?:(?:north|south|east|west|central)\w*(?:[- ]\w+ern)?\s+)?"
                                r"(?:countryside|province|governorate|rural areas|suburbs|outskirts)\b", re.I)

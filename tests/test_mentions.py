@@ -578,3 +578,20 @@ def test_the_countrys_centre_is_not_aleppos_east():
 ])
 def test_condemnations(text, expected):
     assert [(i.event_date, i.event_type) for i in incidents(text)] == expected
+
+
+def test_a_photo_caption_is_its_own_sentence_and_the_story_goes_on_after_it():
+    found = incidents("A suicide attack near the Atmeh camp in Idlib kills at least 15 people. A rescuer runs near an "
+                      "ambulance after an airstrike on a hospital in the town of Millis, Idlib province, October 6 2016 "
+                      "(TRT World and Agencies) A suicide bomber detonated an explosive vest on a bus near the Atmeh "
+                      "crossing on Wednesday, killing at least 15 people. The governor said four people injured in the "
+                      "blast were treated in Turkish hospitals.")
+    by_place = {i.location: i for i in found}
+    assert by_place["Atmeh"].killed == 15 and by_place["Atmeh"].injured == 4
+    assert by_place["Atmeh"].event_date == "2016-10-12"
+
+
+def test_a_province_named_after_its_generic_word_is_the_province():
+    from frontline.gazetteer import find_places
+    assert [m.value.place_id for m in find_places("clashes in the neighbouring province of Aleppo")] == [
+        "aleppo_governorate"]

@@ -174,6 +174,7 @@ def build_incidents(sents: list, article: Article) -> list:
             headline = s
             continue
         date, precision, explicit = _date_of(s, published)
+        last = _latest(drafts)          # the attack told most recently (a caption may have opened another since)
         if "aggregate" in s.cues:
             aggregate_at = s.idx
         elif aggregate_at is not None and s.idx == aggregate_at + 1 and continues_total(s, explicit):
@@ -181,22 +182,22 @@ def build_incidents(sents: list, article: Article) -> list:
             continue
         low = s.text.lower()
         came_after = CAME_AFTER.search(s.text) if ("after" in low or "wake" in low or "following" in low) else None
-        if came_after and drafts and drafts[-1].date and drafts[-1].precision == "day":
+        if came_after and drafts and last.date and last.precision == "day":
             # "The deaths came a day after five children were killed ...": the clause after is the earlier event
             n = came_after.group("n") or came_after.group("n2")
             after_dates = [d for d in s.dates if d.start - s.span.start > came_after.start() and d.value[0]]
             if after_dates:
                 date, precision, explicit = after_dates[0].value[0], after_dates[0].value[1], True
             elif n and n.lower() in SMALL_NUMBERS and "day" in came_after.group(0).lower():
-                base = dt.date.fromisoformat(drafts[-1].date)
+                base = dt.date.fromisoformat(last.date)
                 date = (base - dt.timedelta(days=SMALL_NUMBERS[n.lower()])).isoformat()
                 precision, explicit = "day", True
         claimed = CLAIMED.search(s.text) if ("claim" in low or "responsib" in low or "credit" in low) else None
         if claimed and explicit and all(d.end - s.span.start <= claimed.start() for d in s.dates if d.value[0]):
             date, precision, explicit = None, "unknown", False     # "IS on Monday claimed ...": the claim's day
-        if claimed and drafts and s.idx - drafts[-1].sentences[-1].idx <= 3:
+        if claimed and drafts and s.idx - last.sentences[-1].idx <= 3:
             # "IS claimed responsibility for the suicide attack": the attack just told, and who did it
-            inc = drafts[-1]
+            inc = last
             inc.sentences.append(s)
             actor, _ = perpetrator(s)
             named = [a for a, x, _ in s.actors if x < claimed.start()]
@@ -211,14 +212,14 @@ def build_incidents(sents: list, article: Article) -> list:
                 dated_by_type[event_type_of(s)[0]] = date_context
         if not candidate:
             # a sentence that refers back to the last attack ("the toll rose to ...") joins it as evidence
-            follows = drafts and s.idx - drafts[-1].sentences[-1].idx <= 2
+            follows = drafts and s.idx - last.sentences[-1].idx <= 2
             figure_only = any(f.field in FIGURE_FIELDS for f in s.figures) and not s.places \
                 and not s.dip and not ANOTHER.search(s.text) \
                 and not any(f.value and f.value > IMPLAUSIBLE_TOLL for f in s.figures)   # a war's toll, told in passing
             revised = any(f.revised for f in s.figures)      # "the toll rose to eight on Tuesday": a reporting day
             if follows and BACK_REFERENCE.match(s.text) and not ANOTHER.search(s.text) and "aggregate" not in s.cues:
                 # "The killings took place in Rityan, which the army entered on Tuesday": where and when
-                inc = drafts[-1]
+                inc = last
                 place, side, side_rank = side_of(s, about_aleppo)
                 _merge(inc, s, place, side, side_rank, date, precision, explicit, inc.event_type, False, None, 0)
                 inc.sentences.append(s)
@@ -243,7 +244,7 @@ def build_incidents(sents: list, article: Article) -> list:
             continue
         place, side, side_rank = side_of(s, about_aleppo)
         if side is None and drafts and SAME_PLACE.search(s.text):
-            place, side, side_rank = drafts[-1].place, drafts[-1].side, drafts[-1].side_rank
+            place, side, side_rank = last.place, last.side, last.side_rank
         etype, strong = event_type_of(s)
         actor, actor_strength = perpetrator(s)
         if s.head is not None:          # a later attack of the same sentence: the weapon or attacker it leaves out
@@ -259,26 +260,27 @@ def build_incidents(sents: list, article: Article) -> list:
             target.trace.append(f"sentence {s.idx} repeats sentence {repeated.sentences[0].idx}")
         back = BACK_REFERENCE.match(s.text) if target is None else None
         if target is None and back and drafts and not came_after and not ANOTHER.search(s.text) \
-                and s.idx - drafts[-1].sentences[-1].idx <= 2 \
-                and (not explicit or not drafts[-1].date_explicit or _days_apart(date, drafts[-1].date) <= 1) \
-                and (drafts[-1].event_type == etype or "other" in (etype, drafts[-1].event_type)
-                     or not (strong and drafts[-1].strong)
-                     or (place is not None and drafts[-1].place is not None and place.governorate
-                         and place.governorate == drafts[-1].place.governorate)):
+                and s.idx - last.sentences[-1].idx <= 2 \
+                and (not explicit or not last.date_explicit or _days_apart(date, last.date) <= 1) \
+                and (last.event_type == etype or "other" in (etype, last.event_type)
+                     or not (strong and last.strong)
+                     or (place is not None and last.place is not None and place.governorate
+                         and place.governorate == last.place.governorate)):
             # "The blast hit buses in ...": the attack just told, now placed more precisely
-            target = drafts[-1]
+            target = last
             target.trace.append(f"sentence {s.idx} opens on '{back.group(0).strip()}': the attack just told")
-        if target is None and drafts and _revises_last_toll(s, drafts[-1], place, side):
-            target = drafts[-1]
+        if target is None and drafts and _revises_last_toll(s, last, place, side):
+            target = last
             target.trace.append(f"sentence {s.idx} revises the toll of the attack just told")
-        for inc in ([] if target is not None else reversed(drafts[-2:])):
+        recent = sorted(drafts, key=lambda d: max(x.idx for x in d.sentences), reverse=True)[:2]
+        for inc in ([] if target is not None else recent):      # the attacks told most recently first
             near = s.idx - inc.sentences[-1].idx <= (4 if anaphoric else 3)
             # "the attack left 50 dead, charging they took orders from the coalition": a party the sentence
             # names about an attack it refers back to is no rival attacker
             if near and _compatible(inc, s, place, side, date, explicit, etype, strong,
                                     None if anaphoric else actor, actor_strength, side_rank) \
                     and not came_after:
-                if side is None and place is None and not explicit and not anaphoric and inc is not drafts[-1]:
+                if side is None and place is None and not explicit and not anaphoric and inc is not recent[0]:
                     continue
                 target = inc
                 break
@@ -367,13 +369,18 @@ def _told_about(s: Sentence, drafts: list) -> Optional[IncidentDraft]:
     attacks told that sits at the place it names, else the last one unless that one sits elsewhere."""
     here = {m.value.place_id for m in s.places if m.value.precision <= 2}
     recent = [d for d in drafts if s.idx - d.sentences[-1].idx <= 2]
+    last = _latest(drafts)
     if here:
         same = [d for d in recent if d.place is not None and d.place.place_id in here]
         if same:
             return same[-1]
-        last = drafts[-1]
         return None if last.place is not None and last.place.precision <= 2 else last
-    return drafts[-1]
+    return last
+
+
+def _latest(drafts: list) -> Optional[IncidentDraft]:
+    """The draft whose attack was told most recently (the last created, unless an earlier one was told since)."""
+    return max(reversed(drafts), key=lambda d: max(x.idx for x in d.sentences), default=None)
 
 
 def _revises_last_toll(s: Sentence, last: IncidentDraft, place, side) -> bool:

@@ -26,9 +26,14 @@ _GLUED_OPENER = re.compile(r"(?<=[a-z0-9\])]) (?=(?:In (?:the|a|an)|Meanwhile|El
                            r"On (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b)")
 
 
+# a photo caption's credit ends the caption: "... in Idlib province August 6 2016 (TRT World and Agencies) A suicide"
+_CAPTION_CREDIT = re.compile(r"[(\[](?:TRT World and Agencies|TRT World|AFP|Reuters|AP|AA|Getty Images|Anadolu Agency|"
+                             r"EPA|Xinhua|SANA)(?: Photo)?[)\]]")
+
+
 def glued_breaks(text: str) -> tuple:
-    """Offsets where a sentence that lost its full stop starts."""
-    return tuple(m.end() for m in _GLUED_OPENER.finditer(text))
+    """Offsets where a sentence that lost its full stop starts, or a photo caption ends."""
+    return tuple(m.end() for m in _GLUED_OPENER.finditer(text)) + tuple(m.end() for m in _CAPTION_CREDIT.finditer(text))
 
 
 def dateline_end(text: str, published: Optional[dt.date]) -> int:
