@@ -595,3 +595,17 @@ def test_a_province_named_after_its_generic_word_is_the_province():
     from frontline.gazetteer import find_places
     assert [m.value.place_id for m in find_places("clashes in the neighbouring province of Aleppo")] == [
         "aleppo_governorate"]
+
+
+def test_an_unclaimed_bombing_has_no_attacker_a_weak_mention_could_give():
+    (inc,) = incidents("A car bomb hit buses carrying evacuees near al-Rashidin on Saturday, killing 40. Rebel fighters "
+                       "guarding the convoy were among the dead. There was no immediate claim of responsibility for "
+                       "the attack.")
+    assert inc.actor is None
+
+
+def test_a_headline_without_place_or_toll_still_names_the_attack():
+    found = extract_article(Article(id="t", title="Bus bombing ends evacuation", published=PUBLISHED,
+                                    text="Bus bombing ends evacuation. Evacuees waited at a transit point outside "
+                                         "Aleppo on Saturday when a bomb attack hit the convoy, killing 40.")).incidents
+    assert len(found) == 1 and found[0].spans[0].text.startswith("Bus bombing")

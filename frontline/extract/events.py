@@ -323,6 +323,10 @@ def build_incidents(sents: list, article: Article) -> list:
             target.claims.append((claim_priority(s, c), c))
     if headline is not None and is_incident_candidate(headline):
         _attach_headline(headline, drafts, published, about_aleppo)
+    elif headline is not None and drafts and any(tr[1] == "strong" for tr in headline.triggers) \
+            and not any(k in headline.cues for k in ("aggregate", "not_an_attack", "threat", "denial")):
+        # "Bus Bombing Marks End to Evacuation Deal": no place or toll of its own, but it names the attack
+        _attach_headline(headline, drafts, published, about_aleppo, alone=False)
     borrow_context(drafts)
     drafts = fold_totals(fold_same_toll([d for d in drafts if not is_background(d.date, published)]))
     return [_finish(d, article) for d in drafts]
@@ -443,9 +447,9 @@ def borrow_context(drafts: list) -> None:
                 d.actor, d.actor_strength = o.actor, 1
 
 
-def _attach_headline(h: Sentence, drafts: list, published, about_aleppo: bool) -> None:
+def _attach_headline(h: Sentence, drafts: list, published, about_aleppo: bool, alone: bool = True) -> None:
     """A headline summarises the article's main attack: it joins the first incident of the same kind
-    (whatever place it names, often the district of the body's village), or stands alone."""
+    (whatever place it names, often the district of the body's village), or stands alone (``alone``)."""
     etype, strong = event_type_of(h)
     actor, actor_strength = perpetrator(h)
     place, side, side_rank = side_of(h, about_aleppo)
@@ -463,6 +467,8 @@ def _attach_headline(h: Sentence, drafts: list, published, about_aleppo: bool) -
             if c:
                 d.claims.insert(0, (0, c))
             return
+    if not alone:
+        return
     date, precision, explicit = _date_of(h, published)
     if not explicit and published is not None:
         date, precision = published.isoformat(), "day"
@@ -502,6 +508,8 @@ def _merge(inc, s, place, side, side_rank, date, precision, explicit, etype, str
         inc.actor, inc.actor_strength = actor, actor_strength
 
 
+UNCLAIMED = Caseless(r"\bno (?:immediate |one |group )?(?:claim(?:ed)? (?:of |for )?responsibility|one (?:has )?claimed|"
+                     r"group (?:has )?claimed)|\bnot (?:yet )?been claimed|\bunclaimed\b|\bno one (?:has )?claimed\b")
 # a weapon only one party used: the regime's barrel bombs
 REGIME_WEAPON = Caseless(r"\bbarrel[- ]bomb\w*|\bexplosive[- ]barrels?\b|\bbarrels? (?:packed|filled|laden) with\b")
 # the parties of this war with aircraft: the rebels, IS and the Kurdish forces had none
@@ -524,6 +532,8 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
         side = infer_side(d.event_type, actor, True) or side
     elif side is None:
         side = infer_side(d.event_type, actor, False)
+    if actor is not None and d.actor_strength < 4 and any(UNCLAIMED.search(x.text) for x in d.sentences):
+        actor = None                    # "there was no immediate claim of responsibility": the attacker is unknown
     if d.event_type == "airstrike" and actor not in AIR_POWERS:
         actor = None                    # a party without aircraft named near an air strike is not its attacker
     if actor is None and not any(UNKNOWN_ATTACKER.search(x.text) for x in d.sentences):
