@@ -12,6 +12,7 @@ known only to be "in Aleppo" one hollow ring at the city's centre.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import math
 from typing import Optional
@@ -248,16 +249,52 @@ def labels(scope: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "lat", "lon", "capital"]).drop_duplicates("name")
 
 
+GOV_FILL, GOV_LINE = "#f6f4ee", "#a39a88"            # governorates and their borders
+ALEPPO_FILL, ALEPPO_LINE = "#ebe5d5", "#78643c"      # Aleppo governorate, the theatre
+BORDER_LINE = "#3c3c3c"                              # Syria's border
+GOV_LABEL = "#7d7260"
+
+
+def governorate_labels(syria: bool) -> pd.DataFrame:
+    """Governorate names: at their centres on the Syria view; on the governorate view at the
+    middle of the part of each governorate the view shows (Aleppo's neighbours at its edges)."""
+    rows = [{"name": g["label"].upper(), "lon": g["cx"], "lat": g["cy"], "governorate": k}
+            for k, g in geo.governorates().items()]
+    if syria:   # Damascus is a small enclave of Rif Dimashq: its capital's label names it
+        return pd.DataFrame([r for r in rows if r["governorate"] != "damascus"])
+    return pd.DataFrame(list(_visible_label_points()), columns=["name", "lon", "lat", "governorate"])
+
+
+@functools.lru_cache(maxsize=1)
+def _visible_label_points() -> tuple:
+    (x0, x1), (y0, y1) = GOV_BOUNDS
+    step, pad = 0.04, 0.12
+    grid = [(x0 + pad + i * step, y0 + pad / 2 + j * step) for i in range(int((x1 - x0 - 2 * pad) / step) + 1)
+            for j in range(int((y1 - y0 - pad) / step) + 1)]
+    out = []
+    for k, g in geo.governorates().items():
+        pts = [(x, y) for x, y in grid if geo.in_governorate(x, y, g["rings"])]
+        if len(pts) < 12:     # too little of it in view to carry a name
+            continue
+        mx, my = sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
+        x, y = min(pts, key=lambda p: (p[0] - mx) ** 2 + (p[1] - my) ** 2)
+        out.append((g["label"].upper(), x, y, k))
+    return tuple(out)
+
+
 def wide_outlines() -> dict:
-    syria = read_geojson("syria_outline.geojson")
-    gov = read_geojson("aleppo_governorate.geojson")
+    """Governorates (Aleppo's stronger) and Syria's border, as GeoJSON for the pydeck view."""
     feats = []
-    for f in syria["features"]:
-        feats.append({"type": "Feature", "geometry": f["geometry"],
-                      "properties": {"fill": [246, 244, 238, 255], "line": [60, 60, 60, 230], "width": 2}})
-    for f in gov["features"]:
-        feats.append({"type": "Feature", "geometry": f["geometry"],
-                      "properties": {"fill": [233, 228, 214, 255], "line": [120, 100, 60, 230], "width": 2}})
+    for k, g in geo.governorates().items():
+        aleppo = k == "aleppo"
+        feats.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [
+                          [list(p) for p in r] for r in g["rings"]]},
+                      "properties": {"fill": list(hex_rgb(ALEPPO_FILL if aleppo else GOV_FILL)[:3]) + [255],
+                                     "line": list(hex_rgb(ALEPPO_LINE if aleppo else GOV_LINE)[:3]) + [230],
+                                     "width": 2.5 if aleppo else 1}})
+    feats.append({"type": "Feature", "geometry": {"type": "MultiLineString", "coordinates": [
+                      [list(p) for p in line] for line in geo.syria_border()]},
+                  "properties": {"fill": [0, 0, 0, 0], "line": list(hex_rgb(BORDER_LINE)[:3]) + [255], "width": 2.5}})
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -318,8 +355,9 @@ def build_wide_deck(points: pd.DataFrame, *, syria: bool, tiles: bool = False) -
                         get_line_width="properties.width", line_width_units="'pixels'", pickable=False),
               pdk.Layer("ScatterplotLayer", id="outside_towns", data=towns, get_position=["lon", "lat"],
                         get_radius=3, radius_units="'pixels'", get_fill_color=[40, 40, 40, 220], pickable=False),
-              ] + halo_text("outside_labels", towns, size=13, colour=[30, 30, 30, 255], offset=(0, 5),
-                            baseline="top")
+              ] + halo_text("outside_gov_labels", governorate_labels(syria), size=12,
+                            colour=list(hex_rgb(GOV_LABEL)[:3]) + [255]) \
+        + halo_text("outside_labels", towns, size=13, colour=[30, 30, 30, 255], offset=(0, 5), baseline="top")
     layers += _point_layers(points, "outside")
     kw = dict(map_provider="carto", map_style="light") if tiles else dict(map_provider=None)
     return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**(SYRIA_VIEW if syria else GOV_VIEW)),
@@ -330,6 +368,8 @@ def build_wide_deck(points: pd.DataFrame, *, syria: bool, tiles: bool = False) -
 
 ASPECT = 1.0 / math.cos(math.radians(36.2))     # metres per degree of latitude / of longitude at Aleppo
 CITY_BOUNDS = ((37.060, 37.250), (36.136, 36.270))
+GOV_BOUNDS = ((36.35, 38.75), (35.55, 36.95))
+SYRIA_BOUNDS = ((35.6, 42.5), (32.2, 37.4))
 
 
 def marker_px(killed: float) -> float:
@@ -486,16 +526,22 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
 
 
 def wide_figure(points: pd.DataFrame, *, syria: bool):
-    """Syria's outline, Aleppo governorate, governorate capitals and towns with events, incidents."""
+    """Syria's 14 governorates (Aleppo's stronger), Syria's border, governorate names, governorate
+    capitals and towns with events, incidents."""
     import plotly.graph_objects as go
     fig = go.Figure()
-    for name, fill, line in (("syria_outline.geojson", "#f6f4ee", "#3c3c3c"),
-                             ("aleppo_governorate.geojson", "#ebe5d5", "#78643c")):
-        rings = [f["geometry"]["coordinates"][0] for f in read_geojson(name)["features"]
-                 if f["geometry"]["type"] == "Polygon"]
-        xs, ys = _rings_xy([r[:-1] for r in rings])
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill,
-                                 line=dict(color=line, width=1.6), hoverinfo="skip", showlegend=False))
+    gs = geo.governorates()
+    others = [g["rings"][0] for k, g in gs.items() if k != "aleppo"]
+    xs, ys = _rings_xy([r[:-1] for r in others])
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=GOV_FILL,
+                             line=dict(color=GOV_LINE, width=1), hoverinfo="skip", showlegend=False))
+    xs, ys = _rings_xy([gs["aleppo"]["rings"][0][:-1]] if "aleppo" in gs else [])
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=ALEPPO_FILL,
+                             line=dict(color=ALEPPO_LINE, width=2.2), hoverinfo="skip", showlegend=False))
+    xs, ys = _lines_xy(geo.syria_border())
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=BORDER_LINE, width=2),
+                             hoverinfo="skip", showlegend=False))
+    fig.add_trace(_text_trace(governorate_labels(syria), size=11 if syria else 12, colour=GOV_LABEL, bold=True))
     towns = labels("outside")
     if not syria:
         towns = towns[towns["lat"].between(35.55, 36.95) & towns["lon"].between(36.35, 38.75)]
@@ -510,7 +556,7 @@ def wide_figure(points: pd.DataFrame, *, syria: bool):
     fig.add_trace(_text_trace(towns, size=12, colour="#222", position="top center"))
     for t in _point_traces(points):
         fig.add_trace(t)
-    bounds = ((35.6, 42.5), (32.2, 37.4)) if syria else ((36.35, 38.75), (35.55, 36.95))
+    bounds = SYRIA_BOUNDS if syria else GOV_BOUNDS
     _geo_layout(fig, bounds)
     return fig
 
@@ -563,11 +609,16 @@ def legend(mode: str = "control", vmax: float = 0.0, measure: str = "killed") ->
 
 def wide_legend() -> str:
     actors = "".join(_swatch(c, L.label("actor", a), "dot") for a, c in ACTOR_COLOURS.items())
-    marks = (_swatch("#3c3c3c", "Syria's border (approximate)", "line")
-             + _swatch("#78643c", "Aleppo governorate", "line") + _swatch("#282828", "town or governorate capital", "dot")
+    marks = (_swatch(BORDER_LINE, "Syria's border", "line") + _swatch(GOV_LINE, "governorate border", "line")
+             + _swatch(ALEPPO_LINE, "Aleppo governorate", "line")
+             + f"<span style='margin:0 12px 2px 0;color:{GOV_LABEL};font-weight:700;white-space:nowrap'>"
+               "IDLIB</span>governorate name<br>"
+             + _swatch("#282828", "town or governorate capital", "dot")
              + _swatch("#555", "place approximate", "ring"))
+    source = ("<span style='font-size:0.8rem;color:#666'>Borders: Natural Earth admin-1, simplified to "
+              "about 400 m; de facto lines, the Israeli-held Golan outside; not a boundary claim.</span>")
     return (f"<div style='font-size:0.92rem;line-height:1.7'><b>Perpetrator</b> {actors}<br>{marks}<br>"
-            f"{size_legend('outside', GOV_VIEW['zoom'])}</div>")
+            f"{size_legend('outside', GOV_VIEW['zoom'])}<br>{source}</div>")
 
 
 # ----------------------------------------------------------------- page

@@ -183,6 +183,26 @@ def test_map_layers_and_points(store):
     assert {"Citadel", "Queiq river", "Castello road", "Aleppo airport"} <= texts   # landmarks named
 
 
+@pytest.mark.parametrize("area,names", [
+    ("syria", {"ALEPPO", "IDLIB", "HAMA", "HOMS", "LATAKIA", "TARTUS", "RAQQA", "DEIR EZ-ZOR", "HASAKAH",
+               "RIF DIMASHQ", "QUNEITRA", "DARAA", "SUWAYDA"}),
+    ("aleppo", {"ALEPPO", "IDLIB", "RAQQA"}),
+])
+def test_wide_map_draws_the_governorates(store, area, names):
+    at = run_page("mapview", query={"area": area})
+    no_errors(at)
+    fig = _plotly(at, 1)
+    texts = {tx for t in fig["data"] if t.get("mode") == "text" for tx in t["text"]}
+    assert names <= texts
+    lines = [t for t in fig["data"] if t.get("mode") == "lines"]
+    assert len(lines) == 3        # the other governorates, Aleppo governorate, Syria's border
+    # every governorate ring is drawn: 13 closed rings (NaN-separated) besides Aleppo's
+    xs = _arr(lines[0]["x"])
+    assert sum(1 for x in xs if x is None or x != x) == 13
+    legend = " ".join(h.proto.body for h in at.get("html"))
+    assert "governorate border" in legend and "Natural Earth" in legend
+
+
 def test_map_one_day(store):
     at = run_page("mapview", state={"map_whole": False, "map_day": dt.date(2016, 10, 20)})
     no_errors(at)
