@@ -293,8 +293,20 @@ def test_review_page_lists_events_and_audit(store):
     c.close()
     at = run_page("review")
     no_errors(at)
-    audit = [d.value for d in at.dataframe if "who" in d.value.columns]
-    assert audit and audit[0].iloc[0]["who"] == "tester"
+    audit = [d.value for d in at.dataframe if "Who" in d.value.columns]
+    assert audit and audit[0].iloc[0]["Who"] == "tester"
+    assert audit[0].iloc[0]["Field"] == "Killed" and audit[0].iloc[0]["Change"] == "Edited"
+    # the editors keep codes in their cells and show labels: options carry both
+    editor = next(d for d in at.dataframe if "event_type" in d.value.columns)
+    configs = json.loads(editor.proto.columns)
+    options = {o["value"]: o["label"] for o in configs["event_type"]["type_config"]["options"]}
+    assert options["airstrike"] == "Air strike" and options["violence_against_civilians"] == "Violence against civilians"
+    sides = {o["value"]: o["label"] for o in configs["side"]["type_config"]["options"]}
+    assert sides["east"] == "East (rebel-held)"
+    assert configs["actor"]["label"] == "Perpetrator"
+    frame = editor.value
+    assert set(frame["event_type"].dropna()) <= {"airstrike", "shelling", "bombing", "clashes", "chemical",
+                                                  "violence_against_civilians", "other"}   # codes kept
 
 
 def test_export_page(store):
