@@ -251,6 +251,21 @@ def test_diplomacy_lanes_and_killed(store):
     assert any(t["type"] == "bar" for t in fig["data"])
 
 
+def test_evidence_events_table_keeps_killed_in_view(store):
+    """The killed come third and the fixed columns fit the right-hand column at 1400 px (about
+    470 px wide), so the last, free-width column (the place) is the one that gives way."""
+    at = run_page("evidence", state={"evidence_event_id": "a1:i1", "evidence_event_ids": ["a1:i1"]})
+    no_errors(at)
+    table = next(d for d in at.dataframe if "Killed" in d.value.columns)
+    assert list(table.value.columns)[:3] == ["Day", "What", "Killed"]
+    assert list(table.value.columns)[-2:] == ["Place", "event_id"]
+    assert str(table.value["Killed"].dtype) == "Int64"
+    cfg = json.loads(table.proto.columns)
+    fixed = [cfg[c]["width"] for c in ("Day", "What", "Killed", "Who", "Side")]
+    assert all(isinstance(w, int) for w in fixed) and sum(fixed) <= 470
+    assert not set(table.value["Side"]) - {"", "East", "West", "City", "Outside"}
+
+
 def test_evidence_hostile_text_is_literal(store):
     at = run_page("evidence", state={"evidence_event_id": "a4:i1", "evidence_event_ids": ["a4:i1"]})
     no_errors(at)
