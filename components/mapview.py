@@ -418,36 +418,39 @@ def _lines_xy(lines) -> tuple:
 
 def _point_traces(points: pd.DataFrame, *, rings_only: bool = False) -> list:
     """Hollow rings (place known only to a side or the city) then filled circles by actor."""
-    import plotly.graph_objects as go
+    import numpy as np
     traces = []
     if points.empty:
         return traces
     vague = points[~points["precise"].astype(bool)]
     if not vague.empty:
-        traces.append(go.Scatter(
-            x=vague["lon"], y=vague["lat"], mode="markers", name="place known only to the side or city",
-            marker=dict(symbol="circle-open", size=[ring_px(k) for k in vague["killed"]],
+        traces.append(dict(type="scatter",
+            x=vague["lon"].to_numpy(dtype=float), y=vague["lat"].to_numpy(dtype=float), mode="markers",
+            name="place known only to the side or city",
+            marker=dict(symbol="circle-open", size=np.asarray([ring_px(k) for k in vague["killed"]], dtype=float),
                         color=[_rgba(c, 0.95) for c in vague["colour"]], line=dict(width=3)),
-            customdata=[[i] for i in vague["event_ids"]], hovertext=vague["tip"].str.replace("\n", "<br>"),
+            customdata=vague["event_ids"].to_numpy(dtype=object).reshape(-1, 1),
+            hovertext=vague["tip"].str.replace("\n", "<br>").to_numpy(dtype=object),
             hoverinfo="text", showlegend=False))
     if rings_only:
         return traces
     precise = points[points["precise"].astype(bool)].sort_values("killed", ascending=False)
     for actor, g in precise.groupby("actor", sort=True):
         colour = ACTOR_COLOURS.get(actor, ACTOR_COLOURS["unknown"])
-        traces.append(go.Scatter(
-            x=g["lon"], y=g["lat"], mode="markers", name=L.label("actor", actor),
-            marker=dict(size=[marker_px(k) for k in g["killed"]], color=_rgba(colour, 0.82),
-                        line=dict(width=1, color="white")),
-            customdata=[[i] for i in g["event_ids"]], hovertext=g["tip"].str.replace("\n", "<br>"),
+        traces.append(dict(type="scatter",
+            x=g["lon"].to_numpy(dtype=float), y=g["lat"].to_numpy(dtype=float), mode="markers",
+            name=L.label("actor", actor),
+            marker=dict(size=np.asarray([marker_px(k) for k in g["killed"]], dtype=float),
+                        color=_rgba(colour, 0.82), line=dict(width=1, color="white")),
+            customdata=g["event_ids"].to_numpy(dtype=object).reshape(-1, 1),
+            hovertext=g["tip"].str.replace("\n", "<br>").to_numpy(dtype=object),
             hoverinfo="text", showlegend=False))
     return traces
 
 
 def _text_trace(df: pd.DataFrame, *, size: int, colour: str = "#2d2d2d", position: str = "middle center",
                 hover: Optional[list] = None, bold: bool = False):
-    import plotly.graph_objects as go
-    return go.Scatter(x=df["lon"], y=df["lat"], mode="text", text=[html.escape(str(n)) for n in df["name"]],
+    return dict(type="scatter", x=df["lon"], y=df["lat"], mode="text", text=[html.escape(str(n)) for n in df["name"]],
                       textposition=position, showlegend=False,
                       textfont=dict(size=size, color=colour, shadow="1px 1px 2px white, -1px -1px 2px white, "
                                     "1px -1px 2px white, -1px 1px 2px white", weight=700 if bold else 400),
@@ -458,11 +461,10 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
                 values: Optional[dict] = None):
     """The city as an SVG figure: neighbourhood areas by control (or choropleth), the front line
     of the day, the outline, the Queiq and the roads, landmarks, names with a halo, incidents."""
-    import plotly.graph_objects as go
     control = geo.control_on(control_day)
     cs = geo.cells()
     names = {n["place_id"]: n["name"] for n in geo.neighbourhoods()}
-    fig = go.Figure()
+    fig = _Traces()
     if mode == "control" or not values:
         groups = {k: [pid for pid in cs if control.get(pid, "front") == k] for k in CONTROL_TINTS}
         fills = {k: CONTROL_TINTS[k] for k in CONTROL_TINTS}
@@ -477,13 +479,13 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
         if not pids:
             continue
         xs, ys = _rings_xy([cs[p]["ring"] for p in pids])
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=fills[key],
+        fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=fills[key],
                                  line=dict(color="white", width=0.8), hoverinfo="skip", showlegend=False))
     xs, ys = _rings_xy([geo.city_outline_lonlat()[:-1]])
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#8a8a8a", width=1.2),
+    fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color="#8a8a8a", width=1.2),
                              hoverinfo="skip", showlegend=False))
     xs, ys = _lines_xy(geo.front_segments(control_day))
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#141414", width=3.5),
+    fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color="#141414", width=3.5),
                              hoverinfo="skip", showlegend=False, name="front line"))
     gj = read_geojson("landmarks.geojson")
     for f in gj["features"]:
@@ -491,7 +493,7 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
         if f["geometry"]["type"] == "LineString":
             xs, ys = _lines_xy([f["geometry"]["coordinates"]])
             river = pr["kind"] == "river"
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="text",
+            fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="text",
                                      hovertext=html.escape(f"{pr['name']}: {pr.get('note', '')}"),
                                      line=dict(color="#4682c8" if river else "#785a3c", width=2.5 if river else 2,
                                                dash="solid" if river else "dash"), showlegend=False))
@@ -499,7 +501,7 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
     lab = area_labels()
     every = pd.DataFrame([{"name": names.get(pid, pid), "lon": c["cx"], "lat": c["cy"],
                            "held": CONTROL_LABELS.get(control.get(pid, "front"), "")} for pid, c in cs.items()])
-    fig.add_trace(go.Scatter(x=every["lon"], y=every["lat"], mode="markers", marker=dict(size=14, opacity=0),
+    fig.add_trace(dict(type="scatter", x=every["lon"], y=every["lat"], mode="markers", marker=dict(size=14, opacity=0),
                              hovertext=[html.escape(f"{n}: {h}" + (f" · {values.get(pid, 0):,.0f}" if values else ""))
                                         for n, h, pid in zip(every["name"], every["held"], cs)],
                              hoverinfo="text", showlegend=False))
@@ -515,31 +517,29 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
                                 "lon": f["geometry"]["coordinates"][len(f["geometry"]["coordinates"]) // 2][0],
                                 "lat": f["geometry"]["coordinates"][len(f["geometry"]["coordinates"]) // 2][1]}
                                for f in lines])
-    fig.add_trace(go.Scatter(x=marks["lon"], y=marks["lat"], mode="markers",
+    fig.add_trace(dict(type="scatter", x=marks["lon"], y=marks["lat"], mode="markers",
                              marker=dict(symbol="diamond", size=10, color="#141414", line=dict(width=1.5, color="white")),
                              hovertext=[html.escape(f"{n}: {t}") for n, t in zip(marks["name"], marks["note"])],
                              hoverinfo="text", showlegend=False))
     fig.add_trace(_text_trace(marks, size=13, colour="#141414", position="top center", bold=True))
     fig.add_trace(_text_trace(line_marks, size=12, colour="#3d5f8a", position="middle right", bold=True))
-    _geo_layout(fig, CITY_BOUNDS)
-    return fig
+    return _geo_layout(fig, CITY_BOUNDS)
 
 
 def wide_figure(points: pd.DataFrame, *, syria: bool):
     """Syria's 14 governorates (Aleppo's stronger), Syria's border, governorate names, governorate
     capitals and towns with events, incidents."""
-    import plotly.graph_objects as go
-    fig = go.Figure()
+    fig = _Traces()
     gs = geo.governorates()
     others = [g["rings"][0] for k, g in gs.items() if k != "aleppo"]
     xs, ys = _rings_xy([r[:-1] for r in others])
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=GOV_FILL,
+    fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=GOV_FILL,
                              line=dict(color=GOV_LINE, width=1), hoverinfo="skip", showlegend=False))
     xs, ys = _rings_xy([gs["aleppo"]["rings"][0][:-1]] if "aleppo" in gs else [])
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=ALEPPO_FILL,
+    fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=ALEPPO_FILL,
                              line=dict(color=ALEPPO_LINE, width=2.2), hoverinfo="skip", showlegend=False))
     xs, ys = _lines_xy(geo.syria_border())
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=BORDER_LINE, width=2),
+    fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=BORDER_LINE, width=2),
                              hoverinfo="skip", showlegend=False))
     fig.add_trace(_text_trace(governorate_labels(syria), size=11 if syria else 12, colour=GOV_LABEL, bold=True))
     towns = labels("outside")
@@ -551,23 +551,34 @@ def wide_figure(points: pd.DataFrame, *, syria: bool):
                            for c, a, b in zip(towns["capital"], towns["lat"], towns["lon"])]]
     else:
         towns = towns[towns["capital"]]
-    fig.add_trace(go.Scatter(x=towns["lon"], y=towns["lat"], mode="markers",
+    fig.add_trace(dict(type="scatter", x=towns["lon"], y=towns["lat"], mode="markers",
                              marker=dict(size=5, color="#282828"), hoverinfo="skip", showlegend=False))
     fig.add_trace(_text_trace(towns, size=12, colour="#222", position="top center"))
     for t in _point_traces(points):
         fig.add_trace(t)
     bounds = SYRIA_BOUNDS if syria else GOV_BOUNDS
-    _geo_layout(fig, bounds)
-    return fig
+    return _geo_layout(fig, bounds)
 
 
-def _geo_layout(fig, bounds) -> None:
+class _Traces:
+    """Traces gathered as plain dicts; :func:`_geo_layout` makes the figure in one call (plotly
+    validates a figure's data once, where ``add_trace`` per trace costs more than the data)."""
+
+    def __init__(self):
+        self.data: list = []
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+
+def _geo_layout(traces: "_Traces", bounds):
+    import plotly.graph_objects as go
     (x0, x1), (y0, y1) = bounds
-    fig.update_xaxes(range=[x0, x1], visible=False, constrain="domain")
-    fig.update_yaxes(range=[y0, y1], visible=False, scaleanchor="x", scaleratio=ASPECT, constrain="domain")
-    fig.update_layout(height=MAP_HEIGHT, margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="white",
-                      dragmode="pan", hovermode="closest", clickmode="event+select", showlegend=False,
-                      font=dict(size=13))
+    return go.Figure(data=traces.data, layout=dict(
+        xaxis=dict(range=[x0, x1], visible=False, constrain="domain"),
+        yaxis=dict(range=[y0, y1], visible=False, scaleanchor="x", scaleratio=ASPECT, constrain="domain"),
+        height=MAP_HEIGHT, margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="white",
+        dragmode="pan", hovermode="closest", clickmode="event+select", showlegend=False, font=dict(size=13)))
 
 
 # ----------------------------------------------------------------- legends
