@@ -93,8 +93,9 @@ def casualty_figure(ts: pd.DataFrame, *, measure: str = "killed", cumulative: bo
                 customdata=[bar_key(p, side) for p in g["period"]],
                 error_y=dict(type="data", symmetric=False, array=(hi - best).clip(lower=0).to_numpy(),
                              arrayminus=(best - lo).clip(lower=0).to_numpy(), color="#333", thickness=1.2, width=3),
-                hovertext=np.asarray([f"{html.escape(label)} · {n:,} event(s) · {measure} {b:,} (sources {a:,}–{c:,})"
-                                      for n, b, a, c in zip(g["incidents"], best, lo, hi)], dtype=object),
+                hovertext=np.asarray(
+                    [f"{html.escape(label)} · {n:,} event(s) · {measure} {b:,} (sources {a:,}–{c:,})"
+                     for n, b, a, c in zip(g["incidents"], best, lo, hi)], dtype=object),
                 hovertemplate=f"{unit}%{{x|{xfmt}}}<br>%{{hovertext}}<extra></extra>"))
     y1 = dict(anchor="x", title=dict(text=("cumulative " if cumulative else "") + measure), rangemode="tozero",
               tickformat=",", domain=[0.3118, 1.0] if rows == 2 else [0.0, 1.0])

@@ -137,7 +137,8 @@ def weekly_figure(cells: pd.DataFrame, killed: pd.DataFrame, freq: str = "week")
     traces = []
     for etype, g in (cells.groupby("top_type", sort=True) if not cells.empty else []):
         traces.append(dict(
-            type="scatter", x=(pd.to_datetime(g["week"]) + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
+            type="scatter",
+            x=(pd.to_datetime(g["week"]) + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
             y=g["lane"].map(_lane).to_numpy(dtype=object),
             mode="markers", name=f"mostly {L.label('dip_type', etype).lower()}", legendgroup=etype,
             marker=dict(symbol=DIPLO_SYMBOLS.get(etype, "hexagon"), color=TYPE_COLOURS.get(etype, "#555"),

@@ -369,7 +369,7 @@ def build_wide_deck(points: pd.DataFrame, *, syria: bool, tiles: bool = False) -
 ASPECT = 1.0 / math.cos(math.radians(36.2))     # metres per degree of latitude / of longitude at Aleppo
 CITY_BOUNDS = ((37.060, 37.250), (36.136, 36.270))
 GOV_BOUNDS = ((36.35, 38.75), (35.55, 36.95))
-SYRIA_BOUNDS = ((35.6, 42.5), (32.2, 37.4))
+SYRIA_BOUNDS = ((35.2, 42.5), (32.2, 37.4))
 
 
 def marker_px(killed: float) -> float:
@@ -416,6 +416,11 @@ def _lines_xy(lines) -> tuple:
     return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
 
 
+def scatter_tr(**kw) -> dict:
+    """A scatter trace as a plain dict (see :class:`_Traces`)."""
+    return dict(type="scatter", **kw)
+
+
 def _point_traces(points: pd.DataFrame, *, rings_only: bool = False) -> list:
     """Hollow rings (place known only to a side or the city) then filled circles by actor."""
     import numpy as np
@@ -424,7 +429,7 @@ def _point_traces(points: pd.DataFrame, *, rings_only: bool = False) -> list:
         return traces
     vague = points[~points["precise"].astype(bool)]
     if not vague.empty:
-        traces.append(dict(type="scatter",
+        traces.append(scatter_tr(
             x=vague["lon"].to_numpy(dtype=float), y=vague["lat"].to_numpy(dtype=float), mode="markers",
             name="place known only to the side or city",
             marker=dict(symbol="circle-open", size=np.asarray([ring_px(k) for k in vague["killed"]], dtype=float),
@@ -437,7 +442,7 @@ def _point_traces(points: pd.DataFrame, *, rings_only: bool = False) -> list:
     precise = points[points["precise"].astype(bool)].sort_values("killed", ascending=False)
     for actor, g in precise.groupby("actor", sort=True):
         colour = ACTOR_COLOURS.get(actor, ACTOR_COLOURS["unknown"])
-        traces.append(dict(type="scatter",
+        traces.append(scatter_tr(
             x=g["lon"].to_numpy(dtype=float), y=g["lat"].to_numpy(dtype=float), mode="markers",
             name=L.label("actor", actor),
             marker=dict(size=np.asarray([marker_px(k) for k in g["killed"]], dtype=float),
@@ -450,7 +455,7 @@ def _point_traces(points: pd.DataFrame, *, rings_only: bool = False) -> list:
 
 def _text_trace(df: pd.DataFrame, *, size: int, colour: str = "#2d2d2d", position: str = "middle center",
                 hover: Optional[list] = None, bold: bool = False):
-    return dict(type="scatter", x=df["lon"], y=df["lat"], mode="text", text=[html.escape(str(n)) for n in df["name"]],
+    return scatter_tr(x=df["lon"], y=df["lat"], mode="text", text=[html.escape(str(n)) for n in df["name"]],
                       textposition=position, showlegend=False,
                       textfont=dict(size=size, color=colour, shadow="1px 1px 2px white, -1px -1px 2px white, "
                                     "1px -1px 2px white, -1px 1px 2px white", weight=700 if bold else 400),
@@ -479,13 +484,13 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
         if not pids:
             continue
         xs, ys = _rings_xy([cs[p]["ring"] for p in pids])
-        fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=fills[key],
+        fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", fill="toself", fillcolor=fills[key],
                                  line=dict(color="white", width=0.8), hoverinfo="skip", showlegend=False))
     xs, ys = _rings_xy([geo.city_outline_lonlat()[:-1]])
-    fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color="#8a8a8a", width=1.2),
+    fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", line=dict(color="#8a8a8a", width=1.2),
                              hoverinfo="skip", showlegend=False))
     xs, ys = _lines_xy(geo.front_segments(control_day))
-    fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color="#141414", width=3.5),
+    fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", line=dict(color="#141414", width=3.5),
                              hoverinfo="skip", showlegend=False, name="front line"))
     gj = read_geojson("landmarks.geojson")
     for f in gj["features"]:
@@ -493,7 +498,7 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
         if f["geometry"]["type"] == "LineString":
             xs, ys = _lines_xy([f["geometry"]["coordinates"]])
             river = pr["kind"] == "river"
-            fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="text",
+            fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", hoverinfo="text",
                                      hovertext=html.escape(f"{pr['name']}: {pr.get('note', '')}"),
                                      line=dict(color="#4682c8" if river else "#785a3c", width=2.5 if river else 2,
                                                dash="solid" if river else "dash"), showlegend=False))
@@ -501,7 +506,7 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
     lab = area_labels()
     every = pd.DataFrame([{"name": names.get(pid, pid), "lon": c["cx"], "lat": c["cy"],
                            "held": CONTROL_LABELS.get(control.get(pid, "front"), "")} for pid, c in cs.items()])
-    fig.add_trace(dict(type="scatter", x=every["lon"], y=every["lat"], mode="markers", marker=dict(size=14, opacity=0),
+    fig.add_trace(scatter_tr(x=every["lon"], y=every["lat"], mode="markers", marker=dict(size=14, opacity=0),
                              hovertext=[html.escape(f"{n}: {h}" + (f" · {values.get(pid, 0):,.0f}" if values else ""))
                                         for n, h, pid in zip(every["name"], every["held"], cs)],
                              hoverinfo="text", showlegend=False))
@@ -517,7 +522,7 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
                                 "lon": f["geometry"]["coordinates"][len(f["geometry"]["coordinates"]) // 2][0],
                                 "lat": f["geometry"]["coordinates"][len(f["geometry"]["coordinates"]) // 2][1]}
                                for f in lines])
-    fig.add_trace(dict(type="scatter", x=marks["lon"], y=marks["lat"], mode="markers",
+    fig.add_trace(scatter_tr(x=marks["lon"], y=marks["lat"], mode="markers",
                              marker=dict(symbol="diamond", size=10, color="#141414", line=dict(width=1.5, color="white")),
                              hovertext=[html.escape(f"{n}: {t}") for n, t in zip(marks["name"], marks["note"])],
                              hoverinfo="text", showlegend=False))
@@ -533,15 +538,14 @@ def wide_figure(points: pd.DataFrame, *, syria: bool):
     gs = geo.governorates()
     others = [g["rings"][0] for k, g in gs.items() if k != "aleppo"]
     xs, ys = _rings_xy([r[:-1] for r in others])
-    fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=GOV_FILL,
+    fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", fill="toself", fillcolor=GOV_FILL,
                              line=dict(color=GOV_LINE, width=1), hoverinfo="skip", showlegend=False))
     xs, ys = _rings_xy([gs["aleppo"]["rings"][0][:-1]] if "aleppo" in gs else [])
-    fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=ALEPPO_FILL,
+    fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", fill="toself", fillcolor=ALEPPO_FILL,
                              line=dict(color=ALEPPO_LINE, width=2.2), hoverinfo="skip", showlegend=False))
     xs, ys = _lines_xy(geo.syria_border())
-    fig.add_trace(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=BORDER_LINE, width=2),
+    fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", line=dict(color=BORDER_LINE, width=2),
                              hoverinfo="skip", showlegend=False))
-    fig.add_trace(_text_trace(governorate_labels(syria), size=11 if syria else 12, colour=GOV_LABEL, bold=True))
     towns = labels("outside")
     if not syria:
         towns = towns[towns["lat"].between(35.55, 36.95) & towns["lon"].between(36.35, 38.75)]
@@ -551,11 +555,13 @@ def wide_figure(points: pd.DataFrame, *, syria: bool):
                            for c, a, b in zip(towns["capital"], towns["lat"], towns["lon"])]]
     else:
         towns = towns[towns["capital"]]
-    fig.add_trace(dict(type="scatter", x=towns["lon"], y=towns["lat"], mode="markers",
+    fig.add_trace(scatter_tr(x=towns["lon"], y=towns["lat"], mode="markers",
                              marker=dict(size=5, color="#282828"), hoverinfo="skip", showlegend=False))
     fig.add_trace(_text_trace(towns, size=12, colour="#222", position="top center"))
     for t in _point_traces(points):
         fig.add_trace(t)
+    # governorate names over the points (haloed, not hoverable): legible where events crowd
+    fig.add_trace(_text_trace(governorate_labels(syria), size=11 if syria else 12, colour=GOV_LABEL, bold=True))
     bounds = SYRIA_BOUNDS if syria else GOV_BOUNDS
     return _geo_layout(fig, bounds)
 
