@@ -101,10 +101,6 @@ def _day(v) -> str:
 SHORT_SIDES = {"east": "East", "west": "West", "city": "City", "outside": "Outside", "unknown": ""}
 
 
-def _killed(v):
-    return pd.NA if L.blank(v) else int(float(v))
-
-
 def _events_table(ev: pd.DataFrame) -> pd.DataFrame:
     """The article's events for people: labels, blanks for missing values, no raw codes. The
     narrow columns come first and the free-text place last, so nothing that matters is cut when
@@ -112,7 +108,7 @@ def _events_table(ev: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Day": [_day(d) for d in ev["day"]],
         "What": [_type(k, t) for k, t in zip(ev["kind"], ev["event_type"])],
-        "Killed": pd.array([_killed(v) for v in ev["killed"]], dtype="Int64"),
+        "Killed": [L.number(v) for v in ev["killed"]],
         "Who": [_who(k, w) for k, w in zip(ev["kind"], ev["who"])],
         "Side": ["" if L.blank(v) else SHORT_SIDES.get(str(v), L.label("side", v)) for v in ev["side"]],
         "Place": ["" if L.blank(v) else str(v) for v in ev["location"]],
@@ -123,7 +119,7 @@ EVENTS_COLUMNS = {
     "event_id": None,
     "Day": st.column_config.TextColumn(width=96),
     "What": st.column_config.TextColumn(width=110),
-    "Killed": st.column_config.NumberColumn(width=64, format="localized"),
+    "Killed": st.column_config.TextColumn(width=64),   # text: a blank, not "None", when no figure
     "Who": st.column_config.TextColumn(width=120),
     "Side": st.column_config.TextColumn(width=72, help="Side of Aleppo's front line: East (rebel-held), "
                                         "West (government-held), City (side not known), Outside the city"),
