@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from frontline import labels as L
 from frontline import queries
@@ -57,10 +57,15 @@ def casualty_figure(ts: pd.DataFrame, *, measure: str = "killed", cumulative: bo
     if "dated" not in ts:
         ts["dated"] = True
     rows = 2 if children and measure == "killed" and not cumulative else 1
-    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.07,
-                        row_heights=[0.74, 0.26] if rows == 2 else [1.0], subplot_titles=None)
     unit = {"week": "week of ", "month": ""}.get(freq, "")
     xfmt = "%b %Y" if freq == "month" else "%d %b %Y"
+    # traces as plain dicts of numpy columns, the figure made in one call: plotly validates arrays
+    # at once, and make_subplots / add_trace per trace cost more than the data (issue 12, item 9)
+    traces: list = []
+
+    def days(col) -> np.ndarray:
+        return pd.to_datetime(col).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+
     for side in SIDE_ORDER:
         d = ts[ts["side"] == side]
         if d.empty:
@@ -69,13 +74,12 @@ def casualty_figure(ts: pd.DataFrame, *, measure: str = "killed", cumulative: bo
         colour = SIDE_COLOURS[side]
         if cumulative:
             per = d.groupby("period", as_index=False)[measure].sum().sort_values("period")
-            fig.add_trace(go.Scatter(x=pd.to_datetime(per["period"]), y=per[measure].cumsum(), name=name,
-                                     legendgroup=side, mode="lines", line_shape="hv",
-                                     line=dict(color=colour, width=3),
-                                     customdata=[bar_key(p, side) for p in per["period"]],
-                                     hovertemplate=f"{html.escape(name)} · {unit}%{{x|{xfmt}}}<br>"
-                                                   f"cumulative {measure} %{{y:,}}<extra></extra>"),
-                          row=1, col=1)
+            traces.append(dict(type="scatter", x=days(per["period"]), y=per[measure].cumsum().to_numpy(),
+                               name=name, legendgroup=side, mode="lines", line_shape="hv",
+                               line=dict(color=colour, width=3),
+                               customdata=[bar_key(p, side) for p in per["period"]],
+                               hovertemplate=f"{html.escape(name)} · {unit}%{{x|{xfmt}}}<br>"
+                                             f"cumulative {measure} %{{y:,}}<extra></extra>"))
             continue
         for dated in (True, False):
             g = d[d["dated"] == dated]
@@ -83,39 +87,42 @@ def casualty_figure(ts: pd.DataFrame, *, measure: str = "killed", cumulative: bo
                 continue
             best, lo, hi = g[measure], g[f"{measure}_low"], g[f"{measure}_high"]
             label = name if dated else f"{name} · reported date only"
-            fig.add_trace(go.Bar(
-                x=pd.to_datetime(g["period"]), y=best, name=label, legendgroup=side,
+            traces.append(dict(
+                type="bar", x=days(g["period"]), y=best.to_numpy(), name=label, legendgroup=side,
                 marker=dict(color=colour) if dated else _hatched(colour),
                 customdata=[bar_key(p, side) for p in g["period"]],
-                error_y=dict(type="data", symmetric=False, array=(hi - best).clip(lower=0),
-                             arrayminus=(best - lo).clip(lower=0), color="#333", thickness=1.2, width=3),
-                hovertext=[f"{html.escape(label)} · {n:,} event(s) · {measure} {b:,} (sources {a:,}–{c:,})"
-                           for n, b, a, c in zip(g["incidents"], best, lo, hi)],
-                hovertemplate=f"{unit}%{{x|{xfmt}}}<br>%{{hovertext}}<extra></extra>"), row=1, col=1)
+                error_y=dict(type="data", symmetric=False, array=(hi - best).clip(lower=0).to_numpy(),
+                             arrayminus=(best - lo).clip(lower=0).to_numpy(), color="#333", thickness=1.2, width=3),
+                hovertext=np.asarray(
+                    [f"{html.escape(label)} · {n:,} event(s) · {measure} {b:,} (sources {a:,}–{c:,})"
+                     for n, b, a, c in zip(g["incidents"], best, lo, hi)], dtype=object),
+                hovertemplate=f"{unit}%{{x|{xfmt}}}<br>%{{hovertext}}<extra></extra>"))
+    y1 = dict(anchor="x", title=dict(text=("cumulative " if cumulative else "") + measure), rangemode="tozero",
+              tickformat=",", domain=[0.3118, 1.0] if rows == 2 else [0.0, 1.0])
+    annotations = []
     if not cumulative and not ts.empty:
         stack = ts.groupby("period")[measure].sum()
         top = float(stack.max()) if len(stack) else 0.0
         tallest_whisker = float((ts.groupby("period")[f"{measure}_high"].sum()).max())
         if top > 0 and tallest_whisker > WHISKER_ROOM * top:
-            fig.update_yaxes(range=[0, top * 1.12], row=1, col=1)
-            fig.add_annotation(text=f"whiskers cut at the top (highest {tallest_whisker:,.0f})",
-                               xref="paper", yref="paper", x=1, y=1.0, xanchor="right", yanchor="bottom",
-                               showarrow=False, font=dict(size=12, color="#555"))
+            y1["range"] = [0, top * 1.12]
+            annotations.append(dict(text=f"whiskers cut at the top (highest {tallest_whisker:,.0f})",
+                                    xref="paper", yref="paper", x=1, y=1.0, xanchor="right", yanchor="bottom",
+                                    showarrow=False, font=dict(size=12, color="#555")))
+    layout = dict(xaxis=dict(anchor="y2" if rows == 2 else "y", domain=[0.0, 1.0]), yaxis=y1,
+                  barmode="stack" if not cumulative else None, height=520, bargap=0.15,
+                  legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
+                  margin=dict(l=10, r=10, t=30, b=10), annotations=annotations,
+                  font=dict(size=15), hovermode="closest", clickmode="event+select")
     if rows == 2:
         kids = ts.groupby("period", as_index=False).agg(children_killed=("children_killed", "sum"))
         kids = kids[kids["children_killed"] > 0]
-        fig.add_trace(go.Bar(x=pd.to_datetime(kids["period"]), y=kids["children_killed"],
-                             name="children killed", marker_color="#d6338a",
-                             customdata=[bar_key(p, "all") for p in kids["period"]],
-                             hovertemplate=f"%{{x|{xfmt}}}<br>children killed %{{y:,}}<extra></extra>"),
-                      row=2, col=1)
-        fig.update_yaxes(title_text="children", row=2, col=1, rangemode="tozero")
-    fig.update_layout(barmode="stack" if not cumulative else None, height=520, bargap=0.15,
-                      legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
-                      margin=dict(l=10, r=10, t=30, b=10),
-                      font=dict(size=15), hovermode="closest", clickmode="event+select")
-    fig.update_yaxes(title_text=("cumulative " if cumulative else "") + measure, row=1, col=1,
-                     rangemode="tozero", tickformat=",")
+        traces.append(dict(type="bar", xaxis="x", yaxis="y2", x=days(kids["period"]),
+                           y=kids["children_killed"].to_numpy(), name="children killed", marker_color="#d6338a",
+                           customdata=[bar_key(p, "all") for p in kids["period"]],
+                           hovertemplate=f"%{{x|{xfmt}}}<br>children killed %{{y:,}}<extra></extra>"))
+        layout["yaxis2"] = dict(anchor="x", domain=[0.0, 0.2418], title=dict(text="children"), rangemode="tozero")
+    fig = go.Figure(data=traces, layout=layout)
     time_axis(fig, ts["period"], freq)
     return fig
 
@@ -139,41 +146,38 @@ def source_figure(cmp: pd.DataFrame) -> go.Figure:
     d["incident"] = [html.escape(x) for x in d["incident"]]
     order = list(dict.fromkeys(d.sort_values(["day", "fid"], na_position="first")["incident"]))
     colours = L.distinct_colours(sorted(d["source"].astype(str)))
-    fig = go.Figure()
-    # a thin line from each event's lowest to its highest figure
-    span = d.groupby("incident")["killed"].agg(["min", "max"]).reindex(order)
-    fig.add_trace(go.Scatter(
-        x=[v for lo, hi in zip(span["min"], span["max"]) for v in (lo, hi, None)],
-        y=[v for inc in span.index for v in (inc, inc, None)], mode="lines",
-        line=dict(color="#c4c9cf", width=3), hoverinfo="skip", showlegend=False))
     # a few large tolls would squeeze every other dot against zero: a log axis then (zero at its floor)
     vals = d["killed"].dropna()
     log = bool(len(vals)) and vals.max() >= 100 and vals.max() > 20 * max(1.0, vals[vals > 0].median() or 1.0)
     floor = 0.8
+    span = d.groupby("incident")["killed"].agg(["min", "max"]).reindex(order)
     if log:
         d["x"] = d["killed"].fillna(0).clip(lower=floor)
         span = span.clip(lower=floor)
-        fig.data[0].x = [v for lo, hi in zip(span["min"], span["max"]) for v in (lo, hi, None)]
     else:
         d["x"] = d["killed"]
+    # a thin line from each event's lowest to its highest figure; then one trace of dots per source
+    # (plain dicts, one go.Figure call: see casualty_figure)
+    traces = [dict(type="scatter",
+                   x=np.asarray([v for lo, hi in zip(span["min"], span["max"]) for v in (lo, hi, None)], dtype=float),
+                   y=np.asarray([v for inc in span.index for v in (inc, inc, None)], dtype=object), mode="lines",
+                   line=dict(color="#c4c9cf", width=3), hoverinfo="skip", showlegend=False)]
     for src, g in d.groupby("source", sort=True):
         name = html.escape(short(src, 60))
-        fig.add_trace(go.Scatter(
-            x=g["x"], y=g["incident"], mode="markers", name=name, customdata=None,
-            text=[L.number(v) or "no figure" for v in g["killed"]],
+        traces.append(dict(
+            type="scatter", x=g["x"].to_numpy(dtype=float), y=g["incident"].to_numpy(dtype=object), mode="markers",
+            name=name, text=np.asarray([L.number(v) or "no figure" for v in g["killed"]], dtype=object),
             marker=dict(size=13, color=colours[str(src)], line=dict(width=1, color="white")),
+            customdata=g["event_id"].to_numpy(dtype=object).reshape(-1, 1),
             hovertemplate=f"{name}<br>%{{y}}<br>killed %{{text}}<extra></extra>"))
-        fig.data[-1].customdata = [[e] for e in g["event_id"]]
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=True)
-    if log:
-        fig.update_xaxes(type="log", title_text="killed, as each source gives it (log scale; 0 at the left edge)",
-                         tickformat=",")
-    else:
-        fig.update_xaxes(title_text="killed, as each source gives it", rangemode="tozero", tickformat=",")
-    fig.update_layout(height=max(300, 90 + 28 * len(order)), font=dict(size=14),
-                      legend=dict(orientation="v", x=1.02, y=1, xanchor="left", title_text="source"),
-                      margin=dict(l=10, r=10, t=10, b=10), clickmode="event+select", hovermode="closest")
-    return fig
+    xaxis = (dict(type="log", title=dict(text="killed, as each source gives it (log scale; 0 at the left edge)"),
+                  tickformat=",") if log else
+             dict(title=dict(text="killed, as each source gives it"), rangemode="tozero", tickformat=","))
+    return go.Figure(data=traces, layout=dict(
+        xaxis=xaxis, yaxis=dict(categoryorder="array", categoryarray=list(reversed(order)), automargin=True),
+        height=max(300, 90 + 28 * len(order)), font=dict(size=14),
+        legend=dict(orientation="v", x=1.02, y=1, xanchor="left", title=dict(text="source")),
+        margin=dict(l=10, r=10, t=10, b=10), clickmode="event+select", hovermode="closest"))
 
 
 def totals_table(tot: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -98,16 +98,33 @@ def _day(v) -> str:
     return "" if L.blank(v) or pd.isna(v) else pd.Timestamp(v).strftime("%d %b %Y")
 
 
+SHORT_SIDES = {"east": "East", "west": "West", "city": "City", "outside": "Outside", "unknown": ""}
+
+
 def _events_table(ev: pd.DataFrame) -> pd.DataFrame:
-    """The article's events for people: labels, blanks for missing values, no raw codes."""
+    """The article's events for people: labels, blanks for missing values, no raw codes. The
+    narrow columns come first and the free-text place last, so nothing that matters is cut when
+    the column is narrow (1400 px screens): the killed are the third column."""
     return pd.DataFrame({
         "Day": [_day(d) for d in ev["day"]],
         "What": [_type(k, t) for k, t in zip(ev["kind"], ev["event_type"])],
-        "Who": [_who(k, w) for k, w in zip(ev["kind"], ev["who"])],
-        "Side": [L.label("side", v) for v in ev["side"]],
-        "Place": ["" if L.blank(v) else str(v) for v in ev["location"]],
         "Killed": [L.number(v) for v in ev["killed"]],
+        "Who": [_who(k, w) for k, w in zip(ev["kind"], ev["who"])],
+        "Side": ["" if L.blank(v) else SHORT_SIDES.get(str(v), L.label("side", v)) for v in ev["side"]],
+        "Place": ["" if L.blank(v) else str(v) for v in ev["location"]],
         "event_id": ev["event_id"]})
+
+
+EVENTS_COLUMNS = {
+    "event_id": None,
+    "Day": st.column_config.TextColumn(width=96),
+    "What": st.column_config.TextColumn(width=110),
+    "Killed": st.column_config.TextColumn(width=64),   # text: a blank, not "None", when no figure
+    "Who": st.column_config.TextColumn(width=120),
+    "Side": st.column_config.TextColumn(width=72, help="Side of Aleppo's front line: East (rebel-held), "
+                                        "West (government-held), City (side not known), Outside the city"),
+    "Place": st.column_config.TextColumn(),
+}
 
 
 def event_title(n: int, r) -> str:
@@ -207,7 +224,7 @@ def page(filters) -> None:
         else:
             tab = _events_table(ev)
             st.dataframe(tab, hide_index=True, width="stretch", key="evidence_events",
-                         column_config={"event_id": None})
+                         column_config=EVENTS_COLUMNS)
             for n, (_, r) in enumerate(ev.iterrows(), 1):
                 mark = "▶ " if r["event_id"] in selected else ""
                 with st.expander(mark + event_title(n, r), expanded=bool(mark)):

@@ -12,6 +12,7 @@ known only to be "in Aleppo" one hollow ring at the city's centre.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import math
 from typing import Optional
@@ -248,16 +249,54 @@ def labels(scope: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "lat", "lon", "capital"]).drop_duplicates("name")
 
 
+GOV_FILL, GOV_LINE = "#f6f4ee", "#a39a88"            # governorates and their borders
+ALEPPO_FILL, ALEPPO_LINE = "#ebe5d5", "#78643c"      # Aleppo governorate, the theatre
+BORDER_LINE = "#3c3c3c"                              # Syria's border
+GOV_LABEL = "#7d7260"
+
+
+def governorate_labels(syria: bool) -> pd.DataFrame:
+    """Governorate names: at their centres on the Syria view; on the governorate view at the
+    middle of the part of each governorate the view shows (Aleppo's neighbours at its edges)."""
+    rows = [{"name": g["label"].upper(), "lon": g["cx"], "lat": g["cy"], "governorate": k}
+            for k, g in geo.governorates().items()]
+    if syria:   # Damascus is a small enclave of Rif Dimashq: its capital's label names it
+        return pd.DataFrame([r for r in rows if r["governorate"] != "damascus"])
+    return pd.DataFrame(list(_visible_label_points()), columns=["name", "lon", "lat", "governorate"])
+
+
+@functools.lru_cache(maxsize=1)
+def _visible_label_points() -> tuple:
+    (x0, x1), (y0, y1) = GOV_BOUNDS
+    step, pad = 0.08, 0.12
+    grid = [(x0 + pad + i * step, y0 + pad / 2 + j * step) for i in range(int((x1 - x0 - 2 * pad) / step) + 1)
+            for j in range(int((y1 - y0 - pad) / step) + 1)]
+    out = []
+    for k, g in geo.governorates().items():
+        xs, ys = [p[0] for p in g["rings"][0]], [p[1] for p in g["rings"][0]]
+        box = [(x, y) for x, y in grid if min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys)]
+        pts = [(x, y) for x, y in box if geo.in_governorate(x, y, g["rings"])]
+        if len(pts) < 4:      # too little of it in view to carry a name
+            continue
+        mx, my = sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
+        x, y = min(pts, key=lambda p: (p[0] - mx) ** 2 + (p[1] - my) ** 2)
+        out.append((g["label"].upper(), x, y, k))
+    return tuple(out)
+
+
 def wide_outlines() -> dict:
-    syria = read_geojson("syria_outline.geojson")
-    gov = read_geojson("aleppo_governorate.geojson")
+    """Governorates (Aleppo's stronger) and Syria's border, as GeoJSON for the pydeck view."""
     feats = []
-    for f in syria["features"]:
-        feats.append({"type": "Feature", "geometry": f["geometry"],
-                      "properties": {"fill": [246, 244, 238, 255], "line": [60, 60, 60, 230], "width": 2}})
-    for f in gov["features"]:
-        feats.append({"type": "Feature", "geometry": f["geometry"],
-                      "properties": {"fill": [233, 228, 214, 255], "line": [120, 100, 60, 230], "width": 2}})
+    for k, g in geo.governorates().items():
+        aleppo = k == "aleppo"
+        feats.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [
+                          [list(p) for p in r] for r in g["rings"]]},
+                      "properties": {"fill": list(hex_rgb(ALEPPO_FILL if aleppo else GOV_FILL)[:3]) + [255],
+                                     "line": list(hex_rgb(ALEPPO_LINE if aleppo else GOV_LINE)[:3]) + [230],
+                                     "width": 2.5 if aleppo else 1}})
+    feats.append({"type": "Feature", "geometry": {"type": "MultiLineString", "coordinates": [
+                      [list(p) for p in line] for line in geo.syria_border()]},
+                  "properties": {"fill": [0, 0, 0, 0], "line": list(hex_rgb(BORDER_LINE)[:3]) + [255], "width": 2.5}})
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -318,8 +357,9 @@ def build_wide_deck(points: pd.DataFrame, *, syria: bool, tiles: bool = False) -
                         get_line_width="properties.width", line_width_units="'pixels'", pickable=False),
               pdk.Layer("ScatterplotLayer", id="outside_towns", data=towns, get_position=["lon", "lat"],
                         get_radius=3, radius_units="'pixels'", get_fill_color=[40, 40, 40, 220], pickable=False),
-              ] + halo_text("outside_labels", towns, size=13, colour=[30, 30, 30, 255], offset=(0, 5),
-                            baseline="top")
+              ] + halo_text("outside_gov_labels", governorate_labels(syria), size=12,
+                            colour=list(hex_rgb(GOV_LABEL)[:3]) + [255]) \
+        + halo_text("outside_labels", towns, size=13, colour=[30, 30, 30, 255], offset=(0, 5), baseline="top")
     layers += _point_layers(points, "outside")
     kw = dict(map_provider="carto", map_style="light") if tiles else dict(map_provider=None)
     return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**(SYRIA_VIEW if syria else GOV_VIEW)),
@@ -330,6 +370,8 @@ def build_wide_deck(points: pd.DataFrame, *, syria: bool, tiles: bool = False) -
 
 ASPECT = 1.0 / math.cos(math.radians(36.2))     # metres per degree of latitude / of longitude at Aleppo
 CITY_BOUNDS = ((37.060, 37.250), (36.136, 36.270))
+GOV_BOUNDS = ((36.35, 38.75), (35.55, 36.95))
+SYRIA_BOUNDS = ((35.2, 42.5), (32.2, 37.4))
 
 
 def marker_px(killed: float) -> float:
@@ -364,6 +406,11 @@ def _rings_xy(rings) -> tuple:
     return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
 
 
+def _f32(xs, ys) -> tuple:
+    """Static outlines as 4-byte floats (a metre's precision; half the bytes sent)."""
+    return xs.astype("float32"), ys.astype("float32")
+
+
 def _lines_xy(lines) -> tuple:
     import numpy as np
     xs, ys = [], []
@@ -376,38 +423,46 @@ def _lines_xy(lines) -> tuple:
     return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
 
 
+def scatter_tr(**kw) -> dict:
+    """A scatter trace as a plain dict (see :class:`_Traces`)."""
+    return dict(type="scatter", **kw)
+
+
 def _point_traces(points: pd.DataFrame, *, rings_only: bool = False) -> list:
     """Hollow rings (place known only to a side or the city) then filled circles by actor."""
-    import plotly.graph_objects as go
+    import numpy as np
     traces = []
     if points.empty:
         return traces
     vague = points[~points["precise"].astype(bool)]
     if not vague.empty:
-        traces.append(go.Scatter(
-            x=vague["lon"], y=vague["lat"], mode="markers", name="place known only to the side or city",
-            marker=dict(symbol="circle-open", size=[ring_px(k) for k in vague["killed"]],
+        traces.append(scatter_tr(
+            x=vague["lon"].to_numpy(dtype=float), y=vague["lat"].to_numpy(dtype=float), mode="markers",
+            name="place known only to the side or city",
+            marker=dict(symbol="circle-open", size=np.asarray([ring_px(k) for k in vague["killed"]], dtype=float),
                         color=[_rgba(c, 0.95) for c in vague["colour"]], line=dict(width=3)),
-            customdata=[[i] for i in vague["event_ids"]], hovertext=vague["tip"].str.replace("\n", "<br>"),
+            customdata=vague["event_ids"].to_numpy(dtype=object).reshape(-1, 1),
+            hovertext=vague["tip"].str.replace("\n", "<br>").to_numpy(dtype=object),
             hoverinfo="text", showlegend=False))
     if rings_only:
         return traces
     precise = points[points["precise"].astype(bool)].sort_values("killed", ascending=False)
     for actor, g in precise.groupby("actor", sort=True):
         colour = ACTOR_COLOURS.get(actor, ACTOR_COLOURS["unknown"])
-        traces.append(go.Scatter(
-            x=g["lon"], y=g["lat"], mode="markers", name=L.label("actor", actor),
-            marker=dict(size=[marker_px(k) for k in g["killed"]], color=_rgba(colour, 0.82),
-                        line=dict(width=1, color="white")),
-            customdata=[[i] for i in g["event_ids"]], hovertext=g["tip"].str.replace("\n", "<br>"),
+        traces.append(scatter_tr(
+            x=g["lon"].to_numpy(dtype=float), y=g["lat"].to_numpy(dtype=float), mode="markers",
+            name=L.label("actor", actor),
+            marker=dict(size=np.asarray([marker_px(k) for k in g["killed"]], dtype=float),
+                        color=_rgba(colour, 0.82), line=dict(width=1, color="white")),
+            customdata=g["event_ids"].to_numpy(dtype=object).reshape(-1, 1),
+            hovertext=g["tip"].str.replace("\n", "<br>").to_numpy(dtype=object),
             hoverinfo="text", showlegend=False))
     return traces
 
 
 def _text_trace(df: pd.DataFrame, *, size: int, colour: str = "#2d2d2d", position: str = "middle center",
                 hover: Optional[list] = None, bold: bool = False):
-    import plotly.graph_objects as go
-    return go.Scatter(x=df["lon"], y=df["lat"], mode="text", text=[html.escape(str(n)) for n in df["name"]],
+    return scatter_tr(x=df["lon"], y=df["lat"], mode="text", text=[html.escape(str(n)) for n in df["name"]],
                       textposition=position, showlegend=False,
                       textfont=dict(size=size, color=colour, shadow="1px 1px 2px white, -1px -1px 2px white, "
                                     "1px -1px 2px white, -1px 1px 2px white", weight=700 if bold else 400),
@@ -418,11 +473,10 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
                 values: Optional[dict] = None):
     """The city as an SVG figure: neighbourhood areas by control (or choropleth), the front line
     of the day, the outline, the Queiq and the roads, landmarks, names with a halo, incidents."""
-    import plotly.graph_objects as go
     control = geo.control_on(control_day)
     cs = geo.cells()
     names = {n["place_id"]: n["name"] for n in geo.neighbourhoods()}
-    fig = go.Figure()
+    fig = _Traces()
     if mode == "control" or not values:
         groups = {k: [pid for pid in cs if control.get(pid, "front") == k] for k in CONTROL_TINTS}
         fills = {k: CONTROL_TINTS[k] for k in CONTROL_TINTS}
@@ -437,13 +491,13 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
         if not pids:
             continue
         xs, ys = _rings_xy([cs[p]["ring"] for p in pids])
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=fills[key],
+        fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", fill="toself", fillcolor=fills[key],
                                  line=dict(color="white", width=0.8), hoverinfo="skip", showlegend=False))
     xs, ys = _rings_xy([geo.city_outline_lonlat()[:-1]])
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#8a8a8a", width=1.2),
+    fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", line=dict(color="#8a8a8a", width=1.2),
                              hoverinfo="skip", showlegend=False))
     xs, ys = _lines_xy(geo.front_segments(control_day))
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#141414", width=3.5),
+    fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", line=dict(color="#141414", width=3.5),
                              hoverinfo="skip", showlegend=False, name="front line"))
     gj = read_geojson("landmarks.geojson")
     for f in gj["features"]:
@@ -451,7 +505,7 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
         if f["geometry"]["type"] == "LineString":
             xs, ys = _lines_xy([f["geometry"]["coordinates"]])
             river = pr["kind"] == "river"
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="text",
+            fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", hoverinfo="text",
                                      hovertext=html.escape(f"{pr['name']}: {pr.get('note', '')}"),
                                      line=dict(color="#4682c8" if river else "#785a3c", width=2.5 if river else 2,
                                                dash="solid" if river else "dash"), showlegend=False))
@@ -459,7 +513,7 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
     lab = area_labels()
     every = pd.DataFrame([{"name": names.get(pid, pid), "lon": c["cx"], "lat": c["cy"],
                            "held": CONTROL_LABELS.get(control.get(pid, "front"), "")} for pid, c in cs.items()])
-    fig.add_trace(go.Scatter(x=every["lon"], y=every["lat"], mode="markers", marker=dict(size=14, opacity=0),
+    fig.add_trace(scatter_tr(x=every["lon"], y=every["lat"], mode="markers", marker=dict(size=14, opacity=0),
                              hovertext=[html.escape(f"{n}: {h}" + (f" · {values.get(pid, 0):,.0f}" if values else ""))
                                         for n, h, pid in zip(every["name"], every["held"], cs)],
                              hoverinfo="text", showlegend=False))
@@ -475,27 +529,30 @@ def city_figure(points: pd.DataFrame, *, control_day: Optional[dt.date], mode: s
                                 "lon": f["geometry"]["coordinates"][len(f["geometry"]["coordinates"]) // 2][0],
                                 "lat": f["geometry"]["coordinates"][len(f["geometry"]["coordinates"]) // 2][1]}
                                for f in lines])
-    fig.add_trace(go.Scatter(x=marks["lon"], y=marks["lat"], mode="markers",
+    fig.add_trace(scatter_tr(x=marks["lon"], y=marks["lat"], mode="markers",
                              marker=dict(symbol="diamond", size=10, color="#141414", line=dict(width=1.5, color="white")),
                              hovertext=[html.escape(f"{n}: {t}") for n, t in zip(marks["name"], marks["note"])],
                              hoverinfo="text", showlegend=False))
     fig.add_trace(_text_trace(marks, size=13, colour="#141414", position="top center", bold=True))
     fig.add_trace(_text_trace(line_marks, size=12, colour="#3d5f8a", position="middle right", bold=True))
-    _geo_layout(fig, CITY_BOUNDS)
-    return fig
+    return _geo_layout(fig, CITY_BOUNDS)
 
 
 def wide_figure(points: pd.DataFrame, *, syria: bool):
-    """Syria's outline, Aleppo governorate, governorate capitals and towns with events, incidents."""
-    import plotly.graph_objects as go
-    fig = go.Figure()
-    for name, fill, line in (("syria_outline.geojson", "#f6f4ee", "#3c3c3c"),
-                             ("aleppo_governorate.geojson", "#ebe5d5", "#78643c")):
-        rings = [f["geometry"]["coordinates"][0] for f in read_geojson(name)["features"]
-                 if f["geometry"]["type"] == "Polygon"]
-        xs, ys = _rings_xy([r[:-1] for r in rings])
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill,
-                                 line=dict(color=line, width=1.6), hoverinfo="skip", showlegend=False))
+    """Syria's 14 governorates (Aleppo's stronger), Syria's border, governorate names, governorate
+    capitals and towns with events, incidents."""
+    fig = _Traces()
+    gs = geo.governorates()
+    others = [g["rings"][0] for k, g in gs.items() if k != "aleppo"]
+    xs, ys = _f32(*_rings_xy([r[:-1] for r in others]))
+    fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", fill="toself", fillcolor=GOV_FILL,
+                             line=dict(color=GOV_LINE, width=1), hoverinfo="skip", showlegend=False))
+    xs, ys = _f32(*_rings_xy([gs["aleppo"]["rings"][0][:-1]] if "aleppo" in gs else []))
+    fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", fill="toself", fillcolor=ALEPPO_FILL,
+                             line=dict(color=ALEPPO_LINE, width=2.2), hoverinfo="skip", showlegend=False))
+    xs, ys = _f32(*_lines_xy(geo.syria_border()))
+    fig.add_trace(scatter_tr(x=xs, y=ys, mode="lines", line=dict(color=BORDER_LINE, width=2),
+                             hoverinfo="skip", showlegend=False))
     towns = labels("outside")
     if not syria:
         towns = towns[towns["lat"].between(35.55, 36.95) & towns["lon"].between(36.35, 38.75)]
@@ -505,23 +562,36 @@ def wide_figure(points: pd.DataFrame, *, syria: bool):
                            for c, a, b in zip(towns["capital"], towns["lat"], towns["lon"])]]
     else:
         towns = towns[towns["capital"]]
-    fig.add_trace(go.Scatter(x=towns["lon"], y=towns["lat"], mode="markers",
+    fig.add_trace(scatter_tr(x=towns["lon"], y=towns["lat"], mode="markers",
                              marker=dict(size=5, color="#282828"), hoverinfo="skip", showlegend=False))
     fig.add_trace(_text_trace(towns, size=12, colour="#222", position="top center"))
     for t in _point_traces(points):
         fig.add_trace(t)
-    bounds = ((35.6, 42.5), (32.2, 37.4)) if syria else ((36.35, 38.75), (35.55, 36.95))
-    _geo_layout(fig, bounds)
-    return fig
+    # governorate names over the points (haloed, not hoverable): legible where events crowd
+    fig.add_trace(_text_trace(governorate_labels(syria), size=11 if syria else 12, colour=GOV_LABEL, bold=True))
+    bounds = SYRIA_BOUNDS if syria else GOV_BOUNDS
+    return _geo_layout(fig, bounds)
 
 
-def _geo_layout(fig, bounds) -> None:
+class _Traces:
+    """Traces gathered as plain dicts; :func:`_geo_layout` makes the figure in one call (plotly
+    validates a figure's data once, where ``add_trace`` per trace costs more than the data)."""
+
+    def __init__(self):
+        self.data: list = []
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+
+def _geo_layout(traces: "_Traces", bounds):
+    import plotly.graph_objects as go
     (x0, x1), (y0, y1) = bounds
-    fig.update_xaxes(range=[x0, x1], visible=False, constrain="domain")
-    fig.update_yaxes(range=[y0, y1], visible=False, scaleanchor="x", scaleratio=ASPECT, constrain="domain")
-    fig.update_layout(height=MAP_HEIGHT, margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="white",
-                      dragmode="pan", hovermode="closest", clickmode="event+select", showlegend=False,
-                      font=dict(size=13))
+    return go.Figure(data=traces.data, layout=dict(
+        xaxis=dict(range=[x0, x1], visible=False, constrain="domain"),
+        yaxis=dict(range=[y0, y1], visible=False, scaleanchor="x", scaleratio=ASPECT, constrain="domain"),
+        height=MAP_HEIGHT, margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="white",
+        dragmode="pan", hovermode="closest", clickmode="event+select", showlegend=False, font=dict(size=13)))
 
 
 # ----------------------------------------------------------------- legends
@@ -563,11 +633,16 @@ def legend(mode: str = "control", vmax: float = 0.0, measure: str = "killed") ->
 
 def wide_legend() -> str:
     actors = "".join(_swatch(c, L.label("actor", a), "dot") for a, c in ACTOR_COLOURS.items())
-    marks = (_swatch("#3c3c3c", "Syria's border (approximate)", "line")
-             + _swatch("#78643c", "Aleppo governorate", "line") + _swatch("#282828", "town or governorate capital", "dot")
+    marks = (_swatch(BORDER_LINE, "Syria's border", "line") + _swatch(GOV_LINE, "governorate border", "line")
+             + _swatch(ALEPPO_LINE, "Aleppo governorate", "line")
+             + f"<span style='margin:0 12px 2px 0;color:{GOV_LABEL};font-weight:700;white-space:nowrap'>"
+               "IDLIB</span>governorate name<br>"
+             + _swatch("#282828", "town or governorate capital", "dot")
              + _swatch("#555", "place approximate", "ring"))
+    source = ("<span style='font-size:0.8rem;color:#666'>Borders: Natural Earth admin-1, simplified to "
+              "about 400 m; de facto lines, the Israeli-held Golan outside; not a boundary claim.</span>")
     return (f"<div style='font-size:0.92rem;line-height:1.7'><b>Perpetrator</b> {actors}<br>{marks}<br>"
-            f"{size_legend('outside', GOV_VIEW['zoom'])}</div>")
+            f"{size_legend('outside', GOV_VIEW['zoom'])}<br>{source}</div>")
 
 
 # ----------------------------------------------------------------- page

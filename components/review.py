@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from frontline import labels as L
 from frontline.queries import DIPLOMACY_TYPES, INCIDENT_TYPES, SIDES
 
 from . import data
@@ -138,11 +139,44 @@ def _apply(kind: str, editor_key: str, frame_key: str) -> None:
 
 
 def incident_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The editor's rows: editable fields keep their stored codes (the columns show labels through
+    ``format_func``); the read-only outlet is shown by its name."""
     out = df.copy()
     out.insert(0, "reject", False)
     out["day"] = pd.to_datetime(out["day"]).dt.date
     out["implausible"] = out["implausible"].fillna(False).astype(bool)
+    if "outlet" in out:
+        out["outlet"] = [L.label("outlet", v) for v in out["outlet"]]
     return out[[c for c in COLUMNS if c in out.columns]].reset_index(drop=True)
+
+
+def coded(kind: str, options, title: str, **kw):
+    """A selectbox column whose cells hold codes and show their human labels."""
+    return st.column_config.SelectboxColumn(title, options=list(options),
+                                            format_func=lambda v, k=kind: L.label(k, v), **kw)
+
+
+def _title(field: str) -> str:
+    return L.label("column", field)
+
+
+def audit_frame(log: pd.DataFrame) -> pd.DataFrame:
+    """The review log for people: labelled columns and actions, blanks for missing values."""
+    out = log.copy()
+    if "field" in out:
+        out["field"] = ["" if L.blank(v) else L.label("column", "day" if v == "event_date" else v)
+                        for v in out["field"]]
+    for col in ("old_value", "new_value", "who", "event_id"):
+        if col in out:
+            out[col] = ["" if L.blank(v) else str(v) for v in out[col]]
+    if "kind" in out:
+        out["kind"] = [{"incident": "Incident", "diplomacy": "Diplomatic event"}.get(v, "" if L.blank(v) else str(v))
+                       for v in out["kind"]]
+    if "action" in out:
+        out["action"] = [{"edit": "Edited", "reject": "Rejected", "add": "Added"}.get(v, "" if L.blank(v) else str(v))
+                         for v in out["action"]]
+    return out.rename(columns={"at": "When", "who": "Who", "kind": "Kind", "action": "Change", "event_id": "Event",
+                               "field": "Field", "old_value": "Was", "new_value": "Now"})
 
 
 PAGE_ROWS = 200      # rows per page of the review tables
@@ -174,15 +208,20 @@ def page(filters) -> None:
             on_change=_apply, args=("incident", key, "review_inc_frame"),
             disabled=["event_id", "outlet", "evidence"],
             column_config={
-                "reject": st.column_config.CheckboxColumn("reject", width="small"),
-                "day": st.column_config.DateColumn("day", format="YYYY-MM-DD"),
-                "event_type": st.column_config.SelectboxColumn("type", options=list(INCIDENT_TYPES)),
-                "actor": st.column_config.SelectboxColumn("perpetrator", options=list(ACTORS)),
-                "side": st.column_config.SelectboxColumn("side", options=list(SIDES)),
-                "killed": st.column_config.NumberColumn("killed", min_value=0, step=1),
-                "injured": st.column_config.NumberColumn("injured", min_value=0, step=1),
-                "children_killed": st.column_config.NumberColumn("children", min_value=0, step=1),
-                "evidence": st.column_config.TextColumn("evidence", width="large"),
+                "reject": st.column_config.CheckboxColumn("Reject", width="small"),
+                "event_id": st.column_config.TextColumn(_title("event_id")),
+                "day": st.column_config.DateColumn(_title("day"), format="YYYY-MM-DD"),
+                "event_type": coded("event_type", INCIDENT_TYPES, _title("event_type"), width=130),
+                "actor": coded("actor", ACTORS, _title("actor"), width=140),
+                "side": coded("side", SIDES, _title("side"), width=170),
+                "location": st.column_config.TextColumn(_title("location")),
+                "killed": st.column_config.NumberColumn(_title("killed"), min_value=0, step=1, format="localized"),
+                "injured": st.column_config.NumberColumn(_title("injured"), min_value=0, step=1, format="localized"),
+                "children_killed": st.column_config.NumberColumn("Children", min_value=0, step=1),
+                "implausible": st.column_config.CheckboxColumn("Implausible"),
+                "source": st.column_config.TextColumn(_title("source")),
+                "outlet": st.column_config.TextColumn(_title("outlet")),
+                "evidence": st.column_config.TextColumn(_title("evidence"), width="large"),
             })
     with tab_d:
         n_dip = data.q("shown_hidden", filters)["diplomacy_shown"]
@@ -202,15 +241,18 @@ def page(filters) -> None:
                 on_change=_apply, args=("diplomacy", dkey, "review_dip_frame"),
                 disabled=["event_id", "actors", "evidence"],
                 column_config={
-                    "reject": st.column_config.CheckboxColumn("reject", width="small"),
-                    "day": st.column_config.DateColumn("day", format="YYYY-MM-DD"),
-                    "event_type": st.column_config.SelectboxColumn("type", options=list(DIPLOMACY_TYPES)),
-                    "status": st.column_config.SelectboxColumn(
-                        "status", options=["happened", "scheduled", "cancelled"]),
+                    "reject": st.column_config.CheckboxColumn("Reject", width="small"),
+                    "event_id": st.column_config.TextColumn(_title("event_id")),
+                    "day": st.column_config.DateColumn(_title("day"), format="YYYY-MM-DD"),
+                    "event_type": coded("dip_type", DIPLOMACY_TYPES, _title("event_type")),
+                    "actors": st.column_config.TextColumn(_title("actors")),
+                    "location": st.column_config.TextColumn(_title("location")),
+                    "status": coded("status", ("happened", "scheduled", "cancelled"), _title("status")),
+                    "evidence": st.column_config.TextColumn(_title("evidence"), width="large"),
                 })
     with tab_a:
         log = data.q("audit", None, limit=500)
         if log.empty:
             st.info("No changes yet.")
         else:
-            st.dataframe(log, hide_index=True, width="stretch", key="review_audit")
+            st.dataframe(audit_frame(log), hide_index=True, width="stretch", key="review_audit")

@@ -41,6 +41,18 @@ def _date_arg(s: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {s!r}") from None
 
 
+AREA_CHOICES = {"aleppo": "aleppo", "syria": "syria", "all": "syria"}
+
+
+def _area_arg(s: str) -> str:
+    """The dashboard's scope: ``aleppo`` (the theatre: Aleppo city and governorate) or ``syria``."""
+    v = AREA_CHOICES.get(str(s).strip().lower())
+    if v is None:
+        raise argparse.ArgumentTypeError(
+            f"not an area: {s!r} (aleppo = Aleppo city and governorate, syria = everything)")
+    return v
+
+
 def _positive(s: str) -> int:
     try:
         n = int(s)
@@ -165,7 +177,8 @@ def filters_from_args(args):
     from .queries import Filters
     return Filters(date_from=args.date_from, date_to=args.date_to, sides=args.side or (),
                    event_types=args.event_type or (), actors=args.actor or (),
-                   outlets=args.outlet or (), article_ids=args.article or ())
+                   outlets=args.outlet or (), article_ids=args.article or (),
+                   area=getattr(args, "area", None) or "syria")
 
 
 def cmd_export(args) -> int:
@@ -339,6 +352,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, metavar="PATH", help="folder (csv, json) or file")
     s.add_argument("--from", dest="date_from", type=_date_arg, metavar="YYYY-MM-DD")
     s.add_argument("--to", dest="date_to", type=_date_arg, metavar="YYYY-MM-DD")
+    s.add_argument("--area", type=_area_arg, default="syria", metavar="AREA",
+                   help="aleppo: only Aleppo city and governorate, the dashboard's 'Aleppo' scope (events on a "
+                        "side of the city's front line or at a place of the governorate); syria: everything "
+                        "(default)")
     s.add_argument("--side", action="append", help="east, west, city, outside (repeat or comma-separate)")
     s.add_argument("--event-type", action="append")
     s.add_argument("--actor", action="append")

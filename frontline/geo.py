@@ -319,3 +319,59 @@ def cell_of(lon: float, lat: float) -> Optional[str]:
         if d < bd:
             best, bd = n["place_id"], d
     return best
+
+
+# ----------------------------------------------------------------- governorates (the wider view)
+
+GOVERNORATE_FILE = "syria_governorates.geojson"
+
+
+@functools.lru_cache(maxsize=1)
+def governorates() -> dict:
+    """``{governorate: {"label", "rings", "cx", "cy"}}`` from ``data/syria_governorates.geojson``:
+    the outer ring first, then holes (Rif Dimashq's hole is Damascus); centre = the outer ring's
+    centroid (in the plane of :func:`to_plane`)."""
+    out = {}
+    for f in read_geojson(GOVERNORATE_FILE).get("features", []):
+        p, g = f["properties"], f["geometry"]
+        if p.get("zone") != "governorate" or g.get("type") != "Polygon":
+            continue
+        rings = [[(float(x), float(y)) for x, y in r] for r in g["coordinates"]]
+        _, cx, cy = polygon_area_centroid([to_plane(x, y) for x, y in rings[0]])
+        cx, cy = to_lonlat(cx, cy)
+        out[p["governorate"]] = {"label": p.get("label") or p["governorate"], "rings": rings, "cx": cx, "cy": cy}
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def syria_border() -> tuple:
+    """Syria's border as line pieces ``[[(lon, lat), ...], ...]`` (the governorate file's border feature)."""
+    for f in read_geojson(GOVERNORATE_FILE).get("features", []):
+        if f["properties"].get("zone") == "border":
+            return tuple(tuple((float(x), float(y)) for x, y in line) for line in f["geometry"]["coordinates"])
+    return ()
+
+
+def in_governorate(lon: float, lat: float, rings: list) -> bool:
+    """Inside the outer ring and outside every hole."""
+    return point_in_polygon(lon, lat, rings[0]) and not any(point_in_polygon(lon, lat, h) for h in rings[1:])
+
+
+def km_to_ring(lon: float, lat: float, ring: list) -> float:
+    """Shortest distance in km from (lon, lat) to the edge of ``ring``."""
+    x, y = to_plane(lon, lat)
+    best = float("inf")
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        (ax, ay), (bx, by) = to_plane(x0, y0), to_plane(x1, y1)
+        dx, dy = bx - ax, by - ay
+        t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)))
+        best = min(best, math.hypot(x - ax - t * dx, y - ay - t * dy))
+    return best * 111.2
+
+
+def governorate_of(lon: float, lat: float) -> Optional[str]:
+    """The governorate whose polygon holds (lon, lat), or None outside Syria's (de facto) borders."""
+    for code, g in governorates().items():
+        if in_governorate(lon, lat, g["rings"]):
+            return code
+    return None

@@ -183,6 +183,26 @@ def test_map_layers_and_points(store):
     assert {"Citadel", "Queiq river", "Castello road", "Aleppo airport"} <= texts   # landmarks named
 
 
+@pytest.mark.parametrize("area,names", [
+    ("syria", {"ALEPPO", "IDLIB", "HAMA", "HOMS", "LATAKIA", "TARTUS", "RAQQA", "DEIR EZ-ZOR", "HASAKAH",
+               "RIF DIMASHQ", "QUNEITRA", "DARAA", "SUWAYDA"}),
+    ("aleppo", {"ALEPPO", "IDLIB", "RAQQA"}),
+])
+def test_wide_map_draws_the_governorates(store, area, names):
+    at = run_page("mapview", query={"area": area})
+    no_errors(at)
+    fig = _plotly(at, 1)
+    texts = {tx for t in fig["data"] if t.get("mode") == "text" for tx in t["text"]}
+    assert names <= texts
+    lines = [t for t in fig["data"] if t.get("mode") == "lines"]
+    assert len(lines) == 3        # the other governorates, Aleppo governorate, Syria's border
+    # every governorate ring is drawn: 13 closed rings (NaN-separated) besides Aleppo's
+    xs = _arr(lines[0]["x"])
+    assert sum(1 for x in xs if x is None or x != x) == 13
+    legend = " ".join(h.proto.body for h in at.get("html"))
+    assert "governorate border" in legend and "Natural Earth" in legend
+
+
 def test_map_one_day(store):
     at = run_page("mapview", state={"map_whole": False, "map_day": dt.date(2016, 10, 20)})
     no_errors(at)
@@ -231,6 +251,21 @@ def test_diplomacy_lanes_and_killed(store):
     assert any(t["type"] == "bar" for t in fig["data"])
 
 
+def test_evidence_events_table_keeps_killed_in_view(store):
+    """The killed come third and the fixed columns fit the right-hand column at 1400 px (about
+    470 px wide), so the last, free-width column (the place) is the one that gives way."""
+    at = run_page("evidence", state={"evidence_event_id": "a1:i1", "evidence_event_ids": ["a1:i1"]})
+    no_errors(at)
+    table = next(d for d in at.dataframe if "Killed" in d.value.columns)
+    assert list(table.value.columns)[:3] == ["Day", "What", "Killed"]
+    assert list(table.value.columns)[-2:] == ["Place", "event_id"]
+    assert "None" not in set(table.value["Killed"]) and all(isinstance(v, str) for v in table.value["Killed"])
+    cfg = json.loads(table.proto.columns)
+    fixed = [cfg[c]["width"] for c in ("Day", "What", "Killed", "Who", "Side")]
+    assert all(isinstance(w, int) for w in fixed) and sum(fixed) <= 470
+    assert not set(table.value["Side"]) - {"", "East", "West", "City", "Outside"}
+
+
 def test_evidence_hostile_text_is_literal(store):
     at = run_page("evidence", state={"evidence_event_id": "a4:i1", "evidence_event_ids": ["a4:i1"]})
     no_errors(at)
@@ -273,8 +308,20 @@ def test_review_page_lists_events_and_audit(store):
     c.close()
     at = run_page("review")
     no_errors(at)
-    audit = [d.value for d in at.dataframe if "who" in d.value.columns]
-    assert audit and audit[0].iloc[0]["who"] == "tester"
+    audit = [d.value for d in at.dataframe if "Who" in d.value.columns]
+    assert audit and audit[0].iloc[0]["Who"] == "tester"
+    assert audit[0].iloc[0]["Field"] == "Killed" and audit[0].iloc[0]["Change"] == "Edited"
+    # the editors keep codes in their cells and show labels: options carry both
+    editor = next(d for d in at.dataframe if "event_type" in d.value.columns)
+    configs = json.loads(editor.proto.columns)
+    options = {o["value"]: o["label"] for o in configs["event_type"]["type_config"]["options"]}
+    assert options["airstrike"] == "Air strike" and options["violence_against_civilians"] == "Violence against civilians"
+    sides = {o["value"]: o["label"] for o in configs["side"]["type_config"]["options"]}
+    assert sides["east"] == "East (rebel-held)"
+    assert configs["actor"]["label"] == "Perpetrator"
+    frame = editor.value
+    assert set(frame["event_type"].dropna()) <= {"airstrike", "shelling", "bombing", "clashes", "chemical",
+                                                  "violence_against_civilians", "other"}   # codes kept
 
 
 def test_export_page(store):

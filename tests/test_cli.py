@@ -66,6 +66,30 @@ def test_ingest_export_backup_restore(fake, corpus, tmp_db, tmp_path, capsys):
     assert counts(tmp_db) == c
 
 
+@pytest.mark.parametrize("area,expected", [
+    (None, {"a1:i1", "a2:i1", "h1:i1"}),           # default: everything, as before
+    ("syria", {"a1:i1", "a2:i1", "h1:i1"}),
+    ("aleppo", {"a1:i1", "a2:i1"}),                # the theatre: a side of Aleppo's front line
+    ("ALEPPO", {"a1:i1", "a2:i1"}),
+])
+def test_export_area_like_the_dashboard(fake, corpus, tmp_db, tmp_path, area, expected):
+    (corpus / "h1.txt").write_text("Title h1\n\n5 people were killed in a blast in Homs.\n", encoding="utf-8")
+    assert cli.main(["ingest", str(corpus), "--db", str(tmp_db), "--quiet"]) == 0
+    out = tmp_path / "x"
+    assert cli.main(["export", "--format", "json", "--out", str(out), "--db", str(tmp_db)]
+                    + (["--area", area] if area else [])) == 0
+    rows = json.loads((out / "incidents.json").read_text())
+    assert {r["event_id"] for r in rows} == expected
+    # the same scope as the dashboard's filter
+    from frontline import queries
+    conn = store.connect(tmp_db, read_only=True)
+    try:
+        dash = queries.incidents(conn, queries.Filters(area=(area or "syria").lower()))
+    finally:
+        conn.close()
+    assert set(dash["event_id"]) == expected
+
+
 def test_ingest_with_workers_and_env_db(fake, corpus, tmp_path, monkeypatch):
     db = tmp_path / "env.duckdb"
     monkeypatch.setenv("FRONTLINE_DB", str(db))
@@ -164,6 +188,15 @@ def test_bad_input_one_line_exit_2_store_unchanged(tmp_path, tmp_db, fake_articl
     assert lines[0].startswith("frontline: error: ") and message in lines[0] and name in lines[0]
     assert "Traceback" not in r.stderr
     assert counts(tmp_db) == before
+
+
+def test_export_bad_area_says_which(tmp_path):
+    r = run("export", "--format", "csv", "--out", tmp_path / "o", "--db", tmp_path / "db", "--area", "mars")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines()[-1].endswith(
+        "error: argument --area: not an area: 'mars' (aleppo = Aleppo city and governorate, syria = everything)")
+    assert not (tmp_path / "o").exists()
+
 
 
 @pytest.mark.parametrize("args,message", [

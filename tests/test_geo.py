@@ -150,3 +150,80 @@ def test_east_after_its_fall_still_drawn_in_its_last_area():
 def test_place_event_takes_missing_values(side, precision):
     lon, lat, how = geo.place_event(side, precision, float("nan"), None, D(2016, 10, 1))
     assert how in ("none", "side")
+
+
+# ----------------------------------------------------------------- governorates (the wider view)
+
+GOVERNORATES = ("aleppo", "damascus", "daraa", "deir ez-zor", "hama", "hasakah", "homs", "idlib", "latakia",
+                "quneitra", "raqqa", "rif dimashq", "suwayda", "tartus")
+BORDER_KM = 3.0     # gazetteer towns are placed to a few km; border crossings sit on the line
+
+
+def _syrian_places():
+    for r in geo.places():
+        gov = (r.get("governorate") or "").strip().lower()
+        if r.get("country") == "Syria" and gov and r["kind"] not in ("governorate", "region"):
+            yield r, gov, float(r["lon"]), float(r["lat"])
+
+
+def test_all_fourteen_governorates_are_drawn():
+    assert sorted(geo.governorates()) == sorted(GOVERNORATES)
+    for g in geo.governorates().values():
+        assert 10 <= len(g["rings"][0]) <= 400
+
+
+def test_every_gazetteer_place_lies_in_its_governorate():
+    gs = geo.governorates()
+    places = list(_syrian_places())
+    assert len(places) > 400
+    strictly = 0
+    for r, gov, lon, lat in places:
+        if geo.in_governorate(lon, lat, gs[gov]["rings"]):
+            strictly += 1
+            continue
+        edge = min(geo.km_to_ring(lon, lat, ring) for ring in gs[gov]["rings"])
+        assert edge <= BORDER_KM, (r["place_id"], gov, geo.governorate_of(lon, lat), round(edge, 1))
+    assert strictly >= 0.97 * len(places)
+
+
+@pytest.mark.parametrize("lon,lat,expected", [
+    (37.13, 36.20, "aleppo"), (36.29, 33.51, "damascus"), (36.40, 33.30, "rif dimashq"),   # Rif Dimashq's hole
+    (40.14, 35.33, "deir ez-zor"), (38.60, 32.80, None), (35.78, 33.00, None),             # Jordan; the Golan
+])
+def test_governorate_of(lon, lat, expected):
+    assert geo.governorate_of(lon, lat) == expected
+
+
+def _grid(step=0.1):
+    for i in range(int((42.5 - 35.6) / step)):
+        for j in range(int((37.4 - 32.2) / step)):
+            yield 35.6 + (i + 0.5) * step, 32.2 + (j + 0.5) * step
+
+
+def test_governorates_tile_syria_without_overlap():
+    """Against the independent rough outline (data/syria_outline.geojson, about 10 km): no point in
+    two governorates, the ground well inside the outline covered, nothing far outside it."""
+    from frontline.resources import read_geojson
+    outline = read_geojson("syria_outline.geojson")["features"][0]["geometry"]["coordinates"][0]
+    gs = geo.governorates()
+    inside = covered = 0
+    for lon, lat in _grid():
+        hits = [k for k, g in gs.items() if geo.in_governorate(lon, lat, g["rings"])]
+        assert len(hits) <= 1, (lon, lat, hits)
+        in_outline = geo.point_in_polygon(lon, lat, outline)
+        if hits and not in_outline:
+            assert geo.km_to_ring(lon, lat, outline) < 20, (lon, lat, hits)   # the outline is rough
+        if in_outline and geo.km_to_ring(lon, lat, outline) > 15:
+            inside += 1
+            covered += bool(hits) or 35.6 < lon < 36.0 and 32.6 < lat < 33.4   # the Golan is outside
+    assert inside > 1500
+    assert covered == inside
+
+
+def test_syria_border_closes_around_the_governorates():
+    pieces = geo.syria_border()
+    ends = {}
+    for line in pieces:
+        for p in (line[0], line[-1]):
+            ends[p] = ends.get(p, 0) + 1
+    assert pieces and all(n % 2 == 0 for n in ends.values())   # the pieces join up into closed rings
