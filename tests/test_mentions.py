@@ -609,3 +609,10 @@ def test_a_headline_without_place_or_toll_still_names_the_attack():
                                     text="Bus bombing ends evacuation. Evacuees waited at a transit point outside "
                                          "Aleppo on Saturday when a bomb attack hit the convoy, killing 40.")).incidents
     assert len(found) == 1 and found[0].spans[0].text.startswith("Bus bombing")
+
+
+def test_what_came_a_few_hours_before_is_another_attack():
+    found = incidents("At least 20 people were killed on Tuesday in an IS attack near a camp in Hasakeh province. A "
+                      "spokesman said the attack came a few hours after IS suicide bombers entered the town of "
+                      "Shaddadi and engaged SDF forces.")
+    assert sorted(i.location for i in found) == ["Hasakah governorate", "al-Shaddadi"]
