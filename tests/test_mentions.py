@@ -616,3 +616,16 @@ def test_what_came_a_few_hours_before_is_another_attack():
                       "spokesman said the attack came a few hours after IS suicide bombers entered the town of "
                       "Shaddadi and engaged SDF forces.")
     assert sorted(i.location for i in found) == ["Hasakah governorate", "al-Shaddadi"]
+
+
+def test_a_city_divided_since_a_year_is_no_period_total():
+    found = incidents("Regime air raids killed 11 people in the Tariq al-Bab district of Aleppo on Friday, a monitor "
+                      "said. The monitor said rebel bombardment of government-held districts killed two civilians in "
+                      "the city that has been divided since July 2012.")
+    assert sorted((i.event_type, i.actor, i.side, i.killed) for i in found) == [
+        ("airstrike", "government", "east", 11), ("shelling", "rebels", "west", 2)]
+
+
+def test_two_women_and_their_children():
+    (inc,) = incidents("A coalition raid on the city of Manbij killed two women and their seven children on Friday.")
+    assert (inc.actor, inc.killed, inc.children_killed) == ("coalition", 9, 7)

@@ -10,7 +10,8 @@ from typing import Optional
 from ..gazetteer import Place
 from ..models import Article, Incident
 from ..text import Caseless
-from .mentions import claim_of, claim_priority, event_type_of, is_incident_candidate, perpetrator, source_of
+from .mentions import (aggregate_only_describes, claim_of, claim_priority, event_type_of, is_incident_candidate,
+                       perpetrator, source_of)
 from .places import infer_side, side_of
 from .scan import Sentence
 from .totals import fold_same_toll, fold_totals
@@ -69,13 +70,17 @@ class IncidentDraft:
 SAID_BEFORE_DATE = Caseless(r"\b(?:said|says|told|reported|announced|added|stated)\s+(?:\w+\s+){0,2}?(?:on\s+)?$")
 
 
+# "divided since July 2012", "until Friday": a period's bound, not the day of an event
+PERIOD_BOUND = Caseless(r"(?:since|until|till|before)\b")
+PERIOD_BOUND_BEFORE = Caseless(r"\b(?:since|until|till)\s+$")
 # "UNICEF on Tuesday condemned weekend raids": the day of the statement
 SAID_AFTER_DATE = Caseless(r"\s+(?:said|says|told|reported|announced|condemned|denounced|accused|blamed|warned)\b")
 
 
 def _date_of(s: Sentence, published) -> tuple:
     """(date, precision, explicit) of the first usable date in a sentence, a date of saying only failing others."""
-    usable = [m for m in s.dates if m.value[0] is not None]
+    usable = [m for m in s.dates if m.value[0] is not None and not PERIOD_BOUND.match(m.surface)
+              and not PERIOD_BOUND_BEFORE.search(s.text, max(0, m.start - s.span.start - 8), m.start - s.span.start)]
     own = [m for m in usable
            if not SAID_BEFORE_DATE.search(s.text, max(0, m.start - s.span.start - 40), m.start - s.span.start)
            and not SAID_AFTER_DATE.match(s.text, m.end - s.span.start)]
@@ -218,7 +223,9 @@ def build_incidents(sents: list, article: Article) -> list:
                 and not s.dip and not ANOTHER.search(s.text) \
                 and not any(f.value and f.value > IMPLAUSIBLE_TOLL for f in s.figures)   # a war's toll, told in passing
             revised = any(f.revised for f in s.figures)      # "the toll rose to eight on Tuesday": a reporting day
-            if follows and BACK_REFERENCE.match(s.text) and not ANOTHER.search(s.text) and "aggregate" not in s.cues:
+            placed_dead = follows and last.place is None and s.places and VICTIMS_REF.search(s.text)
+            if follows and (BACK_REFERENCE.match(s.text) or placed_dead) and not ANOTHER.search(s.text) \
+                    and "aggregate" not in s.cues:
                 # "The killings took place in Rityan, which the army entered on Tuesday": where and when
                 inc = last
                 place, side, side_rank = side_of(s, about_aleppo)
@@ -241,7 +248,8 @@ def build_incidents(sents: list, article: Article) -> list:
                 if c:
                     inc.claims.append((claim_priority(s, c), c))
             continue
-        if is_background(date, published) or (not explicit and told_as_history(s.text, published)):
+        if is_background(date, published) or (not explicit and told_as_history(s.text, published)
+                                               and not aggregate_only_describes(s)):
             continue
         place, side, side_rank = side_of(s, about_aleppo)
         if side is None and drafts and SAME_PLACE.search(s.text):
@@ -352,6 +360,9 @@ UNKNOWN_ATTACKER = Caseless(r"\b(?:unidentified|unknown|unmarked|unclear whose)\
                             r"\bit (?:was|is) (?:not |un)clear (?:whose|who|which)\b")
 
 
+# the victims of the attack just told, in a sentence that says where they were ("the dead ... at a transit point in X")
+VICTIMS_REF = Caseless(r"\b(?:the dead|those killed|the victims|the wounded|the injured|the casualties|the buses|"
+                       r"the convoy|the site)\b")
 # a toll counted over a period goes on in the next sentence: a present perfect, "another N", "the toll includes"
 RUNNING_TOTAL = Caseless(r"\b(?:ha(?:s|ve) (?:also )?(?:been )?(?:killed|died|claimed|left)|another \d[\d,]*|"
                          r"another (?:\w+ )?(?:hundred|thousand)|the (?:death )?toll (?:also )?includes?)\b")
@@ -496,8 +507,9 @@ def _merge(inc, s, place, side, side_rank, date, precision, explicit, etype, str
         inc.side = side or inc.side
     if inc.side is None and side:
         inc.side, inc.side_rank = side, side_rank
-    if explicit and not inc.date_explicit:
-        inc.date, inc.precision, inc.date_explicit = date, precision, True
+    if explicit and not inc.date_explicit and not (precision != "day" and inc.precision == "day" and inc.date
+                                                   and date and inc.date.startswith(date)):
+        inc.date, inc.precision, inc.date_explicit = date, precision, True     # (a month never hides its day)
     elif explicit and date and inc.date and inc.precision != "day" and precision == "day" \
             and date.startswith(inc.date):
         inc.date, inc.precision = date, precision       # "earlier this week", then "on Tuesday": the day
@@ -515,6 +527,7 @@ UNCLAIMED = Caseless(r"\bno (?:immediate |one |group )?(?:claim(?:ed)? (?:of |fo
 REGIME_WEAPON = Caseless(r"\bbarrel[- ]bomb\w*|\bexplosive[- ]barrels?\b|\bbarrels? (?:packed|filled|laden) with\b")
 # the parties of this war with aircraft: the rebels, IS and the Kurdish forces had none
 AIR_POWERS = {"government", "russia", "coalition", "turkey"}
+GROUND_ONLY = {"rebels", "isis", "kurdish"}
 
 
 def infer_actor(event_type: str, side: Optional[str]) -> Optional[str]:
@@ -535,6 +548,8 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
         side = infer_side(d.event_type, actor, False)
     if actor is not None and d.actor_strength < 4 and any(UNCLAIMED.search(x.text) for x in d.sentences):
         actor = None                    # "there was no immediate claim of responsibility": the attacker is unknown
+    if d.event_type == "airstrike" and not d.strong and actor in GROUND_ONLY and d.actor_strength >= 3:
+        d.event_type = "shelling"       # "rebel bombardment of government-held districts": their guns, not aircraft
     if d.event_type == "airstrike" and actor not in AIR_POWERS:
         actor = None                    # a party without aircraft named near an air strike is not its attacker
     if actor is None and not any(UNKNOWN_ATTACKER.search(x.text) for x in d.sentences):

@@ -226,6 +226,8 @@ _KIN = r"(?:wife|husband|brothers?|sisters?|mother|father|parents)"
 _YOUNG = r"(?:\s+(?:young|little|infant|baby|teenage|newborn|\w+-year-old))?"
 _FAMILY = (r"(?:(?:\ba|\bone|\bthe)\s+(?:young\s+|elderly\s+)?" + _ADULT + r"\s+and\s+(?:her|his|their)"
            r"(?:\s+(?P<n>" + NUMBER + r"))?" + _YOUNG + r"\s+(?:(?P<kid>" + _KID + r")|" + _KIN + r")"
+           r"|(?P<na>" + NUMBER + r")\s+(?:women|men|mothers|fathers)\s+and\s+their\s+(?P<n3>" + NUMBER + r")\s+"
+           r"(?P<kid3>children|daughters|sons|kids|infants|babies)"
            r"|\ba\s+(?:married\s+|young\s+|elderly\s+)?couple(?!\s+of\b)(?:\s+and\s+their(?:\s+(?P<n2>" + NUMBER
            + r"))?" + _YOUNG + r"\s+(?P<kid2>" + _KID + r"))?)\b")
 
@@ -330,6 +332,12 @@ def _coordinated(sentence: str, end: int, count: "Figure", before: Optional[int]
 
 def _family_figures(m) -> list:
     """The dead of a family named by its members: the adult (or the couple) and the relatives named."""
+    if m.group("na"):         # "two women and their seven children"
+        adults, kids = parse_number(m.group("na")), parse_number(m.group("n3"))
+        if adults is None or kids is None:
+            return []
+        return [Figure("killed", adults + kids, "exact", m.start(), m.end(), m.group(0), "family"),
+                Figure("children_killed", kids, "exact", m.start(), m.end(), m.group(0), "family")]
     couple = m.group("n") is None and m.group("kid") is None and "couple" in m.group(0).lower()
     n_group, kid_group = ("n2", "kid2") if couple else ("n", "kid")
     relatives = 1

@@ -165,7 +165,7 @@ def source_of(s: Sentence) -> Optional[str]:
 
 def is_incident_candidate(s: Sentence) -> bool:
     """Does the sentence report an attack as news (not a threat, denial, aggregate or call to stop)?"""
-    if any(k in s.cues for k in ("aggregate", "not_an_attack")):
+    if "not_an_attack" in s.cues or ("aggregate" in s.cues and not aggregate_only_describes(s)):
         return False
     if "condemned" in s.cues and not s.dates and not any(f.value for f in s.figures):
         return False            # a condemnation of strikes in general; "condemned weekend raids on ..." is news
@@ -193,6 +193,13 @@ def is_incident_candidate(s: Sentence) -> bool:
     if s.kill_words and located and s.dates and re.search(r"\bwas killed|were killed|killed in\b", s.text):
         return True
     return False
+
+
+def aggregate_only_describes(s: Sentence) -> bool:
+    """Is every period cue of the sentence a state that lasts ("the city, divided since July 2012"), not a count?"""
+    states = [b for _, b in s.cues.get("since_state", ())]
+    return bool(states) and all(any(0 <= a - b <= 2 and s.text[a:a + 5].lower() == "since" for b in states)
+                                for a, _ in s.cues["aggregate"])
 
 
 def _attacker_near_trigger(s: Sentence) -> bool:
