@@ -629,3 +629,9 @@ def test_a_city_divided_since_a_year_is_no_period_total():
 def test_two_women_and_their_children():
     (inc,) = incidents("A coalition raid on the city of Manbij killed two women and their seven children on Friday.")
     assert (inc.actor, inc.killed, inc.children_killed) == ("coalition", 9, 7)
+
+
+def test_a_held_district_told_with_a_year_does_not_break_the_extractor():
+    found = incidents("Government forces shelled the rebel-controlled district of al-Shaar in 2015, killing 12. "
+                      "Rebels shelled the district held by the army, killing three on Tuesday.")
+    assert all(i.killed in (3, 12, None) for i in found)

@@ -199,7 +199,7 @@ def aggregate_only_describes(s: Sentence) -> bool:
     """Is every period cue of the sentence a state that lasts ("the city, divided since July 2012"), not a count?"""
     states = [b for _, b in s.cues.get("since_state", ())]
     return bool(states) and all(any(0 <= a - b <= 2 and s.text[a:a + 5].lower() == "since" for b in states)
-                                for a, _ in s.cues["aggregate"])
+                                for a, _ in s.cues.get("aggregate", ()))
 
 
 def _attacker_near_trigger(s: Sentence) -> bool:
