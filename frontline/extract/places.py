@@ -105,7 +105,7 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
     return None, None, 9
 
 
-IN_OR_OF = re.compile(r"\s*(?:neighbou?rhood|district|area|quarter)?\s*,?\s*(?:in|of)\s+(?:the\s+)?(?:city\s+of\s+)?$", re.I)
+IN_OR_OF = re.compile(r"(?:\s+(?:neighbou?rhood|district|area|quarter))?,?\s+(?:in|of)\s+(?:the\s+)?(?:city\s+of\s+)?$", re.I)
 
 
 def _placed_elsewhere(s: Sentence, m) -> bool:
