@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..gazetteer import find_places
+from ..gazetteer import find_places_in_spans
 from ..models import Span
 from ..resources import LexiconScan, lexicon
 from ..text import Caseless
@@ -95,9 +95,12 @@ def _lexicon_scan() -> LexiconScan:
 
 
 def scan_lexicons(text: str, spans: list) -> list:
-    """Every lexicon over the whole text once; hits bucketed per sentence as (start, end, row), relative."""
+    """Every lexicon over the whole text once; hits bucketed per sentence as (start, end, row), relative;
+    and the gazetteer's places (``"places"``: Mentions, absolute), also from one pass over the text."""
     starts = [sp.start for sp in spans]
     per_sentence = [{name: [] for name in LEXICONS} for _ in spans]
+    for bucket, places in zip(per_sentence, find_places_in_spans(text, spans)):
+        bucket["places"] = places
     for name, m, row in _lexicon_scan().finditer(text):
         i = bisect.bisect_right(starts, m.start()) - 1
         if i >= 0 and m.end() <= spans[i].end:
@@ -118,7 +121,7 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
     s.dates = [d for d in dates
                if d.end > skip_until and not AGENCY_DATELINE.match(t[d.end - span.start:d.end - span.start + 40])]
     # the dateline city ("BEIRUT (Reuters) -", "DAMASCUS, Syria (AP) -") is where the reporter sits
-    s.places = [m for m in find_places(t, span.start)
+    s.places = [m for m in hits["places"]
                 if not AGENCY_DATELINE.match(t[m.end - span.start:m.end - span.start + 40])]
     for a, b, row in hits["actors"]:
         if SIDE_MODIFIER.match(t[b:b + 14]) or SPEAKER_AFTER.match(t[b:b + 40]):
