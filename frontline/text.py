@@ -109,6 +109,13 @@ class Caseless:
             return None
         return self.regex.match(text, pos, endpos)
 
+    def starts(self, text: str) -> list:
+        """Where the matches of ``finditer(text)`` start, without making them (the folded scan alone)."""
+        folded = fold(text)
+        if folded is None:
+            return [m.start() for m in self.regex.finditer(text)]
+        return [m.start() for m in self.scanner.finditer(folded)]
+
     def finditer(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Iterator[re.Match]:
         endpos = len(text) if endpos is None else endpos
         folded = fold(text)
