@@ -115,6 +115,7 @@ class Lexicon:
     def __init__(self, rows, pattern_column="pattern", hyphen_is_boundary=False):
         self.rows = list(rows)
         parts = [f"(?P<g{i}>{row[pattern_column]})" for i, row in enumerate(self.rows)]
+        self.hyphen_is_boundary = hyphen_is_boundary
         edge = r"\w" if hyphen_is_boundary else r"\w-"
         self._edges = (rf"(?<![{edge}])(?:", rf")(?![{edge}])")
         self._patterns = [row[pattern_column] for row in self.rows]
@@ -196,9 +197,16 @@ class LexiconScan:
         At each start, the rows worth trying there are tried in one regex (see ``Lexicon.rows_regex``)."""
         folded = text.lower() if folded is None else folded
         rows_at: dict = {name: {} for name in self.lexicons}       # name -> start -> rows worth trying
+        n = len(text)
         for end, (length, owners) in (self.automaton.iter(folded) if self.automaton is not None else ()):
             start = end - length + 1
+            # every row opens on a word edge (``Lexicon``): a literal inside a word ("us" in "thus") is no start
+            before = text[start - 1] if 0 < start <= n else ""
+            if before.isalnum() or before == "_":
+                continue
             for name, rows in owners:
+                if before == "-" and not self.lexicons[name].hyphen_is_boundary:
+                    continue
                 at = rows_at[name]
                 before = at.get(start)
                 at[start] = rows if before is None else before | rows
