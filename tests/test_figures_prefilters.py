@@ -56,3 +56,18 @@ def test_number_led_patterns_skip_no_match(sentence):
 def test_figures_found_with_the_shortcuts():
     got = {(f.field, f.value, f.qualifier) for f in F.find_figures(SENTENCES[0])}
     assert got == {("killed", 13, "at_least"), ("injured", 20, "more_than")}
+
+
+@pytest.mark.parametrize("sentence", SENTENCES + [
+    "Shelling claimed the lives of 4 and the deaths of 2 were confirmed; rebels executed 3, massacred 10.",
+    "Mohammad Ali Hasan was killed; a mother and her two sons were killed; toll rose to 9, leaving 5 dead.",
+    "Including 11 children, among them 3 women, of whom 2 were wounded; four children were among the dead.",
+])
+def test_a_skipped_pattern_has_no_match(sentence):
+    """A pattern is skipped when none of its words is in the sentence: every match holds one of them."""
+    for rule, rx in F._PATTERNS:
+        if rule in F._NEEDS:
+            for m in rx.finditer(sentence):
+                assert any(w in m.string.lower() for w in F._NEEDS[rule]), (rule, m.group(0))
+                assert any(w in m.group(0).lower() or w.strip() in m.group(0).lower() for w in F._NEEDS[rule]), \
+                    (rule, m.group(0))

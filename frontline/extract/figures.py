@@ -314,7 +314,8 @@ _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
 _NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their "), "including": ("including", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
-          "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves")}
+          "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves"),
+          "verb_then_n": ("kill", "death", "lives of", "execut", "massacred", "injur", "wound")}
 # the patterns tried only where a number begins, and words one of which each of their matches holds after its
 # start: no start after the last of them is tried
 _NUMBER_LED = {"children_among": ("among",),
