@@ -6,21 +6,22 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from ...text import Caseless, fold
 from ..scan import Sentence
 
 # ", and his counterpart" joins two people, not two clauses
-CLAUSE_BREAK = re.compile(r",\s*(?:and(?!\s+(?:his|her|its|their)\b)|but|while|as|when|whereas)\b|;|\bwhile\b|\bwhereas\b|"
-                          r"\bbut\b", re.I)
+CLAUSE_BREAK = Caseless(r",\s*(?:and(?!\s+(?:his|her|its|their)\b)|but|while|as|when|whereas)\b|;|\bwhile\b|\bwhereas\b|"
+                        r"\bbut\b")
 
 
 # ---------------------------------------------------------------- parties
 
-OPPOSITION_NOT_A_BODY = re.compile(r"^(?:'s|s)?\s+(?:activists?|sources?|media|monitors?|areas?|districts?|"
-                                   r"neighbou?rhoods?|supporters|territory|strongholds?|enclaves?|pockets?|positions|"
-                                   r"bastions?)\b", re.I)
-ARMED_AFTER = re.compile(r"^(?:'s|s)?\s+(?:fighters|forces|rebels|groups?|factions?|militias?|brigades?|"
-                         r"commanders?|units?|gunmen)\b", re.I)
-ARMED_SURFACE = re.compile(r"(?:forces|fighters|army|troops|aircraft|jets|warplanes|military)$", re.I)
+OPPOSITION_NOT_A_BODY = Caseless(r"^(?:'s|s)?\s+(?:activists?|sources?|media|monitors?|areas?|districts?|"
+                                 r"neighbou?rhoods?|supporters|territory|strongholds?|enclaves?|pockets?|positions|"
+                                 r"bastions?)\b")
+ARMED_AFTER = Caseless(r"^(?:'s|s)?\s+(?:fighters|forces|rebels|groups?|factions?|militias?|brigades?|"
+                       r"commanders?|units?|gunmen)\b")
+ARMED_SURFACE = Caseless(r"(?:forces|fighters|army|troops|aircraft|jets|warplanes|military)$")
 
 # a person introduced with a state or body ("Syrian Coalition committee member Adnan Rahmoun"): the last word
 # of the first run of two or more capitalised words within a few lower-case words after the party
@@ -55,6 +56,19 @@ NAME_OR_OFFICE_HINT = re.compile(r"(?-i:[A-Z][\w'-]+\s+[A-Z])|ministry|spokes|mi
                                  r"kremlin|military", re.I)
 
 
+NAME_HINT = re.compile(r"[A-Z][\w'-]+\s+[A-Z]")
+OFFICE_WORDS = ("ministry", "spokes", "minister", "envoy", "ambassador", "embassy", "presiden", "kremlin", "military")
+
+
+def _names_someone(text: str, lo: int, hi: int) -> bool:
+    """``NAME_OR_OFFICE_HINT.search(text, lo, hi)``, its words looked up in the folded window and only its
+    name part ("Sergei Lavrov") run as a regex."""
+    window = fold(text[lo:hi])
+    if window is None:
+        return bool(NAME_OR_OFFICE_HINT.search(text, lo, hi))
+    return any(w in window for w in OFFICE_WORDS) or bool(NAME_HINT.search(text, lo, hi))
+
+
 def learn_names(s: Sentence, names: dict) -> None:
     """Remember the people this sentence introduces with their state or body, for later sentences that
     name them by surname alone ("Rahmoun called upon ..."), and whose ministry, spokesman, envoy it names,
@@ -67,7 +81,7 @@ def learn_names(s: Sentence, names: dict) -> None:
         own = re.search(SPEAKER_NOUN + r"$", s.text[a:b], re.I)
         if own:
             names["@" + own.group(1).lower()] = party
-        if not NAME_OR_OFFICE_HINT.search(s.text, b, b + 110):
+        if not _names_someone(s.text, b, b + 110):
             continue
         m = re.compile(r"(?:'s|s|\u2019s)?(?:\s+[\w-]+){0,4}", re.I).match(s.text, b)
         for noun in re.finditer(r"\b" + SPEAKER_NOUN + r"\b", m.group(0), re.I):
@@ -90,9 +104,9 @@ def learn_names(s: Sentence, names: dict) -> None:
 # a state named as a place, not as an actor
 PLACE_AFTER = re.compile(r"^(?:'s|s|\u2019s)?(?:-based|\s+(?:border|borders|frontier|territory|soil|airspace|coast|"
                          r"province|provinces|city|cities|town|capital|countryside|side of the border)\b)", re.I)
-SPEAKER_IN = re.compile(r"\b(?:spokes(?:man|woman|person)|officials?|ministry|government|diplomats?|sources?|"
-                        r"embassy|authorities|leaders?)\s+in\s+$", re.I)     # "a spokesman in Ankara": Turkey
-PLACE_BEFORE = re.compile(r"\b(?:in|across|inside|throughout|within|into)\s+(?:the\s+)?$", re.I)
+SPEAKER_IN = Caseless(r"\b(?:spokes(?:man|woman|person)|officials?|ministry|government|diplomats?|sources?|"
+                      r"embassy|authorities|leaders?)\s+in\s+$")     # "a spokesman in Ankara": Turkey
+PLACE_BEFORE = Caseless(r"\b(?:in|across|inside|throughout|within|into)\s+(?:the\s+)?$")
 
 
 def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> list:
@@ -147,10 +161,10 @@ def _party_mentions(s: Sentence, etype: str, names: Optional[dict]) -> list:
     return sorted(out, key=lambda p: p[1])
 
 
-OFFICE = re.compile(r"\b(?:envoy|ambassador|representative|mission|delegation)\b", re.I)
+OFFICE = Caseless(r"\b(?:envoy|ambassador|representative|mission|delegation)\b")
 
 
-OBJECT_OF = re.compile(r"\b(?:on|in|for|of|about|to|into|from|across|inside|over|with)\s+$", re.I)
+OBJECT_OF = Caseless(r"\b(?:on|in|for|of|about|to|into|from|across|inside|over|with)\s+$")
 
 
 def _syria_as_state(text: str, found: list) -> list:
@@ -212,11 +226,11 @@ def proposal_content_start(text: str, trig: int, found: list) -> int:
     return end
 
 
-AGENT_CLAUSE_STOP = re.compile(r"\b(?:which|while|but|whereas|although|though)\b|;|,\s+and\b", re.I)
+AGENT_CLAUSE_STOP = Caseless(r"\b(?:which|while|but|whereas|although|though)\b|;|,\s+and\b")
 
 
-NOMINAL = re.compile(r"(?:plea|appeal|proposals?|initiative|call|demands?|request|offer|peace plan|plan to|"
-                     r"criticism|accusations?|condemnation)$", re.I)
+NOMINAL = Caseless(r"(?:plea|appeal|proposals?|initiative|call|demands?|request|offer|peace plan|plan to|"
+                   r"criticism|accusations?|condemnation)$")
 
 
 def agent(s: Sentence, trig: int, names: Optional[dict] = None) -> Optional[str]:
@@ -260,8 +274,8 @@ def trigger_end(s: Sentence, trig: int) -> int:
     return next((b for _, _, a, b in s.dip if a == trig), trig)
 
 
-ACCUSED_FOLLOWS = re.compile(r"\b(?:said|says|suggested|suggests|believes?|believed|claimed|claims|alleged|alleges|"
-                             r"insisted|argued|argues|thinks|think|stressed|noted|that)\b|,\s*who\b", re.I)
+ACCUSED_FOLLOWS = Caseless(r"\b(?:said|says|suggested|suggests|believes?|believed|claimed|claims|alleged|alleges|"
+                           r"insisted|argued|argues|thinks|think|stressed|noted|that)\b|,\s*who\b")
 
 
 def both_sides(s: Sentence, trig: int, names: Optional[dict] = None) -> bool:
