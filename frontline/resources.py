@@ -208,8 +208,8 @@ class LexiconScan:
                 if before == "-" and not self.lexicons[name].hyphen_is_boundary:
                     continue
                 at = rows_at[name]
-                before = at.get(start)
-                at[start] = rows if before is None else before | rows
+                tried = at.get(start)
+                at[start] = rows if tried is None else tried | rows
         for name, lex in self.lexicons.items():
             if lex.automaton is None:
                 for m, row in lex.finditer(text):
