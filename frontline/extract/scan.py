@@ -73,6 +73,7 @@ SEIZED_BEFORE = re.compile(r"\b(?:destroy\w*|seiz\w*|captur\w*|dismantl\w*|defus
 
 SEIZED_WORDS = ("destroy", "seiz", "captur", "dismantl", "defus", "confiscat", "smuggl", "stockpil", "depot",
                 "supplies of")
+_SEIZED_WORD = re.compile("|".join(map(re.escape, SEIZED_WORDS)))      # any of them, in one scan
 
 LEXICONS = {   # name -> (file, hyphen counts as a word boundary)
     "triggers": ("lexicon/incident_triggers.csv", False),
@@ -112,8 +113,7 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
     t = span.text
     s = Sentence(idx, span)
     for a, b, row in hits["triggers"]:
-        before = t[max(0, a - 70):a].lower()
-        if any(w in before for w in SEIZED_WORDS) and SEIZED_BEFORE.search(t, max(0, a - 70), a):
+        if _SEIZED_WORD.search(t[max(0, a - 70):a].lower()) and SEIZED_BEFORE.search(t, max(0, a - 70), a):
             continue            # "destroyed ... two car bombs", "seized artillery": the weapon taken, not the attack's
         s.triggers.append((row["event_type"], row["strength"], a, b))
     s.kill_words = sum(1 for _, _, row in hits["casualty"] if row["field"] == "killed")
