@@ -23,19 +23,19 @@ SPEAKER_AFTER = re.compile(r"^(?:'s|s|\u2019s)?\s+(?:(?:foreign|defen[cs]e|inter
                            r"delegation|media|news agency|state media|government said|military said|sources?)\b", re.I)
 
 
-SIDE_MODIFIER = re.compile(r"^[- ](?:held|controlled|run|populated|dominated|besieged|led areas?|majority)\b", re.I)
+SIDE_MODIFIER = Caseless(r"^[- ](?:held|controlled|run|populated|dominated|besieged|led areas?|majority)\b")
 
 
 # "Turkey held talks" is a party holding talks, not a side's area ("Turkey-held")
-PARTY_HELD_TALKS = re.compile(r"^ held (?:talks|a |an |meetings?|consultations|discussions|negotiations)", re.I)
+PARTY_HELD_TALKS = Caseless(r"^ held (?:talks|a |an |meetings?|consultations|discussions|negotiations)")
 
 
 AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:SANA|Reuters|AFP|AP|Xinhua|TASS|"
                              r"Sputnik|Anadolu|UPI)\)?\s*[-\u2013\u2014:]")
 
 
-MILITARY_AFTER = re.compile(r"^(?:'s|s)?\s+(?:forces|troops|army|jets|warplanes|aircraft|air ?strikes|strikes|bombing|"
-                            r"militias?|fighters|soldiers|helicopters|shelling|planes|bombers|artillery|military)\b", re.I)
+MILITARY_AFTER = Caseless(r"^(?:'s|s)?\s+(?:forces|troops|army|jets|warplanes|aircraft|air ?strikes|strikes|bombing|"
+                          r"militias?|fighters|soldiers|helicopters|shelling|planes|bombers|artillery|military)\b")
 
 
 @dataclass(eq=False)      # a sentence is itself: membership tests compare identity, not every field
@@ -68,8 +68,8 @@ class Sentence:
 
 
 # a weapon named as what was destroyed or seized is not the weapon of the attack
-SEIZED_BEFORE = re.compile(r"\b(?:destroy\w*|seiz\w*|captur\w*|dismantl\w*|defus\w*|confiscat\w*|"
-                           r"smuggl\w*|stockpil\w*|depots? of|supplies of)\b[^.;]{0,60}$", re.I)
+SEIZED_BEFORE = Caseless(r"\b(?:destroy\w*|seiz\w*|captur\w*|dismantl\w*|defus\w*|confiscat\w*|"
+                         r"smuggl\w*|stockpil\w*|depots? of|supplies of)\b[^.;]{0,60}$")
 
 SEIZED_WORDS = ("destroy", "seiz", "captur", "dismantl", "defus", "confiscat", "smuggl", "stockpil", "depot",
                 "supplies of")
