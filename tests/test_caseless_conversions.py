@@ -48,6 +48,7 @@ def test_caseless_patterns_find_what_ignorecase_finds(sentence):
 def test_the_sentences_exercise_the_patterns():
     """Most converted patterns find something here: the comparison above is not over empty results."""
     def finds(rx, s):
-        return any(rx.search(s[lo:hi]) or rx.match(s, lo, hi) for lo in range(len(s)) for hi in (lo + 14, lo + 40, lo + 60))
+        return any(rx.search(s[lo:hi]) or rx.match(s, lo, hi)
+                   for lo in range(len(s)) for hi in (lo + 14, lo + 40, lo + 60))
     found = [rx for rx in CONVERTED if any(finds(rx, s) for s in SENTENCES)]
     assert len(found) >= len(CONVERTED) * 2 // 3
