@@ -21,13 +21,13 @@ SENTENCES = [
     "",
 ]
 
-CONVERTED = [places.ORIGIN_BEFORE, places.NOT_TARGET_AFTER, places.SPEAKER_PLACE, places.ATTACK_AT,
-             scan.SIDE_MODIFIER, scan.PARTY_HELD_TALKS, scan.MILITARY_AFTER, scan.SEIZED_BEFORE,
-             dating.SINCE, dating.AS_OF, dating.RELATIVE_SPAN, dating.PART_OF_LAST_WEEK, dating.FUTURE_CUE,
-             dating.MOTION, dating.CLAUSE_STOP, acts.NOT_REACHED, acts.UN_HYPOTHETICAL, acts.STRONG_ACCUSATION,
-             acts.AGREEMENT_FATE, acts.END_FATE, acts.START_FATE, parties.CLAUSE_BREAK, parties.SPEAKER_IN,
-             parties.PLACE_BEFORE, parties.OFFICE, parties.OBJECT_OF, parties.AGENT_CLAUSE_STOP,
-             parties.NOMINAL, parties.ACCUSED_FOLLOWS, parties.ARMED_SURFACE]
+CONVERTED = [places.ORIGIN_BEFORE, places.SPEAKER_PLACE, places.ATTACK_AT,
+             scan.SEIZED_BEFORE,
+             dating.RELATIVE_SPAN, dating.PART_OF_LAST_WEEK, dating.FUTURE_CUE,
+             dating.MOTION, dating.CLAUSE_STOP, acts.NOT_REACHED, acts.UN_HYPOTHETICAL,
+             acts.AGREEMENT_FATE, acts.END_FATE, acts.START_FATE, parties.CLAUSE_BREAK,
+             parties.AGENT_CLAUSE_STOP,
+             parties.ACCUSED_FOLLOWS]
 
 
 @pytest.mark.parametrize("sentence", SENTENCES + [s.upper() for s in SENTENCES] + [s.title() for s in SENTENCES])

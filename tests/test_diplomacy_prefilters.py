@@ -1,10 +1,8 @@
 """The diplomacy stage's shortcuts answer what the case-insensitive regexes they replace answer (sentences
 written for this test)."""
-import re
-
 import pytest
 
-from frontline.extract.diplomacy import acts, dating, parties
+from frontline.extract.diplomacy import parties
 
 SENTENCES = [
     "Russia's Foreign Minister Sergei Lavrov said on Monday the truce had collapsed.",

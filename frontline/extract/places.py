@@ -14,9 +14,9 @@ ORIGIN_BEFORE = Caseless(r"\b(?:from|positioned(?: in)?|stationed in|based in|fi
                          r"command|council|directorate|department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$")
 
 
-NOT_TARGET_AFTER = Caseless(r"^(?:'s|s)?\s+(?:police|province source|tv|television|channel|brigades?|news|agency|"
-                            r"governorate council|city council|media|university|"
-                            r"health directorate|directorate|local council|provincial council)\b")
+NOT_TARGET_AFTER = re.compile(r"^(?:'s|s)?\s+(?:police|province source|tv|television|channel|brigades?|news|agency|"
+                              r"governorate council|city council|media|university|"
+                              r"health directorate|directorate|local council|provincial council)\b", re.I)
 
 
 SPEAKER_PLACE = Caseless(r"\b(?:source|sources|official|officials|governor|spokesman|command|council|directorate|"

@@ -23,11 +23,11 @@ SPEAKER_AFTER = re.compile(r"^(?:'s|s|\u2019s)?\s+(?:(?:foreign|defen[cs]e|inter
                            r"delegation|media|news agency|state media|government said|military said|sources?)\b", re.I)
 
 
-SIDE_MODIFIER = Caseless(r"^[- ](?:held|controlled|run|populated|dominated|besieged|led areas?|majority)\b")
+SIDE_MODIFIER = re.compile(r"^[- ](?:held|controlled|run|populated|dominated|besieged|led areas?|majority)\b", re.I)
 
 
 # "Turkey held talks" is a party holding talks, not a side's area ("Turkey-held")
-PARTY_HELD_TALKS = Caseless(r"^ held (?:talks|a |an |meetings?|consultations|discussions|negotiations)")
+PARTY_HELD_TALKS = re.compile(r"^ held (?:talks|a |an |meetings?|consultations|discussions|negotiations)", re.I)
 
 
 AGENCIES = ("SANA", "Reuters", "AFP", "AP", "Xinhua", "TASS", "Sputnik", "Anadolu", "UPI")
@@ -35,8 +35,8 @@ AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:" + "
                              + r")\)?\s*[-\u2013\u2014:]")
 
 
-MILITARY_AFTER = Caseless(r"^(?:'s|s)?\s+(?:forces|troops|army|jets|warplanes|aircraft|air ?strikes|strikes|bombing|"
-                          r"militias?|fighters|soldiers|helicopters|shelling|planes|bombers|artillery|military)\b")
+MILITARY_AFTER = re.compile(r"^(?:'s|s)?\s+(?:forces|troops|army|jets|warplanes|aircraft|air ?strikes|strikes|bombing|"
+                            r"militias?|fighters|soldiers|helicopters|shelling|planes|bombers|artillery|military)\b", re.I)
 
 
 @dataclass(eq=False)      # a sentence is itself: membership tests compare identity, not every field

@@ -67,7 +67,7 @@ DOMESTIC_BODY = re.compile(r"\b(?:parliament|house of commons|commons|congress|s
 UN_BODY = re.compile(r"\b(?:Security Council|General Assembly)\b", re.I)
 # "would resort to the General Assembly should Russia use its veto again": a veto that may come
 UN_HYPOTHETICAL = Caseless(r"\b(?:should|if|unless|could|might|may|threaten\w*\s+to)\b(?:\s+[\w'-]+){0,4}\s*$")
-STRONG_ACCUSATION = Caseless(r"(?:accus|blam|condemn|critici[sz]|denounc|slammed|lambast|made-up alibi|call)")
+STRONG_ACCUSATION = re.compile(r"(?:accus|blam|condemn|critici[sz]|denounc|slammed|lambast|made-up alibi|call)", re.I)
 TRUCE_NOUN = re.compile(r"(?:ceasefire|cease-fire|truce|cessation|deal|agreement|accord|pause|moratorium|evacuation)",
                         re.I)
 AGREEMENT_FATE = Caseless(r"\b(?:collaps\w*|broke down|crumbled|took effect|entered into force|came into force|"

@@ -14,8 +14,8 @@ from .parties import CLAUSE_BREAK, party_mentions
 
 DIP_DATE_WINDOW = 80
 
-SINCE = Caseless(r"\b(?:since|until|till|before)\s+(?:(?:early|late|mid-?)\s*)?$")
-AS_OF = Caseless(r"\b(?:as of|as at|updated(?: on)?|figures? (?:for|from))\s*$")
+SINCE = re.compile(r"\b(?:since|until|till|before)\s+(?:(?:early|late|mid-?)\s*)?$", re.I)
+AS_OF = re.compile(r"\b(?:as of|as at|updated(?: on)?|figures? (?:for|from))\s*$", re.I)
 RELATIVE_SPAN = Caseless(r"\b(?P<n>a|one|two|three|four|five|six|seven|\d+|a few|several|hours|days)\s*"
                          r"(?P<unit>days?|weeks?|hours?)?\s+(?P<rel>after|before)\b")
 PART_OF_LAST_WEEK = Caseless(r"\b(?P<part>early|late|earlier|later|end of)\s+last\s+week\b")

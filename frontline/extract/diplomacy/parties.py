@@ -16,12 +16,12 @@ CLAUSE_BREAK = Caseless(r",\s*(?:and(?!\s+(?:his|her|its|their)\b)|but|while|as|
 
 # ---------------------------------------------------------------- parties
 
-OPPOSITION_NOT_A_BODY = Caseless(r"^(?:'s|s)?\s+(?:activists?|sources?|media|monitors?|areas?|districts?|"
-                                 r"neighbou?rhoods?|supporters|territory|strongholds?|enclaves?|pockets?|positions|"
-                                 r"bastions?)\b")
-ARMED_AFTER = Caseless(r"^(?:'s|s)?\s+(?:fighters|forces|rebels|groups?|factions?|militias?|brigades?|"
-                       r"commanders?|units?|gunmen)\b")
-ARMED_SURFACE = Caseless(r"(?:forces|fighters|army|troops|aircraft|jets|warplanes|military)$")
+OPPOSITION_NOT_A_BODY = re.compile(r"^(?:'s|s)?\s+(?:activists?|sources?|media|monitors?|areas?|districts?|"
+                                   r"neighbou?rhoods?|supporters|territory|strongholds?|enclaves?|pockets?|positions|"
+                                   r"bastions?)\b", re.I)
+ARMED_AFTER = re.compile(r"^(?:'s|s)?\s+(?:fighters|forces|rebels|groups?|factions?|militias?|brigades?|"
+                         r"commanders?|units?|gunmen)\b", re.I)
+ARMED_SURFACE = re.compile(r"(?:forces|fighters|army|troops|aircraft|jets|warplanes|military)$", re.I)
 
 # a person introduced with a state or body ("Syrian Coalition committee member Adnan Rahmoun"): the last word
 # of the first run of two or more capitalised words within a few lower-case words after the party
@@ -104,9 +104,9 @@ def learn_names(s: Sentence, names: dict) -> None:
 # a state named as a place, not as an actor
 PLACE_AFTER = re.compile(r"^(?:'s|s|\u2019s)?(?:-based|\s+(?:border|borders|frontier|territory|soil|airspace|coast|"
                          r"province|provinces|city|cities|town|capital|countryside|side of the border)\b)", re.I)
-SPEAKER_IN = Caseless(r"\b(?:spokes(?:man|woman|person)|officials?|ministry|government|diplomats?|sources?|"
-                      r"embassy|authorities|leaders?)\s+in\s+$")     # "a spokesman in Ankara": Turkey
-PLACE_BEFORE = Caseless(r"\b(?:in|across|inside|throughout|within|into)\s+(?:the\s+)?$")
+SPEAKER_IN = re.compile(r"\b(?:spokes(?:man|woman|person)|officials?|ministry|government|diplomats?|sources?|"
+                        r"embassy|authorities|leaders?)\s+in\s+$", re.I)     # "a spokesman in Ankara": Turkey
+PLACE_BEFORE = re.compile(r"\b(?:in|across|inside|throughout|within|into)\s+(?:the\s+)?$", re.I)
 
 
 def party_mentions(s: Sentence, etype: str, names: Optional[dict] = None) -> list:
@@ -161,10 +161,10 @@ def _party_mentions(s: Sentence, etype: str, names: Optional[dict]) -> list:
     return sorted(out, key=lambda p: p[1])
 
 
-OFFICE = Caseless(r"\b(?:envoy|ambassador|representative|mission|delegation)\b")
+OFFICE = re.compile(r"\b(?:envoy|ambassador|representative|mission|delegation)\b", re.I)
 
 
-OBJECT_OF = Caseless(r"\b(?:on|in|for|of|about|to|into|from|across|inside|over|with)\s+$")
+OBJECT_OF = re.compile(r"\b(?:on|in|for|of|about|to|into|from|across|inside|over|with)\s+$", re.I)
 
 
 def _syria_as_state(text: str, found: list) -> list:
@@ -229,8 +229,8 @@ def proposal_content_start(text: str, trig: int, found: list) -> int:
 AGENT_CLAUSE_STOP = Caseless(r"\b(?:which|while|but|whereas|although|though)\b|;|,\s+and\b")
 
 
-NOMINAL = Caseless(r"(?:plea|appeal|proposals?|initiative|call|demands?|request|offer|peace plan|plan to|"
-                   r"criticism|accusations?|condemnation)$")
+NOMINAL = re.compile(r"(?:plea|appeal|proposals?|initiative|call|demands?|request|offer|peace plan|plan to|"
+                     r"criticism|accusations?|condemnation)$", re.I)
 
 
 def agent(s: Sentence, trig: int, names: Optional[dict] = None) -> Optional[str]:
