@@ -5,9 +5,9 @@ matches are kept only on word boundaries, the longest at each position.
 """
 from __future__ import annotations
 
-import re
-
+import bisect
 import functools
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -106,20 +106,57 @@ def find_places(text: str, offset: int = 0) -> list:
     """Place mentions in ``text``, longest match per position, on word boundaries."""
     if not text:
         return []
-    places = load_places()
     folded = _fold(text)
-    hits = []
-    for end_idx, (length, pid) in automaton().iter(folded):      # pid: the candidates, best first
-        start, end = end_idx - length + 1, end_idx + 1
-        if start > 0 and _is_word_char(folded[start - 1]):
+    n = len(folded)
+    return _choose(text, [(start, end, pids) for start, end, pids in _names(folded)
+                          if _on_word_edges(folded, start, end, 0, n) and _is_name_start(text, folded, start, n)],
+                   offset)
+
+
+def find_places_in_spans(text: str, spans: list) -> list:
+    """``find_places`` of each span of ``text`` (a ``Span`` per sentence), with one automaton pass over the
+    whole text instead of one per sentence."""
+    folded = _fold(text)
+    if len(folded) != len(text) or "\u03a3" in text:
+        # lower-casing is not letter for letter here (a letter that folds into two, a final sigma):
+        # the sentences are folded one by one, as they would be alone
+        return [find_places(sp.text, sp.start) for sp in spans]
+    starts = [sp.start for sp in spans]
+    per_span: list = [[] for _ in spans]
+    for start, end, pids in _names(folded):
+        i = bisect.bisect_right(starts, start) - 1
+        if i < 0 or end > spans[i].end:
             continue
-        if end < len(folded) and _is_word_char(folded[end]):
-            continue
-        # a capitalised first letter: place names are proper nouns ("Bab" vs "bab")
-        if not (text[start].isupper() or text[start].isdigit() or folded[start:start + 3] in ("al-", "el-", "al ")
-                or folded.startswith(GENERIC_LEADS, start)):
-            continue
-        hits.append((start, end, pid))
+        lo, hi = spans[i].start, spans[i].end       # a span's edges are word edges, as a text's ends are
+        if _on_word_edges(folded, start, end, lo, hi) and _is_name_start(text, folded, start, hi):
+            per_span[i].append((start - lo, end - lo, pids))
+    return [_choose(sp.text, hits, sp.start) if hits else [] for sp, hits in zip(spans, per_span)]
+
+
+def _names(folded: str):
+    """(start, end, place ids best first) of every name the automaton finds in ``folded``."""
+    for end_idx, (length, pids) in automaton().iter(folded):
+        yield end_idx - length + 1, end_idx + 1, pids
+
+
+def _on_word_edges(folded: str, start: int, end: int, lo: int, hi: int) -> bool:
+    return not ((start > lo and _is_word_char(folded[start - 1])) or (end < hi and _is_word_char(folded[end])))
+
+
+def _is_name_start(text: str, folded: str, start: int, hi: int) -> bool:
+    """A capitalised first letter: place names are proper nouns ("Bab" vs "bab")."""
+    return text[start].isupper() or text[start].isdigit() or folded[start:min(start + 3, hi)] in ("al-", "el-", "al ") \
+        or folded.startswith(GENERIC_LEADS, start, hi)
+
+
+# variants that open on a lower-case generic word before the proper name ("province of Aleppo", "rural Idlib")
+GENERIC_LEADS = ("province of ", "countryside of ", "outskirts of ", "suburbs of ", "rural ", "northern ", "southern ",
+                 "eastern ", "western ", "north ", "south ", "east ", "west ", "central ", "governorate of ")
+
+
+def _choose(text: str, hits: list, offset: int) -> list:
+    """The longest name at each position, no two overlapping; a name several places share resolved."""
+    places = load_places()
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     kept, last_end = [], -1
     for start, end, pids in hits:
@@ -142,8 +179,5 @@ def find_places(text: str, offset: int = 0) -> list:
     return out
 
 
-# variants that open on a lower-case generic word before the proper name ("province of Aleppo", "rural Idlib")
-GENERIC_LEADS = ("province of ", "countryside of ", "outskirts of ", "suburbs of ", "rural ", "northern ", "southern ",
-                 "eastern ", "western ", "north ", "south ", "east ", "west ", "central ", "governorate of ")
 COUNTRYSIDE_AFTER = re.compile(r"(?:'s|s|\u2019s)?\s+(?:(?:north|south|east|west|central)\w*(?:[- ]\w+ern)?\s+)?"
                                r"(?:countryside|province|governorate|rural areas|suburbs|outskirts)\b", re.I)

@@ -115,6 +115,7 @@ class Lexicon:
     def __init__(self, rows, pattern_column="pattern", hyphen_is_boundary=False):
         self.rows = list(rows)
         parts = [f"(?P<g{i}>{row[pattern_column]})" for i, row in enumerate(self.rows)]
+        self.hyphen_is_boundary = hyphen_is_boundary
         edge = r"\w" if hyphen_is_boundary else r"\w-"
         self._edges = (rf"(?<![{edge}])(?:", rf")(?![{edge}])")
         self._patterns = [row[pattern_column] for row in self.rows]
@@ -133,6 +134,14 @@ class Lexicon:
         if i not in self._row_regexes:
             self._row_regexes[i] = re.compile(self._edges[0] + self._patterns[i] + self._edges[1], re.IGNORECASE)
         return self._row_regexes[i]
+
+    def rows_regex(self, rows: frozenset) -> re.Pattern:
+        """The rows ``rows`` alone, in row order, each as group ``g<i>``: where ``regex`` can only match one of
+        them, it matches what ``regex`` matches (an alternation takes its first branch that fits)."""
+        if rows not in self._row_regexes:
+            parts = "|".join(f"(?P<g{i}>{self._patterns[i]})" for i in sorted(rows))
+            self._row_regexes[rows] = re.compile(self._edges[0] + parts + self._edges[1], re.IGNORECASE)
+        return self._row_regexes[rows]
 
     def finditer(self, text, pos=0, endpos=None, folded=None):
         endpos = len(text) if endpos is None else endpos
@@ -178,32 +187,43 @@ class LexiconScan:
         for name, lex in self.lexicons.items():
             for i, prefixes in enumerate(lex.row_prefixes or ()):
                 for p in prefixes:
-                    owners.setdefault(p, []).append((name, i))
-        self.automaton = literal_automaton({p: (len(p), tuple(o)) for p, o in owners.items()}) if owners else None
+                    owners.setdefault(p, {}).setdefault(name, set()).add(i)
+        # a literal -> (its length, ((lexicon, the rows it begins), ...))
+        self.automaton = literal_automaton({p: (len(p), tuple((name, frozenset(rows)) for name, rows in o.items()))
+                                            for p, o in owners.items()}) if owners else None
 
     def finditer(self, text: str, folded: Optional[str] = None) -> Iterator[tuple]:
-        """``(name, match, row)``: lexicon by lexicon (in the order given), each one's matches in order."""
+        """``(name, match, row)``: lexicon by lexicon (in the order given), each one's matches in order.
+        At each start, the rows worth trying there are tried in one regex (see ``Lexicon.rows_regex``)."""
         folded = text.lower() if folded is None else folded
         rows_at: dict = {name: {} for name in self.lexicons}       # name -> start -> rows worth trying
+        n = len(text)
         for end, (length, owners) in (self.automaton.iter(folded) if self.automaton is not None else ()):
             start = end - length + 1
-            for name, i in owners:
-                rows_at[name].setdefault(start, set()).add(i)
+            # every row opens on a word edge (``Lexicon``): a literal inside a word ("us" in "thus") is no start
+            before = text[start - 1] if 0 < start <= n else ""
+            if before.isalnum() or before == "_":
+                continue
+            for name, rows in owners:
+                if before == "-" and not self.lexicons[name].hyphen_is_boundary:
+                    continue
+                at = rows_at[name]
+                tried = at.get(start)
+                at[start] = rows if tried is None else tried | rows
         for name, lex in self.lexicons.items():
             if lex.automaton is None:
                 for m, row in lex.finditer(text):
                     yield name, m, row
                 continue
             last_end = -1
-            for start, rows in sorted(rows_at[name].items()):
+            at = rows_at[name]
+            for start in sorted(at):
                 if start < last_end:
                     continue
-                for i in sorted(rows):
-                    m = lex.row_regex(i).match(text, start)
-                    if m:
-                        last_end = m.end()
-                        yield name, m, lex.rows[i]
-                        break
+                m = lex.rows_regex(at[start]).match(text, start)
+                if m:
+                    last_end = m.end()
+                    yield name, m, lex.rows[int(m.lastgroup[1:])]
 
 
 def match_at(regex: re.Pattern, text: str, starts, endpos: Optional[int] = None) -> Iterator[re.Match]:

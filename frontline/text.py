@@ -13,7 +13,6 @@ ABBREVIATIONS = frozenset(
 # a sentence ends at . ! ? (optionally followed by a closing quote) before white space and a capital,
 # digit or opening quote; or at a blank line / line break
 _BOUNDARY = re.compile(r"""([.!?]["”’')\]]?)\s+(?=["“‘(\[]?[A-Z0-9])|\n\s*""")
-_WORD_BEFORE = re.compile(r"(\S+)$")
 MAX_SENTENCE = 2000
 
 
@@ -27,8 +26,8 @@ def split_sentences(text: str, extra_breaks: tuple = ()) -> list:
     cuts = set(extra_breaks)
     for m in _BOUNDARY.finditer(text):
         if m.group(1):
-            before = _WORD_BEFORE.search(text, max(0, m.start(1) - 40), m.start(1) + 1)
-            word = before.group(1).rstrip(".").lower() if before else ""
+            # the word the mark ends (at most 40 characters back): the last run of non-space before it
+            word = text[max(0, m.start(1) - 40):m.start(1) + 1].rsplit(None, 1)[-1].rstrip(".").lower()
             if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
             cuts.add(m.end(1))
@@ -108,6 +107,13 @@ class Caseless:
         if folded is not None and self.scanner.match(folded, pos, endpos) is None:
             return None
         return self.regex.match(text, pos, endpos)
+
+    def starts(self, text: str) -> list:
+        """Where the matches of ``finditer(text)`` start, without making them (the folded scan alone)."""
+        folded = fold(text)
+        if folded is None:
+            return [m.start() for m in self.regex.finditer(text)]
+        return [m.start() for m in self.scanner.finditer(folded)]
 
     def finditer(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Iterator[re.Match]:
         endpos = len(text) if endpos is None else endpos

@@ -38,3 +38,16 @@ def test_lexicon_scan_on_shuffled_text():
         alone = [(name, m.span(), row) for name, (path, hyphen) in LEXICONS.items()
                  for m, row in lexicon(path, hyphen).finditer(text)]
         assert together == alone, text
+
+
+def test_lexicon_scan_where_literals_sit_inside_words():
+    """Literals inside a word ("us" in "thus", "un" in "under"), after a hyphen or an underscore: no row
+    starts there, as each lexicon's own word edges say."""
+    text = ("Thus, under the fund's plan, anti-US and pro-UN_us groups, co-chair Russia-backed the UN-Syria "
+            "talks; the un-named Syrian_army and US-led jets killed 3 in Aleppo-based units.")
+    for t in (text, text.upper(), text.lower()):
+        together = [(name, m.span(), row) for name, m, row in _lexicon_scan().finditer(t)]
+        alone = [(name, m.span(), row) for name, (path, hyphen) in LEXICONS.items()
+                 for m, row in lexicon(path, hyphen).finditer(t)]
+        assert together == alone
+        assert any(name == "parties" for name, _, _ in together)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Optional
 
 from ..models import Mention
-from ..text import Caseless
+from ..text import Caseless, fold
 
 UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -419,27 +419,49 @@ _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
 _NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
-          "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves")}
-_NUMBER_LED = {"children_among", "n_then_verb"}
+          "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves"),
+          "verb_then_n": ("kill", "death", "lives of", "execut", "massacred", "injur", "wound", "bodies of")}
+# the patterns tried only where a number begins, and words one of which each of their matches holds after its
+# start: no start after the last of them is tried
+_NUMBER_LED = {"children_among": ("among",),
+               "n_then_verb": ("killed", "dead", "died", "dying", "deaths", "slain", "martyred", "lost their lives",
+                               "perished", "fatalities", "massacred", "bodies", "injured", "wounded", "hurt",
+                               "injuries", "suffocation")}
+_QUALIFIERS_LONGEST_FIRST = tuple(sorted(QUALIFIERS, key=len, reverse=True))
 
 
-def _number_starts(sentence: str) -> list:
+def _number_starts(sentence: str, folded: Optional[str]) -> list:
     """Offsets where a figure (or the qualifier before it) begins: the only places number-led patterns can match."""
     out = []
-    for m in _NUMBER_OR_VAGUE.finditer(sentence):
-        q = _QUALIFIER_BEFORE.search(sentence, max(0, m.start() - 24), m.start())
-        if q:
-            out.append(q.start())
-        out.append(m.start())
+    for a in _NUMBER_OR_VAGUE.starts(sentence):
+        q = _qualifier_start(sentence, folded, max(0, a - 24), a)
+        if q is not None:
+            out.append(q)
+        out.append(a)
     return sorted(set(out))
 
 
-def _matches(rule, rx, sentence, starts):
+def _qualifier_start(sentence: str, folded: Optional[str], lo: int, hi: int) -> Optional[int]:
+    """Where ``_QUALIFIER_BEFORE.search(sentence, lo, hi)`` matches: a qualifier that ends where the white space
+    before ``hi`` begins, the longest one (the leftmost start) that fits after ``lo``."""
+    if folded is None:
+        q = _QUALIFIER_BEFORE.search(sentence, lo, hi)
+        return q.start() if q else None
+    j = lo + len(folded[lo:hi].rstrip())
+    if j == hi:
+        return None
+    return next((j - len(k) for k in _QUALIFIERS_LONGEST_FIRST if folded.endswith(k, lo, j)), None)
+
+
+def _matches(rule, rx, sentence, starts, folded):
     if rule not in _NUMBER_LED:
         yield from rx.finditer(sentence)
         return
+    last = len(sentence) if folded is None else max(folded.rfind(w) for w in _NUMBER_LED[rule])
     last_end = 0
     for pos in starts:
+        if pos >= last:
+            break
         if pos < last_end:
             continue
         m = rx.match(sentence, pos)
@@ -448,11 +470,25 @@ def _matches(rule, rx, sentence, starts):
             yield m
 
 
+def _has_after(folded: Optional[str], words: tuple, pos: int) -> bool:
+    """Does one of ``words`` occur at or after ``pos`` (always when the sentence has no folded form)?"""
+    return folded is None or any(folded.find(w, pos) >= 0 for w in words)
+
+
+def _governed(sentence: str, start: int) -> bool:
+    """Is the number at ``start`` the object of a verb right before it ("killed two patients injured eight")?
+    The verb ends where the white space before the number begins and is at most 21 letters long, so only the
+    last 40 characters before that are searched."""
+    verb_end = len(sentence[:start].rstrip())
+    return bool(_GOVERNING_VERB.search(sentence, max(0, verb_end - 40), start))
+
+
 def find_figures(sentence: str) -> list:
     """Casualty figures stated in one sentence, spans relative to the sentence."""
     found, taken = [], []
     lower = sentence.lower()
-    starts = _number_starts(sentence)
+    folded = fold(sentence)
+    starts = _number_starts(sentence, folded)
 
     def free(a, b):
         return all(b <= s or a >= e for s, e in taken)
@@ -460,7 +496,7 @@ def find_figures(sentence: str) -> list:
     for rule, rx in _PATTERNS:
         if rule in _NEEDS and not any(w in lower for w in _NEEDS[rule]):
             continue
-        for m in _matches(rule, rx, sentence, starts):
+        for m in _matches(rule, rx, sentence, starts, folded):
             figs = []
             if rule == "family":
                 figs = _family_figures(m)
@@ -489,7 +525,7 @@ def find_figures(sentence: str) -> list:
                 figs = [_figure("killed", m, "n", rule, revised=revised)]
             elif rule == "n_then_verb":
                 field = "killed" if m.group("kv") else "injured"
-                if _GOVERNING_VERB.search(sentence, 0, m.start()) and \
+                if _governed(sentence, m.start()) and \
                         not _VERB_WITH_OWN_NUMBER.search(sentence, max(0, m.start() - 60), m.start()):
                     continue      # "killed two patients injured eight": the verb before governs
                 between = sentence[m.end("n"):m.start("kv" if m.group("kv") else "hv")]
@@ -523,7 +559,8 @@ def find_figures(sentence: str) -> list:
                     figs.append(_figure("children_killed", m, "n", rule + "_child"))
             elif rule == "verb_then_n":
                 field = "killed" if m.group("kv") else "injured"
-                if _VICTIMS_THEN_HURT.match(sentence, m.end("n")) and \
+                if _has_after(folded, ("injured", "wounded", "hurt"), m.end("n")) \
+                        and _VICTIMS_THEN_HURT.match(sentence, m.end("n")) and \
                         _VERB_WITH_OWN_NUMBER.search(sentence, max(0, m.start() - 60), m.start("n")):
                     continue      # "8 persons killed 58 others injured": the number is the next verb's
                 nxt = sentence[m.end("n"):m.end("n") + 25].lower()

@@ -5,12 +5,13 @@ import re
 from typing import Optional
 
 from ..gazetteer import Place, load_places
+from ..text import Caseless
 from .scan import Sentence
 
 
-ORIGIN_BEFORE = re.compile(r"\b(?:from|positioned(?: in)?|stationed in|based in|fired from|entrenched in|located in)\s+"
-                           r"(?:the\s+)?(?:[\w'-]+\s+){0,5}$|\b(?:source|sources|official|officials|governor|spokesman|"
-                           r"command|council|directorate|department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$", re.I)
+ORIGIN_BEFORE = Caseless(r"\b(?:from|positioned(?: in)?|stationed in|based in|fired from|entrenched in|located in)\s+"
+                         r"(?:the\s+)?(?:[\w'-]+\s+){0,5}$|\b(?:source|sources|official|officials|governor|spokesman|"
+                         r"command|council|directorate|department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$")
 
 
 NOT_TARGET_AFTER = re.compile(r"^(?:'s|s)?\s+(?:police|province source|tv|television|channel|brigades?|news|agency|"
@@ -18,15 +19,15 @@ NOT_TARGET_AFTER = re.compile(r"^(?:'s|s)?\s+(?:police|province source|tv|televi
                               r"health directorate|directorate|local council|provincial council)\b", re.I)
 
 
-SPEAKER_PLACE = re.compile(r"\b(?:source|sources|official|officials|governor|spokesman|command|council|directorate|"
-                           r"department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$", re.I)
+SPEAKER_PLACE = Caseless(r"\b(?:source|sources|official|officials|governor|spokesman|command|council|directorate|"
+                         r"department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$")
 
 
 # an attack told right before a place abroad: "a car bomb exploded in Ankara", "the attack at the airport in Istanbul"
-ATTACK_AT = re.compile(r"\b(?:attack\w*|bomb\w*|blasts?|explo\w+|strikes?|struck|shooting|gunm[ae]n|killed|shot|"
-                       r"stabb\w*|rammed|assassinat\w*|suicide\w*|hit|hits|landed|fell|shell\w*|rockets?|"
-                       r"mortars?|targeted)\s+(?:[\w'-]+\s+){0,5}?(?:in|at|on|near|of)?\s*"
-                       r"(?:the\s+)?(?:[\w'-]+\s+){0,2}$", re.I)
+ATTACK_AT = Caseless(r"\b(?:attack\w*|bomb\w*|blasts?|explo\w+|strikes?|struck|shooting|gunm[ae]n|killed|shot|"
+                     r"stabb\w*|rammed|assassinat\w*|suicide\w*|hit|hits|landed|fell|shell\w*|rockets?|"
+                     r"mortars?|targeted)\s+(?:[\w'-]+\s+){0,5}?(?:in|at|on|near|of)?\s*"
+                     r"(?:the\s+)?(?:[\w'-]+\s+){0,2}$")
 
 
 # a capital standing for its government: "Damascus ally Hezbollah", "Moscow-backed forces", "Ankara's officials"

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..gazetteer import find_places
+from ..gazetteer import find_places_in_spans
 from ..models import Span
 from ..resources import LexiconScan, lexicon
 from ..text import Caseless
@@ -30,8 +30,9 @@ SIDE_MODIFIER = re.compile(r"^[- ](?:held|controlled|run|populated|dominated|bes
 PARTY_HELD_TALKS = re.compile(r"^ held (?:talks|a |an |meetings?|consultations|discussions|negotiations)", re.I)
 
 
-AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:SANA|Reuters|AFP|AP|Xinhua|TASS|"
-                             r"Sputnik|Anadolu|UPI)\)?\s*[-\u2013\u2014:]")
+AGENCIES = ("SANA", "Reuters", "AFP", "AP", "Xinhua", "TASS", "Sputnik", "Anadolu", "UPI", "dpa", "DPA")
+AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:" + "|".join(AGENCIES)
+                             + r")\)?\s*[-\u2013\u2014:]")
 
 
 # "... Monitor AFP Saturday 21 Feb 2015 Ten children were ...": an agency's dateline glued after the headline
@@ -72,11 +73,12 @@ class Sentence:
 
 
 # a weapon named as what was destroyed or seized is not the weapon of the attack
-SEIZED_BEFORE = re.compile(r"\b(?:destroy\w*|seiz\w*|captur\w*|dismantl\w*|defus\w*|confiscat\w*|"
-                           r"smuggl\w*|stockpil\w*|depots? of|supplies of)\b[^.;]{0,60}$", re.I)
+SEIZED_BEFORE = Caseless(r"\b(?:destroy\w*|seiz\w*|captur\w*|dismantl\w*|defus\w*|confiscat\w*|"
+                         r"smuggl\w*|stockpil\w*|depots? of|supplies of)\b[^.;]{0,60}$")
 
 SEIZED_WORDS = ("destroy", "seiz", "captur", "dismantl", "defus", "confiscat", "smuggl", "stockpil", "depot",
                 "supplies of")
+_SEIZED_WORD = re.compile("|".join(map(re.escape, SEIZED_WORDS)))      # any of them, in one scan
 
 LEXICONS = {   # name -> (file, hyphen counts as a word boundary)
     "triggers": ("lexicon/incident_triggers.csv", False),
@@ -99,9 +101,12 @@ def _lexicon_scan() -> LexiconScan:
 
 
 def scan_lexicons(text: str, spans: list) -> list:
-    """Every lexicon over the whole text once; hits bucketed per sentence as (start, end, row), relative."""
+    """Every lexicon over the whole text once; hits bucketed per sentence as (start, end, row), relative;
+    and the gazetteer's places (``"places"``: Mentions, absolute), also from one pass over the text."""
     starts = [sp.start for sp in spans]
     per_sentence = [{name: [] for name in LEXICONS} for _ in spans]
+    for bucket, places in zip(per_sentence, find_places_in_spans(text, spans)):
+        bucket["places"] = places
     for name, m, row in _lexicon_scan().finditer(text):
         i = bisect.bisect_right(starts, m.start()) - 1
         if i >= 0 and m.end() <= spans[i].end:
@@ -112,19 +117,22 @@ def scan_lexicons(text: str, spans: list) -> list:
 def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int, hits: dict, dates: list) -> Sentence:
     t = span.text
     s = Sentence(idx, span)
+    # a word of the seized list in a trigger's window is in the whole sentence: one scan tells most sentences apart
+    seized = bool(hits["triggers"]) and _SEIZED_WORD.search(t.lower()) is not None
     for a, b, row in hits["triggers"]:
-        before = t[max(0, a - 70):a].lower()
-        if any(w in before for w in SEIZED_WORDS) and SEIZED_BEFORE.search(t, max(0, a - 70), a):
+        if seized and _SEIZED_WORD.search(t[max(0, a - 70):a].lower()) and SEIZED_BEFORE.search(t, max(0, a - 70), a):
             continue            # "destroyed ... two car bombs", "seized artillery": the weapon taken, not the attack's
         s.triggers.append((row["event_type"], row["strength"], a, b))
     s.kill_words = sum(1 for _, _, row in hits["casualty"] if row["field"] == "killed")
     s.figures = find_figures(t) if hits["casualty"] or CASUALTY_HINT.search(t) else []
-    s.dates = [d for d in dates
-               if d.end > skip_until and not AGENCY_DATELINE.match(t[d.end - span.start:d.end - span.start + 40])
-               and not AGENCY_BEFORE_DATE.search(t, max(0, d.start - span.start - 24), d.start - span.start)]
+    agency = any(name in t for name in AGENCIES)       # no agency named: nothing is followed by a dateline's
+    s.dates = [d for d in dates if d.end > skip_until
+               and not (agency and AGENCY_DATELINE.match(t[d.end - span.start:d.end - span.start + 40]))
+               and not (agency and AGENCY_BEFORE_DATE.search(t, max(0, d.start - span.start - 24),
+                                                             d.start - span.start))]
     # the dateline city ("BEIRUT (Reuters) -", "DAMASCUS, Syria (AP) -") is where the reporter sits
-    s.places = [m for m in find_places(t, span.start)
-                if not AGENCY_DATELINE.match(t[m.end - span.start:m.end - span.start + 40])]
+    s.places = [m for m in hits["places"]
+                if not (agency and AGENCY_DATELINE.match(t[m.end - span.start:m.end - span.start + 40]))]
     for a, b, row in hits["actors"]:
         if SIDE_MODIFIER.match(t[b:b + 14]) or SPEAKER_AFTER.match(t[b:b + 40]):
             continue

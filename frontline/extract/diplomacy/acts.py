@@ -55,30 +55,30 @@ def diplomacy_type(s: Sentence) -> Optional[str]:
 
 
 # a truce sought, not reached: "after failing to secure a ceasefire", "push Russia to agree to a truce"
-NOT_REACHED = re.compile(r"\b(?:fail\w*\s+to\s+(?:secure|reach|agree\s+(?:to|on)|broker)|(?:seek|seeks|seeking|sought)|"
-                         r"to\s+agree\s+(?:to|on)|efforts?\s+to\s+(?:reach|secure|broker|revive)|hopes?\s+(?:for|of)|"
-                         r"push(?:ed|es|ing)?\s+for|revive|salvage|restore|wants?|wanted|favou?rs?|resumption\s+of|"
-                         r"conditions\s+(?:necessary\s+)?for|striv\w*\s+(?:to|for)|try\w*\s+to|tried\s+to|"
-                         r"work\w*\s+(?:for|towards?)|aim\w*\s+(?:at|to|for)|to\s+(?:secure|reach|broker|achieve))"
-                         r"\s+(?:(?:a|an|the|new|fresh|its|their|political)\s+)*"
-                         r"(?:[\w-]+\s+){0,2}$", re.I)
+NOT_REACHED = Caseless(r"\b(?:fail\w*\s+to\s+(?:secure|reach|agree\s+(?:to|on)|broker)|(?:seek|seeks|seeking|sought)|"
+                       r"to\s+agree\s+(?:to|on)|efforts?\s+to\s+(?:reach|secure|broker|revive)|hopes?\s+(?:for|of)|"
+                       r"push(?:ed|es|ing)?\s+for|revive|salvage|restore|wants?|wanted|favou?rs?|resumption\s+of|"
+                       r"conditions\s+(?:necessary\s+)?for|striv\w*\s+(?:to|for)|try\w*\s+to|tried\s+to|"
+                       r"work\w*\s+(?:for|towards?)|aim\w*\s+(?:at|to|for)|to\s+(?:secure|reach|broker|achieve))"
+                       r"\s+(?:(?:a|an|the|new|fresh|its|their|political)\s+)*"
+                       r"(?:[\w-]+\s+){0,2}$")
 DOMESTIC_BODY = re.compile(r"\b(?:parliament|house of commons|commons|congress|senate|duma|cabinet|knesset|majlis)\b",
                            re.I)
 UN_BODY = re.compile(r"\b(?:Security Council|General Assembly)\b", re.I)
 # "would resort to the General Assembly should Russia use its veto again": a veto that may come
-UN_HYPOTHETICAL = re.compile(r"\b(?:should|if|unless|could|might|may|threaten\w*\s+to)\b(?:\s+[\w'-]+){0,4}\s*$", re.I)
+UN_HYPOTHETICAL = Caseless(r"\b(?:should|if|unless|could|might|may|threaten\w*\s+to)\b(?:\s+[\w'-]+){0,4}\s*$")
 STRONG_ACCUSATION = re.compile(r"(?:accus|blam|condemn|critici[sz]|denounc|slammed|lambast|made-up alibi|call)", re.I)
 TRUCE_NOUN = re.compile(r"(?:ceasefire|cease-fire|truce|cessation|deal|agreement|accord|pause|moratorium|evacuation)",
                         re.I)
-AGREEMENT_FATE = re.compile(r"\b(?:collaps\w*|broke down|crumbled|took effect|entered into force|came into force|"
-                            r"announced|agreed|brokered|reached|signed|declared|expired|violated|ended|failure|"
-                            r"began|started)\b", re.I)
+AGREEMENT_FATE = Caseless(r"\b(?:collaps\w*|broke down|crumbled|took effect|entered into force|came into force|"
+                          r"announced|agreed|brokered|reached|signed|declared|expired|violated|ended|failure|"
+                          r"began|started)\b")
 
 
-END_FATE = re.compile(r"\b(?:collaps\w*|broke down|break down|crumbled|fell apart|expired|ended|failed|failure|"
-                      r"in tatters|unravel\w*|(?:is|was) over)\b", re.I)
-START_FATE = re.compile(r"\b(?:took effect|takes effect|entered into force|came into force|began|begins|started|"
-                        r"starts|agreed|brokered|reached|signed|declared|announced|went into effect)\b", re.I)
+END_FATE = Caseless(r"\b(?:collaps\w*|broke down|break down|crumbled|fell apart|expired|ended|failed|failure|"
+                    r"in tatters|unravel\w*|(?:is|was) over)\b")
+START_FATE = Caseless(r"\b(?:took effect|takes effect|entered into force|came into force|began|begins|started|"
+                      r"starts|agreed|brokered|reached|signed|declared|announced|went into effect)\b")
 
 
 def truce_fate(text: str, trig: int) -> Optional[str]:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from ...text import Caseless
 from ..scan import Sentence
 from .parties import CLAUSE_BREAK, party_mentions
 
@@ -15,19 +16,19 @@ DIP_DATE_WINDOW = 80
 
 SINCE = re.compile(r"\b(?:since|until|till|before)\s+(?:(?:early|late|mid-?)\s*)?$", re.I)
 AS_OF = re.compile(r"\b(?:as of|as at|updated(?: on)?|figures? (?:for|from))\s*$", re.I)
-RELATIVE_SPAN = re.compile(r"\b(?P<n>a|one|two|three|four|five|six|seven|\d+|a few|several|hours|days)\s*"
-                           r"(?P<unit>days?|weeks?|hours?)?\s+(?P<rel>after|before)\b", re.I)
-PART_OF_LAST_WEEK = re.compile(r"\b(?P<part>early|late|earlier|later|end of)\s+last\s+week\b", re.I)
-FUTURE_CUE = re.compile(r"\b(?:will|shall|is to|are to|to be held|scheduled|is due|are due|due to|next week|"
-                        r"opens|convenes|takes place|gets under way|"
-                        r"expected to|plans? to|planned (?:for|to)|set to|upcoming)\b", re.I)
+RELATIVE_SPAN = Caseless(r"\b(?P<n>a|one|two|three|four|five|six|seven|\d+|a few|several|hours|days)\s*"
+                         r"(?P<unit>days?|weeks?|hours?)?\s+(?P<rel>after|before)\b")
+PART_OF_LAST_WEEK = Caseless(r"\b(?P<part>early|late|earlier|later|end of)\s+last\s+week\b")
+FUTURE_CUE = Caseless(r"\b(?:will|shall|is to|are to|to be held|scheduled|is due|are due|due to|next week|"
+                      r"opens|convenes|takes place|gets under way|"
+                      r"expected to|plans? to|planned (?:for|to)|set to|upcoming)\b")
 SCHEDULED_RELATIVE = re.compile(r"[\w-]*(?:\s+[\w.'-]+){0,6}?\s+(?:that|which)\s+(?:opens|begins|starts|convenes|"
                                 r"takes place|gets under way|is due|will)\b", re.I)
-MOTION = re.compile(r"\b(?:went|go|goes|travel\w*|flew|arrived|came|headed|returned|used|agreed|decided|"
-                    r"refused|failed|tried|sought|wanted|began|started)\b", re.I)
-REPORTING = re.compile(r"\b(?:said|says|told|announced|stated|added|confirmed|reported)\b", re.I)
+MOTION = Caseless(r"\b(?:went|go|goes|travel\w*|flew|arrived|came|headed|returned|used|agreed|decided|"
+                  r"refused|failed|tried|sought|wanted|began|started)\b")
+REPORTING = Caseless(r"\b(?:said|says|told|announced|stated|added|confirmed|reported)\b")
 POSSESSIVE_DATE = re.compile(r"(?:day|night)(?:'s|s|\u2019s)\b", re.I)
-CLAUSE_STOP = re.compile(r"(?:\b(?:said|says|told|reported|announced|added|stated|after|before|since|as)\b|[;:.])", re.I)
+CLAUSE_STOP = Caseless(r"(?:\b(?:said|says|told|reported|announced|added|stated|after|before|since|as)\b|[;:.])")
 _NUM = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from ...text import Caseless, fold
 from ..scan import Sentence
 
 # ", and his counterpart" joins two people, not two clauses
-CLAUSE_BREAK = re.compile(r",\s*(?:and(?!\s+(?:his|her|its|their)\b)|but|while|as|when|whereas)\b|;|\bwhile\b|\bwhereas\b|"
-                          r"\bbut\b", re.I)
+CLAUSE_BREAK = Caseless(r",\s*(?:and(?!\s+(?:his|her|its|their)\b)|but|while|as|when|whereas)\b|;|\bwhile\b|\bwhereas\b|"
+                        r"\bbut\b")
 
 
 # ---------------------------------------------------------------- parties
@@ -66,6 +67,19 @@ NAME_OR_OFFICE_HINT = re.compile(r"(?-i:[A-Z][\w'-]+\s+[A-Z])|ministry|spokes|mi
                                  r"kremlin|military", re.I)
 
 
+NAME_HINT = re.compile(r"[A-Z][\w'-]+\s+[A-Z]")
+OFFICE_WORDS = ("ministry", "spokes", "minister", "envoy", "ambassador", "embassy", "presiden", "kremlin", "military")
+
+
+def _names_someone(text: str, lo: int, hi: int) -> bool:
+    """``NAME_OR_OFFICE_HINT.search(text, lo, hi)``, its words looked up in the folded window and only its
+    name part ("Sergei Lavrov") run as a regex."""
+    window = fold(text[lo:hi])
+    if window is None:
+        return bool(NAME_OR_OFFICE_HINT.search(text, lo, hi))
+    return any(w in window for w in OFFICE_WORDS) or bool(NAME_HINT.search(text, lo, hi))
+
+
 def learn_names(s: Sentence, names: dict) -> None:
     """Remember the people this sentence introduces with their state or body, for later sentences that
     name them by surname alone ("Rahmoun called upon ..."), and whose ministry, spokesman, envoy it names,
@@ -78,7 +92,7 @@ def learn_names(s: Sentence, names: dict) -> None:
         own = re.search(SPEAKER_NOUN + r"$", s.text[a:b], re.I)
         if own:
             names["@" + own.group(1).lower()] = party
-        if not NAME_OR_OFFICE_HINT.search(s.text, b, b + 110):
+        if not _names_someone(s.text, b, b + 110):
             continue
         m = re.compile(r"(?:'s|s|\u2019s)?(?:\s+[\w-]+){0,4}", re.I).match(s.text, b)
         for noun in re.finditer(r"\b" + SPEAKER_NOUN + r"\b", m.group(0), re.I):
@@ -229,7 +243,7 @@ def proposal_content_start(text: str, trig: int, found: list) -> int:
     return end
 
 
-AGENT_CLAUSE_STOP = re.compile(r"\b(?:which|while|but|whereas|although|though)\b|;|,\s+and\b", re.I)
+AGENT_CLAUSE_STOP = Caseless(r"\b(?:which|while|but|whereas|although|though)\b|;|,\s+and\b")
 
 
 NOMINAL = re.compile(r"(?:plea|appeal|proposals?|initiative|call|demands?|request|offer|peace plan|plan to|"
@@ -277,8 +291,8 @@ def trigger_end(s: Sentence, trig: int) -> int:
     return next((b for _, _, a, b in s.dip if a == trig), trig)
 
 
-ACCUSED_FOLLOWS = re.compile(r"\b(?:said|says|suggested|suggests|believes?|believed|claimed|claims|alleged|alleges|"
-                             r"insisted|argued|argues|thinks|think|stressed|noted|that)\b|,\s*who\b", re.I)
+ACCUSED_FOLLOWS = Caseless(r"\b(?:said|says|suggested|suggests|believes?|believed|claimed|claims|alleged|alleges|"
+                           r"insisted|argued|argues|thinks|think|stressed|noted|that)\b|,\s*who\b")
 
 
 def both_sides(s: Sentence, trig: int, names: Optional[dict] = None) -> bool:
