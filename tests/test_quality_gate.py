@@ -14,9 +14,9 @@ from frontline.evaluation import eval_articles, write_jsonl
 pytestmark = pytest.mark.needs_shared
 
 FLOORS = {
-    "incident": {"f1": 0.89, "strict_f1": 0.70, "event_date": 0.92, "event_type": 0.97, "actor": 0.93,
-                 "side": 0.96, "killed": 0.95, "injured": 0.98, "children_killed": 0.98},
-    "diplomacy": {"f1": 0.95, "strict_f1": 0.93, "event_date": 0.97, "event_type": 1.0, "actors": 1.0},
+    "incident": {"f1": 0.93, "strict_f1": 0.80, "event_date": 0.94, "event_type": 0.99, "actor": 0.94,
+                 "side": 0.96, "killed": 0.98, "injured": 1.0, "children_killed": 1.0},
+    "diplomacy": {"f1": 0.97, "strict_f1": 0.95, "event_date": 0.97, "event_type": 1.0, "actors": 1.0},
 }
 SEED_ID = "000_388484fd9ac85dd6"
 
