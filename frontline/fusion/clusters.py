@@ -289,6 +289,12 @@ class _Codes:
         return keep
 
 
+def _block_order(key: tuple) -> tuple:
+    """Sort key of a (day ordinal, side) block: by day, then side (None first)."""
+    day, side = key
+    return day, side is not None, side or ""
+
+
 def _clusters(cols: dict, n: int) -> list:
     """Complete-linkage clusters of the ``n`` rows of ``cols`` (name -> values): the row naming each row's cluster.
 
@@ -345,7 +351,11 @@ def _clusters(cols: dict, n: int) -> list:
             done.add(lx)
         return lx
 
-    for (day, side), members in blocks.items():
+    # blocks in order of day (then side): every block of a day is done before any of the next, so
+    # a day that no event straddles cuts the clustering in two independent halves
+    # (frontline.fusion.store_fusion fuses again only the part between two such days)
+    for day, side in sorted(blocks, key=_block_order):
+        members = blocks[(day, side)]
         partners = []
         # fixed orders throughout, so the clusters do not depend on PYTHONHASHSEED
         for other_side in ((side, "city") if side != "city" else ("east", "west", "city", None)):

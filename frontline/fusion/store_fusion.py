@@ -25,9 +25,10 @@ FUSION_COLUMNS = ("event_id", "article_id", "outlet", "day", "event_type", "acto
 _NOT_FOR_FUSION = ("evidence", "evidence_spans")
 
 
-def _fusion_frame(conn, fusion, full: bool = False):
+def _fusion_frame(conn, fusion, full: bool = False, where: str = "TRUE", params: Optional[list] = None):
     """The incidents fusion reads, text columns as Python objects, equal strings shared.
 
+    ``where`` (SQL over the incidents, with ``params``) reads a part of them only.
     ``fuse_incidents`` turns the frame into one dict per row; from pandas' Arrow-backed
     strings every cell would become a new str object (~60 bytes each, ~150 MB at 300k
     incidents); from object columns of shared strings the dicts point at the same few.
@@ -36,7 +37,8 @@ def _fusion_frame(conn, fusion, full: bool = False):
     cols = getattr(fusion, "FUSION_INPUT_COLUMNS", None) or FUSION_COLUMNS
     if full:
         cols = [n for n, _, _ in SCHEMA["incidents"] if n not in _NOT_FOR_FUSION]
-    df = conn.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM incidents ORDER BY event_id").df()
+    df = conn.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM incidents WHERE {where} ORDER BY event_id",
+                      params or []).df()
     for c in df.columns:
         if isinstance(df[c].dtype, pd.StringDtype) or df[c].dtype == object:
             shared: dict = {}
@@ -50,7 +52,8 @@ STORY_FETCH_ARTICLES = 10_000
 
 
 def _window_stories(conn, fusion, members):
-    """(window, its rows of ``members``, ``fusion.story_ids`` of its articles) for each window in order.
+    """(window, its rows of ``members``, ``fusion.story_ids`` of its articles, a function giving
+    ``fusion.story_ids`` of some of them) for each window in order.
 
     An article often reports events of several windows. With a ``fusion`` that
     takes its ``shingle_array`` back (``story_ids(..., shingled=)``), each article's
@@ -67,7 +70,8 @@ def _window_stories(conn, fusion, members):
             ids = sorted(set(rows["article_id"]))
             arts = conn.execute("SELECT article_id, text FROM articles WHERE list_contains(?::VARCHAR[], "
                                 "article_id) ORDER BY article_id", [ids]).df()
-            yield w, rows, fusion.story_ids(arts)
+            yield w, rows, fusion.story_ids(arts), (lambda some, arts=arts: fusion.story_ids(
+                arts[arts["article_id"].isin(some)].reset_index(drop=True)))
         return
     span = members.groupby("article_id")["window"].agg(["min", "max"])
     last = span["max"].to_dict()
@@ -86,24 +90,35 @@ def _window_stories(conn, fusion, members):
                 shingled[aid] = fusion.shingle_array(text)
         ids = sorted(a for a in set(rows["article_id"]) if a in shingled)
         arts = pd.DataFrame({"article_id": pd.Series(ids, dtype=object), "text": None})
-        yield w, rows, fusion.story_ids(arts, shingled={a: shingled[a] for a in ids})
+        mine = {a: shingled[a] for a in ids}
+        yield w, rows, fusion.story_ids(arts, shingled=mine), (lambda some, mine=mine: fusion.story_ids(
+            pd.DataFrame({"article_id": pd.Series(list(some), dtype=object), "text": None}),
+            shingled={a: mine[a] for a in some}))
         for a in ids:
             if last[a] == w:
                 del shingled[a]
 
 
 def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Optional[int] = None):
-    """Fused rows regraded with the duplicate stories among the reports of multi-article events.
+    """Fused rows regraded with the duplicate stories among the reports of each multi-article event.
+
+    Two reports of one event count as one story when their articles share a
+    story (``fusion.story_ids``) *among that event's articles*: an event's
+    grade depends on its own articles only, so fusing again a part of the
+    store (:func:`refresh_fusion`) grades its events exactly as fusing the
+    whole store does.
 
     ``fusion.story_ids`` over every article at once holds ~25 kB of shingles per
     article (2.4 GB at 100k articles). Stories only change the grade of a fused
     event reported by two or more articles of two or more outlets (one wire copy
-    under two outlets is not corroboration), so they are computed over the
+    under two outlets is not corroboration), so shingles are computed for the
     articles of those events only, in windows of consecutive days of about
-    ``window_articles`` articles (one ``story_ids`` call each; the whole corpus
-    is one window up to that size), and only the events whose reports turn out
-    to share a story are fused again -- by ``fuse_incidents`` itself, with those
-    stories. Returns ``fused``, corrected.
+    ``window_articles`` articles. Stories over a window join at least the
+    articles that stories over one event's articles join, so only the events
+    whose articles share a story in their window are looked at again, each
+    with the stories among its own articles, and fused again -- by
+    ``fuse_incidents`` itself -- when two of its articles tell one story.
+    Returns ``fused``, corrected.
     """
     import pandas as pd
     window_articles = window_articles or STORY_WINDOW_ARTICLES
@@ -128,39 +143,29 @@ def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Op
         window_of_day[day] = window
         size += n
     members["window"] = members["cday"].map(window_of_day)
-    affected: set = set()
-    story_of: dict = {}                                  # article -> "<window>:<story>"
-    for w, rows, stories in _window_stories(conn, fusion, members):
+    stories_of: dict = {}                                # cluster -> article -> story among its articles
+    for w, rows, stories, stories_among in _window_stories(conn, fusion, members):
         if stories.nunique() == len(stories):
             continue                                     # no two of these articles tell one story
         rows = rows.assign(story=rows["article_id"].map(stories))
         n = rows.groupby("cluster_id").agg(n_articles=("article_id", "nunique"), n_stories=("story", "nunique"))
         hit = set(n.index[n["n_stories"] < n["n_articles"]])
-        if hit:
-            affected |= hit
-            for aid in set(rows.loc[rows["cluster_id"].isin(hit), "article_id"]):
-                story_of[aid] = f"{w}:{stories[aid]}"
-    if not affected:
+        for cid, aids in rows[rows["cluster_id"].isin(hit)].groupby("cluster_id")["article_id"]:
+            own = stories_among(sorted(set(aids)))
+            if own.nunique() < len(own):
+                stories_of[cid] = own
+    if not stories_of:
         return fused
-    # fuse the affected events again with their stories, all at once; an event that comes out
-    # with exactly its reports is taken from there, any other is fused again on its own
-    stories = pd.Series(story_of, name="story_id")
-    in_affected = cid_of_row.isin(affected).to_numpy()
+    # fuse each affected event again on its own, with the stories among its articles
+    in_affected = cid_of_row.isin(set(stories_of)).to_numpy()
     sub = df[in_affected]
-    sub_ids, sub_fused = fusion.fuse_incidents(sub, stories)
-    pairs = pd.DataFrame({"old": cid_of_row[in_affected].to_numpy(), "new": sub_ids.reindex(sub.index).to_numpy()})
-    per_old = pairs.groupby("old")["new"].agg(["nunique", "first", "size"])
-    new_sizes = pairs.groupby("new").size()
-    whole = set(per_old.index[(per_old["nunique"] == 1) & (per_old["first"] == per_old.index)
-                              & (per_old["first"].map(new_sizes) == per_old["size"])])
-    redone = [sub_fused[sub_fused["cluster_id"].isin(whole)]]
-    for cid in sorted(affected - whole):
-        one = df[(cid_of_row == cid).to_numpy()]
-        one_ids, one_fused = fusion.fuse_incidents(one, stories)
+    redone = []
+    for cid, rows in sub.groupby(cid_of_row[in_affected].to_numpy(), sort=True):
+        one_ids, one_fused = fusion.fuse_incidents(rows, stories_of[cid])
         if len(one_fused) != 1 or set(one_ids) != {cid}:
             raise RuntimeError(f"fusion of {cid} alone did not give the same event")   # caught: full path
         redone.append(one_fused)
-    kept = fused[~fused["cluster_id"].isin(affected)]
+    kept = fused[~fused["cluster_id"].isin(set(stories_of))]
     return pd.concat([kept, *redone], ignore_index=True)
 
 
@@ -214,9 +219,12 @@ def fuse_store(conn, fusion):
     return df, cluster_ids, fused
 
 
-def refresh_fusion(conn) -> Optional[int]:
-    """Recompute incidents.cluster_id and fused_incidents with frontline.fusion.clusters.
+def refresh_fusion(conn, rebuild: bool = False) -> Optional[int]:
+    """Bring incidents.cluster_id and fused_incidents up to date with frontline.fusion.clusters.
 
+    Only the part of the store the incidents changed since the last fusion touch
+    is fused again (:func:`fuse_changes`); the result is the same as fusing the
+    whole store, which ``rebuild`` (or a store never fused) does.
     Returns the number of fused events, or ``None`` when fusion is unavailable.
     """
     try:
@@ -225,7 +233,7 @@ def refresh_fusion(conn) -> Optional[int]:
     except (ImportError, AttributeError):
         return None
     # read and write in one transaction: a concurrent ingest's fusion conflicts and is redone
-    return _retrying(lambda: _refresh_fusion_once(conn, fusion))
+    return _retrying(lambda: _refresh_fusion_once(conn, fusion, rebuild))
 
 
 def bring_up_to_date(conn) -> Optional[int]:
@@ -236,10 +244,12 @@ def bring_up_to_date(conn) -> Optional[int]:
     return refresh_fusion(conn)
 
 
-def _refresh_fusion_once(conn, fusion) -> int:
+def _refresh_fusion_once(conn, fusion, rebuild: bool = False) -> int:
     conn.begin()
     try:
-        n = _write_fusion(conn, *fuse_store(conn, fusion))
+        n = None if rebuild or not _incremental_fusion(fusion) else fuse_changes(conn, fusion)
+        if n is None:
+            n = _write_fusion(conn, *fuse_store(conn, fusion))
         _set_fusion_pending(conn, False)
         conn.commit()
     except BaseException:
@@ -248,14 +258,177 @@ def _refresh_fusion_once(conn, fusion) -> int:
     return n
 
 
-def _write_fusion(conn, df, cluster_ids, fused) -> int:
-    """Write fusion's result (inside the caller's transaction)."""
+def _incremental_fusion(fusion) -> bool:
+    """Whether ``fusion`` is this package's clustering, whose days cut it (see :func:`fuse_changes`)."""
+    from . import clusters
+    return fusion is clusters
+
+
+# ---------------------------------------------------------------- fusing what changed
+
+LOOKAHEAD_CUTS = 4          # cut days past the changes fused at first (more when none holds)
+INCREMENTAL_SHARE = 0.5     # more incidents than this share unfused: fuse the whole store
+
+
+def _changes(conn) -> tuple:
+    """(ordinals of the days that changed, cluster ids of undated fused events gone stale, whether
+    undated incidents are unfused, number of unfused incidents).
+
+    A day changed when an incident of that day is not fused yet (new, or of an
+    article stored again) or a fused event of that day, or of the day before,
+    lost a report (its ``event_ids`` name an incident no longer in it).
+    """
+    days = {d.toordinal() for (d,) in conn.execute(
+        "SELECT DISTINCT day FROM incidents WHERE cluster_id IS NULL AND day IS NOT NULL").fetchall()}
+    unfused, undated = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE day IS NULL) FROM incidents WHERE cluster_id IS NULL").fetchone()
+    stale_undated = []
+    for cid, day in conn.execute("""
+            WITH m AS (SELECT cluster_id, day, unnest(event_ids) AS event_id FROM fused_incidents)
+            SELECT DISTINCT m.cluster_id, m.day FROM m LEFT JOIN incidents i
+              ON i.event_id = m.event_id AND i.cluster_id = m.cluster_id
+            WHERE i.event_id IS NULL""").fetchall():
+        if day is None:
+            stale_undated.append(cid)
+        else:
+            days |= {day.toordinal(), day.toordinal() + 1}     # an event spans at most two days
+    return days, stale_undated, bool(undated), unfused
+
+
+def _straddled(conn) -> set:
+    """Ordinals of the days d such that a fused event has reports of both d - 1 and d."""
+    return {d.toordinal() for (d,) in conn.execute("""
+        SELECT max(day) FROM incidents WHERE cluster_id IS NOT NULL AND day IS NOT NULL
+        GROUP BY cluster_id HAVING max(day) > min(day)""").fetchall()}
+
+
+def _cuts_after(day: int, straddled: set, last: int, k: int) -> list:
+    """The first ``k`` cut days after ``day`` (days no fused event straddles), none past ``last`` + 1."""
+    out, d = [], day + 1
+    while len(out) < k and d <= last + 1:
+        if d not in straddled:
+            out.append(d)
+        d += 1
+    return out or [last + 1]
+
+
+def _segments(days: set, straddled: set) -> list:
+    """[first, last] day ranges to fuse again: each changed day widened to the cut days around it
+    (the cut before it, the day before the cut after it), overlapping ranges merged."""
+    out: list = []
+    for d in sorted(days):
+        a = d - 1
+        while a in straddled:
+            a -= 1
+        e = d + 1
+        while e in straddled:
+            e += 1
+        if out and a <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], e - 1)
+        else:
+            out.append([a, e - 1])
+    return out
+
+
+def _fuse_segment(conn, fusion, first: int, last: int, straddled: set, data_last: int):
+    """(rows, cluster ids, fused rows, last day) of fusing the days from ``first`` (a cut day) on,
+    up to the first cut day after ``last`` that the new events do not straddle either."""
+    import datetime as dt
+    k = LOOKAHEAD_CUTS
+    while True:
+        cuts = _cuts_after(last, straddled, data_last, k)
+        df = _fusion_frame(conn, fusion, where="day BETWEEN ? AND ?",
+                           params=[dt.date.fromordinal(first), dt.date.fromordinal(cuts[-1])])
+        ids, fused = fusion.fuse_incidents(df)
+        ids = ids.reindex(df.index)
+        day = df["day"].map(lambda v: v.toordinal() if hasattr(v, "toordinal") else None)
+        span = day.groupby(ids.to_numpy()).agg(["min", "max"])
+        straddle = set(span.loc[span["max"] > span["min"], "max"])
+        end = next((c for c in cuts if c not in straddle), None)
+        if end is not None or cuts[-1] > data_last:
+            end = end if end is not None else cuts[-1]
+            keep = (day < end).to_numpy()
+            rows, ids = df[keep], ids[keep]
+            fused = fused[fused["cluster_id"].isin(set(ids))]
+            return rows, ids, fused, end - 1
+        k *= 4
+
+
+def fuse_changes(conn, fusion) -> Optional[int]:
+    """Fuse again only the days the changes since the last fusion reach; None when the whole
+    store is better fused at once (never fused, or most of it new).
+
+    ``fuse_incidents`` visits its reports day by day, so a day ``c`` that no
+    fused event straddles (no event with reports of both ``c - 1`` and ``c``)
+    cuts the clustering in two: the events before ``c`` do not depend on the
+    reports from ``c`` on, nor the other way round. The changed days are
+    widened to the cut days around them; from the cut before, the reports are
+    fused again up to a cut after that the new events do not straddle either;
+    the events there replace the stored ones and every other event, and its
+    id (``c:`` and its first report's id), stays as it is. Grades depend on an
+    event's own articles (:func:`_story_corrections`), so they come out as a
+    whole-store fusion grades them: the test suite checks the two are equal
+    for any split of a corpus into ingests, in any order.
+    """
+    import datetime as dt
+
+    import pandas as pd
+    total = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    if not conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0] and total:
+        return None
+    days, stale_undated, undated, unfused = _changes(conn)
+    if unfused > INCREMENTAL_SHARE * total:
+        return None
+    straddled = _straddled(conn)
+    lo_hi = conn.execute("SELECT min(day), max(day) FROM incidents").fetchone()
+    data_last = max(lo_hi[1].toordinal() if lo_hi[1] else 0, max(days, default=0))
+    frames, id_parts, fused_parts, ranges = [], [], [], []
+    segments = _segments(days, straddled)
+    i = 0
+    while i < len(segments):
+        first, last = segments[i]
+        rows, ids, fused, end = _fuse_segment(conn, fusion, first, last, straddled, data_last)
+        if i + 1 < len(segments) and segments[i + 1][0] <= end + 1:
+            segments[i + 1] = [first, max(end, segments[i + 1][1])]   # the new events reach the next one
+            i += 1
+            continue
+        frames.append(rows)
+        id_parts.append(ids)
+        fused_parts.append(fused)
+        ranges.append((dt.date.fromordinal(first), dt.date.fromordinal(end)))
+        i += 1
+    if undated:
+        rows = _fusion_frame(conn, fusion, where="cluster_id IS NULL AND day IS NULL")
+        ids, fused = fusion.fuse_incidents(rows)
+        frames.append(rows)
+        id_parts.append(ids.reindex(rows.index))
+        fused_parts.append(fused)
+    if frames:
+        df = pd.concat(frames, ignore_index=True)
+        cluster_ids = pd.concat([p.reset_index(drop=True) for p in id_parts], ignore_index=True)
+        fused = pd.concat(fused_parts, ignore_index=True)
+        if "grade" in fused.columns:
+            fused = _story_corrections(conn, fusion, df, cluster_ids, fused)
+    else:
+        df, cluster_ids, fused = pd.DataFrame({"event_id": []}), pd.Series([], dtype=object), None
+    where = " OR ".join(["day BETWEEN ? AND ?"] * len(ranges) + ["list_contains(?::VARCHAR[], cluster_id)"])
+    params = [d for r in ranges for d in r] + [stale_undated]
+    conn.execute(f"DELETE FROM fused_incidents WHERE {where}", params)
+    _write_fusion(conn, df, cluster_ids, fused, replace=False)
+    return conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]
+
+
+def _write_fusion(conn, df, cluster_ids, fused, replace: bool = True) -> int:
+    """Write fusion's result (inside the caller's transaction): the cluster ids of the incidents of
+    ``df``, and the fused events in place of all stored ones (``replace``) or beside them."""
     import pandas as pd
     mapping = pd.DataFrame({"event_id": df["event_id"].astype(object),
                             "cluster_id": cluster_ids.reindex(df.index).astype(object)})
     del df
     mapping["cluster_id"] = mapping["cluster_id"].where(mapping["cluster_id"].notna(), None).map(
         lambda v: None if v is None else str(v))
+    if fused is None:
+        fused = pd.DataFrame(columns=["cluster_id"])
     known = [n for n, _, _ in SCHEMA["fused_incidents"] if n in fused.columns]
     fused = fused[known].copy()
     if "cluster_id" in fused.columns:
@@ -268,7 +441,8 @@ def _write_fusion(conn, df, cluster_ids, fused) -> int:
         conn.execute("UPDATE incidents SET cluster_id = m.cluster_id FROM _fl_map m "
                      "WHERE incidents.event_id = m.event_id "
                      "AND incidents.cluster_id IS DISTINCT FROM m.cluster_id")
-        conn.execute("DELETE FROM fused_incidents")
+        if replace:
+            conn.execute("DELETE FROM fused_incidents")
         if len(fused):
             conn.register("_fl_fused", fused)
             conn.execute("INSERT INTO fused_incidents BY NAME SELECT * FROM _fl_fused")
