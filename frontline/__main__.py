@@ -230,6 +230,28 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_fuse(args) -> int:
+    """Bring the fused events up to date (only what changed), or fuse the whole store again."""
+    import time
+
+    from . import store
+    from .fusion.store_fusion import refresh_fusion
+    db = Path(args.db) if args.db else store.default_db_path()
+    if not db.exists():
+        raise CLIError(f"{db}: no such database")
+    conn = store.connect(db)
+    try:
+        t = time.perf_counter()
+        n = refresh_fusion(conn, rebuild=args.rebuild)
+    finally:
+        conn.close()
+    if n is None:
+        raise CLIError("fusion is unavailable (frontline.fusion.clusters could not be imported)")
+    how = "fused again from scratch" if args.rebuild else "brought up to date"
+    print(f"{n} fused events in {db}, {how} ({time.perf_counter() - t:.1f} s)")
+    return 0
+
+
 def cmd_backup(args) -> int:
     from . import store
     db = Path(args.db) if args.db else store.default_db_path()
@@ -354,6 +376,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the report as JSON")
     s.add_argument("--keep", metavar="JSONL", help="also keep the predictions in this file")
     s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("fuse", parents=[common], help="bring the fused events up to date")
+    s.add_argument("--rebuild", action="store_true",
+                   help="fuse the whole store again from scratch (an ingest fuses only what it changed; "
+                        "the result is the same)")
+    s.set_defaults(func=cmd_fuse)
 
     s = sub.add_parser("backup", parents=[common], help="copy the whole store to one file")
     s.add_argument("out", metavar="OUT")

@@ -334,6 +334,8 @@ def _fuse_segment(conn, fusion, first: int, last: int, straddled: set, data_last
     """(rows, cluster ids, fused rows, last day) of fusing the days from ``first`` (a cut day) on,
     up to the first cut day after ``last`` that the new events do not straddle either."""
     import datetime as dt
+
+    import pandas as pd
     k = LOOKAHEAD_CUTS
     while True:
         cuts = _cuts_after(last, straddled, data_last, k)
@@ -341,11 +343,13 @@ def _fuse_segment(conn, fusion, first: int, last: int, straddled: set, data_last
                            params=[dt.date.fromordinal(first), dt.date.fromordinal(cuts[-1])])
         ids, fused = fusion.fuse_incidents(df)
         ids = ids.reindex(df.index)
-        day = df["day"].map(lambda v: v.toordinal() if hasattr(v, "toordinal") else None)
+        # day ordinals (every row here has a day): days since 1970-01-01 + the ordinal of that day
+        day = pd.Series(pd.to_datetime(df["day"]).to_numpy().astype("datetime64[D]").astype("int64") + 719163,
+                        index=df.index)
         span = day.groupby(ids.to_numpy()).agg(["min", "max"])
         straddle = set(span.loc[span["max"] > span["min"], "max"])
         end = next((c for c in cuts if c not in straddle), None)
-        if end is not None or cuts[-1] > data_last:
+        if end is not None or cuts[-1] > data_last or len(cuts) < k:
             end = end if end is not None else cuts[-1]
             keep = (day < end).to_numpy()
             rows, ids = df[keep], ids[keep]
