@@ -183,14 +183,18 @@ def test_an_ingest_fuses_only_the_days_it_reaches(tmp_path, monkeypatch):
 
 
 def test_fusing_too_few_days_would_differ(tmp_path, monkeypatch):
-    """The tests above can fail: fusing again from the changed days themselves, not from the cut
-    day before them, leaves events that differ from one ingest's."""
+    """The tests above can fail: resuming fusion at the first changed day, not the day before it,
+    leaves events that differ from one ingest's."""
     specs = _dense(160, seed=5)
     rnd = random.Random(9)
     late = {f"z{i}": {"story": 50 + i, "own": -1, "outlet": rnd.choice(OUTLETS),
                       "incidents": [(d, "city", 3, "other", None, 2)]} for i, d in enumerate((12, 20, 27))}
     want = _full(tmp_path, "whole", {**specs, **late})
-    monkeypatch.setattr(store_fusion, "_segments", lambda days, straddled: [[d, d] for d in sorted(days)])
+    real = store_fusion._resume
+
+    def from_the_first_changed_day(conn, fusion, lo, hi):
+        return real(conn, fusion, lo + 1, hi)
+    monkeypatch.setattr(store_fusion, "_resume", from_the_first_changed_day)
     conn = store.connect(tmp_path / "parts.duckdb")
     try:
         _ingest(conn, specs, sorted(specs))

@@ -172,42 +172,51 @@ def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Op
 UNDATED_PART = 50_000
 
 
-def _fuse_in_parts(fusion, df):
+def _fuse_in_parts(fusion, df, record: Optional[dict] = None):
     """``fuse_incidents(df)``, with the undated incidents apart, in parts.
 
     An incident without a day is never the same event as another (fusion compares
     only reports of the same or the next day), so it is its own event whatever else
     is fused: fusing the dated ones together and the undated ones in parts of
-    ``UNDATED_PART`` gives the same events, with less memory at once.
+    ``UNDATED_PART`` gives the same events, with less memory at once. ``record``
+    (a dict) gets ``event_id``, ``seed``, ``seed_next`` of the dated incidents
+    (see ``fuse_incidents``).
     """
     import pandas as pd
-    if len(df) <= UNDATED_PART:
-        return fusion.fuse_incidents(df)
+    kw = {} if record is None else {"record": record}
     undated = df["day"].isna().to_numpy()
-    if not undated.any():
-        return fusion.fuse_incidents(df)
+    if len(df) <= UNDATED_PART or not undated.any():
+        out = fusion.fuse_incidents(df, **kw)
+        if record is not None:
+            record["event_id"] = df["event_id"].tolist()
+        return out
     ids, frames = [], []
     parts = [df[~undated]] if (~undated).any() else []
     rest = df[undated]
     parts += [rest.iloc[i:i + UNDATED_PART] for i in range(0, len(rest), UNDATED_PART)]
-    for part in parts:
-        c, f = fusion.fuse_incidents(part)
+    for at, part in enumerate(parts):
+        c, f = fusion.fuse_incidents(part, **(kw if at == 0 and (~undated).any() else {}))
         ids.append(c.reindex(part.index))
         frames.append(f)
+    if record is not None:
+        record["event_id"] = parts[0]["event_id"].tolist() if (~undated).any() else []
+        record.setdefault("seed", [])
+        record.setdefault("seed_next", [])
     return pd.concat(ids).reindex(df.index), pd.concat(frames, ignore_index=True)
 
 
-def fuse_store(conn, fusion):
-    """(incidents frame, cluster ids, fused frame) as ``fusion.fuse_incidents`` makes them."""
+def fuse_store(conn, fusion, record: Optional[dict] = None):
+    """(incidents frame, cluster ids, fused frame) as ``fusion.fuse_incidents`` makes them; ``record``
+    gets where fusion stood day by day (see :func:`_fuse_in_parts`)."""
     import pandas as pd
     try:
         df = _fusion_frame(conn, fusion)
         if df.empty:
             return df, pd.Series([], dtype=object), pd.DataFrame(columns=[n for n, _, _ in SCHEMA["fused_incidents"]])
-        cluster_ids, fused = _fuse_in_parts(fusion, df)
+        cluster_ids, fused = _fuse_in_parts(fusion, df, record)
     except KeyError:             # fusion reads more columns than it documents: give it them all
         df = _fusion_frame(conn, fusion, full=True)
-        cluster_ids, fused = _fuse_in_parts(fusion, df)
+        cluster_ids, fused = _fuse_in_parts(fusion, df, record)
     if hasattr(fusion, "story_ids") and "grade" in fused.columns:
         # articles telling the same story (one wire copy under two outlets) count once when grading
         try:
@@ -247,9 +256,14 @@ def bring_up_to_date(conn) -> Optional[int]:
 def _refresh_fusion_once(conn, fusion, rebuild: bool = False) -> int:
     conn.begin()
     try:
-        n = None if rebuild or not _incremental_fusion(fusion) else fuse_changes(conn, fusion)
+        resumable = _incremental_fusion(fusion)
+        n = None if rebuild or not resumable else fuse_changes(conn, fusion)
         if n is None:
-            n = _write_fusion(conn, *fuse_store(conn, fusion))
+            record = {} if resumable else None
+            n = _write_fusion(conn, *fuse_store(conn, fusion, record))
+            conn.execute("DELETE FROM fusion_seeds")
+            if record:
+                _write_seeds(conn, record["event_id"], record["seed"], record["seed_next"])
         _set_fusion_pending(conn, False)
         conn.commit()
     except BaseException:
@@ -259,19 +273,34 @@ def _refresh_fusion_once(conn, fusion, rebuild: bool = False) -> int:
 
 
 def _incremental_fusion(fusion) -> bool:
-    """Whether ``fusion`` is this package's clustering, whose days cut it (see :func:`fuse_changes`)."""
+    """Whether ``fusion`` is this package's clustering, which can resume (see :func:`fuse_changes`)."""
     from . import clusters
     return fusion is clusters
 
 
+def _write_seeds(conn, event_ids: list, seed: list, seed_next: list) -> None:
+    """Store where fusion stood when it reached each incident's day (``fusion_seeds``), in place of
+    what was stored for these incidents."""
+    import pyarrow as pa
+    table = pa.table({"event_id": pa.array(event_ids, pa.string()), "seed": pa.array(seed, pa.string()),
+                      "seed_next": pa.array(seed_next, pa.string())})
+    conn.register("_fl_seeds", table)
+    try:
+        conn.execute("DELETE FROM fusion_seeds WHERE event_id IN (SELECT event_id FROM _fl_seeds)")
+        conn.execute("INSERT INTO fusion_seeds BY NAME SELECT * FROM _fl_seeds WHERE seed IS NOT NULL "
+                     "OR seed_next IS NOT NULL")
+    finally:
+        conn.unregister("_fl_seeds")
+
+
 # ---------------------------------------------------------------- fusing what changed
 
-LOOKAHEAD_CUTS = 4          # cut days past the changes fused at first (more when none holds)
+LOOKAHEAD_DAYS = 3          # days past the changes fused at first (four times more while they differ)
 INCREMENTAL_SHARE = 0.5     # more incidents than this share unfused: fuse the whole store
 
 
 def _changes(conn) -> tuple:
-    """(ordinals of the days that changed, cluster ids of undated fused events gone stale, whether
+    """(ordinals of the days that changed, cluster ids of fused events gone stale, whether
     undated incidents are unfused, number of unfused incidents).
 
     A day changed when an incident of that day is not fused yet (new, or of an
@@ -282,124 +311,123 @@ def _changes(conn) -> tuple:
         "SELECT DISTINCT day FROM incidents WHERE cluster_id IS NULL AND day IS NOT NULL").fetchall()}
     unfused, undated = conn.execute(
         "SELECT count(*), count(*) FILTER (WHERE day IS NULL) FROM incidents WHERE cluster_id IS NULL").fetchone()
-    stale_undated = []
+    stale = []
     for cid, day in conn.execute("""
             WITH m AS (SELECT cluster_id, day, unnest(event_ids) AS event_id FROM fused_incidents)
             SELECT DISTINCT m.cluster_id, m.day FROM m LEFT JOIN incidents i
               ON i.event_id = m.event_id AND i.cluster_id = m.cluster_id
             WHERE i.event_id IS NULL""").fetchall():
-        if day is None:
-            stale_undated.append(cid)
-        else:
+        stale.append(cid)
+        if day is not None:
             days |= {day.toordinal(), day.toordinal() + 1}     # an event spans at most two days
-    return days, stale_undated, bool(undated), unfused
+    return days, stale, bool(undated), unfused
 
 
-def _straddled(conn) -> set:
-    """Ordinals of the days d such that a fused event has reports of both d - 1 and d."""
-    return {d.toordinal() for (d,) in conn.execute("""
-        SELECT max(day) FROM incidents WHERE cluster_id IS NOT NULL AND day IS NOT NULL
-        GROUP BY cluster_id HAVING max(day) > min(day)""").fetchall()}
-
-
-def _cuts_after(day: int, straddled: set, last: int, k: int) -> list:
-    """The first ``k`` cut days after ``day`` (days no fused event straddles), none past ``last`` + 1."""
-    out, d = [], day + 1
-    while len(out) < k and d <= last + 1:
-        if d not in straddled:
-            out.append(d)
-        d += 1
-    return out or [last + 1]
-
-
-def _segments(days: set, straddled: set) -> list:
-    """[first, last] day ranges to fuse again: each changed day widened to the cut days around it
-    (the cut before it, the day before the cut after it), overlapping ranges merged."""
+def _ranges(days: set, gap: int) -> list:
+    """The changed days as [first, last] ranges, days less than ``gap`` apart in one range."""
     out: list = []
     for d in sorted(days):
-        a = d - 1
-        while a in straddled:
-            a -= 1
-        e = d + 1
-        while e in straddled:
-            e += 1
-        if out and a <= out[-1][1] + 1:
-            out[-1][1] = max(out[-1][1], e - 1)
+        if out and d - out[-1][1] < gap:
+            out[-1][1] = d
         else:
-            out.append([a, e - 1])
+            out.append([d, d])
     return out
 
 
-def _fuse_segment(conn, fusion, first: int, last: int, straddled: set, data_last: int):
-    """(rows, cluster ids, fused rows, last day) of fusing the days from ``first`` (a cut day) on,
-    up to the first cut day after ``last`` that the new events do not straddle either."""
+def _resume(conn, fusion, lo: int, hi: int):
+    """Fusion resumed at the day before ``lo`` (from the seeds stored then) and run on until, on a
+    day after ``hi`` + 1, it stands exactly where it stood before: (rows, their cluster ids, their
+    fused events, record of seeds, that day)."""
     import datetime as dt
 
+    import numpy as np
     import pandas as pd
-    k = LOOKAHEAD_CUTS
+    start = lo - 1
+    k = LOOKAHEAD_DAYS
     while True:
-        cuts = _cuts_after(last, straddled, data_last, k)
+        last = hi + 2 + k
         df = _fusion_frame(conn, fusion, where="day BETWEEN ? AND ?",
-                           params=[dt.date.fromordinal(first), dt.date.fromordinal(cuts[-1])])
-        ids, fused = fusion.fuse_incidents(df)
+                           params=[dt.date.fromordinal(start - 1), dt.date.fromordinal(last)])
+        stored = dict((e, (s, n)) for e, s, n in conn.execute(
+            "SELECT s.event_id, s.seed, s.seed_next FROM fusion_seeds s JOIN incidents i USING (event_id) "
+            "WHERE i.day BETWEEN ? AND ? AND i.cluster_id IS NOT NULL",
+            [dt.date.fromordinal(start - 1), dt.date.fromordinal(last)]).fetchall())
+        day = pd.to_datetime(df["day"]).to_numpy().astype("datetime64[D]").astype("int64") + 719163
+        st_seed = [stored.get(e, (None, None))[0] for e in df["event_id"]]
+        st_next = [stored.get(e, (None, None))[1] for e in df["event_id"]]
+        # the day before: only its reports already joined to one of the first day's (the others are done)
+        keep = (day != start - 1) | np.array([v is not None for v in st_next], dtype=bool)
+        df, day = df[keep].reset_index(drop=True), day[keep]
+        st_seed = [v for v, kept in zip(st_seed, keep) if kept]
+        st_next = [v for v, kept in zip(st_next, keep) if kept]
+        seeds = [st_next[i] if day[i] == start - 1 else (st_seed[i] if day[i] == start else None)
+                 for i in range(len(df))]
+        record: dict = {}
+        ids, fused = fusion.fuse_incidents(df, seeds=seeds, first_day=start, record=record)
         ids = ids.reindex(df.index)
-        # day ordinals (every row here has a day): days since 1970-01-01 + the ordinal of that day
-        day = pd.Series(pd.to_datetime(df["day"]).to_numpy().astype("datetime64[D]").astype("int64") + 719163,
-                        index=df.index)
-        span = day.groupby(ids.to_numpy()).agg(["min", "max"])
-        straddle = set(span.loc[span["max"] > span["min"], "max"])
-        end = next((c for c in cuts if c not in straddle), None)
-        if end is not None or cuts[-1] > data_last or len(cuts) < k:
-            end = end if end is not None else cuts[-1]
-            keep = (day < end).to_numpy()
-            rows, ids = df[keep], ids[keep]
-            fused = fused[fused["cluster_id"].isin(set(ids))]
-            return rows, ids, fused, end - 1
+        same_seed: dict = {}
+        same_next: dict = {}
+        for i in range(len(df)):
+            d = int(day[i])
+            same_seed[d] = same_seed.get(d, True) and record["seed"][i] == st_seed[i]
+            same_next[d] = same_next.get(d, True) and record["seed_next"][i] == st_next[i]
+        end = next((d for d in range(hi + 2, last - 1)
+                    if same_seed.get(d, True) and same_next.get(d - 1, True)), None)
+        if end is not None:
+            out = set(ids[day < end])
+            rows = ids.isin(out).to_numpy()
+            rec = {"event_id": df["event_id"][rows & (day >= start)].tolist(),
+                   "seed": [v for v, r, d in zip(record["seed"], rows, day) if r and d >= start],
+                   "seed_next": [v for v, r, d in zip(record["seed_next"], rows, day) if r and d >= start]}
+            return df[rows], ids[rows], fused[fused["cluster_id"].isin(out)], rec, end
         k *= 4
 
 
 def fuse_changes(conn, fusion) -> Optional[int]:
-    """Fuse again only the days the changes since the last fusion reach; None when the whole
-    store is better fused at once (never fused, or most of it new).
+    """Fuse again only the reports the changes since the last fusion reach; None when the whole
+    store is better fused at once (never fused, fused before ``fusion_seeds`` existed, or most of
+    it new).
 
-    ``fuse_incidents`` visits its reports day by day, so a day ``c`` that no
-    fused event straddles (no event with reports of both ``c - 1`` and ``c``)
-    cuts the clustering in two: the events before ``c`` do not depend on the
-    reports from ``c`` on, nor the other way round. The changed days are
-    widened to the cut days around them; from the cut before, the reports are
-    fused again up to a cut after that the new events do not straddle either;
-    the events there replace the stored ones and every other event, and its
-    id (``c:`` and its first report's id), stays as it is. Grades depend on an
+    ``fuse_incidents`` visits its reports day by day; for each day it recorded
+    (``fusion_seeds``) which reports were already joined when it got there. It
+    resumes here the day before the first changed day from those seeds, and runs
+    on until, on a day past the last change, the reports stand joined exactly as
+    they were recorded: from there on it would do what it did. The events of the
+    reports visited replace their stored ones; every other event, and its id
+    (``c:`` and its first report's id), stays as it is. Grades depend on an
     event's own articles (:func:`_story_corrections`), so they come out as a
-    whole-store fusion grades them: the test suite checks the two are equal
-    for any split of a corpus into ingests, in any order.
+    whole-store fusion grades them. tests/test_incremental.py checks the result
+    equals one ingest's for any split of a corpus into ingests, in any order.
     """
-    import datetime as dt
-
     import pandas as pd
     total = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
-    if not conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0] and total:
+    if not total:
         return None
-    days, stale_undated, undated, unfused = _changes(conn)
+    if not conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]:
+        return None
+    unseeded = conn.execute("""SELECT count(*) FROM incidents i ANTI JOIN fusion_seeds s USING (event_id)
+                               WHERE i.cluster_id IS NOT NULL AND i.day IS NOT NULL""").fetchone()[0]
+    if unseeded:
+        return None                                       # fused by a release that kept no seeds
+    days, stale, undated, unfused = _changes(conn)
     if unfused > INCREMENTAL_SHARE * total:
         return None
-    straddled = _straddled(conn)
-    lo_hi = conn.execute("SELECT min(day), max(day) FROM incidents").fetchone()
-    data_last = max(lo_hi[1].toordinal() if lo_hi[1] else 0, max(days, default=0))
-    frames, id_parts, fused_parts, ranges = [], [], [], []
-    segments = _segments(days, straddled)
+    frames, id_parts, fused_parts = [], [], []
+    seeds = {"event_id": [], "seed": [], "seed_next": []}
+    ranges = _ranges(days, gap=LOOKAHEAD_DAYS + 3)
     i = 0
-    while i < len(segments):
-        first, last = segments[i]
-        rows, ids, fused, end = _fuse_segment(conn, fusion, first, last, straddled, data_last)
-        if i + 1 < len(segments) and segments[i + 1][0] <= end + 1:
-            segments[i + 1] = [first, max(end, segments[i + 1][1])]   # the new events reach the next one
+    while i < len(ranges):
+        lo, hi = ranges[i]
+        rows, ids, fused, rec, end = _resume(conn, fusion, lo, hi)
+        if i + 1 < len(ranges) and ranges[i + 1][0] - 1 <= end:
+            ranges[i + 1] = [lo, ranges[i + 1][1]]        # it ran into the next changes: one run for both
             i += 1
             continue
         frames.append(rows)
         id_parts.append(ids)
         fused_parts.append(fused)
-        ranges.append((dt.date.fromordinal(first), dt.date.fromordinal(end)))
+        for key in seeds:
+            seeds[key] += rec[key]
         i += 1
     if undated:
         rows = _fusion_frame(conn, fusion, where="cluster_id IS NULL AND day IS NULL")
@@ -407,18 +435,23 @@ def fuse_changes(conn, fusion) -> Optional[int]:
         frames.append(rows)
         id_parts.append(ids.reindex(rows.index))
         fused_parts.append(fused)
+    gone = list(stale)
     if frames:
         df = pd.concat(frames, ignore_index=True)
         cluster_ids = pd.concat([p.reset_index(drop=True) for p in id_parts], ignore_index=True)
         fused = pd.concat(fused_parts, ignore_index=True)
         if "grade" in fused.columns:
             fused = _story_corrections(conn, fusion, df, cluster_ids, fused)
+        gone += [c for (c,) in conn.execute(
+            "SELECT DISTINCT cluster_id FROM incidents WHERE cluster_id IS NOT NULL AND "
+            "event_id IN (SELECT unnest(?::VARCHAR[]))", [df["event_id"].tolist()]).fetchall()]
+        gone += [str(c) for c in fused["cluster_id"]]
     else:
         df, cluster_ids, fused = pd.DataFrame({"event_id": []}), pd.Series([], dtype=object), None
-    where = " OR ".join(["day BETWEEN ? AND ?"] * len(ranges) + ["list_contains(?::VARCHAR[], cluster_id)"])
-    params = [d for r in ranges for d in r] + [stale_undated]
-    conn.execute(f"DELETE FROM fused_incidents WHERE {where}", params)
+    conn.execute("DELETE FROM fused_incidents WHERE cluster_id IN (SELECT unnest(?::VARCHAR[]))",
+                 [sorted(set(gone))])
     _write_fusion(conn, df, cluster_ids, fused, replace=False)
+    _write_seeds(conn, seeds["event_id"], seeds["seed"], seeds["seed_next"])
     return conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]
 
 

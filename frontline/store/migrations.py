@@ -35,7 +35,7 @@ from .backups import backup
 from .errors import StoreError, _retrying, rollback
 from .schema import INDEXES, KIND_TABLE, SCHEMA, _ddl, _view_sql, create_tables, create_views
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LEGACY_VERSION = 1            # tables present, no schema_version table
 
 
@@ -46,8 +46,15 @@ def _step_2(conn) -> None:
     conn.execute("UPDATE articles SET source_id = article_id WHERE source_id IS NULL")
 
 
+def _step_3(conn) -> None:
+    """fusion_seeds: where fusion stood when it reached each incident's day (empty until the next
+    fusion, which then fuses the whole store once and fills it)."""
+    create_tables(conn)
+
+
 STEPS: list = [
     (2, "schema_version and store_state tables; articles.source_id", _step_2),
+    (3, "fusion_seeds table (incremental fusion)", _step_3),
 ]
 
 

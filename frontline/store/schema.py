@@ -148,6 +148,13 @@ META_SCHEMA: dict = {
                                        "fusion_pending: an ingest wrote articles whose fusion has not run"),
         ("value", "VARCHAR", "its value"),
     ],
+    "fusion_seeds": [
+        ("event_id", "VARCHAR", "an incident (incidents.event_id)"),
+        ("seed", "VARCHAR", "when fusion reached the incident's day: the first event_id of the reports "
+                            "already joined to it (frontline.fusion.store_fusion fuses again from there)"),
+        ("seed_next", "VARCHAR", "the same when fusion reached the next day, if a report of that day was "
+                                 "joined to it by then"),
+    ],
 }
 
 INDEXES = [("incidents", "day"), ("incidents", "side"), ("incidents", "article_id"),
