@@ -84,13 +84,13 @@ def cmd_ingest(args) -> int:
                 partition_size=args.batch_size, parquet_dir=args.parquet_dir,
                 db_path=args.db or store.default_db_path(), on_error="skip", progress=progress,
                 extract=_extractor(), log=None if args.quiet else _stderr, duckdb_memory=args.duckdb_memory,
-                skip_unchanged=not args.force)
+                skip_unchanged=not args.force, rebuild_fusion=args.rebuild_fusion)
         else:
             from .ingest import pipeline
             report = pipeline.ingest(conn, articles, progress=progress, total=n,
                                      workers=args.workers, batch_size=args.batch_size, on_error="skip",
                                      extract=_extractor(), duckdb_memory=args.duckdb_memory,
-                                     skip_unchanged=not args.force)
+                                     skip_unchanged=not args.force, rebuild_fusion=args.rebuild_fusion)
         _warn_implausible(conn, since)
         # reviews an analyst saved in the dashboard while this ingest held the store
         store.apply_queued_reviews(conn, args.db or store.default_db_path())
@@ -336,6 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true",
                    help="extract again articles already stored with the same text and metadata "
                         "(by default they are skipped, so running an interrupted ingest again resumes it)")
+    s.add_argument("--rebuild-fusion", action="store_true",
+                   help="fuse the whole store again after this ingest (by default only the events the new "
+                        "articles reach are fused again; the result is the same)")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("synthetic", help="write a synthetic corpus (recombined FA-KES sentences) as JSONL")

@@ -218,3 +218,43 @@ def test_rebuild_gives_what_the_increments_gave(tmp_path):
         _assert_same(_fused(conn), got)
     finally:
         conn.close()
+
+
+# ---------------------------------------------------------------- the dashboard's snapshot follows
+
+def _snapshot_tables(mem) -> dict:
+    out = {}
+    for name in ("v_incidents", "v_diplomacy", "articles", "reviews", "event_figures"):
+        df = mem.execute(f"SELECT * FROM {name}").df()
+        df = df.drop(columns=["ingested_at"], errors="ignore")
+        out[name] = df.sort_values(list(df.columns), key=lambda c: c.astype(str)).reset_index(drop=True)
+    return out
+
+
+def test_snapshot_follows_an_ingest_like_a_new_snapshot(tmp_path):
+    from frontline import queries
+    specs = _dense(80, seed=6)
+    ids = sorted(specs)
+    revised = dict(specs)
+    for aid in ids[:3]:                       # stored again with other incidents
+        revised[aid] = dict(specs[aid], own=800, incidents=[(5, "west", 1, "shelling", "rebels", 3)])
+    late = {f"z{i}": dict(specs[ids[10 + i]], own=600 + i) for i in range(4)}
+    conn = store.connect(tmp_path / "s.duckdb")
+    try:
+        _ingest(conn, specs, ids[:60])
+        mem = queries.snapshot(conn)
+        before = _snapshot_tables(mem)
+        _ingest(conn, {**revised, **late}, ids[:3] + ids[60:] + sorted(late))
+        assert queries.follow_snapshot(mem, conn)
+        got = _snapshot_tables(mem)
+        want = _snapshot_tables(queries.snapshot(conn))
+        assert len(got["v_incidents"]) > len(before["v_incidents"])           # it did follow
+        for name in want:
+            pd.testing.assert_frame_equal(got[name], want[name], obj=name)
+        # a review is not an ingest: the snapshot is taken anew
+        event = conn.execute("SELECT event_id FROM incidents LIMIT 1").fetchone()[0]
+        store.record_review(conn, event_id=event, kind="incident", action="reject", who="test")
+        assert not queries.follow_snapshot(mem, conn)
+        pd.testing.assert_frame_equal(_snapshot_tables(mem)["v_incidents"], got["v_incidents"])
+    finally:
+        conn.close()

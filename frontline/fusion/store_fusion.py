@@ -262,8 +262,11 @@ def _refresh_fusion_once(conn, fusion, rebuild: bool = False) -> int:
             record = {} if resumable else None
             n = _write_fusion(conn, *fuse_store(conn, fusion, record))
             conn.execute("DELETE FROM fusion_seeds")
+            conn.execute("DELETE FROM store_state WHERE key = 'fusion_seeds'")
             if record:
                 _write_seeds(conn, record["event_id"], record["seed"], record["seed_next"])
+                conn.execute("INSERT INTO store_state VALUES ('fusion_seeds', 'complete')")
+        conn.execute("DELETE FROM fusion_stale")
         _set_fusion_pending(conn, False)
         conn.commit()
     except BaseException:
@@ -295,7 +298,7 @@ def _write_seeds(conn, event_ids: list, seed: list, seed_next: list) -> None:
 
 # ---------------------------------------------------------------- fusing what changed
 
-LOOKAHEAD_DAYS = 3          # days past the changes fused at first (four times more while they differ)
+LOOKAHEAD_DAYS = 1          # days past the changes fused at first (four times more while they differ)
 INCREMENTAL_SHARE = 0.5     # more incidents than this share unfused: fuse the whole store
 
 
@@ -305,7 +308,7 @@ def _changes(conn) -> tuple:
 
     A day changed when an incident of that day is not fused yet (new, or of an
     article stored again) or a fused event of that day, or of the day before,
-    lost a report (its ``event_ids`` name an incident no longer in it).
+    lost a report (``fusion_stale``: the events of the reports an ingest replaced).
     """
     days = {d.toordinal() for (d,) in conn.execute(
         "SELECT DISTINCT day FROM incidents WHERE cluster_id IS NULL AND day IS NOT NULL").fetchall()}
@@ -313,10 +316,8 @@ def _changes(conn) -> tuple:
         "SELECT count(*), count(*) FILTER (WHERE day IS NULL) FROM incidents WHERE cluster_id IS NULL").fetchone()
     stale = []
     for cid, day in conn.execute("""
-            WITH m AS (SELECT cluster_id, day, unnest(event_ids) AS event_id FROM fused_incidents)
-            SELECT DISTINCT m.cluster_id, m.day FROM m LEFT JOIN incidents i
-              ON i.event_id = m.event_id AND i.cluster_id = m.cluster_id
-            WHERE i.event_id IS NULL""").fetchall():
+            SELECT DISTINCT f.cluster_id, f.day FROM fused_incidents f
+            WHERE f.cluster_id IN (SELECT cluster_id FROM fusion_stale)""").fetchall():
         stale.append(cid)
         if day is not None:
             days |= {day.toordinal(), day.toordinal() + 1}     # an event spans at most two days
@@ -345,7 +346,7 @@ def _resume(conn, fusion, lo: int, hi: int):
     start = lo - 1
     k = LOOKAHEAD_DAYS
     while True:
-        last = hi + 2 + k
+        last = hi + 2 + k              # the blocks of a day read the reports of the next one
         df = _fusion_frame(conn, fusion, where="day BETWEEN ? AND ?",
                            params=[dt.date.fromordinal(start - 1), dt.date.fromordinal(last)])
         stored = dict((e, (s, n)) for e, s, n in conn.execute(
@@ -371,7 +372,7 @@ def _resume(conn, fusion, lo: int, hi: int):
             d = int(day[i])
             same_seed[d] = same_seed.get(d, True) and record["seed"][i] == st_seed[i]
             same_next[d] = same_next.get(d, True) and record["seed_next"][i] == st_next[i]
-        end = next((d for d in range(hi + 2, last - 1)
+        end = next((d for d in range(hi + 2, last)
                     if same_seed.get(d, True) and same_next.get(d - 1, True)), None)
         if end is not None:
             out = set(ids[day < end])
@@ -381,6 +382,25 @@ def _resume(conn, fusion, lo: int, hi: int):
                    "seed_next": [v for v, r, d in zip(record["seed_next"], rows, day) if r and d >= start]}
             return df[rows], ids[rows], fused[fused["cluster_id"].isin(out)], rec, end
         k *= 4
+
+
+def _changed_events(conn, df, cluster_ids, fused) -> tuple:
+    """(rows, cluster ids, fused events, old cluster ids of those rows) of the events fused again
+    that differ from the stored ones: an event with the same id, the same reports and no report
+    new or stored again since is left as it is (grade included)."""
+    import pandas as pd
+    old = dict(conn.execute("SELECT event_id, cluster_id FROM incidents WHERE event_id IN "
+                            "(SELECT unnest(?::VARCHAR[]))", [df["event_id"].tolist()]).fetchall())
+    new_ids = cluster_ids.astype(object).tolist()
+    same = pd.Series([old.get(e) == c for e, c in zip(df["event_id"], new_ids)]).groupby(new_ids).all()
+    stored = dict(conn.execute("SELECT cluster_id, len(event_ids) FROM fused_incidents WHERE cluster_id IN "
+                               "(SELECT unnest(?::VARCHAR[]))", [sorted(set(same.index[same]))]).fetchall())
+    sizes = pd.Series(new_ids).groupby(new_ids).size()
+    kept = {c for c in same.index[same] if stored.get(c) == sizes[c]}
+    redo = ~pd.Series(new_ids).isin(kept).to_numpy()
+    df, cluster_ids = df[redo].reset_index(drop=True), cluster_ids[redo].reset_index(drop=True)
+    old_ids = sorted({old[e] for e in df["event_id"] if old.get(e) is not None})
+    return df, cluster_ids, fused[~fused["cluster_id"].isin(kept)].reset_index(drop=True), old_ids
 
 
 def fuse_changes(conn, fusion) -> Optional[int]:
@@ -405,9 +425,7 @@ def fuse_changes(conn, fusion) -> Optional[int]:
         return None
     if not conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]:
         return None
-    unseeded = conn.execute("""SELECT count(*) FROM incidents i ANTI JOIN fusion_seeds s USING (event_id)
-                               WHERE i.cluster_id IS NOT NULL AND i.day IS NOT NULL""").fetchone()[0]
-    if unseeded:
+    if not conn.execute("SELECT count(*) FROM store_state WHERE key = 'fusion_seeds'").fetchone()[0]:
         return None                                       # fused by a release that kept no seeds
     days, stale, undated, unfused = _changes(conn)
     if unfused > INCREMENTAL_SHARE * total:
@@ -440,12 +458,10 @@ def fuse_changes(conn, fusion) -> Optional[int]:
         df = pd.concat(frames, ignore_index=True)
         cluster_ids = pd.concat([p.reset_index(drop=True) for p in id_parts], ignore_index=True)
         fused = pd.concat(fused_parts, ignore_index=True)
-        if "grade" in fused.columns:
+        df, cluster_ids, fused, old_ids = _changed_events(conn, df, cluster_ids, fused)
+        if "grade" in fused.columns and len(fused):
             fused = _story_corrections(conn, fusion, df, cluster_ids, fused)
-        gone += [c for (c,) in conn.execute(
-            "SELECT DISTINCT cluster_id FROM incidents WHERE cluster_id IS NOT NULL AND "
-            "event_id IN (SELECT unnest(?::VARCHAR[]))", [df["event_id"].tolist()]).fetchall()]
-        gone += [str(c) for c in fused["cluster_id"]]
+        gone += old_ids + [str(c) for c in fused["cluster_id"]]
     else:
         df, cluster_ids, fused = pd.DataFrame({"event_id": []}), pd.Series([], dtype=object), None
     conn.execute("DELETE FROM fused_incidents WHERE cluster_id IN (SELECT unnest(?::VARCHAR[]))",

@@ -154,7 +154,8 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
                 partition_size: int = 200, parquet_dir=None, db_path=None, extract: Optional[Callable] = None,
                 on_error: str = "raise", fuse: bool = True, progress: bool = False,
                 total: Optional[int] = None, log: Optional[Callable[[str], None]] = None,
-                duckdb_memory: Optional[str] = None, skip_unchanged: bool = True) -> IngestReport:
+                duckdb_memory: Optional[str] = None, skip_unchanged: bool = True,
+                rebuild_fusion: bool = False) -> IngestReport:
     """Extract ``articles`` on a Dask cluster into Parquet and load it into ``conn``.
 
     ``address``: ``"local"`` (a LocalCluster of ``workers`` processes, default
@@ -219,7 +220,7 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
         with memory_limit(conn, duckdb_memory):
             if duckdb_memory and report.articles > 5000:
                 release_memory(conn)
-            report.fused = refresh_fusion(conn)
+            report.fused = refresh_fusion(conn, rebuild=rebuild_fusion)   # only what changed, by default
         report.fusion_seconds = time.perf_counter() - t
     report.seconds = time.perf_counter() - t0
     return report

@@ -128,7 +128,7 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
            workers: Optional[int] = 1, total: Optional[int] = None,
            extract: Optional[Callable[[Article], ArticleEvents]] = None,
            on_error: str = "raise", fuse: bool = True, duckdb_memory: Optional[str] = None,
-           skip_unchanged: bool = True) -> IngestReport:
+           skip_unchanged: bool = True, rebuild_fusion: bool = False) -> IngestReport:
     """Extract and store ``articles`` (streamed, ``batch_size`` per transaction).
 
     ``workers`` > 1 extracts the batches in that many processes while this one
@@ -141,7 +141,8 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
     ``skip_unchanged`` skips, without extracting it, an article already stored
     with the same text (content hash) and metadata (``report.unchanged``): running
     an interrupted ingest again resumes it. ``report.new`` / ``report.replaced``
-    count the stored articles whose id was new / already stored.
+    count the stored articles whose id was new / already stored. Fusion fuses again only
+    what the ingest changed; ``rebuild_fusion`` fuses the whole store again (the same result).
     """
     if on_error not in ("raise", "skip"):
         raise ValueError("on_error must be 'raise' or 'skip'")
@@ -171,7 +172,7 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
             t = time.perf_counter()
             if duckdb_memory and report.articles > 5000:
                 release_memory(conn)
-            report.fused = refresh_fusion(conn)
+            report.fused = refresh_fusion(conn, rebuild=rebuild_fusion)
             report.fusion_seconds = time.perf_counter() - t
         elif fuse:
             report.fused = conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]

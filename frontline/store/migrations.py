@@ -48,13 +48,13 @@ def _step_2(conn) -> None:
 
 def _step_3(conn) -> None:
     """fusion_seeds: where fusion stood when it reached each incident's day (empty until the next
-    fusion, which then fuses the whole store once and fills it)."""
+    fusion, which then fuses the whole store once and fills it); fusion_stale."""
     create_tables(conn)
 
 
 STEPS: list = [
     (2, "schema_version and store_state tables; articles.source_id", _step_2),
-    (3, "fusion_seeds table (incremental fusion)", _step_3),
+    (3, "fusion_seeds and fusion_stale tables (incremental fusion)", _step_3),
 ]
 
 
