@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..fusion.store_fusion import refresh_fusion
 from ..store.connection import default_db_path, memory_limit, release_memory
-from ..store.reading import stored_fingerprints
+from ..store.reading import StoredFingerprints
 from ..store.schema import arrow_schema
 from .batches import BatchResult, _batched, extract_batch
 from .pipeline import IngestReport, _classify, ingest_batches
@@ -176,10 +176,10 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
     client, cluster, own = _client(address, workers)
     report = IngestReport()
     bar = None
-    stored = stored_fingerprints(conn)
+    stored = StoredFingerprints(conn)
     bar_ref: list = []
     # as store.ingest: articles stored unchanged are skipped, the others counted new or replacing
-    articles = _classify(articles, stored, report, skip_unchanged, bar_ref)
+    articles = _classify(articles, stored, report, skip_unchanged, bar_ref, partition_size)
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
         report.workers = n_workers

@@ -20,7 +20,7 @@ from ..fusion.store_fusion import refresh_fusion
 from ..models import Article, ArticleEvents
 from ..store import writing
 from ..store.connection import memory_limit, release_memory
-from ..store.reading import fingerprint, stored_fingerprints
+from ..store.reading import StoredFingerprints, fingerprint
 from ..store.writing import fusion_pending
 from .batches import BatchResult
 from .workers import default_workers, extracted_batches
@@ -87,11 +87,26 @@ def _warm_fusion_imports() -> None:
         pass
 
 
-def _classify(articles: Iterable[Article], stored: dict, report: "IngestReport", skip_unchanged: bool,
-              bar_ref: list) -> Iterator[Article]:
+def _classify(articles: Iterable[Article], stored, report: "IngestReport", skip_unchanged: bool,
+              bar_ref: list, chunk_size: int = 200) -> Iterator[Article]:
     """The articles to extract: unchanged ones skipped (counted, the progress bar moved on),
-    the others counted as new or replacing a stored version."""
-    for a in articles:
+    the others counted as new or replacing a stored version. ``stored`` is a dict of
+    fingerprints or a :class:`StoredFingerprints`, asked ``chunk_size`` articles (a batch) at a
+    time, so the input is still read as a stream."""
+    import itertools
+    articles = iter(articles)
+    while True:
+        chunk = list(itertools.islice(articles, max(1, chunk_size)))
+        if not chunk:
+            return
+        if hasattr(stored, "lookup"):
+            stored.lookup([a.id for a in chunk])
+        yield from _classify_chunk(chunk, stored, report, skip_unchanged, bar_ref)
+
+
+def _classify_chunk(chunk: list, stored, report: "IngestReport", skip_unchanged: bool,
+                    bar_ref: list) -> Iterator[Article]:
+    for a in chunk:
         old = stored.get(a.id)
         if old is not None and skip_unchanged and old == fingerprint(a):
             report.unchanged += 1
@@ -151,9 +166,9 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
     report = IngestReport(workers=max(1, workers))
     t0 = time.perf_counter()
     bar = None
-    stored = stored_fingerprints(conn)
+    stored = StoredFingerprints(conn)
     bar_ref: list = []
-    articles = _classify(articles, stored, report, skip_unchanged, bar_ref)
+    articles = _classify(articles, stored, report, skip_unchanged, bar_ref, batch_size)
     with memory_limit(conn, duckdb_memory):
         results = extracted_batches(articles, extract=extract, workers=workers, batch_size=batch_size,
                                     on_error=on_error, on_start=_warm_fusion_imports if fuse else None)
