@@ -1063,7 +1063,7 @@ def follow_snapshot(mem, conn) -> bool:
         "v_diplomacy": (f"SELECT * FROM ({SNAPSHOT_TABLES['v_diplomacy']}) WHERE {by_article}", [changed]),
         "articles": (f"SELECT * FROM ({SNAPSHOT_TABLES['articles']}) WHERE {by_article}", [changed]),
     }
-    tables = {name: conn.execute(sql, params).to_arrow_table() for name, (sql, params) in fresh.items()}
+    tables = {name: conn.sql(sql, params=params).to_arrow_table() for name, (sql, params) in fresh.items()}
     mem.begin()
     try:
         mem.execute(f"CREATE TEMP TABLE _fl_fids AS SELECT DISTINCT coalesce(cluster_id, event_id) AS fid "
