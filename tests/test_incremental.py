@@ -258,3 +258,35 @@ def test_snapshot_follows_an_ingest_like_a_new_snapshot(tmp_path):
         pd.testing.assert_frame_equal(_snapshot_tables(mem)["v_incidents"], got["v_incidents"])
     finally:
         conn.close()
+
+
+def test_a_dask_ingested_batch_is_fused_incrementally(tmp_path, monkeypatch):
+    """Parquet parts as Dask workers write them (``extract_partition``, run here without a
+    cluster), loaded in two runs: the second fuses only what it changed, and the store ends as
+    one ingest of every article leaves it."""
+    pytest.importorskip("dask")
+    from frontline.ingest import dask as fdist
+    specs = _dense(90, seed=8)
+    ids = sorted(specs)
+    want = _full(tmp_path, "whole", specs)
+    extract = (lambda a: _events(a.id, specs[a.id]))
+    dirs = []
+    for n, part_ids in enumerate((ids[:70], ids[70:])):
+        d = tmp_path / f"parquet{n}"
+        arts = [_events(a, specs[a]).article for a in part_ids]
+        for k in range(0, len(arts), 20):
+            fdist.extract_partition(arts[k:k + 20], k // 20, str(d), extract=extract)
+        dirs.append(d)
+    whole_store_fusions = []
+    real = store_fusion.fuse_store
+    monkeypatch.setattr(store_fusion, "fuse_store",
+                        lambda *a, **kw: (whole_store_fusions.append(1), real(*a, **kw))[1])
+    conn = store.connect(tmp_path / "dask.duckdb")
+    try:
+        fdist.load_parquet(conn, dirs[0])
+        assert whole_store_fusions == [1]                 # a store never fused: fused whole
+        fdist.load_parquet(conn, dirs[1])
+        assert whole_store_fusions == [1]                 # then only what changed
+        _assert_same(_fused(conn), want)
+    finally:
+        conn.close()
