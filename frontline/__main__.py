@@ -242,7 +242,9 @@ def cmd_fuse(args) -> int:
     conn = store.connect(db)
     try:
         t = time.perf_counter()
-        n = refresh_fusion(conn, rebuild=args.rebuild)
+        with store.memory_limit(conn, DUCKDB_MEMORY):     # as an ingest: DuckDB's pool kept small
+            store.release_memory(conn)
+            n = refresh_fusion(conn, rebuild=args.rebuild)
     finally:
         conn.close()
     if n is None:

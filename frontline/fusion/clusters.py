@@ -22,6 +22,8 @@ from itertools import accumulate
 import numpy as np
 import pandas as pd
 
+# fuse_incidents visits the reports day by day and can resume from seeds (frontline.fusion.store_fusion)
+RESUMABLE = True
 GENERIC_TYPES = {"other", "clashes"}
 ALLIED = {frozenset({"government", "russia"})}
 PRECISE = {"neighbourhood", "site", "town"}

@@ -276,9 +276,8 @@ def _refresh_fusion_once(conn, fusion, rebuild: bool = False) -> int:
 
 
 def _incremental_fusion(fusion) -> bool:
-    """Whether ``fusion`` is this package's clustering, which can resume (see :func:`fuse_changes`)."""
-    from . import clusters
-    return fusion is clusters
+    """Whether ``fusion`` can resume from seeds (this package's clustering does; see :func:`fuse_changes`)."""
+    return getattr(fusion, "RESUMABLE", False) is True
 
 
 def _write_seeds(conn, event_ids: list, seed: list, seed_next: list) -> None:
