@@ -290,3 +290,31 @@ def test_a_dask_ingested_batch_is_fused_incrementally(tmp_path, monkeypatch):
         _assert_same(_fused(conn), want)
     finally:
         conn.close()
+
+
+def test_fuse_command_rebuilds_and_brings_up_to_date(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import PROJECT_ROOT, cli_env
+    specs = _dense(30, seed=2)
+    db = tmp_path / "s.duckdb"
+    conn = store.connect(db)
+    try:
+        _ingest(conn, specs, sorted(specs))
+        want = _fused(conn)
+    finally:
+        conn.close()
+    for args, said in ((["--rebuild"], "fused again from scratch"), ([], "brought up to date")):
+        r = subprocess.run([sys.executable, "-m", "frontline", "fuse", *args, "--db", str(db)], cwd=PROJECT_ROOT,
+                           env=cli_env(), capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert f"{len(want[0])} fused events" in r.stdout and said in r.stdout, r.stdout
+        conn = store.connect(db)
+        try:
+            _assert_same(_fused(conn), want)
+        finally:
+            conn.close()
+    r = subprocess.run([sys.executable, "-m", "frontline", "fuse", "--db", str(tmp_path / "none.duckdb")],
+                       cwd=PROJECT_ROOT, env=cli_env(), capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "no such database" in r.stderr

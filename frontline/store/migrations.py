@@ -33,7 +33,7 @@ from typing import Callable, Optional
 
 from .backups import backup
 from .errors import StoreError, _retrying, rollback
-from .schema import INDEXES, KIND_TABLE, SCHEMA, _ddl, _view_sql, create_tables, create_views
+from .schema import INDEXES, KIND_TABLE, META_SCHEMA, SCHEMA, _ddl, _view_sql, create_tables, create_views
 
 SCHEMA_VERSION = 3
 LEGACY_VERSION = 1            # tables present, no schema_version table
@@ -60,7 +60,7 @@ STEPS: list = [
 
 def ddl_fingerprint() -> str:
     """A hash of every table, column, index and view this code defines."""
-    parts = [_ddl(t) for t in SCHEMA] + [f"{t}.{c}" for t, c in INDEXES]
+    parts = [_ddl(t) for t in SCHEMA] + [_ddl(t) for t in META_SCHEMA] + [f"{t}.{c}" for t, c in INDEXES]
     parts += [_view_sql(k) for k in KIND_TABLE]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
