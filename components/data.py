@@ -11,6 +11,7 @@ fused events precomputed.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import duckdb
@@ -101,14 +102,40 @@ def busy() -> bool:
     return db_path() in BUSY
 
 
-@st.cache_resource(show_spinner="Reading the store…", max_entries=2)
+_SNAPSHOTS: dict = {}         # store path -> (version, in-memory snapshot)
+_SNAPSHOT_LOCK = threading.Lock()
+
+
 def _snapshot(path: str, ver: tuple):
-    """The in-memory snapshot (``queries.snapshot``) of the store at ``path`` in version ``ver``."""
-    c = _connect(path)
-    try:
-        return queries.snapshot(c)
-    finally:
-        c.close()
+    """The in-memory snapshot (``queries.snapshot``) of the store at ``path`` in version ``ver``.
+
+    One per store, shared by the sessions: after an ingest it follows the store
+    by what changed (``queries.follow_snapshot``: the new articles, the events
+    fused again), which takes a fraction of a second where a new snapshot of a
+    large store takes seconds; after anything else (a review) it is taken anew.
+    """
+    with _SNAPSHOT_LOCK:
+        held = _SNAPSHOTS.get(path)
+        if held is not None and held[0] == ver:
+            return held[1]
+        c = _connect(path)
+        try:
+            if held is not None and queries.follow_snapshot(held[1], c):
+                mem = held[1]
+            else:
+                mem = queries.snapshot(c)
+        finally:
+            c.close()
+        _SNAPSHOTS[path] = (ver, mem)
+        return mem
+
+
+def _forget_snapshots() -> None:
+    with _SNAPSHOT_LOCK:
+        _SNAPSHOTS.clear()
+
+
+_snapshot.clear = _forget_snapshots
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

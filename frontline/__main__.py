@@ -96,13 +96,13 @@ def cmd_ingest(args) -> int:
                 partition_size=args.batch_size, parquet_dir=args.parquet_dir,
                 db_path=args.db or store.default_db_path(), on_error="skip", progress=progress,
                 extract=_extractor(), log=None if args.quiet else _stderr, duckdb_memory=args.duckdb_memory,
-                skip_unchanged=not args.force)
+                skip_unchanged=not args.force, rebuild_fusion=args.rebuild_fusion)
         else:
             from .ingest import pipeline
             report = pipeline.ingest(conn, articles, progress=progress, total=n,
                                      workers=args.workers, batch_size=args.batch_size, on_error="skip",
                                      extract=_extractor(), duckdb_memory=args.duckdb_memory,
-                                     skip_unchanged=not args.force)
+                                     skip_unchanged=not args.force, rebuild_fusion=args.rebuild_fusion)
         _warn_implausible(conn, since)
         # reviews an analyst saved in the dashboard while this ingest held the store
         store.apply_queued_reviews(conn, args.db or store.default_db_path())
@@ -243,6 +243,30 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_fuse(args) -> int:
+    """Bring the fused events up to date (only what changed), or fuse the whole store again."""
+    import time
+
+    from . import store
+    from .fusion.store_fusion import refresh_fusion
+    db = Path(args.db) if args.db else store.default_db_path()
+    if not db.exists():
+        raise CLIError(f"{db}: no such database")
+    conn = store.connect(db)
+    try:
+        t = time.perf_counter()
+        with store.memory_limit(conn, DUCKDB_MEMORY):     # as an ingest: DuckDB's pool kept small
+            store.release_memory(conn)
+            n = refresh_fusion(conn, rebuild=args.rebuild)
+    finally:
+        conn.close()
+    if n is None:
+        raise CLIError("fusion is unavailable (frontline.fusion.clusters could not be imported)")
+    how = "fused again from scratch" if args.rebuild else "brought up to date"
+    print(f"{n} fused events in {db}, {how} ({time.perf_counter() - t:.1f} s)")
+    return 0
+
+
 def cmd_backup(args) -> int:
     from . import store
     db = Path(args.db) if args.db else store.default_db_path()
@@ -327,6 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true",
                    help="extract again articles already stored with the same text and metadata "
                         "(by default they are skipped, so running an interrupted ingest again resumes it)")
+    s.add_argument("--rebuild-fusion", action="store_true",
+                   help="fuse the whole store again after this ingest (by default only the events the new "
+                        "articles reach are fused again; the result is the same)")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("synthetic", help="write a synthetic corpus (recombined FA-KES sentences) as JSONL")
@@ -371,6 +398,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the report as JSON")
     s.add_argument("--keep", metavar="JSONL", help="also keep the predictions in this file")
     s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("fuse", parents=[common], help="bring the fused events up to date")
+    s.add_argument("--rebuild", action="store_true",
+                   help="fuse the whole store again from scratch (an ingest fuses only what it changed; "
+                        "the result is the same)")
+    s.set_defaults(func=cmd_fuse)
 
     s = sub.add_parser("backup", parents=[common], help="copy the whole store to one file")
     s.add_argument("out", metavar="OUT")

@@ -1017,3 +1017,72 @@ def snapshot(conn):
         mem.unregister("snapshot_source")
     mem.execute(f"CREATE TABLE {EVENT_FIGURES} AS {event_figures_sql('v_incidents')}")
     return mem
+
+
+def _ingest_only(mem, conn) -> Optional[list]:
+    """The articles stored since ``mem`` was taken, when ingests are all that changed the store
+    (the same reviews, every article of the snapshot still there); None otherwise."""
+    review_state = "SELECT count(*), max(\"at\")::VARCHAR FROM reviews"
+    if _rows(mem, review_state) != _rows(conn, review_state):
+        return None
+    since = _rows(mem, "SELECT max(ingested_at), count(*) FROM articles")[0]
+    if since[0] is None:
+        return None
+    changed = [r[0] for r in _rows(conn, "SELECT article_id FROM articles WHERE ingested_at > ?", [since[0]])]
+    known = _rows(mem, "SELECT count(*) FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                  [changed])[0][0]
+    total = _rows(conn, "SELECT count(*) FROM articles")[0][0]
+    return changed if total == since[1] + len(changed) - known else None
+
+
+def follow_snapshot(mem, conn) -> bool:
+    """Bring a :func:`snapshot` up to date with the store by what ingests changed since it was taken.
+
+    The articles stored since (by ``ingested_at``) and the reports whose fused
+    event changed (fusion, incremental, re-fuses a few days) are read again,
+    and the fused events they were or are part of are computed again; the rest
+    of the snapshot stays as it is. Returns False, leaving ``mem`` as it was,
+    when something else changed (reviews, a restored backup): take a new
+    :func:`snapshot` then.
+    """
+    changed = _ingest_only(mem, conn)
+    if changed is None:
+        return False
+    pairs = conn.sql("SELECT event_id, cluster_id FROM incidents").to_arrow_table()
+    mem.register("_fl_pairs", pairs)
+    try:
+        moved = [r[0] for r in mem.execute("""
+            SELECT p.event_id FROM _fl_pairs p JOIN v_incidents v USING (event_id)
+            WHERE p.cluster_id IS DISTINCT FROM v.cluster_id""").fetchall()]
+    finally:
+        mem.unregister("_fl_pairs")
+    which = "(article_id IN (SELECT unnest($1::VARCHAR[])) OR event_id IN (SELECT unnest($2::VARCHAR[])))"
+    by_article = "article_id IN (SELECT unnest($1::VARCHAR[]))"
+    fresh = {
+        "v_incidents": (f"SELECT * FROM ({SNAPSHOT_TABLES['v_incidents']}) WHERE {which}", [changed, moved]),
+        "v_diplomacy": (f"SELECT * FROM ({SNAPSHOT_TABLES['v_diplomacy']}) WHERE {by_article}", [changed]),
+        "articles": (f"SELECT * FROM ({SNAPSHOT_TABLES['articles']}) WHERE {by_article}", [changed]),
+    }
+    tables = {name: conn.sql(sql, params=params).to_arrow_table() for name, (sql, params) in fresh.items()}
+    mem.begin()
+    try:
+        mem.execute(f"CREATE TEMP TABLE _fl_fids AS SELECT DISTINCT coalesce(cluster_id, event_id) AS fid "
+                    f"FROM v_incidents WHERE {which}", [changed, moved])
+        mem.execute(f"DELETE FROM v_incidents WHERE {which}", [changed, moved])
+        for name in ("v_diplomacy", "articles"):
+            mem.execute(f"DELETE FROM {name} WHERE {by_article}", [changed])
+        for name, table in tables.items():
+            mem.register("_fl_fresh", table)
+            mem.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _fl_fresh")
+            mem.unregister("_fl_fresh")
+        mem.execute(f"INSERT INTO _fl_fids SELECT DISTINCT coalesce(cluster_id, event_id) FROM v_incidents "
+                    f"WHERE {which}", [changed, moved])
+        mem.execute(f"DELETE FROM {EVENT_FIGURES} WHERE fid IN (SELECT fid FROM _fl_fids)")
+        affected = "(SELECT * FROM v_incidents WHERE coalesce(cluster_id, event_id) IN (SELECT fid FROM _fl_fids))"
+        mem.execute(f"INSERT INTO {EVENT_FIGURES} BY NAME {event_figures_sql(affected)}")
+        mem.execute("DROP TABLE _fl_fids")
+        mem.commit()
+    except BaseException:
+        mem.rollback()
+        raise
+    return True

@@ -423,14 +423,20 @@ def run_timed(at, timer: QueryTimer) -> dict:
             "bytes": shipped_bytes(at)}
 
 
+_TIMER: list = []
+
+
 def bench_pages(db: Path, pages, reruns: int, log=print) -> dict:
     os.environ["FRONTLINE_DB"] = str(db)
     os.chdir(ROOT)
     from streamlit.testing.v1 import AppTest
 
     from frontline import queries
-    timer = QueryTimer()
-    timer.install()
+    if not _TIMER:                      # once per process: the pages run again after an ingest
+        _TIMER.append(QueryTimer())
+        _TIMER[0].install()
+    timer = _TIMER[0]
+    timer.take()
     out: dict = {"router_first": None, "pages": {}}
     t = time.perf_counter()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
@@ -510,6 +516,9 @@ def main(argv=None) -> int:
     ap.add_argument("--reruns", type=int, default=0, help="interactions per page (default all)")
     ap.add_argument("--seed", type=int, default=2016)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--after-ingest", metavar="JSONL",
+                    help="then ingest the first article of JSONL and time the pages again (the snapshot "
+                         "follows the store), then the second (a new snapshot, as before), side by side")
     args = ap.parse_args(argv)
     log = (lambda m: print(m, file=sys.stderr, flush=True))
     db = Path(args.db)
@@ -528,8 +537,66 @@ def main(argv=None) -> int:
         ap.error(f"unknown page(s): {', '.join(sorted(unknown))}")
     result = bench_pages(db, pages, args.reruns, log=log)
     result.update(incidents=n, db=str(db))
-    print(json.dumps(result, default=str) if args.json else render(result))
+    if args.after_ingest:
+        result["after_ingest"] = after_ingest(db, args.after_ingest, pages, args.reruns, log=log)
+    print(json.dumps(result, default=str) if args.json else render(result) + render_after(result))
     return 0
+
+
+def _ingest(db: Path, path: str, log) -> float:
+    """``python -m frontline ingest path --db db`` in a new process; its wall time in seconds."""
+    import subprocess
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "frontline", "ingest", path, "--db", str(db), "--quiet"],
+                       cwd=ROOT, capture_output=True, text=True)
+    if r.returncode not in (0, 1):
+        raise SystemExit(f"ingest of {path} failed: {r.stderr.strip().splitlines()[-1:]}")
+    seconds = time.perf_counter() - t
+    log(f"ingested {path} in {seconds:.1f} s")
+    return seconds
+
+
+def after_ingest(db: Path, jsonl: str, pages, reruns: int, log=print) -> dict:
+    """The pages again after an ingest of the first and then the second article of ``jsonl``:
+    once with the snapshot following the store (this release), once taken anew (as before)."""
+    import tempfile
+
+    from components import data
+    lines = Path(jsonl).read_text(encoding="utf-8").splitlines()
+    if len(lines) < 2:
+        raise SystemExit(f"{jsonl}: needs two articles (one per ingest)")
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for case, line in (("follow", lines[0]), ("new snapshot", lines[1])):
+            one = Path(tmp) / f"{case.replace(' ', '_')}.jsonl"
+            one.write_text(line + "\n", encoding="utf-8")
+            seconds = _ingest(db, str(one), log)
+            time.sleep(data.VERSION_TTL_SECONDS + 0.1)      # the pages see the new fingerprint
+            if case == "new snapshot":
+                data._snapshot.clear()                      # what every change did before
+            log(f"after an ingest ({case}):")
+            res = bench_pages(db, pages, reruns, log=log)
+            res["ingest_seconds"] = round(seconds, 2)
+            out[case] = res
+    return out
+
+
+def render_after(result: dict) -> str:
+    after = result.get("after_ingest")
+    if not after:
+        return ""
+    lines = ["", "", "After a one-article ingest (python -m frontline ingest, another process), "
+             "server time of the first page and of the pages' reruns, ms:", "",
+             f"{'snapshot':<14}{'ingest s':>9}{'1st page':>9}{'snapshot ms':>12}{'page firsts max':>16}"
+             f"{'reruns max':>11}"]
+    for case, res in after.items():
+        snap = [ms for r in [res["router_first"]] for n, ms in r["queries"] if n in ("snapshot", "follow_snapshot")]
+        firsts = [p["first"]["ms"] for p in res["pages"].values() if p["first"]["ms"] is not None]
+        reruns = [r["ms"] for p in res["pages"].values() for r in p["reruns"] if r["ms"] is not None]
+        lines.append(f"{case:<14}{res['ingest_seconds']:>9.1f}{res['router_first']['ms']:>9.0f}"
+                     f"{(sum(snap) if snap else float('nan')):>12.0f}{(max(firsts) if firsts else float('nan')):>16.0f}"
+                     f"{(max(reruns) if reruns else float('nan')):>11.0f}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from frontline.ingest import pipeline
 
 
 def reference_fuse_incidents(incidents: pd.DataFrame, stories=None):
-    """Complete linkage checking ``same_event`` on every cross pair of reports, pairs in block order."""
+    """Complete linkage checking ``same_event`` on every cross pair of reports, blocks day by day."""
     if incidents.empty:
         return pd.Series([], dtype="object", name="cluster_id"), pd.DataFrame(columns=FUSED_COLUMNS)
     rows = [{k: _none(v) for k, v in r.items()} for r in incidents.to_dict("records")]
@@ -49,7 +49,8 @@ def reference_fuse_incidents(incidents: pd.DataFrame, stories=None):
     for i, r in enumerate(rows):
         if r["day"] is not None:
             blocks.setdefault((r["day"].toordinal(), r["side"]), []).append(i)
-    for (day, side), members in blocks.items():
+    for day, side in sorted(blocks, key=lambda k: (k[0], k[1] is not None, k[1] or "")):   # day by day
+        members = blocks[(day, side)]
         partners = []
         for other_side in ((side, "city") if side != "city" else ("east", "west", "city", None)):
             partners += [(d, other_side) for d in (day, day + 1)]

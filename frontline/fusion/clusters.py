@@ -22,6 +22,8 @@ from itertools import accumulate
 import numpy as np
 import pandas as pd
 
+# fuse_incidents visits the reports day by day and can resume from seeds (frontline.fusion.store_fusion)
+RESUMABLE = True
 GENERIC_TYPES = {"other", "clashes"}
 ALLIED = {frozenset({"government", "russia"})}
 PRECISE = {"neighbourhood", "site", "town"}
@@ -289,7 +291,14 @@ class _Codes:
         return keep
 
 
-def _clusters(cols: dict, n: int) -> list:
+def _block_order(key: tuple) -> tuple:
+    """Sort key of a (day ordinal, side) block: by day, then side (None first)."""
+    day, side = key
+    return day, side is not None, side or ""
+
+
+def _clusters(cols: dict, n: int, seeds: list | None = None, first_day: int | None = None,
+              record: dict | None = None) -> list:
     """Complete-linkage clusters of the ``n`` rows of ``cols`` (name -> values): the row naming each row's cluster.
 
     Candidate pairs (x, y) are visited in a fixed order (see below) and x's and
@@ -301,6 +310,13 @@ def _clusters(cols: dict, n: int) -> list:
     not checked at all (``_Codes.fitting``); nor is a pair of clusters that
     failed before, nor x when its cluster already went through the pool. The
     check itself is made on cluster summaries (``_fits``).
+
+    Resuming (:mod:`frontline.fusion.store_fusion`): ``seeds`` (a key per row, or
+    None) joins the rows of equal keys before anything else, and blocks of days
+    before ``first_day`` (an ordinal) are not visited. ``record`` (a dict) gets,
+    per row, ``seed``: the first event_id of the row's cluster when the blocks of
+    its day began, and ``seed_next``: the same when those of the next day began,
+    if the cluster then held a report of that day.
     """
     # block by (day, side): an incident is compared only with those of the same or the next day,
     # on the same side or of unknown side within the city
@@ -345,7 +361,49 @@ def _clusters(cols: dict, n: int) -> list:
             done.add(lx)
         return lx
 
-    for (day, side), members in blocks.items():
+    # blocks in order of day (then side): every block of a day is done before any of the next, so
+    # a day that no event straddles cuts the clustering in two independent halves
+    # (frontline.fusion.store_fusion fuses again only the part between two such days)
+    event_id = cols["event_id"]
+    if seeds is not None:
+        seeded: dict = {}
+        for i, key in enumerate(seeds):
+            if key is not None:
+                seeded.setdefault(key, []).append(i)
+        for rows in seeded.values():
+            lx = int(label[rows[0]])
+            for r in rows[1:]:
+                if int(label[r]) != lx:
+                    lx = join(lx, int(label[r]))
+    if record is not None:
+        record["seed"], record["seed_next"] = [None] * n, [None] * n
+        rows_of_day: dict = {}
+        for (d, _), members in blocks.items():
+            rows_of_day.setdefault(d, []).extend(members)
+        ordinal = [None if d is None else d.toordinal() for d in cols["day"]]
+
+    def note_day(d):
+        """Record where the clusters stand as the blocks of day ``d`` begin."""
+        first: dict = {}
+        for r in rows_of_day[d]:
+            lab = int(label[r])
+            cid = first.get(lab)
+            if cid is None:
+                group = members_of.get(lab) or [lab]
+                cid = first[lab] = min(event_id[m] for m in group)
+                for m in group:
+                    if ordinal[m] == d - 1:
+                        record["seed_next"][m] = cid
+            record["seed"][r] = cid
+
+    current = None
+    for day, side in sorted(blocks, key=_block_order):
+        if first_day is not None and day < first_day:
+            continue
+        if record is not None and day != current:
+            current = day
+            note_day(day)
+        members = blocks[(day, side)]
         partners = []
         # fixed orders throughout, so the clusters do not depend on PYTHONHASHSEED
         for other_side in ((side, "city") if side != "city" else ("east", "west", "city", None)):
@@ -411,17 +469,22 @@ def _columns(incidents: pd.DataFrame) -> dict:
     return cols
 
 
-def fuse_incidents(incidents: pd.DataFrame, stories: pd.Series | None = None):
+def fuse_incidents(incidents: pd.DataFrame, stories: pd.Series | None = None, *, seeds: list | None = None,
+                   first_day: int | None = None, record: dict | None = None):
     """(cluster_id per row, fused events DataFrame) for the per-article incidents of the store.
 
     ``incidents`` needs event_id, article_id, outlet, day, event_type, actor, side, place_id,
     geo_precision, location, lat, lon, killed, injured, children_killed, implausible.
+    ``seeds``, ``first_day`` and ``record`` resume a fusion and note where it stands day by day
+    (see ``_clusters``).
     """
     if incidents.empty:
+        if record is not None:
+            record["seed"], record["seed_next"] = [], []
         return pd.Series([], dtype="object", name="cluster_id"), pd.DataFrame(columns=FUSED_COLUMNS)
     cols = _columns(incidents)
     n = len(incidents)
-    root = _clusters(cols, n)
+    root = _clusters(cols, n, seeds, first_day, record)
     groups: dict = {}
     for i in range(n):
         groups.setdefault(root[i], []).append(i)

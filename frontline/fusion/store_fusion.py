@@ -25,9 +25,10 @@ FUSION_COLUMNS = ("event_id", "article_id", "outlet", "day", "event_type", "acto
 _NOT_FOR_FUSION = ("evidence", "evidence_spans")
 
 
-def _fusion_frame(conn, fusion, full: bool = False):
+def _fusion_frame(conn, fusion, full: bool = False, where: str = "TRUE", params: Optional[list] = None):
     """The incidents fusion reads, text columns as Python objects, equal strings shared.
 
+    ``where`` (SQL over the incidents, with ``params``) reads a part of them only.
     ``fuse_incidents`` turns the frame into one dict per row; from pandas' Arrow-backed
     strings every cell would become a new str object (~60 bytes each, ~150 MB at 300k
     incidents); from object columns of shared strings the dicts point at the same few.
@@ -36,7 +37,8 @@ def _fusion_frame(conn, fusion, full: bool = False):
     cols = getattr(fusion, "FUSION_INPUT_COLUMNS", None) or FUSION_COLUMNS
     if full:
         cols = [n for n, _, _ in SCHEMA["incidents"] if n not in _NOT_FOR_FUSION]
-    df = conn.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM incidents ORDER BY event_id").df()
+    df = conn.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM incidents WHERE {where} ORDER BY event_id",
+                      params or []).df()
     for c in df.columns:
         if isinstance(df[c].dtype, pd.StringDtype) or df[c].dtype == object:
             shared: dict = {}
@@ -50,7 +52,8 @@ STORY_FETCH_ARTICLES = 10_000
 
 
 def _window_stories(conn, fusion, members):
-    """(window, its rows of ``members``, ``fusion.story_ids`` of its articles) for each window in order.
+    """(window, its rows of ``members``, ``fusion.story_ids`` of its articles, a function giving
+    ``fusion.story_ids`` of some of them) for each window in order.
 
     An article often reports events of several windows. With a ``fusion`` that
     takes its ``shingle_array`` back (``story_ids(..., shingled=)``), each article's
@@ -67,7 +70,8 @@ def _window_stories(conn, fusion, members):
             ids = sorted(set(rows["article_id"]))
             arts = conn.execute("SELECT article_id, text FROM articles WHERE list_contains(?::VARCHAR[], "
                                 "article_id) ORDER BY article_id", [ids]).df()
-            yield w, rows, fusion.story_ids(arts)
+            yield w, rows, fusion.story_ids(arts), (lambda some, arts=arts: fusion.story_ids(
+                arts[arts["article_id"].isin(some)].reset_index(drop=True)))
         return
     span = members.groupby("article_id")["window"].agg(["min", "max"])
     last = span["max"].to_dict()
@@ -86,24 +90,35 @@ def _window_stories(conn, fusion, members):
                 shingled[aid] = fusion.shingle_array(text)
         ids = sorted(a for a in set(rows["article_id"]) if a in shingled)
         arts = pd.DataFrame({"article_id": pd.Series(ids, dtype=object), "text": None})
-        yield w, rows, fusion.story_ids(arts, shingled={a: shingled[a] for a in ids})
+        mine = {a: shingled[a] for a in ids}
+        yield w, rows, fusion.story_ids(arts, shingled=mine), (lambda some, mine=mine: fusion.story_ids(
+            pd.DataFrame({"article_id": pd.Series(list(some), dtype=object), "text": None}),
+            shingled={a: mine[a] for a in some}))
         for a in ids:
             if last[a] == w:
                 del shingled[a]
 
 
 def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Optional[int] = None):
-    """Fused rows regraded with the duplicate stories among the reports of multi-article events.
+    """Fused rows regraded with the duplicate stories among the reports of each multi-article event.
+
+    Two reports of one event count as one story when their articles share a
+    story (``fusion.story_ids``) *among that event's articles*: an event's
+    grade depends on its own articles only, so fusing again a part of the
+    store (:func:`refresh_fusion`) grades its events exactly as fusing the
+    whole store does.
 
     ``fusion.story_ids`` over every article at once holds ~25 kB of shingles per
     article (2.4 GB at 100k articles). Stories only change the grade of a fused
     event reported by two or more articles of two or more outlets (one wire copy
-    under two outlets is not corroboration), so they are computed over the
+    under two outlets is not corroboration), so shingles are computed for the
     articles of those events only, in windows of consecutive days of about
-    ``window_articles`` articles (one ``story_ids`` call each; the whole corpus
-    is one window up to that size), and only the events whose reports turn out
-    to share a story are fused again -- by ``fuse_incidents`` itself, with those
-    stories. Returns ``fused``, corrected.
+    ``window_articles`` articles. Stories over a window join at least the
+    articles that stories over one event's articles join, so only the events
+    whose articles share a story in their window are looked at again, each
+    with the stories among its own articles, and fused again -- by
+    ``fuse_incidents`` itself -- when two of its articles tell one story.
+    Returns ``fused``, corrected.
     """
     import pandas as pd
     window_articles = window_articles or STORY_WINDOW_ARTICLES
@@ -128,81 +143,80 @@ def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Op
         window_of_day[day] = window
         size += n
     members["window"] = members["cday"].map(window_of_day)
-    affected: set = set()
-    story_of: dict = {}                                  # article -> "<window>:<story>"
-    for w, rows, stories in _window_stories(conn, fusion, members):
+    stories_of: dict = {}                                # cluster -> article -> story among its articles
+    for w, rows, stories, stories_among in _window_stories(conn, fusion, members):
         if stories.nunique() == len(stories):
             continue                                     # no two of these articles tell one story
         rows = rows.assign(story=rows["article_id"].map(stories))
         n = rows.groupby("cluster_id").agg(n_articles=("article_id", "nunique"), n_stories=("story", "nunique"))
         hit = set(n.index[n["n_stories"] < n["n_articles"]])
-        if hit:
-            affected |= hit
-            for aid in set(rows.loc[rows["cluster_id"].isin(hit), "article_id"]):
-                story_of[aid] = f"{w}:{stories[aid]}"
-    if not affected:
+        for cid, aids in rows[rows["cluster_id"].isin(hit)].groupby("cluster_id")["article_id"]:
+            own = stories_among(sorted(set(aids)))
+            if own.nunique() < len(own):
+                stories_of[cid] = own
+    if not stories_of:
         return fused
-    # fuse the affected events again with their stories, all at once; an event that comes out
-    # with exactly its reports is taken from there, any other is fused again on its own
-    stories = pd.Series(story_of, name="story_id")
-    in_affected = cid_of_row.isin(affected).to_numpy()
+    # fuse each affected event again on its own, with the stories among its articles
+    in_affected = cid_of_row.isin(set(stories_of)).to_numpy()
     sub = df[in_affected]
-    sub_ids, sub_fused = fusion.fuse_incidents(sub, stories)
-    pairs = pd.DataFrame({"old": cid_of_row[in_affected].to_numpy(), "new": sub_ids.reindex(sub.index).to_numpy()})
-    per_old = pairs.groupby("old")["new"].agg(["nunique", "first", "size"])
-    new_sizes = pairs.groupby("new").size()
-    whole = set(per_old.index[(per_old["nunique"] == 1) & (per_old["first"] == per_old.index)
-                              & (per_old["first"].map(new_sizes) == per_old["size"])])
-    redone = [sub_fused[sub_fused["cluster_id"].isin(whole)]]
-    for cid in sorted(affected - whole):
-        one = df[(cid_of_row == cid).to_numpy()]
-        one_ids, one_fused = fusion.fuse_incidents(one, stories)
+    redone = []
+    for cid, rows in sub.groupby(cid_of_row[in_affected].to_numpy(), sort=True):
+        one_ids, one_fused = fusion.fuse_incidents(rows, stories_of[cid])
         if len(one_fused) != 1 or set(one_ids) != {cid}:
             raise RuntimeError(f"fusion of {cid} alone did not give the same event")   # caught: full path
         redone.append(one_fused)
-    kept = fused[~fused["cluster_id"].isin(affected)]
+    kept = fused[~fused["cluster_id"].isin(set(stories_of))]
     return pd.concat([kept, *redone], ignore_index=True)
 
 
 UNDATED_PART = 50_000
 
 
-def _fuse_in_parts(fusion, df):
+def _fuse_in_parts(fusion, df, record: Optional[dict] = None):
     """``fuse_incidents(df)``, with the undated incidents apart, in parts.
 
     An incident without a day is never the same event as another (fusion compares
     only reports of the same or the next day), so it is its own event whatever else
     is fused: fusing the dated ones together and the undated ones in parts of
-    ``UNDATED_PART`` gives the same events, with less memory at once.
+    ``UNDATED_PART`` gives the same events, with less memory at once. ``record``
+    (a dict) gets ``event_id``, ``seed``, ``seed_next`` of the dated incidents
+    (see ``fuse_incidents``).
     """
     import pandas as pd
-    if len(df) <= UNDATED_PART:
-        return fusion.fuse_incidents(df)
+    kw = {} if record is None else {"record": record}
     undated = df["day"].isna().to_numpy()
-    if not undated.any():
-        return fusion.fuse_incidents(df)
+    if len(df) <= UNDATED_PART or not undated.any():
+        out = fusion.fuse_incidents(df, **kw)
+        if record is not None:
+            record["event_id"] = df["event_id"].tolist()
+        return out
     ids, frames = [], []
     parts = [df[~undated]] if (~undated).any() else []
     rest = df[undated]
     parts += [rest.iloc[i:i + UNDATED_PART] for i in range(0, len(rest), UNDATED_PART)]
-    for part in parts:
-        c, f = fusion.fuse_incidents(part)
+    for at, part in enumerate(parts):
+        c, f = fusion.fuse_incidents(part, **(kw if at == 0 and (~undated).any() else {}))
         ids.append(c.reindex(part.index))
         frames.append(f)
+    if record is not None:
+        record["event_id"] = parts[0]["event_id"].tolist() if (~undated).any() else []
+        record.setdefault("seed", [])
+        record.setdefault("seed_next", [])
     return pd.concat(ids).reindex(df.index), pd.concat(frames, ignore_index=True)
 
 
-def fuse_store(conn, fusion):
-    """(incidents frame, cluster ids, fused frame) as ``fusion.fuse_incidents`` makes them."""
+def fuse_store(conn, fusion, record: Optional[dict] = None):
+    """(incidents frame, cluster ids, fused frame) as ``fusion.fuse_incidents`` makes them; ``record``
+    gets where fusion stood day by day (see :func:`_fuse_in_parts`)."""
     import pandas as pd
     try:
         df = _fusion_frame(conn, fusion)
         if df.empty:
             return df, pd.Series([], dtype=object), pd.DataFrame(columns=[n for n, _, _ in SCHEMA["fused_incidents"]])
-        cluster_ids, fused = _fuse_in_parts(fusion, df)
+        cluster_ids, fused = _fuse_in_parts(fusion, df, record)
     except KeyError:             # fusion reads more columns than it documents: give it them all
         df = _fusion_frame(conn, fusion, full=True)
-        cluster_ids, fused = _fuse_in_parts(fusion, df)
+        cluster_ids, fused = _fuse_in_parts(fusion, df, record)
     if hasattr(fusion, "story_ids") and "grade" in fused.columns:
         # articles telling the same story (one wire copy under two outlets) count once when grading
         try:
@@ -214,9 +228,12 @@ def fuse_store(conn, fusion):
     return df, cluster_ids, fused
 
 
-def refresh_fusion(conn) -> Optional[int]:
-    """Recompute incidents.cluster_id and fused_incidents with frontline.fusion.clusters.
+def refresh_fusion(conn, rebuild: bool = False) -> Optional[int]:
+    """Bring incidents.cluster_id and fused_incidents up to date with frontline.fusion.clusters.
 
+    Only the part of the store the incidents changed since the last fusion touch
+    is fused again (:func:`fuse_changes`); the result is the same as fusing the
+    whole store, which ``rebuild`` (or a store never fused) does.
     Returns the number of fused events, or ``None`` when fusion is unavailable.
     """
     try:
@@ -225,7 +242,7 @@ def refresh_fusion(conn) -> Optional[int]:
     except (ImportError, AttributeError):
         return None
     # read and write in one transaction: a concurrent ingest's fusion conflicts and is redone
-    return _retrying(lambda: _refresh_fusion_once(conn, fusion))
+    return _retrying(lambda: _refresh_fusion_once(conn, fusion, rebuild))
 
 
 def bring_up_to_date(conn) -> Optional[int]:
@@ -236,10 +253,20 @@ def bring_up_to_date(conn) -> Optional[int]:
     return refresh_fusion(conn)
 
 
-def _refresh_fusion_once(conn, fusion) -> int:
+def _refresh_fusion_once(conn, fusion, rebuild: bool = False) -> int:
     conn.begin()
     try:
-        n = _write_fusion(conn, *fuse_store(conn, fusion))
+        resumable = _incremental_fusion(fusion)
+        n = None if rebuild or not resumable else fuse_changes(conn, fusion)
+        if n is None:
+            record = {} if resumable else None
+            n = _write_fusion(conn, *fuse_store(conn, fusion, record))
+            conn.execute("DELETE FROM fusion_seeds")
+            conn.execute("DELETE FROM store_state WHERE key = 'fusion_seeds'")
+            if record:
+                _write_seeds(conn, record["event_id"], record["seed"], record["seed_next"])
+                conn.execute("INSERT INTO store_state VALUES ('fusion_seeds', 'complete')")
+        conn.execute("DELETE FROM fusion_stale")
         _set_fusion_pending(conn, False)
         conn.commit()
     except BaseException:
@@ -248,14 +275,212 @@ def _refresh_fusion_once(conn, fusion) -> int:
     return n
 
 
-def _write_fusion(conn, df, cluster_ids, fused) -> int:
-    """Write fusion's result (inside the caller's transaction)."""
+def _incremental_fusion(fusion) -> bool:
+    """Whether ``fusion`` can resume from seeds (this package's clustering does; see :func:`fuse_changes`)."""
+    return getattr(fusion, "RESUMABLE", False) is True
+
+
+def _write_seeds(conn, event_ids: list, seed: list, seed_next: list) -> None:
+    """Store where fusion stood when it reached each incident's day (``fusion_seeds``), in place of
+    what was stored for these incidents."""
+    import pyarrow as pa
+    table = pa.table({"event_id": pa.array(event_ids, pa.string()), "seed": pa.array(seed, pa.string()),
+                      "seed_next": pa.array(seed_next, pa.string())})
+    conn.register("_fl_seeds", table)
+    try:
+        conn.execute("DELETE FROM fusion_seeds WHERE event_id IN (SELECT event_id FROM _fl_seeds)")
+        conn.execute("INSERT INTO fusion_seeds BY NAME SELECT * FROM _fl_seeds WHERE seed IS NOT NULL "
+                     "OR seed_next IS NOT NULL")
+    finally:
+        conn.unregister("_fl_seeds")
+
+
+# ---------------------------------------------------------------- fusing what changed
+
+LOOKAHEAD_DAYS = 1          # days past the changes fused at first (four times more while they differ)
+INCREMENTAL_SHARE = 0.5     # more incidents than this share unfused: fuse the whole store
+
+
+def _changes(conn) -> tuple:
+    """(ordinals of the days that changed, cluster ids of fused events gone stale, whether
+    undated incidents are unfused, number of unfused incidents).
+
+    A day changed when an incident of that day is not fused yet (new, or of an
+    article stored again) or a fused event of that day, or of the day before,
+    lost a report (``fusion_stale``: the events of the reports an ingest replaced).
+    """
+    days = {d.toordinal() for (d,) in conn.execute(
+        "SELECT DISTINCT day FROM incidents WHERE cluster_id IS NULL AND day IS NOT NULL").fetchall()}
+    unfused, undated = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE day IS NULL) FROM incidents WHERE cluster_id IS NULL").fetchone()
+    stale = []
+    for cid, day in conn.execute("""
+            SELECT DISTINCT f.cluster_id, f.day FROM fused_incidents f
+            WHERE f.cluster_id IN (SELECT cluster_id FROM fusion_stale)""").fetchall():
+        stale.append(cid)
+        if day is not None:
+            days |= {day.toordinal(), day.toordinal() + 1}     # an event spans at most two days
+    return days, stale, bool(undated), unfused
+
+
+def _ranges(days: set, gap: int) -> list:
+    """The changed days as [first, last] ranges, days less than ``gap`` apart in one range."""
+    out: list = []
+    for d in sorted(days):
+        if out and d - out[-1][1] < gap:
+            out[-1][1] = d
+        else:
+            out.append([d, d])
+    return out
+
+
+def _resume(conn, fusion, lo: int, hi: int):
+    """Fusion resumed at the day before ``lo`` (from the seeds stored then) and run on until, on a
+    day after ``hi`` + 1, it stands exactly where it stood before: (rows, their cluster ids, their
+    fused events, record of seeds, that day)."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+    start = lo - 1
+    k = LOOKAHEAD_DAYS
+    while True:
+        last = hi + 2 + k              # the blocks of a day read the reports of the next one
+        df = _fusion_frame(conn, fusion, where="day BETWEEN ? AND ?",
+                           params=[dt.date.fromordinal(start - 1), dt.date.fromordinal(last)])
+        stored = dict((e, (s, n)) for e, s, n in conn.execute(
+            "SELECT s.event_id, s.seed, s.seed_next FROM fusion_seeds s JOIN incidents i USING (event_id) "
+            "WHERE i.day BETWEEN ? AND ? AND i.cluster_id IS NOT NULL",
+            [dt.date.fromordinal(start - 1), dt.date.fromordinal(last)]).fetchall())
+        day = pd.to_datetime(df["day"]).to_numpy().astype("datetime64[D]").astype("int64") + 719163
+        st_seed = [stored.get(e, (None, None))[0] for e in df["event_id"]]
+        st_next = [stored.get(e, (None, None))[1] for e in df["event_id"]]
+        # the day before: only its reports already joined to one of the first day's (the others are done)
+        keep = (day != start - 1) | np.array([v is not None for v in st_next], dtype=bool)
+        df, day = df[keep].reset_index(drop=True), day[keep]
+        st_seed = [v for v, kept in zip(st_seed, keep) if kept]
+        st_next = [v for v, kept in zip(st_next, keep) if kept]
+        seeds = [st_next[i] if day[i] == start - 1 else (st_seed[i] if day[i] == start else None)
+                 for i in range(len(df))]
+        record: dict = {}
+        ids, fused = fusion.fuse_incidents(df, seeds=seeds, first_day=start, record=record)
+        ids = ids.reindex(df.index)
+        same_seed: dict = {}
+        same_next: dict = {}
+        for i in range(len(df)):
+            d = int(day[i])
+            same_seed[d] = same_seed.get(d, True) and record["seed"][i] == st_seed[i]
+            same_next[d] = same_next.get(d, True) and record["seed_next"][i] == st_next[i]
+        end = next((d for d in range(hi + 2, last)
+                    if same_seed.get(d, True) and same_next.get(d - 1, True)), None)
+        if end is not None:
+            out = set(ids[day < end])
+            rows = ids.isin(out).to_numpy()
+            rec = {"event_id": df["event_id"][rows & (day >= start)].tolist(),
+                   "seed": [v for v, r, d in zip(record["seed"], rows, day) if r and d >= start],
+                   "seed_next": [v for v, r, d in zip(record["seed_next"], rows, day) if r and d >= start]}
+            return df[rows], ids[rows], fused[fused["cluster_id"].isin(out)], rec, end
+        k *= 4
+
+
+def _changed_events(conn, df, cluster_ids, fused) -> tuple:
+    """(rows, cluster ids, fused events, old cluster ids of those rows) of the events fused again
+    that differ from the stored ones: an event with the same id, the same reports and no report
+    new or stored again since is left as it is (grade included)."""
+    import pandas as pd
+    old = dict(conn.execute("SELECT event_id, cluster_id FROM incidents WHERE event_id IN "
+                            "(SELECT unnest(?::VARCHAR[]))", [df["event_id"].tolist()]).fetchall())
+    new_ids = cluster_ids.astype(object).tolist()
+    same = pd.Series([old.get(e) == c for e, c in zip(df["event_id"], new_ids)]).groupby(new_ids).all()
+    stored = dict(conn.execute("SELECT cluster_id, len(event_ids) FROM fused_incidents WHERE cluster_id IN "
+                               "(SELECT unnest(?::VARCHAR[]))", [sorted(set(same.index[same]))]).fetchall())
+    sizes = pd.Series(new_ids).groupby(new_ids).size()
+    kept = {c for c in same.index[same] if stored.get(c) == sizes[c]}
+    redo = ~pd.Series(new_ids).isin(kept).to_numpy()
+    df, cluster_ids = df[redo].reset_index(drop=True), cluster_ids[redo].reset_index(drop=True)
+    old_ids = sorted({old[e] for e in df["event_id"] if old.get(e) is not None})
+    return df, cluster_ids, fused[~fused["cluster_id"].isin(kept)].reset_index(drop=True), old_ids
+
+
+def fuse_changes(conn, fusion) -> Optional[int]:
+    """Fuse again only the reports the changes since the last fusion reach; None when the whole
+    store is better fused at once (never fused, fused before ``fusion_seeds`` existed, or most of
+    it new).
+
+    ``fuse_incidents`` visits its reports day by day; for each day it recorded
+    (``fusion_seeds``) which reports were already joined when it got there. It
+    resumes here the day before the first changed day from those seeds, and runs
+    on until, on a day past the last change, the reports stand joined exactly as
+    they were recorded: from there on it would do what it did. The events of the
+    reports visited replace their stored ones; every other event, and its id
+    (``c:`` and its first report's id), stays as it is. Grades depend on an
+    event's own articles (:func:`_story_corrections`), so they come out as a
+    whole-store fusion grades them. tests/test_incremental.py checks the result
+    equals one ingest's for any split of a corpus into ingests, in any order.
+    """
+    import pandas as pd
+    total = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    if not total:
+        return None
+    if not conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]:
+        return None
+    if not conn.execute("SELECT count(*) FROM store_state WHERE key = 'fusion_seeds'").fetchone()[0]:
+        return None                                       # fused by a release that kept no seeds
+    days, stale, undated, unfused = _changes(conn)
+    if unfused > INCREMENTAL_SHARE * total:
+        return None
+    frames, id_parts, fused_parts = [], [], []
+    seeds = {"event_id": [], "seed": [], "seed_next": []}
+    ranges = _ranges(days, gap=LOOKAHEAD_DAYS + 3)
+    i = 0
+    while i < len(ranges):
+        lo, hi = ranges[i]
+        rows, ids, fused, rec, end = _resume(conn, fusion, lo, hi)
+        if i + 1 < len(ranges) and ranges[i + 1][0] - 1 <= end:
+            ranges[i + 1] = [lo, ranges[i + 1][1]]        # it ran into the next changes: one run for both
+            i += 1
+            continue
+        frames.append(rows)
+        id_parts.append(ids)
+        fused_parts.append(fused)
+        for key in seeds:
+            seeds[key] += rec[key]
+        i += 1
+    if undated:
+        rows = _fusion_frame(conn, fusion, where="cluster_id IS NULL AND day IS NULL")
+        ids, fused = fusion.fuse_incidents(rows)
+        frames.append(rows)
+        id_parts.append(ids.reindex(rows.index))
+        fused_parts.append(fused)
+    gone = list(stale)
+    if frames:
+        df = pd.concat(frames, ignore_index=True)
+        cluster_ids = pd.concat([p.reset_index(drop=True) for p in id_parts], ignore_index=True)
+        fused = pd.concat(fused_parts, ignore_index=True)
+        df, cluster_ids, fused, old_ids = _changed_events(conn, df, cluster_ids, fused)
+        if "grade" in fused.columns and len(fused):
+            fused = _story_corrections(conn, fusion, df, cluster_ids, fused)
+        gone += old_ids + [str(c) for c in fused["cluster_id"]]
+    else:
+        df, cluster_ids, fused = pd.DataFrame({"event_id": []}), pd.Series([], dtype=object), None
+    conn.execute("DELETE FROM fused_incidents WHERE cluster_id IN (SELECT unnest(?::VARCHAR[]))",
+                 [sorted(set(gone))])
+    _write_fusion(conn, df, cluster_ids, fused, replace=False)
+    _write_seeds(conn, seeds["event_id"], seeds["seed"], seeds["seed_next"])
+    return conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]
+
+
+def _write_fusion(conn, df, cluster_ids, fused, replace: bool = True) -> int:
+    """Write fusion's result (inside the caller's transaction): the cluster ids of the incidents of
+    ``df``, and the fused events in place of all stored ones (``replace``) or beside them."""
     import pandas as pd
     mapping = pd.DataFrame({"event_id": df["event_id"].astype(object),
                             "cluster_id": cluster_ids.reindex(df.index).astype(object)})
     del df
     mapping["cluster_id"] = mapping["cluster_id"].where(mapping["cluster_id"].notna(), None).map(
         lambda v: None if v is None else str(v))
+    if fused is None:
+        fused = pd.DataFrame(columns=["cluster_id"])
     known = [n for n, _, _ in SCHEMA["fused_incidents"] if n in fused.columns]
     fused = fused[known].copy()
     if "cluster_id" in fused.columns:
@@ -268,7 +493,8 @@ def _write_fusion(conn, df, cluster_ids, fused) -> int:
         conn.execute("UPDATE incidents SET cluster_id = m.cluster_id FROM _fl_map m "
                      "WHERE incidents.event_id = m.event_id "
                      "AND incidents.cluster_id IS DISTINCT FROM m.cluster_id")
-        conn.execute("DELETE FROM fused_incidents")
+        if replace:
+            conn.execute("DELETE FROM fused_incidents")
         if len(fused):
             conn.register("_fl_fused", fused)
             conn.execute("INSERT INTO fused_incidents BY NAME SELECT * FROM _fl_fused")

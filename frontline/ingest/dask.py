@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..fusion.store_fusion import refresh_fusion
 from ..store.connection import default_db_path, memory_limit, release_memory
-from ..store.reading import stored_fingerprints
+from ..store.reading import StoredFingerprints
 from ..store.schema import arrow_schema
 from .batches import BatchResult, _batched, extract_batch
 from .pipeline import IngestReport, _classify, ingest_batches
@@ -154,7 +154,8 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
                 partition_size: int = 200, parquet_dir=None, db_path=None, extract: Optional[Callable] = None,
                 on_error: str = "raise", fuse: bool = True, progress: bool = False,
                 total: Optional[int] = None, log: Optional[Callable[[str], None]] = None,
-                duckdb_memory: Optional[str] = None, skip_unchanged: bool = True) -> IngestReport:
+                duckdb_memory: Optional[str] = None, skip_unchanged: bool = True,
+                rebuild_fusion: bool = False) -> IngestReport:
     """Extract ``articles`` on a Dask cluster into Parquet and load it into ``conn``.
 
     ``address``: ``"local"`` (a LocalCluster of ``workers`` processes, default
@@ -175,10 +176,10 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
     client, cluster, own = _client(address, workers)
     report = IngestReport()
     bar = None
-    stored = stored_fingerprints(conn)
+    stored = StoredFingerprints(conn)
     bar_ref: list = []
     # as store.ingest: articles stored unchanged are skipped, the others counted new or replacing
-    articles = _classify(articles, stored, report, skip_unchanged, bar_ref)
+    articles = _classify(articles, stored, report, skip_unchanged, bar_ref, partition_size)
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
         report.workers = n_workers
@@ -219,7 +220,7 @@ def ingest_dask(conn, articles: Iterable, *, address="local", workers: Optional[
         with memory_limit(conn, duckdb_memory):
             if duckdb_memory and report.articles > 5000:
                 release_memory(conn)
-            report.fused = refresh_fusion(conn)
+            report.fused = refresh_fusion(conn, rebuild=rebuild_fusion)   # only what changed, by default
         report.fusion_seconds = time.perf_counter() - t
     report.seconds = time.perf_counter() - t0
     return report

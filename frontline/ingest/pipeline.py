@@ -20,7 +20,7 @@ from ..fusion.store_fusion import refresh_fusion
 from ..models import Article, ArticleEvents
 from ..store import writing
 from ..store.connection import memory_limit, release_memory
-from ..store.reading import fingerprint, stored_fingerprints
+from ..store.reading import StoredFingerprints, fingerprint
 from ..store.writing import fusion_pending
 from .batches import BatchResult
 from .workers import default_workers, extracted_batches
@@ -87,11 +87,26 @@ def _warm_fusion_imports() -> None:
         pass
 
 
-def _classify(articles: Iterable[Article], stored: dict, report: "IngestReport", skip_unchanged: bool,
-              bar_ref: list) -> Iterator[Article]:
+def _classify(articles: Iterable[Article], stored, report: "IngestReport", skip_unchanged: bool,
+              bar_ref: list, chunk_size: int = 200) -> Iterator[Article]:
     """The articles to extract: unchanged ones skipped (counted, the progress bar moved on),
-    the others counted as new or replacing a stored version."""
-    for a in articles:
+    the others counted as new or replacing a stored version. ``stored`` is a dict of
+    fingerprints or a :class:`StoredFingerprints`, asked ``chunk_size`` articles (a batch) at a
+    time, so the input is still read as a stream."""
+    import itertools
+    articles = iter(articles)
+    while True:
+        chunk = list(itertools.islice(articles, max(1, chunk_size)))
+        if not chunk:
+            return
+        if hasattr(stored, "lookup"):
+            stored.lookup([a.id for a in chunk])
+        yield from _classify_chunk(chunk, stored, report, skip_unchanged, bar_ref)
+
+
+def _classify_chunk(chunk: list, stored, report: "IngestReport", skip_unchanged: bool,
+                    bar_ref: list) -> Iterator[Article]:
+    for a in chunk:
         old = stored.get(a.id)
         if old is not None and skip_unchanged and old == fingerprint(a):
             report.unchanged += 1
@@ -128,7 +143,7 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
            workers: Optional[int] = 1, total: Optional[int] = None,
            extract: Optional[Callable[[Article], ArticleEvents]] = None,
            on_error: str = "raise", fuse: bool = True, duckdb_memory: Optional[str] = None,
-           skip_unchanged: bool = True) -> IngestReport:
+           skip_unchanged: bool = True, rebuild_fusion: bool = False) -> IngestReport:
     """Extract and store ``articles`` (streamed, ``batch_size`` per transaction).
 
     ``workers`` > 1 extracts the batches in that many processes while this one
@@ -141,7 +156,8 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
     ``skip_unchanged`` skips, without extracting it, an article already stored
     with the same text (content hash) and metadata (``report.unchanged``): running
     an interrupted ingest again resumes it. ``report.new`` / ``report.replaced``
-    count the stored articles whose id was new / already stored.
+    count the stored articles whose id was new / already stored. Fusion fuses again only
+    what the ingest changed; ``rebuild_fusion`` fuses the whole store again (the same result).
     """
     if on_error not in ("raise", "skip"):
         raise ValueError("on_error must be 'raise' or 'skip'")
@@ -150,9 +166,9 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
     report = IngestReport(workers=max(1, workers))
     t0 = time.perf_counter()
     bar = None
-    stored = stored_fingerprints(conn)
+    stored = StoredFingerprints(conn)
     bar_ref: list = []
-    articles = _classify(articles, stored, report, skip_unchanged, bar_ref)
+    articles = _classify(articles, stored, report, skip_unchanged, bar_ref, batch_size)
     with memory_limit(conn, duckdb_memory):
         results = extracted_batches(articles, extract=extract, workers=workers, batch_size=batch_size,
                                     on_error=on_error, on_start=_warm_fusion_imports if fuse else None)
@@ -171,7 +187,7 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
             t = time.perf_counter()
             if duckdb_memory and report.articles > 5000:
                 release_memory(conn)
-            report.fused = refresh_fusion(conn)
+            report.fused = refresh_fusion(conn, rebuild=rebuild_fusion)
             report.fusion_seconds = time.perf_counter() - t
         elif fuse:
             report.fused = conn.execute("SELECT count(*) FROM fused_incidents").fetchone()[0]

@@ -33,9 +33,9 @@ from typing import Callable, Optional
 
 from .backups import backup
 from .errors import StoreError, _retrying, rollback
-from .schema import INDEXES, KIND_TABLE, SCHEMA, _ddl, _view_sql, create_tables, create_views
+from .schema import INDEXES, KIND_TABLE, META_SCHEMA, SCHEMA, _ddl, _view_sql, create_tables, create_views
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LEGACY_VERSION = 1            # tables present, no schema_version table
 
 
@@ -46,14 +46,21 @@ def _step_2(conn) -> None:
     conn.execute("UPDATE articles SET source_id = article_id WHERE source_id IS NULL")
 
 
+def _step_3(conn) -> None:
+    """fusion_seeds: where fusion stood when it reached each incident's day (empty until the next
+    fusion, which then fuses the whole store once and fills it); fusion_stale."""
+    create_tables(conn)
+
+
 STEPS: list = [
     (2, "schema_version and store_state tables; articles.source_id", _step_2),
+    (3, "fusion_seeds and fusion_stale tables (incremental fusion)", _step_3),
 ]
 
 
 def ddl_fingerprint() -> str:
     """A hash of every table, column, index and view this code defines."""
-    parts = [_ddl(t) for t in SCHEMA] + [f"{t}.{c}" for t, c in INDEXES]
+    parts = [_ddl(t) for t in SCHEMA] + [_ddl(t) for t in META_SCHEMA] + [f"{t}.{c}" for t, c in INDEXES]
     parts += [_view_sql(k) for k in KIND_TABLE]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 

@@ -32,6 +32,38 @@ def stored_fingerprints(conn) -> dict:
         "published FROM articles").fetchall()}
 
 
+_FINGERPRINT_SQL = ("SELECT article_id, content_hash, coalesce(title, ''), coalesce(source, ''), coalesce(url, ''), "
+                    "published FROM articles")
+
+
+class StoredFingerprints:
+    """article_id -> fingerprint (as :func:`stored_fingerprints`) of the stored articles among those
+    looked up: an ingest asks for the ones it reads (``lookup``, a chunk at a time) instead of
+    reading every stored article's (2 s at 100,000 articles, for a one-article ingest)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.known: dict = {}
+        self.looked: set = set()
+
+    def lookup(self, ids) -> None:
+        ids = [i for i in dict.fromkeys(ids) if i not in self.looked]
+        if not ids:
+            return
+        self.looked.update(ids)
+        for r in self.conn.execute(_FINGERPRINT_SQL + " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                                   [ids]).fetchall():
+            self.known[r[0]] = tuple(r[1:])
+
+    def get(self, aid, default=None):
+        if aid not in self.looked:
+            self.lookup([aid])
+        return self.known.get(aid, default)
+
+    def __contains__(self, aid) -> bool:
+        return self.get(aid) is not None
+
+
 def fingerprint(a: Article) -> tuple:
     return (content_hash(a.text), a.title or "", a.source or "", a.url or "", a.published)
 

@@ -145,8 +145,20 @@ META_SCHEMA: dict = {
     ],
     "store_state": [
         ("key", "VARCHAR PRIMARY KEY", "ddl: fingerprint of the schema the store was set up with; "
-                                       "fusion_pending: an ingest wrote articles whose fusion has not run"),
+                                       "fusion_pending: an ingest wrote articles whose fusion has not run; "
+                                       "fusion_seeds: fusion_seeds covers every fused incident"),
         ("value", "VARCHAR", "its value"),
+    ],
+    "fusion_seeds": [
+        ("event_id", "VARCHAR", "an incident (incidents.event_id)"),
+        ("seed", "VARCHAR", "when fusion reached the incident's day: the first event_id of the reports "
+                            "already joined to it (frontline.fusion.store_fusion fuses again from there)"),
+        ("seed_next", "VARCHAR", "the same when fusion reached the next day, if a report of that day was "
+                                 "joined to it by then"),
+    ],
+    "fusion_stale": [
+        ("cluster_id", "VARCHAR", "a fused event that lost reports (their article was stored again) since "
+                                  "the last fusion, which fuses its days again and empties this table"),
     ],
 }
 

@@ -45,6 +45,9 @@ def _delete_articles(conn, ids: list) -> None:
         "SELECT article_id FROM articles WHERE list_contains(?::VARCHAR[], article_id)", [ids]).fetchall()]
     if not present:
         return      # a fresh batch: nothing to scan
+    # the fused events losing reports here are fused again (frontline.fusion.store_fusion.fuse_changes)
+    conn.execute("INSERT INTO fusion_stale SELECT DISTINCT cluster_id FROM incidents "
+                 "WHERE list_contains(?::VARCHAR[], article_id) AND cluster_id IS NOT NULL", [present])
     for table in ("claims", "incidents", "diplomacy", "articles"):
         conn.execute(f"DELETE FROM {table} WHERE list_contains(?::VARCHAR[], article_id)", [present])
 
