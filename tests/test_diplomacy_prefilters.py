@@ -3,16 +3,10 @@ written for this test)."""
 import pytest
 
 from frontline.extract.diplomacy import parties
+from test_caseless_conversions import SENTENCES as CASELESS_SENTENCES
 
-SENTENCES = [
-    "Russia's Foreign Minister Sergei Lavrov said on Monday the truce had collapsed.",
-    "The MINISTRY's spokesman, speaking in Ankara, said talks will be held next week.",
-    "Turkey and Iran agreed a ceasefire; it took effect at midnight but broke down two days after the talks.",
-    "the kremlin said nothing; a Presidency source in Paris, while the envoy of the UN was away, denied it.",
-    "Efforts to revive the truce failed, officials in Geneva said, should Moscow veto it again.",
-    "no names here at all, only words in lower case",
-    "",
-]
+# the diplomatic sentences of the Caseless conversion test, and two with no one named at all
+SENTENCES = CASELESS_SENTENCES[:5] + ["no names here at all, only words in lower case", ""]
 
 
 @pytest.mark.parametrize("sentence", SENTENCES)
