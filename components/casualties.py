@@ -267,7 +267,7 @@ def page(filters) -> None:
             open_evidence(ids2)
             evidence_panel(data.q("events_by_ids", None, event_ids=tuple(ids2)), key="casualties_src")
     tot = data.q("source_totals", filters, by=by)
-    st.dataframe(totals_table(tot, by), hide_index=True, width="stretch", key="casualties_totals",
+    st.dataframe(totals_table(tot, by), hide_index=True, placeholder="", width="stretch", key="casualties_totals",
                  column_config={("Outlet" if by == "outlet" else "Source"): st.column_config.TextColumn(width="large")})
     st.caption(f"Each row sums the figure one {by} gives for each event it reports (once per event, its "
                f"highest when it repeats itself). An event three {by}s report counts in all three rows, "

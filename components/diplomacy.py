@@ -222,7 +222,7 @@ def events_table(filters) -> None:
             "Outlet": [L.label("outlet", v) for v in table["outlet"]],
             "Sentence": ["" if L.blank(v) else v for v in table["evidence"]],
             "event_id": table["event_id"]})
-        sel = st.dataframe(show, hide_index=True, width="stretch", key="diplomacy_table",
+        sel = st.dataframe(show, hide_index=True, placeholder="", width="stretch", key="diplomacy_table",
                            on_select="rerun", selection_mode="single-row",
                            column_config={"event_id": None,
                                           "Day": st.column_config.TextColumn(width="small"),

@@ -223,7 +223,7 @@ def page(filters) -> None:
             st.caption("No events were extracted from this article.")
         else:
             tab = _events_table(ev)
-            st.dataframe(tab, hide_index=True, width="stretch", key="evidence_events",
+            st.dataframe(tab, hide_index=True, placeholder="", width="stretch", key="evidence_events",
                          column_config=EVENTS_COLUMNS)
             for n, (_, r) in enumerate(ev.iterrows(), 1):
                 mark = "▶ " if r["event_id"] in selected else ""
@@ -247,7 +247,7 @@ def page(filters) -> None:
             "Killed": [L.number(v) for v in rest["killed"]],
             "Outlet": [L.label("outlet", v) for v in rest["outlet"]],
             "Sentence": ["" if L.blank(v) else str(v) for v in rest["evidence"]]})
-        sel = st.dataframe(show, hide_index=True, width="stretch", key="evidence_others",
+        sel = st.dataframe(show, hide_index=True, placeholder="", width="stretch", key="evidence_others",
                            on_select="rerun", selection_mode="single-row",
                            column_config={"Sentence": st.column_config.TextColumn(width="large")})
         rows = (sel.get("selection", {}) or {}).get("rows", []) if sel else []

@@ -180,7 +180,7 @@ def page(filters) -> None:
     if prev.empty:
         st.info("No incidents or diplomatic events found in this text.")
     else:
-        st.dataframe(prev, hide_index=True, width="stretch", key="ingest_preview")
+        st.dataframe(prev, hide_index=True, placeholder="", width="stretch", key="ingest_preview")
     for ev in events:
         for x in ev.incidents:
             if getattr(x, "implausible", False):

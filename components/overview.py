@@ -125,7 +125,7 @@ def page(filters) -> None:
     table = headline_table(head)
     if not (table["Implausible"] != "").any():
         table = table.drop(columns=["Implausible"])
-    st.dataframe(table, hide_index=True, width="stretch", key="overview_sides", column_config=HEADLINE_CONFIG)
+    st.dataframe(table, hide_index=True, placeholder="", width="stretch", key="overview_sides", column_config=HEADLINE_CONFIG)
     st.caption("Grade of the events: **single** source (one outlet), **corroborated** (two or more "
                "outlets), **contested** (sources blame different perpetrators). **No day**: the text gives "
                "no day; placed on the timelines at the day reported. The rows add up to All.")
@@ -134,7 +134,7 @@ def page(filters) -> None:
                    "they are listed but not summed (see Review).")
     st.subheader("Latest events in this view")
     ev = latest_table(data.q("fused_events", filters, limit=15))
-    sel = st.dataframe(ev, hide_index=True, width="stretch", key="overview_latest",
+    sel = st.dataframe(ev, hide_index=True, placeholder="", width="stretch", key="overview_latest",
                        on_select="rerun", selection_mode="single-row",
                        column_config={"event_id": None})
     ids = dataframe_selected_ids(sel, ev)

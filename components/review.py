@@ -204,7 +204,7 @@ def page(filters) -> None:
         st.caption("Edit a cell to correct it, tick *reject* to hide an event, add a row at the "
                    "bottom for an incident the extractor missed. Changes are saved at once.")
         st.data_editor(
-            frame, key=key, hide_index=True, width="stretch", num_rows="dynamic", height=480,
+            frame, key=key, hide_index=True, width="stretch", num_rows="dynamic", height=480, placeholder="",
             on_change=_apply, args=("incident", key, "review_inc_frame"),
             disabled=["event_id", "outlet", "evidence"],
             column_config={
@@ -237,7 +237,7 @@ def page(filters) -> None:
             ss["review_dip_frame"] = dframe
             dkey = f"review_dip_{gen}_{dpage}"
             st.data_editor(
-                dframe, key=dkey, hide_index=True, width="stretch", height=420,
+                dframe, key=dkey, hide_index=True, width="stretch", height=420, placeholder="",
                 on_change=_apply, args=("diplomacy", dkey, "review_dip_frame"),
                 disabled=["event_id", "actors", "evidence"],
                 column_config={
@@ -255,4 +255,4 @@ def page(filters) -> None:
         if log.empty:
             st.info("No changes yet.")
         else:
-            st.dataframe(audit_frame(log), hide_index=True, width="stretch", key="review_audit")
+            st.dataframe(audit_frame(log), hide_index=True, placeholder="", width="stretch", key="review_audit")

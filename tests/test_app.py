@@ -322,6 +322,8 @@ def test_review_page_lists_events_and_audit(store):
     frame = editor.value
     assert set(frame["event_type"].dropna()) <= {"airstrike", "shelling", "bombing", "clashes", "chemical",
                                                   "violence_against_civilians", "other"}   # codes kept
+    # empty cells read blank, never "None", in every table of the page
+    assert all(d.proto.placeholder == "" and d.proto.HasField("placeholder") for d in at.dataframe)
 
 
 def test_export_page(store):
