@@ -1048,6 +1048,15 @@ def follow_snapshot(mem, conn) -> bool:
     changed = _ingest_only(mem, conn)
     if changed is None:
         return False
+    src = conn.cursor()     # its own connection: the store's may hold an unfinished result of an earlier execute()
+    try:
+        return _follow(mem, src, changed)
+    finally:
+        src.close()
+
+
+def _follow(mem, conn, changed: list) -> bool:
+    """:func:`follow_snapshot` once the articles stored since the snapshot are known (``changed``)."""
     pairs = conn.sql("SELECT event_id, cluster_id FROM incidents").to_arrow_table()
     mem.register("_fl_pairs", pairs)
     try:
