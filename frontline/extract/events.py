@@ -136,9 +136,9 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
         return False
     if any(o.idx == s.idx and o.clause != s.clause for o in inc.sentences):
         return False                   # two attacks the sentence itself tells apart
-    names_its_place = _placed_by_its_place(inc, s)
-    if place is not None and inc.place is not None and place.place_id != inc.place.place_id \
-            and place.kind == inc.place.kind and place.kind in ("governorate", "town", "neighbourhood", "site") \
+    two_places = place is not None and inc.place is not None and place.place_id != inc.place.place_id
+    names_its_place = two_places and _placed_by_its_place(inc, s)
+    if two_places and place.kind == inc.place.kind and place.kind in ("governorate", "town", "neighbourhood", "site") \
             and side_rank <= 2 and inc.side_rank <= 2 and not names_its_place:
         return False                   # two places of the same rank: two attacks
     if place is not None and inc.place is not None and place.governorate and inc.place.governorate \
@@ -154,8 +154,7 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
         return False
     if {side, inc.side} == {"city", "outside"}:
         return False
-    if place is not None and inc.place is not None and place.precision <= 2 and inc.place.precision <= 2 \
-            and place.place_id != inc.place.place_id and not names_its_place:
+    if two_places and place.precision <= 2 and inc.place.precision <= 2 and not names_its_place:
         return False
     if strong and inc.strong and etype != inc.event_type and {etype, inc.event_type} != {"airstrike", "bombing"} \
             and (place is not None or explicit):
@@ -219,12 +218,13 @@ def build_incidents(sents: list, article: Article) -> list:
         if not candidate:
             # a sentence that refers back to the last attack ("the toll rose to ...") joins it as evidence
             follows = drafts and s.idx - last.sentences[-1].idx <= 2
+            another = ANOTHER.search(s.text) is not None
             figure_only = any(f.field in FIGURE_FIELDS for f in s.figures) and not s.places \
-                and not s.dip and not ANOTHER.search(s.text) \
+                and not s.dip and not another \
                 and not any(f.value and f.value > IMPLAUSIBLE_TOLL for f in s.figures)   # a war's toll, told in passing
             revised = any(f.revised for f in s.figures)      # "the toll rose to eight on Tuesday": a reporting day
             placed_dead = follows and last.place is None and s.places and VICTIMS_REF.search(s.text)
-            if follows and (BACK_REFERENCE.match(s.text) or placed_dead) and not ANOTHER.search(s.text) \
+            if follows and (BACK_REFERENCE.match(s.text) or placed_dead) and not another \
                     and "aggregate" not in s.cues:
                 # "The killings took place in Rityan, which the army entered on Tuesday": where and when
                 inc = last
@@ -232,9 +232,7 @@ def build_incidents(sents: list, article: Article) -> list:
                 _merge(inc, s, place, side, side_rank, date, precision, explicit, inc.event_type, False, None, 0)
                 inc.sentences.append(s)
                 inc.trace.append(f"sentence {s.idx} refers back to the attack just told")
-                c = claim_of(s, source_of(s) or _last_source(inc))
-                if c:
-                    inc.claims.append((claim_priority(s, c), c))
+                _add_claim(inc, s)
                 continue
             inc = _told_about(s, drafts) if follows else None
             if inc is not None and (ANAPHORA.search(s.text) or figure_only) \
@@ -244,9 +242,7 @@ def build_incidents(sents: list, article: Article) -> list:
                 if actor_strength >= 4 and actor_strength > inc.actor_strength:
                     inc.actor, inc.actor_strength = actor, actor_strength     # "identified the jets as Russian"
                     inc.trace.append(f"sentence {s.idx} names the attacker")
-                c = claim_of(s, source_of(s) or _last_source(inc))
-                if c:
-                    inc.claims.append((claim_priority(s, c), c))
+                _add_claim(inc, s)
             continue
         if is_background(date, published) or (not explicit and told_as_history(s.text, published)
                                                and not aggregate_only_describes(s)):
@@ -324,12 +320,7 @@ def build_incidents(sents: list, article: Article) -> list:
         else:
             _merge(target, s, place, side, side_rank, date, precision, explicit, etype, strong, actor, actor_strength)
         target.sentences.append(s) if s not in target.sentences else None
-        c = claim_of(s, source_of(s) or _last_source(target))
-        if c and c.killed and c.killed > IMPLAUSIBLE_TOLL and s is not target.sentences[0]:
-            target.trace.append(f"sentence {s.idx}: a toll of {c.killed} is no claim on this attack")
-            c = None                    # a war's toll in a sentence about the attack, not the attack's own
-        if c:
-            target.claims.append((claim_priority(s, c), c))
+        _add_claim(target, s, war_toll_check=s is not target.sentences[0])
     if headline is not None and is_incident_candidate(headline):
         _attach_headline(headline, drafts, published, about_aleppo)
     elif headline is not None and drafts and any(tr[1] == "strong" for tr in headline.triggers) \
@@ -489,6 +480,17 @@ def _attach_headline(h: Sentence, drafts: list, published, about_aleppo: bool, a
     if c:
         d.claims.append((0, c))
     drafts.insert(0, d)
+
+
+def _add_claim(inc: IncidentDraft, s: Sentence, war_toll_check: bool = False) -> None:
+    """The sentence's figures as a claim on the attack ``inc`` (from its own source, else the attack's last);
+    with ``war_toll_check``, a toll no single attack reaches is the war's, told in passing, not a claim."""
+    c = claim_of(s, source_of(s) or _last_source(inc))
+    if c and war_toll_check and c.killed and c.killed > IMPLAUSIBLE_TOLL:
+        inc.trace.append(f"sentence {s.idx}: a toll of {c.killed} is no claim on this attack")
+        return
+    if c:
+        inc.claims.append((claim_priority(s, c), c))
 
 
 def _last_source(inc: IncidentDraft) -> Optional[str]:
