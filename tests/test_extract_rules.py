@@ -43,6 +43,21 @@ INCIDENT_CASES = [
      dict(event_type="violence_against_civilians", actor="isis", side="outside", killed=12)),
     ("Dozens of people were killed in airstrikes on eastern Aleppo on Wednesday.",
      dict(side="east", killed=None, killed_qualifier="vague")),
+    # a US strike is the coalition's; "us" the pronoun is nobody's
+    ("A US drone strike killed four militants near Sarmada on Tuesday.",
+     dict(event_type="airstrike", actor="coalition", side="outside", killed=4)),
+    ("U.S. raids killed 11 fighters near Dabiq on Monday.",
+     dict(actor="coalition", killed=11)),
+    ("Residents told us strikes killed 20 people near Dabiq on Monday.",
+     dict(event_type="airstrike", actor=None, killed=20)),
+    # plain "planes" and "strikes" are the air war's
+    ("Government planes struck al-Sukkari on Tuesday, killing three.",
+     dict(event_type="airstrike", actor="government", side="east", killed=3)),
+    ("Strikes on Kafr Naha killed seven on Monday.",
+     dict(event_type="airstrike", side="outside", killed=7)),
+    # an agency dateline that lost its dash is still where the reporter sits
+    ("DAMASCUS (Sputnik) A strike killed 15 civilians on Tuesday, a local source said.",
+     dict(location=None, killed=15)),
 ]
 
 
@@ -60,6 +75,9 @@ def test_incident_fields(text, expected):
     "Russia denied that its jets bombed the market in Idlib on Wednesday.",             # denial
     "France called for an end to the bombing of Aleppo.",                               # a call to stop
     "The rebels shelled Hamdaniyah on 2 August 2016, killing 11 people.",               # background (> 31 days)
+    "The command said it had opened an internal assessment of reports that a strike near Dabiq on Tuesday "
+    "may have caused civilian casualties.",                                             # an inquiry, not the attack
+    "Rebels have also been bombarding government-held districts of the city.",         # the war described
 ])
 def test_not_incidents(text):
     assert incidents(text) == [], text

@@ -31,8 +31,9 @@ PARTY_HELD_TALKS = re.compile(r"^ held (?:talks|a |an |meetings?|consultations|d
 
 
 AGENCIES = ("SANA", "Reuters", "AFP", "AP", "Xinhua", "TASS", "Sputnik", "Anadolu", "UPI", "dpa", "DPA")
-AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*\(?(?:" + "|".join(AGENCIES)
-                             + r")\)?\s*[-\u2013\u2014:]")
+# the dash may be lost ("DAMASCUS (Sputnik) The strike ..."): an agency in brackets after a place is a dateline
+AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*(?:\((?:" + "|".join(AGENCIES)
+                             + r")\)\s*[-\u2013\u2014:]?|(?:" + "|".join(AGENCIES) + r")\s*[-\u2013\u2014:])")
 
 
 # "... Monitor AFP Saturday 21 Feb 2015 Ten children were ...": an agency's dateline glued after the headline
@@ -136,6 +137,8 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
     for a, b, row in hits["actors"]:
         if SIDE_MODIFIER.match(t[b:b + 14]) or SPEAKER_AFTER.match(t[b:b + 40]):
             continue
+        if t[a:a + 3].lower() == "us " and t[a:a + 2] != "US":
+            continue            # "told us strikes went on": the pronoun, not the United States
         s.actors.append((row["actor"], a, b))
     for a, b, row in hits["parties"]:
         surface = t[a:b]
