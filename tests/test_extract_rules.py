@@ -55,6 +55,28 @@ INCIDENT_CASES = [
      dict(event_type="airstrike", actor="government", side="east", killed=3)),
     ("Strikes on Kafr Naha killed seven on Monday.",
      dict(event_type="airstrike", side="outside", killed=7)),
+    # figures: "shot dead N", "killed a child", relatives hurt one by one
+    ("Gunmen shot dead three farmers in Tal Rifaat on Monday.",
+     dict(event_type="violence_against_civilians", killed=3)),
+    ("Rebel rockets killed a boy and injured four other people in al-Midan on Monday.",
+     dict(killed=1, children_killed=1, injured=4, side="west")),
+    ("Shells hit a house in Jamiliyah on Monday. A grandmother and her grandson were killed while a cousin, "
+     "an uncle and a neighbour's wife suffered serious wounds.",
+     dict(killed=2, injured=None)),
+    ("Shells hit a house in Jamiliyah on Monday. A grandmother and her grandson were killed while another "
+     "grandson and an uncle suffered serious wounds.",
+     dict(killed=2, injured=2)),
+    # a downed aircraft is what was hit; its country is not the attacker
+    ("A Syrian army helicopter was shot down near Kafr Naha on Monday, killing two crew members, in the worst "
+     "loss for Damascus this month.",
+     dict(event_type="other", actor=None, killed=2)),
+    # where it was flying to is not where it fell
+    ("A cargo plane was brought down on Monday while flying to Aleppo, killing four.",
+     dict(location=None, side=None)),
+    # the aim of the fighting is not where it was fought
+    ("Rebels battled the army south of the city on Monday in a bid to break the siege of rebel-held "
+     "districts of Aleppo.",
+     dict(event_type="clashes", actor="rebels")),
     # an agency dateline that lost its dash is still where the reporter sits
     ("DAMASCUS (Sputnik) A strike killed 15 civilians on Tuesday, a local source said.",
      dict(location=None, killed=15)),
@@ -92,6 +114,34 @@ def test_several_sentences_make_one_incident_with_each_claim():
     inc = found[0]
     assert inc.killed == 15 and inc.killed_low == 13
     assert {c.source for c in inc.claims} == {"White Helmets", "Syrian Observatory for Human Rights"}
+
+
+def test_a_back_reference_that_names_its_day_joins_the_attack_of_that_day():
+    found = incidents("Warplanes killed 20 people in al-Kallaseh on Tuesday, the Observatory said. "
+                      "On Wednesday, jets struck al-Sukkari, killing eight. "
+                      "The Tuesday raids killed 23 people, among them five children, according to the monitor.")
+    assert len(found) == 2
+    by_day = {i.event_date: i for i in found}
+    assert by_day["2016-10-11"].children_killed == 5 and by_day["2016-10-11"].killed in (20, 23)
+    assert by_day["2016-10-12"].killed == 8 and by_day["2016-10-12"].children_killed is None
+
+
+def test_an_attack_that_came_as_a_battle_raged_is_two_events():
+    found = incidents("A suicide car bomb killed six soldiers in Azaz on Monday. The attack came as rebels battled "
+                      "Islamic State fighters near Dabiq.")
+    assert [i.event_type for i in found] == ["bombing", "clashes"]
+    assert found[0].location == "Azaz" and found[1].actor == "rebels"
+
+
+def test_a_battle_told_from_each_side_is_one_battle():
+    found = incidents("Rebels and government forces battled around the Zarzour dam in Idlib province on Monday. "
+                      "An activist said government forces had launched an assault on Monday to retake the dam, "
+                      "captured by rebels last week.")
+    assert len(found) == 1 and found[0].event_type == "clashes"
+
+
+def test_a_debate_about_the_bombing_is_no_attack():
+    assert incidents("MPs held a debate on the bombing of Aleppo on Tuesday.") == []
 
 
 def test_a_day_after_dates_the_earlier_attack():

@@ -145,8 +145,9 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
             and place.governorate != inc.place.governorate:
         return False                   # two governorates: two attacks
     if actor and inc.actor and actor != inc.actor and actor_strength >= 3 and inc.actor_strength >= 3 \
-            and {actor, inc.actor} != {"government", "russia"}:
-        return False
+            and {actor, inc.actor} != {"government", "russia"} \
+            and not (etype == inc.event_type == "clashes" and any(a == inc.actor for a, _, _ in s.actors)):
+        return False                   # two attackers; a battle told from each side is one battle
     if explicit and inc.date_explicit and date != inc.date and not (
             date and inc.date and (date.startswith(inc.date) or inc.date.startswith(date))):
         return False                   # a month ("earlier this week") fits any day of it
@@ -271,9 +272,15 @@ def build_incidents(sents: list, article: Article) -> list:
                      or not (strong and last.strong)
                      or (place is not None and last.place is not None and place.governorate
                          and place.governorate == last.place.governorate)):
-            # "The blast hit buses in ...": the attack just told, now placed more precisely
-            target = last
-            target.trace.append(f"sentence {s.idx} opens on '{back.group(0).strip()}': the attack just told")
+            # "The blast hit buses in ...": the attack just told, now placed more precisely; "The Tuesday raids
+            # killed 27" told after Wednesday's attack: the attack of the day it names
+            target = _of_the_day(drafts, date) if explicit and date != last.date else None
+            if target is not None:
+                target.trace.append(f"sentence {s.idx} opens on '{back.group(0).strip()}' and names its day: "
+                                    f"the attack of {date}")
+            else:
+                target = last
+                target.trace.append(f"sentence {s.idx} opens on '{back.group(0).strip()}': the attack just told")
         if target is None and drafts and _revises_last_toll(s, last, place, side):
             target = last
             target.trace.append(f"sentence {s.idx} revises the toll of the attack just told")
@@ -383,6 +390,13 @@ def _told_about(s: Sentence, drafts: list) -> Optional[IncidentDraft]:
             return same[-1]
         return None if last.place is not None and last.place.precision <= 2 else last
     return last
+
+
+def _of_the_day(drafts: list, date: Optional[str]) -> Optional[IncidentDraft]:
+    """The attack told most recently whose day is ``date`` (a day, told as such), None if none is."""
+    if not date or len(date) != 10:
+        return None
+    return next((d for d in reversed(drafts) if d.date == date and d.precision == "day" and d.date_explicit), None)
 
 
 def _latest(drafts: list) -> Optional[IncidentDraft]:

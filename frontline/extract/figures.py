@@ -234,8 +234,9 @@ _FAMILY = (r"(?:(?:\ba|\bone|\bthe)\s+(?:young\s+|elderly\s+)?" + _ADULT + r"\s+
 
 # a list of people named one by one: "a father, a mother and a son were killed" (3, one a child)
 _ONE_KID = r"(?:son|daughter|child|baby|infant|boy|girl|toddler|grandson|granddaughter)"
-_ONE_PERSON = (r"(?:a|an|one|1|his|her|their)\s+(?:young\s+|little\s+|elderly\s+|teenage\s+|infant\s+)?(?:"
-               + _ONE_KID + r"|mother|father|wife|husband|brother|sister|grandfather|grandmother|woman|man)\b")
+_ONE_PERSON = (r"(?:a|an|one|1|his|her|their|another)\s+(?:young\s+|little\s+|elderly\s+|teenage\s+|infant\s+)?(?:"
+               + _ONE_KID + r"|mother|father|wife|husband|brother|sister|grandfather|grandmother|uncle|aunt|cousin|nephew|niece|"
+               r"woman|man)\b")
 _ONE_PERSON_RE = Caseless(_ONE_PERSON)
 _KID_RE = Caseless(r"\b" + _ONE_KID + r"\b")
 _PERSON_LIST = r"\b(?P<people>" + _ONE_PERSON + r"(?:(?:\s*,\s*|\s+)(?:and\s+)?" + _ONE_PERSON + r")+)"
@@ -246,6 +247,9 @@ _PATTERNS = [
     ("people", Caseless(_PERSON_LIST + r"(?:\s+(?:were|have been|had been)\s+(?:\w+\s+)?(?:killed|slain)|"
                         r"\s+(?:died|perished|lost their lives))\b")),
     ("people", Caseless(r"\b(?:kill(?:s|ed|ing)?|claim(?:s|ed|ing)? the lives of|deaths? of)\s+" + _PERSON_LIST)),
+    # "another son and a grandfather sustained severe injuries" (2 injured)
+    ("people_hurt", Caseless(_PERSON_LIST + r"\s+(?:(?:were|was|have been|had been)\s+(?:\w+\s+)?(?:injured|wounded|hurt)|"
+                             r"(?:sustained|suffered)\s+(?:\w+\s+)?(?:injuries|wounds))\b")),
     # a family named by its members is a count: "a mother and her two daughters were killed" (3), "killing a
     # man and his wife" (2), "claiming the lives of a couple and their three children" (5)
     ("family", Caseless(_FAMILY + r"(?:\s+(?:were|have been|had been|was)\s+(?:\w+\s+)?(?:killed|slain)|"
@@ -285,7 +289,7 @@ _PATTERNS = [
                              + r"(?:" + _KILL + r"|" + _HURT + r")")),
     # "killed 13 people", "killing at least 20", "claiming the lives of three civilians", "injuring dozens"
     ("verb_then_n", Caseless(
-        r"(?:(?P<kv>kill|kills|killed|killing|claim(?:ed|ing)? the lives of|"
+        r"(?:(?P<kv>kill|kills|killed|killing|shot dead|shooting dead|gunned down|claim(?:ed|ing)? the lives of|"
         r"death of|deaths of|lives of|executed|executing|massacred|bodies of)|(?P<hv>injur(?:e|es|ed|ing)|wound(?:s|ed|ing)?))"
         r"\s+(?:(?P<q>" + QUALIFIER + r")\s+)?(?:all\s+)?" + _N)),
     # "Mohammad Alaa Mesouti was killed": a named victim is one death
@@ -417,10 +421,11 @@ _HURT_JUST_BEFORE = Caseless(r"\b(?:injured|wounded|hurt)\s*,?\s*$")
 _NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])")
 _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
-_NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
+_NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "people_hurt": (" and ",), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
           "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves"),
-          "verb_then_n": ("kill", "death", "lives of", "execut", "massacred", "injur", "wound", "bodies of")}
+          "verb_then_n": ("kill", "death", "lives of", "execut", "massacred", "injur", "wound", "bodies of",
+                          "shot dead", "shooting dead", "gunned down")}
 # the patterns tried only where a number begins, and words one of which each of their matches holds after its
 # start: no start after the last of them is tried
 _NUMBER_LED = {"children_among": ("among",),
@@ -500,6 +505,10 @@ def find_figures(sentence: str) -> list:
             figs = []
             if rule == "family":
                 figs = _family_figures(m)
+            elif rule == "people_hurt":
+                people = list(_ONE_PERSON_RE.finditer(m.group("people")))
+                figs = [Figure("injured", len(people), "exact", m.start("people"), m.end("people"), m.group("people"),
+                               rule)]
             elif rule == "people":
                 people = [p.group(0) for p in _ONE_PERSON_RE.finditer(m.group("people"))]
                 kids = sum(1 for p in people if _KID_RE.search(p))
@@ -564,7 +573,8 @@ def find_figures(sentence: str) -> list:
                         _VERB_WITH_OWN_NUMBER.search(sentence, max(0, m.start() - 60), m.start("n")):
                     continue      # "8 persons killed 58 others injured": the number is the next verb's
                 nxt = sentence[m.end("n"):m.end("n") + 25].lower()
-                if field == "killed" and re.match(r"\s+(?:children|child|kids)", nxt):
+                if field == "killed" and (re.match(r"\s+(?:children|child|kids)", nxt)
+                                          or re.search(r"\b(?:child|baby|infant|boy|girl)$", m.group("n"), re.I)):
                     figs.append(_figure("children_killed", m, "n", rule + "_child"))
                 count = _figure(field, m, "n", rule)
                 if count is not None and count.value:

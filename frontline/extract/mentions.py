@@ -68,10 +68,15 @@ CONTROL_BEFORE = re.compile(r"\b(?:held|controlled|run|besieged|encircled|surrou
 IDENTIFIED_AS = re.compile(r"\b(?:identified|described|named|recogni[sz]ed)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?as\s+"
                            r"(?:being\s+)?$", re.I)
 # an armed party named as the one attacked: "the army came under fire", "rebels were targeted by ..."
-VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:\w+\s+){0,2}?(?:(?:came|come|comes|coming)\s+under\b|"
+VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:[\w-]+\s+){0,4}?(?:(?:came|come|comes|coming)\s+under\b|"
                           r"(?:was|were|had been|have been|has been|being)\s+(?:\w+\s+)?(?:attacked|targeted|hit|"
                           r"shelled|bombed|ambushed|killed|wounded|struck|besieged|pounded|shot down|downed|destroyed|"
                           r"captured|kidnapped|abducted|overrun))", re.I)
+
+
+# the party a loss is for: "the deadliest incident for Moscow", "a blow to the regime"
+LOSS_FOR_BEFORE = re.compile(r"\b(?:deadliest|worst|heaviest|costliest|losses|loss|blow|setback|defeat)\s+(?:\w+\s+){0,2}"
+                             r"(?:for|to)\s+(?:the\s+)?$", re.I)
 
 
 def perpetrator(s: Sentence) -> tuple:
@@ -86,7 +91,8 @@ def perpetrator(s: Sentence) -> tuple:
         by = re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before, re.I)
         if " as " in before and IDENTIFIED_AS.search(before) or NAMED_PERPETRATOR.search(before):
             score = 4                                  # "identified the jets as Russian", "the perpetrators are ..."
-        elif (" by " in before or "under" in before) and CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after):
+        elif (" by " in before or "under" in before) and CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after) \
+                or LOSS_FOR_BEFORE.search(before):
             score = 0                                  # "areas held by rebels", "the army came under fire": not the attacker
         elif SUPPORTER_BEFORE.search(before):
             score = 1                                  # "the army, backed by Russian warplanes": a supporter
@@ -227,6 +233,12 @@ MENTION_BOUNDARY = Caseless(
 _STARTS_WITH_PLACE_GAP = 3      # a clause that opens on a place continues a list of places ("X and Y were hit")
 
 
+# the attack just told, then what went on at the time: "The strikes came as rebels battled the army in ..."
+CAME_AS = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
+                   r"bombing|bombardment|shelling|blast|explosion|assault|killings?|downing|incident)\s+"
+                   r"(?:comes?|came|happened|took place)\s+(?:as|amid|while|during)\s+")
+
+
 def _has_action(s: Sentence) -> bool:
     return bool(s.triggers) or any(f.field in ("killed", "injured", "children_killed") for f in s.figures) \
         or bool(re.search(r"\bdestroy", s.text, re.I))
@@ -302,6 +314,11 @@ def mention_cuts(s: Sentence, clause_of) -> list:
     X killed 30, while jets hit Y, killing nine" is two. ``clause_of(start, end)`` analyses a slice."""
     if s.headline:
         return []
+    came_as = CAME_AS.match(s.text)
+    if came_as and came_as.end() < len(s.text):
+        right = clause_of(came_as.end(), len(s.text))
+        if _has_own_attack(right) and _has_place(right):
+            return [(came_as.end(), came_as.end())]      # "The attack came as rebels battled ...": another event
     items = breakdown_items(s)
     if items:             # a toll broken down by place: one mention per part, cut before each part's number
         return [(a, a) for a, _, _ in items]

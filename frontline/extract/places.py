@@ -14,6 +14,16 @@ ORIGIN_BEFORE = Caseless(r"\b(?:from|positioned(?: in)?|stationed in|based in|fi
                          r"command|council|directorate|department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$")
 
 
+# the aim of a fight is not where it is fought: "battled outside Aleppo in a bid to break the siege of its east"
+PURPOSE_BEFORE = Caseless(r"\b(?:in a bid to|in an? (?:attempt|effort|push|drive) to|aim(?:ed|ing|s)? (?:at|to)|seeking to|"
+                          r"trying to|try to|to (?:break|ease|lift|end|relieve|reach|link up with))\b[^.;:]{0,60}$")
+
+
+# where an aircraft or convoy was going is not where it was hit: "after delivering aid to Aleppo"
+DESTINATION_BEFORE = Caseless(r"\b(?:deliver(?:ing|ed)?|bring(?:ing)?|carry(?:ing)?|fl(?:ying|ew)|head(?:ing|ed)|"
+                              r"en route|on (?:its|their) way|return(?:ing|ed)?)\s+(?:[\w'-]+\s+){0,2}to\s+(?:the\s+)?$")
+
+
 NOT_TARGET_AFTER = re.compile(r"^(?:'s|s)?\s+(?:police|province source|tv|television|channel|brigades?|news|agency|"
                               r"governorate council|city council|media|university|"
                               r"health directorate|directorate|local council|provincial council)\b", re.I)
@@ -63,6 +73,8 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
         rank = p.precision + penalty
         if p.kind == "country" or (penalty and SPEAKER_PLACE.search(t[max(0, rel - 30):rel])):
             continue                    # "a source at Aleppo province said": where the speaker sits
+        if DESTINATION_BEFORE.search(t[max(0, rel - 50):rel]):
+            continue                    # "shot down after delivering aid to Aleppo": where it was going
         if is_abroad(p) and not ATTACK_AT.search(t[max(0, rel - 60):rel]):
             continue                    # "Moscow denied ...", "talks in Geneva": a capital as speaker or venue
         if p.kind in ("city", "venue") and (METONYM_AFTER.match(t[rel_end:rel_end + 20])
@@ -76,7 +88,8 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
             best = (p, p.side, rank)
     def targeted(spans):
         return [(a, b) for a, b in spans
-                if not ORIGIN_BEFORE.search(t[max(0, a - 60):a]) and not NOT_TARGET_AFTER.match(t[b:b + 30])]
+                if not ORIGIN_BEFORE.search(t[max(0, a - 60):a]) and not NOT_TARGET_AFTER.match(t[b:b + 30])
+                and not PURPOSE_BEFORE.search(t[max(0, a - 70):a])]
     east = targeted(s.cues.get("side_east", []))
     west = targeted(s.cues.get("side_west", []))
     outside_cue = targeted(s.cues.get("side_outside", []))

@@ -81,6 +81,9 @@ SEIZED_WORDS = ("destroy", "seiz", "captur", "dismantl", "defus", "confiscat", "
                 "supplies of")
 _SEIZED_WORD = re.compile("|".join(map(re.escape, SEIZED_WORDS)))      # any of them, in one scan
 
+AIRCRAFT_DOWNED = Caseless(r"(?:\s+[\w-]+){0,2}?\s+(?:was|were|had been|has been|have been)\s+(?:\w+\s+)?"
+                           r"(?:shot down|downed|brought down|crashed|hit)\b")
+
 LEXICONS = {   # name -> (file, hyphen counts as a word boundary)
     "triggers": ("lexicon/incident_triggers.csv", False),
     "casualty": ("lexicon/casualty_words.csv", False),
@@ -123,6 +126,8 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
     for a, b, row in hits["triggers"]:
         if seized and _SEIZED_WORD.search(t[max(0, a - 70):a].lower()) and SEIZED_BEFORE.search(t, max(0, a - 70), a):
             continue            # "destroyed ... two car bombs", "seized artillery": the weapon taken, not the attack's
+        if row["event_type"] == "airstrike" and row["strength"] == "weak" and AIRCRAFT_DOWNED.match(t, b):
+            continue            # "a Russian helicopter was shot down": the aircraft is what was hit
         s.triggers.append((row["event_type"], row["strength"], a, b))
     s.kill_words = sum(1 for _, _, row in hits["casualty"] if row["field"] == "killed")
     s.figures = find_figures(t) if hits["casualty"] or CASUALTY_HINT.search(t) else []
