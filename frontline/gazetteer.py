@@ -45,6 +45,16 @@ class Place:
     def precision(self) -> int:
         return PRECISION.get(self.kind, 7)
 
+    def contains(self, other: "Place") -> bool:
+        """Is ``other`` a part of this place: Aleppo city holds its sides and neighbourhoods, a governorate its
+        towns (a place does not contain itself)."""
+        if other.place_id == self.place_id:
+            return False
+        if self.kind == "city" and self.in_aleppo_city:
+            return other.in_aleppo_city and other.kind != "city"     # its east and west are "regions"
+        return self.kind == "governorate" and other.governorate == self.governorate \
+            and other.precision < self.precision
+
 
 def _fold(s: str) -> str:
     return s.lower().replace("\u2019", "'").replace("\u2010", "-")

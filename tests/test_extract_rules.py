@@ -77,6 +77,16 @@ INCIDENT_CASES = [
     ("Rebels battled the army south of the city on Monday in a bid to break the siege of rebel-held "
      "districts of Aleppo.",
      dict(event_type="clashes", actor="rebels")),
+    # the children among the dead, told apart from the toll
+    ("Air strikes killed 20 people in al-Sukkari on Wednesday. The dead included two nurses and four children.",
+     dict(killed=20, children_killed=4)),
+    ("Air strikes killed 20 people in al-Sukkari on Wednesday. The victims included six children.",
+     dict(killed=20, children_killed=6)),
+    # the strikes on the city, named later, are the strikes on its east told before
+    ("Air strikes killed 20 people in rebel-held eastern Aleppo on Wednesday. Doctors said the hospital was "
+     "destroyed. Aid groups condemned the attack. The UN envoy spoke of a truce. The opposition blamed the "
+     "government for the deadly airstrikes on Aleppo.",
+     dict(killed=20, side="east")),
     # an agency dateline that lost its dash is still where the reporter sits
     ("DAMASCUS (Sputnik) A strike killed 15 civilians on Tuesday, a local source said.",
      dict(location=None, killed=15)),
@@ -100,6 +110,7 @@ def test_incident_fields(text, expected):
     "The command said it had opened an internal assessment of reports that a strike near Dabiq on Tuesday "
     "may have caused civilian casualties.",                                             # an inquiry, not the attack
     "Rebels have also been bombarding government-held districts of the city.",         # the war described
+    "Rebels shelled al-Midan from 3 October to 9 October, killing 40.",                 # a period total
 ])
 def test_not_incidents(text):
     assert incidents(text) == [], text
@@ -138,6 +149,12 @@ def test_a_battle_told_from_each_side_is_one_battle():
                       "An activist said government forces had launched an assault on Monday to retake the dam, "
                       "captured by rebels last week.")
     assert len(found) == 1 and found[0].event_type == "clashes"
+
+
+def test_a_period_total_told_after_an_attack_is_not_its_toll():
+    found = incidents("Rebels shelled al-Midan on Tuesday, killing 4. The number of victims from 3 October to "
+                      "12 October has reached 40.")
+    assert len(found) == 1 and found[0].killed == 4
 
 
 def test_a_debate_about_the_bombing_is_no_attack():

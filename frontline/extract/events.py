@@ -303,6 +303,7 @@ def build_incidents(sents: list, article: Article) -> list:
             target = next((d for d in reversed(drafts) if (d.event_type == etype or not strong)
                            and (not told or _toll_of(d) is None or told <= _toll_of(d))   # never a larger count
                            and (place is None or d.place is None or d.place.place_id == place.place_id
+                                or place.contains(d.place)          # "the deadly strikes on Aleppo"
                                 or (not s.figures and (d.place is None or (
                                     _placed_by_its_place(d, s) and d.place.precision <= place.precision))))), None)
             if target is not None:

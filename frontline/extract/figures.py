@@ -261,6 +261,10 @@ _PATTERNS = [
         r"(?P<c>" + NUMBER + r")\s+" + _CHILD + r"(?:\s+and\s+(?P<w>an?|" + NUMBER + r")\s+" + _WOMEN + r")?"
         r"\s+(?:were|are)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
         r"(?:dead|victims|fatalities|killed|people killed|those killed)\b(?!\s+\d)")),
+    # "the dead included two doctors and three children": the children among the dead told apart
+    ("dead_included", Caseless(
+        r"\b(?:the dead|the victims|those killed|the fatalities)\s+(?:also\s+)?includ(?:ed|es|e)\s+"
+        r"(?:[\w-]+\s+){0,6}?(?P<c>" + NUMBER + r")\s+" + _CHILD + r"\b")),
     # "Four children were among eight people killed"
     ("children_among", Caseless(
         _Q + r"(?P<c>an?|" + NUMBER + r")\s+" + _CHILD + r"\s+(?:were|are|was)\s+(?:also\s+)?(?:reportedly\s+)?"
@@ -421,7 +425,7 @@ _HURT_JUST_BEFORE = Caseless(r"\b(?:injured|wounded|hurt)\s*,?\s*$")
 _NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])")
 _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
-_NEEDS = {"children_among": ("among",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "people_hurt": (" and ",), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
+_NEEDS = {"children_among": ("among",), "dead_included": ("includ",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "people_hurt": (" and ",), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
           "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves"),
           "verb_then_n": ("kill", "death", "lives of", "execut", "massacred", "injur", "wound", "bodies of",
@@ -518,6 +522,8 @@ def find_figures(sentence: str) -> list:
             elif rule == "children_among_dead":
                 figs = [_figure("children_killed", m, "c", rule)] + ([_figure("women_killed", m, "w", rule)]
                                                                      if m.group("w") else [])
+            elif rule == "dead_included":
+                figs = [_figure("children_killed", m, "c", rule)]
             elif rule == "children_among":
                 figs = [_figure("children_killed", m, "c", rule), _figure("killed", m, "n", rule,
                         QUALIFIERS.get((m.group("q2") or "").lower(), "exact"))]
