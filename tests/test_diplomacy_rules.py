@@ -511,3 +511,31 @@ def test_rebels_told_to_leave_are_no_party_to_a_moratorium():
     e = only("Russia said on Wednesday that all rebels must leave Aleppo by Friday, adding its moratorium on air "
              "strikes could not be extended.")
     assert e.actors == ["Russia"]
+
+
+# ------------------------------------------------------------------ an accusation that refers back to an attack
+
+CONDEMNED_ATTACK_CASES = [
+    # text, the parties of the one accusation (the accused: the state behind the attack told before)
+    ("Government helicopters dropped barrel bombs on al-Shaar on Tuesday, killing 14. "
+     "The Syrian National Coalition condemned this horrific crime.", {"Syrian opposition", "Syria"}),
+    ("Russian jets struck a market in Maarat al-Numan on Monday, killing 20. "
+     "France denounced the massacre.", {"France", "Russia"}),
+]
+
+
+@pytest.mark.parametrize("text,actors", CONDEMNED_ATTACK_CASES, ids=ids(CONDEMNED_ATTACK_CASES))
+def test_condemning_an_attack_accuses_the_state_behind_it(text, actors):
+    event = only(text)
+    assert event.event_type == "accusation" and set(event.actors) == actors
+
+
+@pytest.mark.parametrize("text", [
+    # an armed group's attack: no state to accuse
+    "Rebel shells hit al-Midan on Tuesday, killing four. France condemned the attack.",
+    # the party named is not the accuser: no accusation is read from the reference
+    "Government jets struck al-Shaar on Tuesday, killing 14. The activists condemned the attack and called on "
+    "the United Nations to act.",
+])
+def test_no_accused_state_no_accusation(text):
+    assert [e for e in diplomacy(text) if e.event_type == "accusation"] == []

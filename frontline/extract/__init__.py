@@ -54,4 +54,5 @@ def _analysed(article: Article) -> tuple:
 def extract_article(article: Article) -> ArticleEvents:
     """Incidents and diplomatic events of one article; pure, never reads the clock."""
     sents, mentions = _analysed(article)
-    return ArticleEvents(article, build_incidents(mentions, article), build_diplomacy(sents, article))
+    incidents = build_incidents(mentions, article)
+    return ArticleEvents(article, incidents, build_diplomacy(sents, article, incidents))

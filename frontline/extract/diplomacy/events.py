@@ -2,16 +2,18 @@
 two meetings, two accusers, a truce that starts and the same truce collapsing stay two."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Optional
 
 from ...models import Article, Diplomacy
+from ...resources import read_csv_rows
 from ...text import Caseless
 from ..events import is_background
 from .acts import EARLIER, diplomatic_mentions, truce_fate
 from .dating import context_date, dated_trigger, future_clause, learn_context, lead_date, old_year
-from .parties import agent, both_sides, learn_names
+from .parties import agent, both_sides, learn_names, party_mentions
 
 DIP_ANAPHORA = Caseless(r"\b(?:the|this|that|these|its|their|(?:mon|tues|wednes|thurs|fri|satur|sun)day'?s)\s+(?:[\w-]+\s+){0,2}?(?:meeting|talks|discussion|summit|conference|deal|"
                          r"agreement|resolution|truce|ceasefire|appeal|proposal|plan|visit|call|veto|cessation)\b|"
@@ -35,6 +37,35 @@ class DiplomacyDraft:
     status: str
     agent: Optional[str] = None      # who accuses or proposes (the first party before the trigger)
     fate: Optional[str] = None       # a truce's: "start" (agreed, took effect) or "end" (collapsed)
+
+
+# an accusation that refers back to an attack ("condemned this heinous crime", "denounced the massacre")
+ATTACK_REFERENCE = Caseless(r"\b(?:this|that|the|these|those)\s+(?:[\w-]+\s+){0,2}?(?:crimes?|massacres?|attacks?|"
+                            r"bombing|bombardment|shelling|strikes?|air ?strikes?|raids?|atrocit(?:y|ies)|killings?)\b")
+
+
+CONDEMNS = Caseless(r"(?:condemn|denounc|deplor|blam)\w*")
+
+
+@functools.lru_cache(maxsize=1)
+def _state_of_actor() -> dict:
+    return {row["actor"]: row["party"] for row in read_csv_rows("lexicon/actor_parties.csv")}
+
+
+def accused_by_reference(s, trig: int, incidents: list) -> Optional[str]:
+    """The state behind the attack an accusation refers back to ("The Coalition condemned this heinous
+    crime" after the regime's massacre): the perpetrator of the latest incident told before the sentence,
+    when it is a state's forces; None otherwise."""
+    if not CONDEMNS.match(s.text, trig):
+        return None
+    ref = ATTACK_REFERENCE.search(s.text, trig)
+    if ref is None or ref.start() - trig > 40:
+        return None
+    before = [inc for inc in incidents if inc.spans and inc.spans[0].start < s.span.start]
+    if not before:
+        return None
+    latest = max(before, key=lambda inc: max(sp.start for sp in inc.spans if sp.start < s.span.start))
+    return _state_of_actor().get(latest.actor or "")
 
 
 MIN_PARTIES = {"meeting": 2, "call": 2, "visit": 2, "accusation": 2, "un_action": 1, "agreement": 1, "proposal": 1}
@@ -66,7 +97,7 @@ def _same_event(d: DiplomacyDraft, etype: str, actors: list, agent_: Optional[st
     return bool(overlap) and same_time and len(overlap) >= min(2, len(actors), 1 if waiting else 2)
 
 
-def build_diplomacy(sents: list, article: Article) -> list:
+def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> list:
     if not any(s.dip for s in sents):
         return []                       # no diplomatic trigger anywhere: nothing to learn names or dates for
     published = article.published
@@ -77,6 +108,12 @@ def build_diplomacy(sents: list, article: Article) -> list:
     for s in sents:
         mentions = diplomatic_mentions(s, names)
         for etype, actors, trig in mentions:
+            by_reference = False        # the accused is the state behind the attack the sentence refers to
+            if etype == "accusation" and len(actors) == 1 \
+                    and all(a < trig for _, a, _, _ in party_mentions(s, etype, names)):    # the accuser alone
+                accused = accused_by_reference(s, trig, incidents)
+                if accused and accused not in actors:
+                    actors, by_reference = actors + [accused], True
             new_act = bool(NEW_ACT.search(s.text[max(0, trig - 40):trig]))
             anaphoric = bool(DIP_ANAPHORA.search(s.text)) and not new_act \
                 and not FIRST_ACT.search(s.text[max(0, trig - 40):trig])
@@ -106,7 +143,7 @@ def build_diplomacy(sents: list, article: Article) -> list:
                     continue
                 if not explicit and etype not in ("accusation", "proposal") and old_year(s, trig, published):
                     continue
-                if (etype == "accusation" and not both_sides(s, trig, names)) or (etype == "proposal" and who is None):
+                if (etype == "accusation" and not by_reference and not both_sides(s, trig, names)) or (etype == "proposal" and who is None):
                     continue
                 status = "cancelled" if re.search(r"\bcancel+(?:ed|s|ing)?\b|\bcalled off\b|\bpostpon", s.text, re.I) \
                     else ("scheduled" if future_clause(s.text, trig) is not None else "happened")
