@@ -49,7 +49,7 @@ CONDEMNS = Caseless(r"(?:condemn|denounc|deplor|blam)\w*")
 
 @functools.lru_cache(maxsize=1)
 def _state_of_actor() -> dict:
-    return {row["actor"]: row["party"] for row in read_csv_rows("lexicon/actor_parties.csv")}
+    return {row["actor"]: row["party"] for row in read_csv_rows("actor_parties.csv")}
 
 
 def accused_by_reference(s, trig: int, incidents: list) -> Optional[str]:
