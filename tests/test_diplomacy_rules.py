@@ -34,6 +34,9 @@ def ids(cases):
 
 DATE_CASES = [
     # text, published, event date
+    # a truce's date is its verb's, however long its name ("a truce between ... collapsed on Monday")
+    ("A truce between the opposition and the government in the besieged town of Madaya effectively broke down "
+     "on Monday, with shells falling on its market.", THU, "2016-10-10"),
     # a weekday in the past tense is the last one before publication
     ("Russia and Turkey signed a truce deal for Aleppo on Monday.", THU, "2016-10-10"),
     ("On Tuesday, the Turkish and Iranian foreign ministers met in Tehran.", THU, "2016-10-11"),
@@ -539,3 +542,8 @@ def test_condemning_an_attack_accuses_the_state_behind_it(text, actors):
 ])
 def test_no_accused_state_no_accusation(text):
     assert [e for e in diplomacy(text) if e.event_type == "accusation"] == []
+
+
+def test_a_city_dateline_in_capitals_is_no_party():
+    event = only("BEIRUT \u2014 Russia and Turkey agreed on a truce for Aleppo on Tuesday.")
+    assert set(event.actors) == {"Russia", "Turkey"}

@@ -87,6 +87,9 @@ INCIDENT_CASES = [
      "destroyed. Aid groups condemned the attack. The UN envoy spoke of a truce. The opposition blamed the "
      "government for the deadly airstrikes on Aleppo.",
      dict(killed=20, side="east")),
+    # a city dateline in capitals is where the reporter sits
+    ("DAMASCUS \u2014 A strike killed 15 civilians on Tuesday, a local source said.",
+     dict(location=None, killed=15)),
     # an agency dateline that lost its dash is still where the reporter sits
     ("DAMASCUS (Sputnik) A strike killed 15 civilians on Tuesday, a local source said.",
      dict(location=None, killed=15)),

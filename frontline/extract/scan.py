@@ -81,6 +81,9 @@ SEIZED_WORDS = ("destroy", "seiz", "captur", "dismantl", "defus", "confiscat", "
                 "supplies of")
 _SEIZED_WORD = re.compile("|".join(map(re.escape, SEIZED_WORDS)))      # any of them, in one scan
 
+# a dateline in capitals at the head of a sentence: "BEIRUT —", "ALEPPO, Syria —", "MOSCOW (Sputnik) -"
+CITY_DATELINE = re.compile(r"\s*[A-Z][A-Z'.-]{2,}(?:\s[A-Z][A-Z'.-]{2,}){0,2}(?:,\s*[A-Z][A-Za-z]+)?\s*"
+                           r"(?:\([^()]{1,30}\)\s*)?[-\u2013\u2014:]\s")
 AIRCRAFT_DOWNED = Caseless(r"(?:\s+[\w-]+){0,2}?\s+(?:was|were|had been|has been|have been)\s+(?:\w+\s+)?"
                            r"(?:shot down|downed|brought down|crashed|hit)\b")
 
@@ -136,9 +139,12 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
                and not (agency and AGENCY_DATELINE.match(t[d.end - span.start:d.end - span.start + 40]))
                and not (agency and AGENCY_BEFORE_DATE.search(t, max(0, d.start - span.start - 24),
                                                              d.start - span.start))]
-    # the dateline city ("BEIRUT (Reuters) -", "DAMASCUS, Syria (AP) -") is where the reporter sits
+    # the dateline city ("BEIRUT (Reuters) -", "DAMASCUS, Syria (AP) -", "BEIRUT —") is where the reporter sits
+    lead = CITY_DATELINE.match(t) if t[:1].isupper() else None
+    lead_end = lead.end() if lead else 0
     s.places = [m for m in hits["places"]
-                if not (agency and AGENCY_DATELINE.match(t[m.end - span.start:m.end - span.start + 40]))]
+                if m.start - span.start >= lead_end
+                and not (agency and AGENCY_DATELINE.match(t[m.end - span.start:m.end - span.start + 40]))]
     for a, b, row in hits["actors"]:
         if SIDE_MODIFIER.match(t[b:b + 14]) or SPEAKER_AFTER.match(t[b:b + 40]):
             continue
@@ -146,6 +152,8 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
             continue            # "told us strikes went on": the pronoun, not the United States
         s.actors.append((row["actor"], a, b))
     for a, b, row in hits["parties"]:
+        if a < lead_end:
+            continue            # "BEIRUT — A cease-fire ...": the reporter's seat, not Lebanon
         surface = t[a:b]
         if surface.lower() in ("us", "un", "eu", "uk", "who", "hnc") and not surface.isupper():
             continue

@@ -119,6 +119,12 @@ def distance(c: DateCandidate, pos: int) -> int:
     return min(abs(c.start - pos), abs(c.end - pos))
 
 
+# what befalls a truce (its own verb, after the truce's name): where the act's date attaches
+TRUCE_VERB = Caseless(r"\b(?:collaps\w*|broke down|crumbled|fell apart|expired|ended|failed|took effect|"
+                      r"entered into force|came into force|went into effect|began|started|was agreed|was reached|"
+                      r"was signed|was announced|was brokered)\b")
+
+
 def _attached_to_act(text: str, c: DateCandidate, trig: int, other: int) -> bool:
     """Is a date the act's rather than the other trigger's? The one in its clause, else the nearer one."""
     def broken(x: int, y: int) -> bool:
@@ -139,6 +145,13 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
     attack's). An act announced in the future takes its future date ("will meet on Thursday": the next
     Thursday). An act in a clause led by "a day after" is a day before ``anchor``, the date the sentence's
     main clause (or, when it gives none, the article's lead) is about."""
+    if etype == "agreement":
+        # "a cease-fire deal between rebels and the government ... collapsed on Wednesday": the date is the verb's
+        verb = TRUCE_VERB.search(s.text, trig, trig + 140)
+        between = s.text[trig:verb.start()] if verb else ""
+        if verb and not any(ch in between for ch in ",;:") and not re.search(r"\b(?:that|which|and)\s+(?:\w+\s+)?$|"
+                                                                             r"\bon\s+\w+day\b", between):
+            trig = verb.end()            # the date told after the verb attaches to it
     future = future_clause(s.text, trig)
     cands = [c for c in date_candidates(s, published, future) if c.value is not None]
     rel = [m for m in RELATIVE_SPAN.finditer(s.text) if m.group("unit") or m.group("n").lower() in ("hours", "days")]
