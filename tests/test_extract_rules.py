@@ -90,6 +90,9 @@ INCIDENT_CASES = [
     # a city dateline in capitals is where the reporter sits
     ("DAMASCUS \u2014 A strike killed 15 civilians on Tuesday, a local source said.",
      dict(location=None, killed=15)),
+    # the party whose positions were hit is the target
+    ("Islamist brigades shelled positions of the Islamic State near Marea on Monday.",
+     dict(event_type="shelling", actor="rebels", side="outside")),
     # an agency dateline that lost its dash is still where the reporter sits
     ("DAMASCUS (Sputnik) A strike killed 15 civilians on Tuesday, a local source said.",
      dict(location=None, killed=15)),
@@ -158,6 +161,16 @@ def test_a_period_total_told_after_an_attack_is_not_its_toll():
     found = incidents("Rebels shelled al-Midan on Tuesday, killing 4. The number of victims from 3 October to "
                       "12 October has reached 40.")
     assert len(found) == 1 and found[0].killed == 4
+
+
+@pytest.mark.parametrize("text,places", [
+    ("Rebel rocket shells hit al-Midan on Monday, killing three, the helicopters dropped barrel bombs on al-Shaar, "
+     "killing two.", ["al-Midan", "al-Shaar"]),
+    ("Rebel rocket shells hit al-Midan on Monday, killing three, they also shelled al-Khalidiya, killing a woman.",
+     ["al-Midan", "al-Khalidiyah"]),
+])
+def test_a_new_subject_after_a_comma_opens_another_attack(text, places):
+    assert [i.location for i in incidents(text)] == places
 
 
 def test_a_debate_about_the_bombing_is_no_attack():

@@ -21,6 +21,10 @@ TARGET_BEFORE = re.compile(r"(?:\b(?:on|against|targeting|targeted|pounded|hit|s
                            r"destroyed|destroying|"
                            r"combating|combatting|fight)\s+(?:the\s+)?"
                            r"(?:" + _NOT_IN_TARGET + r"\w+\s+){0,3})$", re.I)
+# the party whose positions were hit: "targeted positions of the Islamic State", "gatherings of terrorists"
+POSITIONS_OF_BEFORE = re.compile(r"\b(?:positions|targets|bases?|headquarters|posts?|checkpoints?|gatherings|dens|"
+                                 r"hideouts|concentrations|strongholds|convoys?|fortifications)\s+of\s+(?:the\s+)?"
+                                 r"[\"\u201c']?$", re.I)
 # "said the perpetrators are Turkey-backed militant groups", "the attack was carried out by"
 NAMED_PERPETRATOR = re.compile(r"\b(?:perpetrators?|attackers?|culprits?)\s+(?:are|were|is|was)\s+(?:the\s+)?"
                                r"(?:[\w-]+\s+){0,2}$|\b(?:was|were)\s+(?:carried out|perpetrated|committed)\s+by\s+"
@@ -92,7 +96,7 @@ def perpetrator(s: Sentence) -> tuple:
         if " as " in before and IDENTIFIED_AS.search(before) or NAMED_PERPETRATOR.search(before):
             score = 4                                  # "identified the jets as Russian", "the perpetrators are ..."
         elif (" by " in before or "under" in before) and CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after) \
-                or LOSS_FOR_BEFORE.search(before):
+                or LOSS_FOR_BEFORE.search(before) or (" of" in before and POSITIONS_OF_BEFORE.search(before)):
             score = 0                                  # "areas held by rebels", "the army came under fire": not the attacker
         elif SUPPORTER_BEFORE.search(before):
             score = 1                                  # "the army, backed by Russian warplanes": a supporter
@@ -229,7 +233,10 @@ MENTION_BOUNDARY = Caseless(
     r"pounded|raided)\b)|"
     r"\s+and\s+(?=" + _NUMBER_WORD + r"\s+(?:[\w-]+\s+)?(?:others?|more|people|civilians|persons|children|of them|"
     r"died|were|was)\b)|"
-    r",?\s+(?=destroying\s)")
+    r",?\s+(?=destroying\s)|"
+    # a new subject after a comma, then its own attack: ", they also dropped ...", ", the helicopters dropped ..."
+    r",\s+(?=(?:they|it|the\s+(?:[\w-]+\s+)?[\w-]+)\s+(?:also\s+)?(?:dropped|targeted|shelled|bombed|struck|hit|"
+    r"carried out|launched|fired|pounded|raided|stormed|attacked)\b)")
 _STARTS_WITH_PLACE_GAP = 3      # a clause that opens on a place continues a list of places ("X and Y were hit")
 
 
