@@ -34,6 +34,9 @@ def ids(cases):
 
 DATE_CASES = [
     # text, published, event date
+    # a vote's date is its verb's, past an aside between dashes
+    ("Two draft resolutions \u2014 one from Britain, the other from China \u2014 were defeated in the Security "
+     "Council on Saturday, diplomats said.", THU, "2016-10-08"),
     # a truce's date is its verb's, however long its name ("a truce between ... collapsed on Monday")
     ("A truce between the opposition and the government in the besieged town of Madaya effectively broke down "
      "on Monday, with shells falling on its market.", THU, "2016-10-10"),

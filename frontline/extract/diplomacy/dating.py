@@ -125,6 +125,11 @@ TRUCE_VERB = Caseless(r"\b(?:collaps\w*|broke down|crumbled|fell apart|expired|e
                       r"was signed|was announced|was brokered)\b")
 
 
+ACT_VERB = {"agreement": TRUCE_VERB,
+            "un_action": Caseless(r"\b(?:was|were|had been|has been)\s+(?:\w+\s+)?(?:defeated|rejected|adopted|blocked|"
+                                  r"passed|vetoed|approved|voted down)\b")}
+
+
 def _attached_to_act(text: str, c: DateCandidate, trig: int, other: int) -> bool:
     """Is a date the act's rather than the other trigger's? The one in its clause, else the nearer one."""
     def broken(x: int, y: int) -> bool:
@@ -145,10 +150,13 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
     attack's). An act announced in the future takes its future date ("will meet on Thursday": the next
     Thursday). An act in a clause led by "a day after" is a day before ``anchor``, the date the sentence's
     main clause (or, when it gives none, the article's lead) is about."""
-    if etype == "agreement":
-        # "a cease-fire deal between rebels and the government ... collapsed on Wednesday": the date is the verb's
-        verb = TRUCE_VERB.search(s.text, trig, trig + 140)
-        between = s.text[trig:verb.start()] if verb else ""
+    if etype in ACT_VERB:
+        # "a cease-fire deal between rebels and the government ... collapsed on Wednesday", "two draft resolutions
+        # ... were defeated in the Security Council on Saturday": the date is the verb's
+        verb = ACT_VERB[etype].search(s.text, trig, trig + 140)
+        # an aside between dashes or brackets ("two draft resolutions — one from France, the other from
+        # Russia — were defeated") does not part the act from its verb
+        between = re.sub(r"[—–(][^—–()]*[—–)]", " ", s.text[trig:verb.start()]) if verb else ""
         if verb and not any(ch in between for ch in ",;:") and not re.search(r"\b(?:that|which|and)\s+(?:\w+\s+)?$|"
                                                                              r"\bon\s+\w+day\b", between):
             trig = verb.end()            # the date told after the verb attaches to it
