@@ -174,6 +174,14 @@ def test_a_new_subject_after_a_comma_opens_another_attack(text, places):
     assert [i.location for i in incidents(text)] == places
 
 
+def test_a_lead_total_whose_parts_are_told_after_is_context():
+    found = incidents("Six people were killed on Monday in rebel rocket attacks on al-Midan, Jamiliyah and al-Furqan. "
+                      "A police source said shells hit al-Midan, claiming the life of a woman and injuring 12. "
+                      "Later, shells fired at Jamiliyah killed two people. "
+                      "In the evening, rockets fell on al-Furqan, killing three children.")
+    assert sorted(i.killed for i in found) == [1, 2, 3]
+
+
 def test_a_debate_about_the_bombing_is_no_attack():
     assert incidents("MPs held a debate on the bombing of Aleppo on Tuesday.") == []
 

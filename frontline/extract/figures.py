@@ -293,7 +293,7 @@ _PATTERNS = [
                              + r"(?:" + _KILL + r"|" + _HURT + r")")),
     # "killed 13 people", "killing at least 20", "claiming the lives of three civilians", "injuring dozens"
     ("verb_then_n", Caseless(
-        r"(?:(?P<kv>kill|kills|killed|killing|shot dead|shooting dead|gunned down|claim(?:ed|ing)? the lives of|"
+        r"(?:(?P<kv>kill|kills|killed|killing|shot dead|shooting dead|gunned down|claim(?:ed|ing|s)? the li(?:ves|fe) of|"
         r"death of|deaths of|lives of|executed|executing|massacred|bodies of)|(?P<hv>injur(?:e|es|ed|ing)|wound(?:s|ed|ing)?))"
         r"\s+(?:(?P<q>" + QUALIFIER + r")\s+)?(?:all\s+)?" + _N)),
     # "Mohammad Alaa Mesouti was killed": a named victim is one death
@@ -406,7 +406,7 @@ def _is_year_or_date(sentence, start, end):
                             r"raids|strikes|mortar|bombs)", after))
 
 
-_GOVERNING_VERB = Caseless(r"(?:\bkill(?:s|ed|ing)?|claim(?:ed|ing)? the lives of|\bdeaths? of|\bleft|\bleaving|\binjur(?:e|es|ed|ing)|"
+_GOVERNING_VERB = Caseless(r"(?:\bkill(?:s|ed|ing)?|claim(?:ed|ing|s)? the li(?:ves|fe) of|\bdeaths? of|\bleft|\bleaving|\binjur(?:e|es|ed|ing)|"
                             r"\bwound(?:s|ed|ing)?)\s+$")
 # a verb that already has its own number before it ("8 persons killed 58 others injured") governs nothing after it
 _VERB_WITH_OWN_NUMBER = Caseless(r"(?<![\w-])(?:" + NUMBER + r")\s+(?:\w+\s+){0,3}?(?:killed|injured|wounded|dead)\s+$")
@@ -428,7 +428,7 @@ _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 _NEEDS = {"children_among": ("among",), "dead_included": ("includ",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "people_hurt": (" and ",), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
           "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves"),
-          "verb_then_n": ("kill", "death", "lives of", "execut", "massacred", "injur", "wound", "bodies of",
+          "verb_then_n": ("kill", "death", "lives of", "life of", "execut", "massacred", "injur", "wound", "bodies of",
                           "shot dead", "shooting dead", "gunned down")}
 # the patterns tried only where a number begins, and words one of which each of their matches holds after its
 # start: no start after the last of them is tried
