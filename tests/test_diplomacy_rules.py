@@ -34,6 +34,12 @@ def ids(cases):
 
 DATE_CASES = [
     # text, published, event date
+    # talks whose parties are listed before their verb are dated by it
+    ("Talks among Turkey, Iran, Russia and the United Nations on a truce for Aleppo broke up on Monday "
+     "without a deal.", THU, "2016-10-10"),
+    # a "when" clause after a date is that day's: the accusation is of October 3
+    ("Putin met Erdogan, the first meeting since October 3, when Moscow accused Ankara of arming rebels in "
+     "Aleppo.", THU, "2016-10-03"),
     # a vote's date is its verb's, past an aside between dashes
     ("Two draft resolutions \u2014 one from Britain, the other from China \u2014 were defeated in the Security "
      "Council on Saturday, diplomats said.", THU, "2016-10-08"),
@@ -550,3 +556,11 @@ def test_no_accused_state_no_accusation(text):
 def test_a_city_dateline_in_capitals_is_no_party():
     event = only("BEIRUT \u2014 Russia and Turkey agreed on a truce for Aleppo on Tuesday.")
     assert set(event.actors) == {"Russia", "Turkey"}
+
+
+def test_talks_in_another_city_are_another_meeting():
+    found = diplomacy("Lavrov and Kerry met in Geneva on Tuesday to discuss Aleppo. Kerry then held talks in "
+                      "London with Lavrov and the British and French foreign ministers.")
+    meetings = sorted((tuple(sorted(e.actors)), e.event_date or "") for e in found if e.event_type == "meeting")
+    assert meetings == [(("France", "Russia", "United Kingdom", "United States"), ""),
+                        (("Russia", "United States"), "2016-10-11")]

@@ -82,11 +82,15 @@ def date_candidates(s: Sentence, published: Optional[dt.date], future: Optional[
             extra.append(DateCandidate(m.start(), m.end(), day.strftime("%Y-%m"), "month", "part_of_last_week"))
     for d in s.dates:
         a, b = d.start - s.span.start, d.end - s.span.start
+        value, precision = d.value
+        if SINCE.search(s.text[max(0, a - 12):a]) and WHEN_AFTER.match(s.text, b) and value is not None:
+            # "the first since October 3, when the U.S. suspended talks": the day of the "when" clause only
+            out.append(DateCandidate(a, b, value, precision, "since_when"))
+            continue
         if AS_OF.search(s.text[max(0, a - 20):a]) or SINCE.search(s.text[max(0, a - 12):a]) \
                 or re.match(r"(?:since|until|till|before)\b", d.surface, re.I) \
                 or any(a < e.end and e.start < b for e in extra):
             continue
-        value, precision = d.value
         in_future = future is not None and a >= future
         if in_future and d.rule in ("weekday", "weekend") and value is not None \
                 and published is not None and value < published.isoformat():
@@ -125,7 +129,11 @@ TRUCE_VERB = Caseless(r"\b(?:collaps\w*|broke down|crumbled|fell apart|expired|e
                       r"was signed|was announced|was brokered)\b")
 
 
+WHEN_AFTER = re.compile(r",?\s+when\b")
+
 ACT_VERB = {"agreement": TRUCE_VERB,
+            "meeting": Caseless(r"\b(?:ended|broke up|concluded|wrapped up|began|opened|resumed|were held|was held|"
+                                r"took place|convened)\b"),
             "un_action": Caseless(r"\b(?:was|were|had been|has been)\s+(?:\w+\s+)?(?:defeated|rejected|adopted|blocked|"
                                   r"passed|vetoed|approved|voted down)\b")}
 
@@ -143,6 +151,27 @@ def _attached_to_act(text: str, c: DateCandidate, trig: int, other: int) -> bool
 
 def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = "",
              anchor: Optional[str] = None) -> tuple:
+    """The act's date (see ``_act_date_at``); when its trigger has none, the date attached to the act's own verb
+    told after it ("a cease-fire deal between rebels and the government ... collapsed on Wednesday", "two
+    draft resolutions ... were defeated in the Security Council on Saturday")."""
+    found = _act_date_at(s, published, trig, etype, anchor)
+    if found[2] or etype not in ACT_VERB:
+        return found
+    verb = ACT_VERB[etype].search(s.text, trig, trig + 140)
+    if verb is None:
+        return found
+    # an aside between dashes or brackets ("two draft resolutions \u2014 one from France, the other from
+    # Russia \u2014 were defeated") and a list of parties ("the US, Russia and ...") do not part act and verb
+    between = re.sub(r"[\u2014\u2013(][^\u2014\u2013()]*[\u2014\u2013)]", " ", s.text[trig:verb.start()])
+    between = re.sub(r",\s+(?=[A-Z]|and\b)", " ", between)
+    if any(ch in between for ch in ",;:") or re.search(r"\b(?:that|which|and)\s+(?:\w+\s+)?$|\bon\s+\w+day\b",
+                                                      between):
+        return found
+    return _act_date_at(s, published, verb.end(), etype, anchor)
+
+
+def _act_date_at(s: Sentence, published: Optional[dt.date], trig: int, etype: str = "",
+                 anchor: Optional[str] = None) -> tuple:
     """(date, precision, explicit) of the act whose trigger stands at ``trig`` (relative).
 
     The date is the one attached to the trigger: within ``DIP_DATE_WINDOW`` characters and nearer to it
@@ -150,16 +179,6 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
     attack's). An act announced in the future takes its future date ("will meet on Thursday": the next
     Thursday). An act in a clause led by "a day after" is a day before ``anchor``, the date the sentence's
     main clause (or, when it gives none, the article's lead) is about."""
-    if etype in ACT_VERB:
-        # "a cease-fire deal between rebels and the government ... collapsed on Wednesday", "two draft resolutions
-        # ... were defeated in the Security Council on Saturday": the date is the verb's
-        verb = ACT_VERB[etype].search(s.text, trig, trig + 140)
-        # an aside between dashes or brackets ("two draft resolutions — one from France, the other from
-        # Russia — were defeated") does not part the act from its verb
-        between = re.sub(r"[—–(][^—–()]*[—–)]", " ", s.text[trig:verb.start()]) if verb else ""
-        if verb and not any(ch in between for ch in ",;:") and not re.search(r"\b(?:that|which|and)\s+(?:\w+\s+)?$|"
-                                                                             r"\bon\s+\w+day\b", between):
-            trig = verb.end()            # the date told after the verb attaches to it
     future = future_clause(s.text, trig)
     cands = [c for c in date_candidates(s, published, future) if c.value is not None]
     rel = [m for m in RELATIVE_SPAN.finditer(s.text) if m.group("unit") or m.group("n").lower() in ("hours", "days")]
@@ -177,6 +196,14 @@ def act_date(s: Sentence, published: Optional[dt.date], trig: int, etype: str = 
             return _shift(m, [c for c in cands if c.end <= m.start()], anchor, published)
     cut = next((m.start() for m in rel if m.start() > trig), len(s.text))
     cands = [c for c in cands if c.start < cut]       # dates after "a day after" belong to the other event
+    # "the first since October 3, when the U.S. suspended talks ..., accusing Russia ...": the clause "when"
+    # opens after a date is that day's, up to the sentence's end or the next date
+    when = [c for c in cands if c.end <= trig and WHEN_AFTER.match(s.text, c.end)
+            and not any(c.end < o.start < trig for o in cands)]
+    if when:
+        c = when[-1]
+        return c.value, c.precision, True
+    cands = [c for c in cands if c.rule != "since_when"]
     # a date nearer to an attack or another act the sentence reports is theirs ("Tuesday's attack" excepted:
     # the reaction to the day's news); in the future tense, a date next to "said" is the announcement's
     # what a resolution calls for after it ("a resolution on Monday calling for a ceasefire") is its content
@@ -276,7 +303,8 @@ def learn_context(s: Sentence, published: Optional[dt.date], names: dict, contex
     if not found:
         return
     attacks = [a for _, _, a, _ in s.triggers]
-    days = {c.value for c in date_candidates(s, published) if c.value and c.precision == "day"
+    days = {c.value for c in date_candidates(s, published)
+            if c.value and c.precision == "day" and c.rule != "since_when"
             and min(distance(c, a) for _, a in found) < min([distance(c, a) for a in attacks] or [10 ** 6])}
     if len(days) != 1:
         return

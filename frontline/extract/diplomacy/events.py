@@ -37,6 +37,7 @@ class DiplomacyDraft:
     status: str
     agent: Optional[str] = None      # who accuses or proposes (the first party before the trigger)
     fate: Optional[str] = None       # a truce's: "start" (agreed, took effect) or "end" (collapsed)
+    venue: Optional[str] = None      # the city named right after a meeting's trigger ("talks in London")
 
 
 # an accusation that refers back to an attack ("condemned this heinous crime", "denounced the massacre")
@@ -71,9 +72,22 @@ def accused_by_reference(s, trig: int, incidents: list) -> Optional[str]:
 MIN_PARTIES = {"meeting": 2, "call": 2, "visit": 2, "accusation": 2, "un_action": 1, "agreement": 1, "proposal": 1}
 
 
+def venue_of(s, trig: int) -> Optional[str]:
+    """The city a meeting is held in, named right after its trigger ("talks in London", "met at Lausanne")."""
+    for m in s.places:
+        a = m.start - s.span.start
+        if m.value.kind in ("venue", "city") and not m.value.in_aleppo_city and trig <= a <= trig + 45 \
+                and re.search(r"\b(?:in|at)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:of\s+)?$", s.text[max(0, a - 40):a]):
+            return m.value.name
+    return None
+
+
 def _same_event(d: DiplomacyDraft, etype: str, actors: list, agent_: Optional[str], date, explicit: bool,
-                anaphoric: bool, earlier: bool, fate: Optional[str] = None, idx: int = -1) -> bool:
+                anaphoric: bool, earlier: bool, fate: Optional[str] = None, idx: int = -1,
+                venue: Optional[str] = None) -> bool:
     """Does a mention refer to the draft event ``d``?"""
+    if venue and d.venue and venue != d.venue and etype in ("meeting", "visit"):
+        return False                                   # talks in London are not the talks in Lausanne
     if d.event_type != etype:
         # a visit and the meeting it was made for, told in adjacent sentences, are one event ("the first
         # meeting between Egyptian and Syrian security chiefs ... Mamlouk visited Cairo on Sunday"); and a call
@@ -129,8 +143,9 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
                 and drafts[-1].sentences[-1].idx >= s.idx - 1
             if quoted:
                 target = drafts[-1]     # a quotation that carries on the statement just reported
+            venue = venue_of(s, trig) if etype in ("meeting", "visit") else None
             for d in ([] if quoted else reversed(drafts)):
-                if _same_event(d, etype, actors, who, date, explicit, anaphoric, earlier, fate, s.idx):
+                if _same_event(d, etype, actors, who, date, explicit, anaphoric, earlier, fate, s.idx, venue):
                     target = d
                     break
             if target is None and etype == "agreement" and anaphoric and not actors:
@@ -147,10 +162,10 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
                     continue
                 status = "cancelled" if re.search(r"\bcancel+(?:ed|s|ing)?\b|\bcalled off\b|\bpostpon", s.text, re.I) \
                     else ("scheduled" if future_clause(s.text, trig) is not None else "happened")
-                venue = next((m.value.name for m in s.places if m.value.kind in ("venue", "city")
-                              and not m.value.in_aleppo_city), None)
-                drafts.append(DiplomacyDraft([s], etype, actors, date, precision if date else "unknown", venue,
-                                             status, who, fate))
+                location = next((m.value.name for m in s.places if m.value.kind in ("venue", "city")
+                                 and not m.value.in_aleppo_city), None)
+                drafts.append(DiplomacyDraft([s], etype, actors, date, precision if date else "unknown", location,
+                                             status, who, fate, venue))
                 continue
             if s not in target.sentences:
                 target.sentences.append(s)
@@ -161,6 +176,7 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
                     target.precision != "day" and precision == "day" and date.startswith(target.date))):
                 target.date, target.precision = date, precision
             target.fate = target.fate or fate
+            target.venue = target.venue or venue
             if target.location is None:
                 target.location = next((m.value.name for m in s.places if m.value.kind == "venue"), None)
         learn_names(s, names)
