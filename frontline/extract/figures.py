@@ -235,8 +235,8 @@ _FAMILY = (r"(?:(?:\ba|\bone|\bthe)\s+(?:young\s+|elderly\s+)?" + _ADULT + r"\s+
 # a list of people named one by one: "a father, a mother and a son were killed" (3, one a child)
 _ONE_KID = r"(?:son|daughter|child|baby|infant|boy|girl|toddler|grandson|granddaughter)"
 _ONE_PERSON = (r"(?:a|an|one|1|his|her|their|another)\s+(?:young\s+|little\s+|elderly\s+|teenage\s+|infant\s+)?(?:"
-               + _ONE_KID + r"|mother|father|wife|husband|brother|sister|grandfather|grandmother|uncle|aunt|cousin|nephew|niece|"
-               r"woman|man)\b")
+               + _ONE_KID + r"|mother|father|wife|husband|brother|sister|grandfather|grandmother|uncle|aunt|cousin|"
+               r"nephew|niece|woman|man)\b")
 _ONE_PERSON_RE = Caseless(_ONE_PERSON)
 _KID_RE = Caseless(r"\b" + _ONE_KID + r"\b")
 _PERSON_LIST = r"\b(?P<people>" + _ONE_PERSON + r"(?:(?:\s*,\s*|\s+)(?:and\s+)?" + _ONE_PERSON + r")+)"
@@ -248,8 +248,8 @@ _PATTERNS = [
                         r"\s+(?:died|perished|lost their lives))\b")),
     ("people", Caseless(r"\b(?:kill(?:s|ed|ing)?|claim(?:s|ed|ing)? the lives of|deaths? of)\s+" + _PERSON_LIST)),
     # "another son and a grandfather sustained severe injuries" (2 injured)
-    ("people_hurt", Caseless(_PERSON_LIST + r"\s+(?:(?:were|was|have been|had been)\s+(?:\w+\s+)?(?:injured|wounded|hurt)|"
-                             r"(?:sustained|suffered)\s+(?:\w+\s+)?(?:injuries|wounds))\b")),
+    ("people_hurt", Caseless(_PERSON_LIST + r"\s+(?:(?:were|was|have been|had been)\s+(?:\w+\s+)?"
+                             r"(?:injured|wounded|hurt)|(?:sustained|suffered)\s+(?:\w+\s+)?(?:injuries|wounds))\b")),
     # a family named by its members is a count: "a mother and her two daughters were killed" (3), "killing a
     # man and his wife" (2), "claiming the lives of a couple and their three children" (5)
     ("family", Caseless(_FAMILY + r"(?:\s+(?:were|have been|had been|was)\s+(?:\w+\s+)?(?:killed|slain)|"
@@ -293,7 +293,8 @@ _PATTERNS = [
                              + r"(?:" + _KILL + r"|" + _HURT + r")")),
     # "killed 13 people", "killing at least 20", "claiming the lives of three civilians", "injuring dozens"
     ("verb_then_n", Caseless(
-        r"(?:(?P<kv>kill|kills|killed|killing|shot dead|shooting dead|gunned down|claim(?:ed|ing|s)? the li(?:ves|fe) of|"
+        r"(?:(?P<kv>kill|kills|killed|killing|shot dead|shooting dead|gunned down|"
+        r"claim(?:ed|ing|s)? the li(?:ves|fe) of|"
         r"death of|deaths of|lives of|executed|executing|massacred|bodies of)|(?P<hv>injur(?:e|es|ed|ing)|wound(?:s|ed|ing)?))"
         r"\s+(?:(?P<q>" + QUALIFIER + r")\s+)?(?:all\s+)?" + _N)),
     # "Mohammad Alaa Mesouti was killed": a named victim is one death
@@ -406,7 +407,8 @@ def _is_year_or_date(sentence, start, end):
                             r"raids|strikes|mortar|bombs)", after))
 
 
-_GOVERNING_VERB = Caseless(r"(?:\bkill(?:s|ed|ing)?|claim(?:ed|ing|s)? the li(?:ves|fe) of|\bdeaths? of|\bleft|\bleaving|\binjur(?:e|es|ed|ing)|"
+_GOVERNING_VERB = Caseless(r"(?:\bkill(?:s|ed|ing)?|claim(?:ed|ing|s)? the li(?:ves|fe) of|\bdeaths? of|\bleft|\bleaving|"
+                           r"\binjur(?:e|es|ed|ing)|"
                             r"\bwound(?:s|ed|ing)?)\s+$")
 # a verb that already has its own number before it ("8 persons killed 58 others injured") governs nothing after it
 _VERB_WITH_OWN_NUMBER = Caseless(r"(?<![\w-])(?:" + NUMBER + r")\s+(?:\w+\s+){0,3}?(?:killed|injured|wounded|dead)\s+$")
@@ -425,7 +427,8 @@ _HURT_JUST_BEFORE = Caseless(r"\b(?:injured|wounded|hurt)\s*,?\s*$")
 _NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])")
 _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
-_NEEDS = {"children_among": ("among",), "dead_included": ("includ",), "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "people_hurt": (" and ",), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
+_NEEDS = {"children_among": ("among",), "dead_included": ("includ",),
+          "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "people_hurt": (" and ",), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
           "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves"),
           "verb_then_n": ("kill", "death", "lives of", "life of", "execut", "massacred", "injur", "wound", "bodies of",

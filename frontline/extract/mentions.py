@@ -79,8 +79,8 @@ VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:[\w-]+\s+){0,4}?(?:(?:came|come|come
 
 
 # the party a loss is for: "the deadliest incident for Moscow", "a blow to the regime"
-LOSS_FOR_BEFORE = re.compile(r"\b(?:deadliest|worst|heaviest|costliest|losses|loss|blow|setback|defeat)\s+(?:\w+\s+){0,2}"
-                             r"(?:for|to)\s+(?:the\s+)?$", re.I)
+LOSS_FOR_BEFORE = re.compile(r"\b(?:deadliest|worst|heaviest|costliest|losses|loss|blow|setback|defeat)\s+"
+                             r"(?:\w+\s+){0,2}(?:for|to)\s+(?:the\s+)?$", re.I)
 
 
 def perpetrator(s: Sentence) -> tuple:

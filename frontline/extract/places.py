@@ -15,13 +15,14 @@ ORIGIN_BEFORE = Caseless(r"\b(?:from|positioned(?: in)?|stationed in|based in|fi
 
 
 # the aim of a fight is not where it is fought: "battled outside Aleppo in a bid to break the siege of its east"
-PURPOSE_BEFORE = Caseless(r"\b(?:in a bid to|in an? (?:attempt|effort|push|drive) to|aim(?:ed|ing|s)? (?:at|to)|seeking to|"
-                          r"trying to|try to|to (?:break|ease|lift|end|relieve|reach|link up with))\b[^.;:]{0,60}$")
+PURPOSE_BEFORE = Caseless(r"\b(?:in a bid to|in an? (?:attempt|effort|push|drive) to|aim(?:ed|ing|s)? (?:at|to)|"
+                          r"seeking to|trying to|try to|to (?:break|ease|lift|end|relieve|reach|link up with))\b[^.;:]{0,60}$")
 
 
 # where an aircraft or convoy was going is not where it was hit: "after delivering aid to Aleppo"
 DESTINATION_BEFORE = Caseless(r"\b(?:deliver(?:ing|ed)?|bring(?:ing)?|carry(?:ing)?|fl(?:ying|ew)|head(?:ing|ed)|"
-                              r"en route|on (?:its|their) way|return(?:ing|ed)?)\s+(?:[\w'-]+\s+){0,2}to\s+(?:the\s+)?$")
+                              r"en route|on (?:its|their) way|return(?:ing|ed)?)\s+(?:[\w'-]+\s+){0,2}to\s+"
+                              r"(?:the\s+)?$")
 
 
 NOT_TARGET_AFTER = re.compile(r"^(?:'s|s)?\s+(?:police|province source|tv|television|channel|brigades?|news|agency|"

@@ -98,7 +98,8 @@ LEXICONS = {   # name -> (file, hyphen counts as a word boundary)
 }
 
 
-CASUALTY_HINT = Caseless(r"kill|dead|die|death|dying|injur|wound|li[fv]e|bod(?:y|ies)|toll|casualt|hurt|suffocat|slain|victim|"
+CASUALTY_HINT = Caseless(r"kill|dead|die|death|dying|injur|wound|li[fv]e|bod(?:y|ies)|toll|casualt|hurt|suffocat|slain|"
+                          r"victim|"
                           r"martyr|perish|massac|execut|fatalit")
 
 

@@ -158,7 +158,8 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
                     continue
                 if not explicit and etype not in ("accusation", "proposal") and old_year(s, trig, published):
                     continue
-                if (etype == "accusation" and not by_reference and not both_sides(s, trig, names)) or (etype == "proposal" and who is None):
+                if (etype == "accusation" and not by_reference and not both_sides(s, trig, names)) \
+                        or (etype == "proposal" and who is None):
                     continue
                 status = "cancelled" if re.search(r"\bcancel+(?:ed|s|ing)?\b|\bcalled off\b|\bpostpon", s.text, re.I) \
                     else ("scheduled" if future_clause(s.text, trig) is not None else "happened")
