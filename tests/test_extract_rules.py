@@ -182,6 +182,30 @@ def test_a_lead_total_whose_parts_are_told_after_is_context():
     assert sorted(i.killed for i in found) == [1, 2, 3]
 
 
+def test_a_lead_total_over_several_villages_is_the_sum_of_their_attacks():
+    # villages the gazetteer does not hold, named as villages, each with its own toll
+    found = incidents("Air strikes killed at least 15 people in rebel-held villages of Idlib province on Monday, "
+                      "a monitor said. The attacks hit four villages. Jets killed six people in the village of "
+                      "Marj Zarqa and another three people in a strike on the village of Tal Hawa. Four more people "
+                      "were killed in a barrel bomb attack on the village of Ain Sabil. Barrel bombs killed two more "
+                      "people in the village of Deir Sunbul.", published=THU)
+    assert sorted((i.location, i.killed) for i in found) == [
+        ("Ain Sabil", 4), ("Deir Sunbul", 2), ("Marj Zarqa", 6), ("Tal Hawa", 3)]
+    assert all(i.side == "outside" for i in found)
+
+
+def test_another_toll_of_the_same_size_is_another_attack():
+    found = incidents("Strikes killed seven people in Saraqib on Monday. Another seven people, including two "
+                      "children, were killed in raids on the village of Kafr Nuran further north.")
+    assert [i.killed for i in found] == [7, 7]
+
+
+def test_the_dead_of_one_market_among_a_wave_stay_in_the_wave():
+    found = incidents("At least 25 civilians were killed in strikes across the rebel-held east of Aleppo on "
+                      "Saturday. Among the dead were seven people killed at a market in al-Shaar.")
+    assert len(found) == 1 and found[0].killed == 25
+
+
 def test_a_debate_about_the_bombing_is_no_attack():
     assert incidents("MPs held a debate on the bombing of Aleppo on Tuesday.") == []
 

@@ -37,11 +37,21 @@ CAME_AFTER = Caseless(r"\b(?:came|comes|come)\s+(?:just\s+|only\s+)?(?:(?P<n>a f
                        r"(?:after|in the wake of|following)\b|\bin the wake of\b|\b(?P<n2>a|one|two|three) days? after\b")
 
 
+# "another seven people ... were killed in raids on ...": other dead, of another attack
+_ANOTHER_TOLL = (r"\banother (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:persons|people|civilians|"
+                 r"children)\b[^.;]{0,60}?\b(?:killed|died) (?:in|when|as|by)\b")
+ANOTHER_TOLL = Caseless(_ANOTHER_TOLL)
 ANOTHER = Caseless(r"\b(?:another|(?:a\s+)?separate)\s+(?:[\w-]+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
                    r"bombings?|incidents?|massacres?|explosions?|blasts?|shells?|barrels?|car bombs?|bombs?|assaults?|"
                    r"shooting|clashes)\b|\b(?:separately|elsewhere|meanwhile|in another)\b|^\s*later\b|"
                    r"\blater\s+(?:\w+\s+)?(?:struck|hit|bombed|shelled|targeted|attacked|fired|exploded|detonated)\b|"
-                    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) other (?:persons|people|civilians)\b")
+                    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) other (?:persons|people|civilians)\b|"
+                    # "five more people were killed in a barrel bomb attack on ...": another attack's dead
+                    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|another \w+) more (?:persons|people|"
+                    r"civilians|children)? ?(?:were |have been )?(?:killed|died) (?:in|when|as|by)\b|"
+                    + _ANOTHER_TOLL + r"|"
+                    r"\bkill(?:ed|ing|s)? (?:at least )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten) more "
+                    r"(?:persons|people|civilians|children) (?:in|at|near)\b")
 
 
 # a sentence told right after an attack with only these figures ("three children were among the dead") joins it
@@ -136,6 +146,17 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
         return False
     if any(o.idx == s.idx and o.clause != s.clause for o in inc.sentences):
         return False                   # two attacks the sentence itself tells apart
+    here, there = _local_of([s]), _local_of(inc.sentences)
+    if here and there and here != there and (place is None or place.precision > 2) \
+            and (inc.place is None or inc.place.precision > 2):
+        return False                   # two villages the gazetteer does not know: two attacks
+    own, toll = _own_toll(s), _toll_of(inc)
+    if own and toll and own < toll:
+        precise = (here and here != there) or (place is not None and place.precision <= 2 and (
+            inc.place is None or inc.place.place_id != place.place_id))
+        if precise and (inc.place is None or inc.place.precision > 2) and _over_several_places(inc) \
+                and not AMONG_THE_DEAD.search(s.text):
+            return False               # "20 killed in five villages ... nine in Balyoun": a part of the total
     two_places = place is not None and inc.place is not None and place.place_id != inc.place.place_id
     names_its_place = two_places and _placed_by_its_place(inc, s)
     if two_places and place.kind == inc.place.kind and place.kind in ("governorate", "town", "neighbourhood", "site") \
@@ -336,7 +357,8 @@ def build_incidents(sents: list, article: Article) -> list:
         # "Bus Bombing Marks End to Evacuation Deal": no place or toll of its own, but it names the attack
         _attach_headline(headline, drafts, published, about_aleppo, alone=False)
     borrow_context(drafts)
-    drafts = fold_totals(fold_same_toll([d for d in drafts if not is_background(d.date, published)]))
+    drafts = fold_totals(fold_same_toll([d for d in drafts if not is_background(d.date, published)],
+                                            another=lambda d: ANOTHER_TOLL.search(d.sentences[0].text) is not None))
     return [_finish(d, article) for d in drafts]
 
 
@@ -372,6 +394,30 @@ def continues_total(s: Sentence, explicit: bool) -> bool:
     it: no day of its own, no precise place, a toll told as a running count."""
     return not explicit and any(f.field == "killed" and f.value for f in s.figures) \
         and not any(m.value.precision <= 2 for m in s.places) and bool(RUNNING_TOTAL.search(s.text))
+
+
+# a toll told over several places: "the attacks hit five villages", "across the province", "in several districts"
+SEVERAL_PLACES = Caseless(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|various|multiple|a number of)"
+                          r"\s+(?:\w+\s+)?(?:villages|towns|neighbou?rhoods|districts|areas|locations|cities|"
+                          r"provinces)\b|\bacross (?:the|\w+)\b")
+
+
+# the sentence counts a subset of the toll just told: "among the dead were seven people killed at a market"
+AMONG_THE_DEAD = Caseless(r"\bamong (?:the|those) (?:dead|killed|victims|fatalities)\b|\bof (?:them|whom)\b|"
+                          r"\bof the (?:dead|killed|victims)\b")
+
+
+def _over_several_places(inc: IncidentDraft) -> bool:
+    """Does the incident's toll cover several places: a sentence of it names two precise places, or a number
+    of villages, districts ...?"""
+    return any(len({m.value.place_id for m in x.places if m.value.precision <= 2}) >= 2 or SEVERAL_PLACES.search(x.text)
+               for x in inc.sentences)
+
+
+def _own_toll(s: Sentence) -> Optional[int]:
+    """The largest exact death toll a sentence states itself, None if none."""
+    return max((f.value for f in s.figures if f.field == "killed" and f.value and f.qualifier != "vague"),
+               default=None)
 
 
 def _toll_of(d: IncidentDraft) -> Optional[int]:
@@ -557,8 +603,16 @@ def infer_actor(event_type: str, side: Optional[str]) -> Optional[str]:
     return None
 
 
+def _local_of(sents: list) -> Optional[str]:
+    """The first village the gazetteer lacks that the sentences name ("the village of Balyoun"), None if none."""
+    return next((x.local[0][0] for x in sents if x.local), None)
+
+
 def _finish(d: IncidentDraft, article: Article) -> Incident:
     side, actor = d.side, d.actor
+    local = _local_of(d.sentences) if d.place is None or d.place.precision > 2 else None
+    if local and side is None:
+        side = "outside"                # a village is never in Aleppo city
     if side == "city" and (d.place is None or d.place.kind == "city" or not d.place.control):
         side = infer_side(d.event_type, actor, True) or side
     elif side is None:
@@ -583,6 +637,8 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
         inc.location, inc.place_id, inc.lat, inc.lon = p.name, p.place_id, p.lat, p.lon
         inc.geo_precision = {"neighbourhood": "neighbourhood", "site": "site", "town": "town", "city": "city",
                              "region": "side", "governorate": "governorate", "venue": "city"}.get(p.kind, p.kind)
+    elif local:
+        inc.location = local            # named, not placed: no coordinates, no gazetteer id
     _apply_claims(inc, d.claims)
     return inc
 

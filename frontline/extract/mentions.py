@@ -231,6 +231,7 @@ MENTION_BOUNDARY = Caseless(
     r";\s*|,?\s+(?:while|whereas|meanwhile|in addition to|as well as|besides|elsewhere)[\s,]+|,\s+and\s+|,\s+also\s+|"
     r"\s+and\s+(?=(?:also\s+)?(?:[\w-]+\s+){0,3}?(?:killed|killing|destroy\w*|hit|struck|targeted|shelled|bombed|"
     r"pounded|raided)\b)|"
+    r"\s+and\s+(?=another\s+" + _NUMBER_WORD + r"\s+(?:people|civilians|persons|children)\s+(?:in|when|as)\b)|"
     r"\s+and\s+(?=" + _NUMBER_WORD + r"\s+(?:[\w-]+\s+)?(?:others?|more|people|civilians|persons|children|of them|"
     r"died|were|was)\b)|"
     r",?\s+(?=destroying\s)|"
@@ -261,13 +262,14 @@ def _has_own_attack(s: Sentence) -> bool:
 
 def _has_place(s: Sentence) -> bool:
     """Does the clause name where something happened (not only where a speaker sits)?"""
-    return any(m.value.kind not in ("country", "venue") and is_target_place(s, m) for m in s.places) or any(
+    return bool(s.local) or any(m.value.kind not in ("country", "venue") and is_target_place(s, m) for m in s.places) or any(
         k in s.cues for k in ("side_east", "side_west", "side_outside", "side_kurdish"))
 
 
 def _starts_with_place(s: Sentence) -> bool:
     lead = len(s.text) - len(s.text.lstrip())
-    return any(m.start - s.span.start <= lead + _STARTS_WITH_PLACE_GAP for m in s.places)
+    return any(m.start - s.span.start <= lead + _STARTS_WITH_PLACE_GAP for m in s.places) \
+        or any(a <= lead + _STARTS_WITH_PLACE_GAP for _, a, _ in s.local)
 
 
 # one item of a toll broken down by place: "11 were in al-Marja", "12 in Anadan", "30 of them in the city"
@@ -306,7 +308,8 @@ def breakdown_items(s: Sentence) -> list:
 
 def _may_hold_two_attacks(s: Sentence) -> bool:
     """Two places (or sides) and two actions at least: the cheap test before looking for boundaries."""
-    places = {m.value.place_id for m in s.places if m.value.kind not in ("country", "venue")}
+    places = {m.value.place_id for m in s.places if m.value.kind not in ("country", "venue")} \
+        | {name for name, _, _ in s.local}
     sides = sum(k in s.cues for k in ("side_east", "side_west", "side_outside", "side_kurdish"))
     actions = len(s.triggers) + sum(f.field in ("killed", "injured", "children_killed") for f in s.figures)
     return len(places) + sides >= 2 and (actions >= 2 or "destroy" in s.text.lower())
@@ -348,6 +351,9 @@ def mention_cuts(s: Sentence, clause_of) -> list:
     return cuts
 
 
+ANOTHER_LEAD = Caseless(r"\s*another\s+")
+
+
 def split_mentions(s: Sentence, clause_of) -> list:
     """The sentence as one mention, or one mention per attack it reports (see ``mention_cuts``); later
     mentions keep the first as ``head``, from which they take a weapon or perpetrator they do not name."""
@@ -361,7 +367,8 @@ def split_mentions(s: Sentence, clause_of) -> list:
         m = clause_of(a, b)
         m.clause = n
         m.head = out[0] if out else None
-        item = BREAKDOWN_ITEM.match(m.text) if n else None
+        lead = ANOTHER_LEAD.match(m.text) if n else None     # "and another four people in a strike on ..."
+        item = BREAKDOWN_ITEM.match(m.text, lead.end() if lead else 0) if n else None
         if item and not any(f.field == "killed" for f in m.figures):
             value = parse_number(item.group("n"))
             if value is not None:     # a part of a broken-down toll counts deaths by construction

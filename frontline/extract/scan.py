@@ -58,6 +58,7 @@ class Sentence:
     sources: list = field(default_factory=list)      # (source, start, end) relative
     cues: dict = field(default_factory=dict)         # cue -> [(start, end)] relative
     kill_words: int = 0
+    local: list = field(default_factory=list)        # (name, start, end) relative: a named village the gazetteer lacks
     headline: bool = False                           # the article's title, repeated in its body
     sentence_span: Optional[Span] = None             # the whole sentence when this is one clause of it (a mention)
     head: Optional["Sentence"] = None                # the sentence's first mention, when this is a later one
@@ -71,6 +72,29 @@ class Sentence:
     @property
     def text(self) -> str:
         return self.span.text
+
+
+# a village or town the gazetteer does not hold, named as such: "the village of Balyoun", "in Kafr Jales town"
+_LOCAL_NAME = r"(?:(?:al|el|Al|El)-)?[A-Z][a-z\u2019'-]+(?:[ -](?:(?:al|el)-)?[A-Z][a-z\u2019'-]+)?"
+LOCAL_PLACE = re.compile(r"\b(?:village|town|hamlet)s?\s+of\s+(?P<n>" + _LOCAL_NAME + r")|"
+                         r"\b(?:in|on|at|near|hit|struck|targeted|shelled|bombed)\s+(?:the\s+)?(?P<m>" + _LOCAL_NAME
+                         + r")\s+(?:village|town)\b")
+LOCAL_NOT_A_NAME = frozenset("The This That These Those Their Its His Her A An Monday Tuesday Wednesday Thursday "
+                             "Friday Saturday Sunday".split())
+
+
+def local_places(t: str, known: list) -> list:
+    """(name, start, end) of each village or town named as such that no gazetteer mention covers; a gazetteer
+    name inside a longer one ("Sabil" in "the village of Ain Sabil") is that other place's."""
+    out = []
+    for m in LOCAL_PLACE.finditer(t):
+        g = "n" if m.group("n") else "m"
+        a, b = m.start(g), m.end(g)
+        name = m.group(g)
+        if name.split()[0] in LOCAL_NOT_A_NAME or any(x <= a < y for x, y in known):
+            continue                    # the gazetteer's place, perhaps followed by a word ("Manbij Killing 80")
+        out.append((name, a, b))
+    return out
 
 
 # a weapon named as what was destroyed or seized is not the weapon of the attack
@@ -146,6 +170,11 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
     s.places = [m for m in hits["places"]
                 if m.start - span.start >= lead_end
                 and not (agency and AGENCY_DATELINE.match(t[m.end - span.start:m.end - span.start + 40]))]
+    if ("illage" in t or "town" in t or "amlet" in t) and s.triggers:
+        s.local = local_places(t, [(m.start - span.start, m.end - span.start) for m in hits["places"]])
+        if s.local:                     # a gazetteer name inside a longer village name is not that place
+            s.places = [m for m in s.places if not any(a <= m.start - span.start and m.end - span.start <= b
+                                                       for _, a, b in s.local)]
     for a, b, row in hits["actors"]:
         if SIDE_MODIFIER.match(t[b:b + 14]) or SPEAKER_AFTER.match(t[b:b + 40]):
             continue
@@ -201,4 +230,5 @@ def clause_of(parent: Sentence, hits: dict, a: int, b: int) -> Sentence:
         if kept:
             c.cues[cue] = kept
     c.kill_words = sum(1 for x, y, row in hits["casualty"] if row["field"] == "killed" and inside(x, y))
+    c.local = [(name, x - a, y - a) for name, x, y in parent.local if inside(x, y)]
     return c

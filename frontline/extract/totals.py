@@ -42,7 +42,7 @@ def _children(d: IncidentDraft) -> Optional[int]:
     return max(values) if values else None
 
 
-def fold_same_toll(drafts: list) -> list:
+def fold_same_toll(drafts: list, another=lambda d: False) -> list:
     """Two incidents of one article with the same death toll (at least ``SAME_TOLL_MIN``, or a smaller one
     with the same children on the same side), of the same kind, on compatible sides and days, are one attack
     told twice ("IS executed 18 people ...", then "it was also
@@ -52,7 +52,7 @@ def fold_same_toll(drafts: list) -> list:
         key = _toll_key(d)
         toll = key[1] if key else None
         twin = None
-        if toll is not None and toll >= 1:
+        if toll is not None and toll >= 1 and not another(d):     # "another seven people were killed in ..."
             for o in out:
                 if toll < SAME_TOLL_MIN and not (_children(o) == _children(d) is not None
                                                  and o.side == d.side and d.side in ("east", "west")):
@@ -107,7 +107,10 @@ def fold_totals(drafts: list) -> list:
     "7 in B") is an aggregate: the parts are the incidents; the total is kept as context of the first part
     (its sentence stays evidence, its figure is never a claim), and a part placed only in the city takes
     the side the total names."""
+    taken: list = []                  # the parts of a total found so far: a part is no total of later parts
     for d in list(drafts):
+        if any(d is p for p in taken):
+            continue
         for prio, c in list(d.claims):
             if c.killed is None or c.killed < MIN_TOTAL:
                 continue
@@ -121,8 +124,10 @@ def fold_totals(drafts: list) -> list:
             named = {m.value.place_id for x in d.sentences for m in x.places}
             headline = prio == 0        # a headline sums the whole article: its parts may be told anywhere
             others = [o for o in drafts if o is not d and 0 <= o.sentences[0].idx - at
+                      and (o.date == d.date or not (o.date_explicit and d.date_explicit))   # parts of its day
                       and (headline or o.sentences[0].idx - at <= PARTS_WITHIN)
-                      and (o.place is not None or o.sentences[0].clause > 0) and (headline or (
+                      and (o.place is not None or o.sentences[0].clause > 0 or any(x.local for x in o.sentences))
+                      and (headline or (
                           _within(o, d, side, provinces) and (own is not None or d.place is None or o.place is None
                                                    or d.place.precision > 2 or o.place.place_id in named)))]
             pool = ([d] if own is not None else []) + others
@@ -132,12 +137,18 @@ def fold_totals(drafts: list) -> list:
             if picked is None:
                 continue
             parts = [pool[keep[i]] for i in picked]
+            taken.extend(parts)
             d.claims.remove((prio, c))
             d.trace.append(f"toll {c.killed} is the total of {' + '.join(str(_part_value(p)) for p in parts)}: "
                            "kept as context")
             for head in [(p, x) for p, x in d.claims if p == 0 and x.killed is not None and x.killed >= c.killed]:
                 d.claims.remove(head)     # the headline sums the day as the total does: context too
                 d.trace.append(f"the headline's toll {head[1].killed} sums the same attacks: kept as context")
+            told_again = [(p, x) for p, x in d.claims if x.killed == c.killed]
+            for again in told_again:
+                d.claims.remove(again)    # the same total told again ("16 dead ...", then "Sixteen civilians ...")
+                d.trace.append(f"toll {c.killed} told again: the same total, kept as context")
+            again_spans = {x.span for _, x in told_again}
             for p in parts:
                 if p.side in (None, "city") and d.side in ("east", "west"):
                     p.side, p.side_rank = d.side, d.side_rank
@@ -145,8 +156,8 @@ def fold_totals(drafts: list) -> list:
                     p.event_type, p.strong = d.event_type, d.strong
                 if p.actor is None and d.actor is not None:
                     p.actor, p.actor_strength = d.actor, 1
-            rest = [x for x in d.sentences if x.idx != at and not x.headline and not any(
-                x.idx == y.idx for p in parts for y in p.sentences)]
+            rest = [x for x in d.sentences if x.idx != at and not x.headline and x.span not in again_spans
+                    and not any(x.idx == y.idx for p in parts for y in p.sentences)]
             if not any(x.killed is not None or x.injured is not None for _, x in d.claims) and d not in parts \
                     and not (headline and rest):        # an attack of its own under a headline total stays
                 first = min(parts, key=lambda p: p.sentences[0].idx)
