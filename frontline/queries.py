@@ -47,6 +47,7 @@ DIPLOMACY_TYPES = ("meeting", "call", "un_action", "visit", "agreement",
                    "proposal", "accusation")
 MAX_MAP_POINTS = 2_000     # beyond this the map gets one point per grid cell, not per report
 MAP_CELL_IDS = 20          # report ids an aggregated map cell carries (largest tolls first)
+MAP_SCOPE_SIDES = {"city": ("east", "west", "city"), "outside": ("outside",)}   # sides each map scope can hold
 
 # --------------------------------------------------------------------------- filters
 
@@ -641,6 +642,10 @@ def map_points(conn, f: Filters, *, scope: str = "city", day: Optional[dt.date] 
         extra = [f"({has_xy} OR side IN ('east', 'west'))"]
     else:
         raise ValueError("scope must be city, outside or all")
+    if f.sides and scope != "all" and not set(f.sides) & set(MAP_SCOPE_SIDES[scope]):
+        # no side chosen is in this scope (a side filter also drops the reports without a side):
+        # nothing to read, the same empty columns back at once
+        extra.append("FALSE")
     if day is not None:
         extra.append("coalesce(day, reported) = ?")
         params = params + [day]

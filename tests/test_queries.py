@@ -182,6 +182,22 @@ def test_map_points_aggregate_beyond_limit(conn):
     assert len(df) < 6
 
 
+@pytest.mark.parametrize("sides, scope, expect_rows", [
+    (("east",), "outside", False),             # a side chosen in the city: nothing outside it
+    (("west", "city"), "outside", False),
+    (("outside",), "city", False),             # and the other way round
+    (("east", "outside"), "outside", True),    # one side of each: both scopes read
+    (("east", "outside"), "city", True),
+    (("east",), "all", True),
+])
+def test_map_points_scope_without_a_chosen_side(conn, sides, scope, expect_rows):
+    df = q.map_points(conn, q.Filters(sides=sides), scope=scope)
+    assert (len(df) > 0) == expect_rows
+    every = q.map_points(conn, q.Filters(), scope=scope)
+    assert list(df.columns) == list(every.columns)     # an empty answer has the same columns
+    assert set(df["event_id"]) <= set(every["event_id"])
+
+
 def test_map_precision_flag(conn):
     df = q.map_points(conn, q.Filters(), scope="city").set_index("event_id")
     assert df.loc["a1:i3", "precise"] == False  # noqa: E712  "eastern Aleppo": side centroid
