@@ -849,8 +849,7 @@ def control_date(day: Optional[dt.date], filters, options: dict) -> tuple:
 
 
 def _draw_maps(filters, day, tiles, mode) -> None:
-    pts = data.q("map_points", filters, scope="city", day=day)
-    out = data.q("map_points", filters, scope="outside", day=day)
+    pts, out = data.q("map_points_pair", filters, day=day)
     when = f"on {day:%d %B %Y}" if day else "in the selected period"
     if pts.empty and out.empty:
         st.info(f"No incidents with a known place {when}.")
