@@ -11,7 +11,9 @@ import streamlit as st
 
 from components import (casualties, data, diplomacy, evidence, export, ingest, mapview, overview,
                         review, sidebar)
-from components.common import wrap_long_words
+from components.common import freeze_startup_objects, wrap_long_words
+
+freeze_startup_objects()
 
 # a local file: a ":material/...:" page icon makes the browser fetch the favicon from a font host
 ICON = str(Path(__file__).resolve().parent / "components" / "favicon.png")

@@ -45,6 +45,20 @@ WRAP_CSS = """<style>
 </style>"""
 
 
+_FROZEN: list = []
+
+
+def freeze_startup_objects() -> None:
+    """Once per process, after the app's imports: move the objects alive then (modules, classes,
+    plotly's validators: some hundred thousand) out of the garbage collector's full passes
+    (``gc.freeze``). They live as long as the process anyway; without this every full pass walks
+    them again, 50-80 ms landing in whichever rerun it falls on (measured at 100,000 incidents)."""
+    if not _FROZEN:
+        import gc
+        gc.freeze()
+        _FROZEN.append(gc.get_freeze_count())
+
+
 def wrap_long_words() -> None:
     """The page-wide rule that wraps unbroken words (drawn once per run by app.py)."""
     st.html(WRAP_CSS)

@@ -18,6 +18,7 @@ import math
 from typing import Optional
 
 import pandas as pd
+import plotly.graph_objects as go
 import pydeck as pdk
 import streamlit as st
 
@@ -87,76 +88,152 @@ def cell_radius_m(killed: float, most: float, scope: str) -> float:
     return _base_radius(scope) * (1.0 + MAX_RADIUS_STEPS * math.sqrt(share))
 
 
+POINT_COLS = ["event_ids", "event_id", "lat", "lon", "colour", "radius", "tip", "precise", "killed",
+              "actor", "location", "day"]
+
+
 def point_frame(df: pd.DataFrame, scope: str, control_day: Optional[dt.date] = None) -> pd.DataFrame:
     """Points ready for deck.gl: colour by actor, radius by killed, a plain-text tooltip, and the
     honest place (:func:`frontline.geo.place_event`): precise reports at their point; reports
     known only to a side gathered into one hollow ring per side inside the area it held on
-    ``control_day``; reports known only to be in the city into one ring at its centre."""
-    cols = ["event_ids", "event_id", "lat", "lon", "colour", "radius", "tip", "precise", "killed",
-            "actor", "location", "day"]
+    ``control_day``; reports known only to be in the city into one ring at its centre.
+
+    Computed row by row on plain lists (at most a few thousand rows): pandas' per-operation
+    cost, not the rows, was most of the map's rerun."""
     if df.empty:
-        return pd.DataFrame(columns=cols)
-    out = df.copy()
-    if "reported" not in out:
-        out["reported"] = None
-    how = [geo.place_event(s, p, lo, la, control_day)
-           if scope == "city" else (lo, la, "point" if pr else "vague")
-           for s, p, lo, la, pr in zip(out["side"], out["geo_precision"], out["lon"], out["lat"], out["precise"])]
-    out["lon"] = [h[0] for h in how]
-    out["lat"] = [h[1] for h in how]
-    out["how"] = [h[2] for h in how]
-    out = out[out["how"] != "none"]
-    if scope == "city":
-        out["precise"] = out["how"] == "point"
-    out["colour"] = [hex_rgb(ACTOR_COLOURS.get(a, ACTOR_COLOURS["unknown"]), 210) for a in out["actor"]]
-    out["radius"] = [radius_m(k, scope) * (1.0 if p else 1.8) for k, p in zip(out["killed"], out["precise"])]
-    cells = out["aggregated"].fillna(False).astype(bool) if "aggregated" in out else None
-    if cells is not None and cells.any():
-        # grid cells sum many reports: size them against the largest cell, or every one hits the cap
-        most = max(1.0, float(out.loc[cells, "killed"].max()))
-        out.loc[cells, "radius"] = [cell_radius_m(k, most, scope) for k in out.loc[cells, "killed"]]
-    day = pd.to_datetime(out["day"])
-    rep = pd.to_datetime(out["reported"])
-    out["when"] = [d.strftime("%d %b %Y") if pd.notna(d) else
-                   (f"no day given; reported {r:%d %b %Y}" if pd.notna(r) else "date unknown")
-                   for d, r in zip(day, rep)]
-    out["day"] = [d.strftime("%Y-%m-%d") if pd.notna(d) else "" for d in day]
-    out["event_ids"] = out["event_id"]
-    out["tip"] = [
-        f"{w} · {short(loc, 60) or '?'} ({L.label('geo_precision', prec) or 'place unknown'})\n"
-        f"{L.label('event_type', et)} by {L.label('actor', a)} · killed {int(k):,}"
-        + (" · implausible toll, not summed" if imp else "")
-        + (f"\n{int(n):,} reports aggregated" if n and n > 1 else "")
-        + f"\n{short(ev, 220)}\n— {short(src or L.label('outlet', outlet), 60)}"
-        for w, loc, prec, et, a, k, ev, src, outlet, n, imp in zip(
-            out["when"], out["location"].fillna(""), out["geo_precision"], out["event_type"], out["actor"],
-            out["killed"], out["evidence"].fillna(""), out["source"].where(out["source"].notna(), None),
-            out["outlet"], out["n"], out.get("implausible", pd.Series(False, index=out.index)))]
-    vague = out[~out["precise"]]
-    precise = out[out["precise"]]
-    if scope == "city" and not vague.empty:
-        vague = gather_vague(vague)
-    return pd.concat([precise[cols], vague[cols]], ignore_index=True) if not vague.empty else precise[cols]
+        return pd.DataFrame(columns=POINT_COLS)
+    col = {c: df[c].tolist() for c in ("event_id", "lat", "lon", "killed", "actor", "side", "geo_precision",
+                                       "precise", "day", "location", "event_type", "evidence", "source",
+                                       "outlet", "n")}
+    reported = df["reported"].tolist() if "reported" in df else [None] * len(df)
+    aggregated = df["aggregated"].tolist() if "aggregated" in df else None
+    implausible = df["implausible"].tolist() if "implausible" in df else [False] * len(df)
+    rows = []           # (position, lon, lat, how)
+    for i, (s, p, lo, la, pr) in enumerate(zip(col["side"], col["geo_precision"], col["lon"], col["lat"],
+                                                col["precise"])):
+        lo2, la2, how = (geo.place_event(s, p, lo, la, control_day) if scope == "city"
+                         else (lo, la, "point" if pr else "vague"))
+        if how != "none":
+            rows.append((i, lo2, la2, how))
+    keep = [r[0] for r in rows]
+    precise = [r[3] == "point" for r in rows] if scope == "city" else [col["precise"][i] for i in keep]
+    killed = [col["killed"][i] for i in keep]
+    actor = [col["actor"][i] for i in keep]
+    colour = [list(_actor_rgba(a, 210)) for a in actor]
+    radius = [radius_m(k, scope) * (1.0 if p else 1.8) for k, p in zip(killed, precise)]
+    if aggregated is not None:
+        cells = [j for j, i in enumerate(keep) if _true(aggregated[i])]
+        if cells:
+            # grid cells sum many reports: size them against the largest cell, or every one hits the cap
+            most = max(1.0, float(max(killed[j] for j in cells)))
+            for j in cells:
+                radius[j] = cell_radius_m(killed[j], most, scope)
+    day = [_timestamp(col["day"][i]) for i in keep]
+    when = [d.strftime("%d %b %Y") if d is not None else
+            (f"no day given; reported {r:%d %b %Y}" if r is not None else "date unknown")
+            for d, r in zip(day, (_timestamp(reported[i]) for i in keep))]
+    tip = [
+        f"{w} · {short(_blank(col['location'][i]), 60) or '?'} "
+        f"({L.label('geo_precision', col['geo_precision'][i]) or 'place unknown'})\n"
+        f"{L.label('event_type', col['event_type'][i])} by {L.label('actor', col['actor'][i])} · "
+        f"killed {int(col['killed'][i]):,}"
+        + (" · implausible toll, not summed" if implausible[i] else "")
+        + (f"\n{int(col['n'][i]):,} reports aggregated" if col["n"][i] and col["n"][i] > 1 else "")
+        + f"\n{short(_blank(col['evidence'][i]), 220)}\n— "
+          f"{short(_none(col['source'][i]) or L.label('outlet', col['outlet'][i]), 60)}"
+        for w, i in zip(when, keep)]
+    out = {"event_ids": [col["event_id"][i] for i in keep], "event_id": [col["event_id"][i] for i in keep],
+           "lat": [r[2] for r in rows], "lon": [r[1] for r in rows], "colour": colour, "radius": radius,
+           "tip": tip, "precise": precise, "killed": killed, "actor": actor,
+           "location": [col["location"][i] for i in keep],
+           "day": [d.strftime("%Y-%m-%d") if d is not None else "" for d in day]}
+    firm = [j for j, p in enumerate(precise) if p]
+    loose = [j for j, p in enumerate(precise) if not p]
+    if scope == "city" and loose:
+        vague = gather_vague({k: [v[j] for j in loose] for k, v in out.items()},
+                             [rows[j][3] for j in loose], [col["side"][keep[j]] for j in loose])
+    else:
+        vague = {k: [v[j] for j in loose] for k, v in out.items()}
+    if not firm and not vague["event_id"]:
+        return pd.DataFrame(columns=POINT_COLS)
+    return pd.DataFrame({k: [out[k][j] for j in firm] + vague[k] for k in POINT_COLS}, columns=POINT_COLS)
 
 
-def gather_vague(v: pd.DataFrame) -> pd.DataFrame:
+@functools.lru_cache(maxsize=64)
+def _actor_rgba(actor, alpha: int) -> tuple:
+    return tuple(hex_rgb(ACTOR_COLOURS.get(actor, ACTOR_COLOURS["unknown"]), alpha))
+
+
+def _true(v) -> bool:
+    return bool(v) and not (isinstance(v, float) and math.isnan(v))
+
+
+def _blank(v) -> str:
+    """``v`` or "" when missing (None, NaN)."""
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+
+def _none(v):
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+
+def _timestamp(v):
+    """A date, datetime or ISO text as a timestamp; None when missing (NaT, None, NaN)."""
+    if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+        return None
+    ts = pd.Timestamp(v) if not isinstance(v, pd.Timestamp) else v
+    return None if ts is pd.NaT else ts
+
+
+def _desc(values) -> list:
+    """Positions of ``values`` largest first, equal values in the order pandas'
+    ``sort_values(ascending=False)`` leaves them (the order the ids were always listed in)."""
+    import numpy as np
+    a = np.asarray(values)
+    if not len(a):
+        return []
+    idx = np.arange(len(a))[::-1]
+    return idx[a[::-1].argsort(kind="quicksort")][::-1].tolist()
+
+
+def gather_vague(v: dict, how: list, side: list) -> dict:
     """One hollow ring per placement (a side's anchor, the city centre) for reports without a
-    precise place: their ids joined by ``|``, killed summed, radius by the sum."""
-    rows = []
-    for (how, side), g in v.groupby(["how", "side"], dropna=False, sort=True):
-        killed = int(g["killed"].sum())
-        where = ("Aleppo, place in the city not known" if how == "city"
-                 else f"{L.label('side', side)}, place not known")
-        ids = list(g.sort_values("killed", ascending=False)["event_id"])
-        actor = g["actor"].mode().iloc[0] if not g["actor"].mode().empty else "unknown"
-        rows.append({"event_ids": "|".join(ids), "event_id": "|".join(ids), "lat": g["lat"].iloc[0],
-                     "lon": g["lon"].iloc[0], "colour": [90, 90, 90, 230] if how == "city" else
-                     hex_rgb(ACTOR_COLOURS.get(actor, ACTOR_COLOURS["unknown"]), 230),
-                     "radius": 320.0 + 12.0 * min(25.0, math.sqrt(max(0, killed))),
-                     "tip": f"{where}\n{len(g):,} reports · killed {killed:,}\n"
-                            "drawn inside the area the side held on the day shown, not at a place",
-                     "precise": False, "killed": killed, "actor": actor, "location": where, "day": ""})
-    return pd.DataFrame(rows)
+    precise place (``v``: their point columns; ``how`` and ``side`` per report): their ids
+    joined by ``|``, killed summed, radius by the sum."""
+    groups: dict = {}
+    for j, (h, s) in enumerate(zip(how, side)):
+        groups.setdefault((h, _none(s)), []).append(j)
+    out = {k: [] for k in POINT_COLS}
+    # by placement, then side (a missing side last)
+    for (h, s), js in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, kv[0][1] or "")):
+        killed = int(sum(v["killed"][j] for j in js))
+        where = ("Aleppo, place in the city not known" if h == "city"
+                 else f"{L.label('side', s)}, place not known")
+        ids = [v["event_id"][js[j]] for j in _desc([v["killed"][j] for j in js])]
+        actor = _mode([v["actor"][j] for j in js]) or "unknown"
+        row = {"event_ids": "|".join(ids), "event_id": "|".join(ids), "lat": v["lat"][js[0]],
+               "lon": v["lon"][js[0]], "colour": [90, 90, 90, 230] if h == "city" else
+               hex_rgb(ACTOR_COLOURS.get(actor, ACTOR_COLOURS["unknown"]), 230),
+               "radius": 320.0 + 12.0 * min(25.0, math.sqrt(max(0, killed))),
+               "tip": f"{where}\n{len(js):,} reports · killed {killed:,}\n"
+                      "drawn inside the area the side held on the day shown, not at a place",
+               "precise": False, "killed": killed, "actor": actor, "location": where, "day": ""}
+        for k in POINT_COLS:
+            out[k].append(row[k])
+    return out
+
+
+def _mode(values: list):
+    """The most frequent value (the smallest of equally frequent ones, as pandas' ``mode``);
+    None when there is none."""
+    counts: dict = {}
+    for x in values:
+        if _none(x) is not None:
+            counts[x] = counts.get(x, 0) + 1
+    if not counts:
+        return None
+    most = max(counts.values())
+    return min(x for x, c in counts.items() if c == most)
 
 
 # ----------------------------------------------------------------- areas, front line, landmarks
@@ -429,34 +506,41 @@ def scatter_tr(**kw) -> dict:
 
 
 def _point_traces(points: pd.DataFrame, *, rings_only: bool = False) -> list:
-    """Hollow rings (place known only to a side or the city) then filled circles by actor."""
+    """Hollow rings (place known only to a side or the city) then filled circles by actor, the
+    largest tolls first (drawn below the smaller ones)."""
     import numpy as np
     traces = []
     if points.empty:
         return traces
-    vague = points[~points["precise"].astype(bool)]
-    if not vague.empty:
-        traces.append(scatter_tr(
-            x=vague["lon"].to_numpy(dtype=float), y=vague["lat"].to_numpy(dtype=float), mode="markers",
-            name="place known only to the side or city",
-            marker=dict(symbol="circle-open", size=np.asarray([ring_px(k) for k in vague["killed"]], dtype=float),
-                        color=[_rgba(c, 0.95) for c in vague["colour"]], line=dict(width=3)),
-            customdata=vague["event_ids"].to_numpy(dtype=object).reshape(-1, 1),
-            hovertext=vague["tip"].str.replace("\n", "<br>").to_numpy(dtype=object),
-            hoverinfo="text", showlegend=False))
+    col = {c: points[c].tolist() for c in ("lon", "lat", "killed", "colour", "event_ids", "tip", "actor", "precise")}
+
+    def trace(js: list, name: str, marker: dict) -> dict:
+        return scatter_tr(
+            x=np.asarray([col["lon"][j] for j in js], dtype=float),
+            y=np.asarray([col["lat"][j] for j in js], dtype=float), mode="markers", name=name, marker=marker,
+            customdata=np.asarray([col["event_ids"][j] for j in js], dtype=object).reshape(-1, 1),
+            hovertext=np.asarray([col["tip"][j].replace("\n", "<br>") for j in js], dtype=object),
+            hoverinfo="text", showlegend=False)
+
+    vague = [j for j, p in enumerate(col["precise"]) if not bool(p)]
+    if vague:
+        traces.append(trace(vague, "place known only to the side or city", dict(
+            symbol="circle-open", size=np.asarray([ring_px(col["killed"][j]) for j in vague], dtype=float),
+            color=[_rgba(col["colour"][j], 0.95) for j in vague], line=dict(width=3))))
     if rings_only:
         return traces
-    precise = points[points["precise"].astype(bool)].sort_values("killed", ascending=False)
-    for actor, g in precise.groupby("actor", sort=True):
+    firm = [j for j, p in enumerate(col["precise"]) if bool(p)]
+    firm = [firm[k] for k in _desc([col["killed"][j] for j in firm])]
+    by_actor: dict = {}
+    for j in firm:
+        if _none(col["actor"][j]) is not None:
+            by_actor.setdefault(col["actor"][j], []).append(j)
+    for actor in sorted(by_actor):
+        js = by_actor[actor]
         colour = ACTOR_COLOURS.get(actor, ACTOR_COLOURS["unknown"])
-        traces.append(scatter_tr(
-            x=g["lon"].to_numpy(dtype=float), y=g["lat"].to_numpy(dtype=float), mode="markers",
-            name=L.label("actor", actor),
-            marker=dict(size=np.asarray([marker_px(k) for k in g["killed"]], dtype=float),
-                        color=_rgba(colour, 0.82), line=dict(width=1, color="white")),
-            customdata=g["event_ids"].to_numpy(dtype=object).reshape(-1, 1),
-            hovertext=g["tip"].str.replace("\n", "<br>").to_numpy(dtype=object),
-            hoverinfo="text", showlegend=False))
+        traces.append(trace(js, L.label("actor", actor), dict(
+            size=np.asarray([marker_px(col["killed"][j]) for j in js], dtype=float),
+            color=_rgba(colour, 0.82), line=dict(width=1, color="white"))))
     return traces
 
 
@@ -585,15 +669,50 @@ class _Traces:
 
 
 def _geo_layout(traces: "_Traces", bounds):
-    import plotly.graph_objects as go
     (x0, x1), (y0, y1) = bounds
-    # the traces are built here from plain values the tests check: plotly's validation (a third of the
-    # map's rerun at 100,000 incidents) is skipped
-    return go.Figure(_validate=False, data=traces.data, layout=dict(
+    return MapFigure(traces.data, layout=dict(
         xaxis=dict(range=[x0, x1], visible=False, constrain="domain"),
         yaxis=dict(range=[y0, y1], visible=False, scaleanchor="x", scaleratio=ASPECT, constrain="domain"),
         height=MAP_HEIGHT, margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="white",
         dragmode="pan", hovermode="closest", clickmode="event+select", showlegend=False, font=dict(size=13)))
+
+
+class MapFigure(go.Figure):
+    """A plotly figure whose traces stay the plain dicts built here (:class:`_Traces`).
+
+    Made the usual way, plotly deep-copies every trace twice (the trace objects, then their
+    properties) and ``st.plotly_chart`` once more (``to_dict``): at 100,000 incidents a
+    quarter of the map's rerun, for traces built from plain values the tests check and never
+    changed afterwards. Here the layout goes through plotly as before (its template too);
+    :meth:`to_dict` copies the traces' nesting only (dicts, lists of dicts) and encodes their
+    number arrays as plotly does (typed arrays), so the JSON sent is the same. ``data`` gives
+    the traces as plotly objects, built when asked (not on the page's path)."""
+
+    def __init__(self, traces: list, layout: dict):
+        super().__init__(layout=layout, _validate=False)
+        self._plain = list(traces)
+
+    def to_dict(self) -> dict:
+        from _plotly_utils.utils import convert_to_base64
+        res = super().to_dict()        # the layout, and any trace added through plotly after
+        res["data"] = [_nesting_copy(t) for t in self._plain] + res["data"]
+        convert_to_base64(res["data"])
+        return res
+
+    @property
+    def data(self):
+        return go.Figure(data=self._plain, _validate=False).data + super().data
+
+
+def _nesting_copy(v):
+    """``v`` with its dicts (and lists of dicts) copied, the values in them shared: what
+    plotly's typed-array encoding replaces in place is then a copy. A property set to None is
+    left out, as plotly does."""
+    if isinstance(v, dict):
+        return {k: _nesting_copy(x) for k, x in v.items() if x is not None}
+    if isinstance(v, (list, tuple)) and any(isinstance(x, dict) for x in v):
+        return [_nesting_copy(x) for x in v]
+    return v
 
 
 # ----------------------------------------------------------------- legends
@@ -730,8 +849,7 @@ def control_date(day: Optional[dt.date], filters, options: dict) -> tuple:
 
 
 def _draw_maps(filters, day, tiles, mode) -> None:
-    pts = data.q("map_points", filters, scope="city", day=day)
-    out = data.q("map_points", filters, scope="outside", day=day)
+    pts, out = data.q("map_points_pair", filters, day=day)
     when = f"on {day:%d %B %Y}" if day else "in the selected period"
     if pts.empty and out.empty:
         st.info(f"No incidents with a known place {when}.")

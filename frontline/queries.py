@@ -47,6 +47,7 @@ DIPLOMACY_TYPES = ("meeting", "call", "un_action", "visit", "agreement",
                    "proposal", "accusation")
 MAX_MAP_POINTS = 2_000     # beyond this the map gets one point per grid cell, not per report
 MAP_CELL_IDS = 20          # report ids an aggregated map cell carries (largest tolls first)
+MAP_SCOPE_SIDES = {"city": ("east", "west", "city"), "outside": ("outside",)}   # sides each map scope can hold
 
 # --------------------------------------------------------------------------- filters
 
@@ -616,6 +617,17 @@ def source_totals(conn, f: Filters, by: str = "source") -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- map
 
+_HAS_XY = "(lat IS NOT NULL AND lon IS NOT NULL)"
+_MAP_SCOPES = {   # which reports each map scope draws
+    # events known only to a side have no point of their own: the map places them
+    "city": f"({_HAS_XY} OR side IN ('east', 'west')) AND side IN ('east', 'west', 'city')",
+    "outside": f"{_HAS_XY} AND (side = 'outside' OR side IS NULL)",
+    "all": f"({_HAS_XY} OR side IN ('east', 'west'))",
+}
+_SCOPE_OF_ROW = "CASE WHEN side IN ('east', 'west', 'city') THEN 'city' ELSE 'outside' END"
+_PRECISE = "coalesce(geo_precision, '') IN ('neighbourhood', 'site', 'town')"
+
+
 def map_points(conn, f: Filters, *, scope: str = "city", day: Optional[dt.date] = None,
                max_points: int = MAX_MAP_POINTS, grid: float = 0.01) -> pd.DataFrame:
     """Per-article incidents with coordinates for the map.
@@ -628,39 +640,79 @@ def map_points(conn, f: Filters, *, scope: str = "city", day: Optional[dt.date] 
     joined by ``|`` (largest tolls first), so a click still reaches evidence.
     Columns: event_id, day, lat, lon, killed, injured, actor, side, event_type,
     location, geo_precision, precise, outlet, source, evidence, n, aggregated.
+    See :func:`map_points_pair` for the city and the wider view at once.
     """
-    where, params = _incident_where(f, "i", reported=True)
-    src = _inc_source(conn)
-    has_xy = "(lat IS NOT NULL AND lon IS NOT NULL)"
-    if scope == "city":
-        # events known only to a side have no point of their own: the map places them
-        extra = [f"({has_xy} OR side IN ('east', 'west'))", "side IN ('east', 'west', 'city')"]
-    elif scope == "outside":
-        extra = [has_xy, "(side = 'outside' OR side IS NULL)"]
-    elif scope == "all":
-        extra = [f"({has_xy} OR side IN ('east', 'west'))"]
-    else:
+    if scope not in _MAP_SCOPES:
         raise ValueError("scope must be city, outside or all")
-    if day is not None:
-        extra.append("coalesce(day, reported) = ?")
-        params = params + [day]
-    cond = where + " AND " + " AND ".join(extra)
+    where, params = _map_where(f, day)
+    src = _inc_source(conn)
+    cond = f"{where} AND {_MAP_SCOPES[scope]}"
+    if f.sides and scope != "all" and not set(f.sides) & set(MAP_SCOPE_SIDES[scope]):
+        # no side chosen is in this scope (a side filter also drops the reports without a side):
+        # nothing to read, the same empty columns back at once
+        cond += " AND FALSE"
     n = _rows(conn, f"SELECT count(*) FROM {src} i WHERE {cond}", params)[0][0]
-    precise = ("coalesce(geo_precision, '') IN ('neighbourhood', 'site', 'town')")
     if n <= max_points:
-        sql = f"""
-        SELECT event_id, day, reported, lat, lon,
+        return _df(conn, _map_rows_sql(src, cond), params)
+    return _df(conn, _map_cells_sql(src, cond), [MAP_CELL_IDS] + params + [grid, grid])
+
+
+def map_points_pair(conn, f: Filters, *, day: dt.date | None = None, max_points: int = MAX_MAP_POINTS,
+                    grid: float = 0.01) -> tuple:
+    """``(map_points(scope="city"), map_points(scope="outside"))`` in fewer passes over the
+    reports: both scopes counted in one, and their points read by one query when both are
+    drawn report by report (each scope still chooses between points and grid cells on its
+    own count). Grid cells are read per scope by :func:`map_points`' own query: which of
+    several equally deadly reports a cell names first is left to the same plan."""
+    where, params = _map_where(f, day)
+    src = _inc_source(conn)
+    scopes = ("city", "outside")
+    conds = {s: f"{where} AND {_MAP_SCOPES[s]}" for s in scopes}
+    either = " OR ".join(f"({_MAP_SCOPES[s]})" for s in scopes)
+    each = ", ".join(f"count(*) FILTER (WHERE {_MAP_SCOPES[s]})" for s in scopes)
+    counts = dict(zip(scopes, _rows(conn, f"SELECT {each} FROM {src} i WHERE {where} AND ({either})", params)[0]))
+    frames = {s: _df(conn, _map_cells_sql(src, conds[s]), [MAP_CELL_IDS] + params + [grid, grid])
+              for s in scopes if counts[s] > max_points}
+    rows = [s for s in scopes if 0 < counts[s] <= max_points]
+    if len(rows) == 2:
+        df = _df(conn, _map_rows_sql(src, f"{where} AND ({either})", by_scope=True), params)
+        scope_of = df.pop("scope")
+        frames.update({s: df[scope_of == s].reset_index(drop=True) for s in rows})
+    elif rows:
+        frames[rows[0]] = _df(conn, _map_rows_sql(src, conds[rows[0]]), params)
+    for s in scopes:      # nothing there: the empty columns
+        if s not in frames:
+            frames[s] = _df(conn, _map_rows_sql(src, f"{where} AND FALSE"), params)
+    return frames["city"], frames["outside"]
+
+
+def _map_where(f: Filters, day: dt.date | None) -> tuple[str, list]:
+    where, params = _incident_where(f, "i", reported=True)
+    if day is not None:
+        where += " AND coalesce(day, reported) = ?"
+        params = params + [day]
+    return where, params
+
+
+def _map_rows_sql(src: str, cond: str, *, by_scope: bool = False) -> str:
+    """One row per report (``by_scope``: a first column ``scope``, rows by scope first)."""
+    scope = f"{_SCOPE_OF_ROW} AS scope, " if by_scope else ""
+    return f"""
+        SELECT {scope}event_id, day, reported, lat, lon,
                CASE WHEN coalesce(implausible, FALSE) THEN 0 ELSE coalesce(killed, 0) END AS killed,
                coalesce(injured, 0) AS injured, coalesce(actor, 'unknown') AS actor,
-               side, event_type, location, geo_precision, {precise} AS precise,
+               side, event_type, location, geo_precision, {_PRECISE} AS precise,
                outlet, source, left(evidence, 160) AS evidence, 1 AS n, FALSE AS aggregated,
                coalesce(implausible, FALSE) AS implausible
-        FROM {src} i WHERE {cond} ORDER BY coalesce(day, reported), event_id"""
-        return _df(conn, sql, params)
-    # precise reports on a grid; reports known only to a side or the city in one group each
-    key = (f"CASE WHEN {precise} THEN round(lat / ?) END, CASE WHEN {precise} THEN round(lon / ?) END, "
-           f"CASE WHEN {precise} THEN NULL ELSE coalesce(side, '') || ':' || coalesce(geo_precision, '') END")
-    sql = f"""
+        FROM {src} i WHERE {cond} ORDER BY {"scope, " if by_scope else ""}coalesce(day, reported), event_id"""
+
+
+def _map_cells_sql(src: str, cond: str) -> str:
+    """Precise reports on a grid, reports known only to a side or the city in one group each
+    (parameters: the ids per cell, the conditions', the grid twice)."""
+    key = (f"CASE WHEN {_PRECISE} THEN round(lat / ?) END, CASE WHEN {_PRECISE} THEN round(lon / ?) END, "
+           f"CASE WHEN {_PRECISE} THEN NULL ELSE coalesce(side, '') || ':' || coalesce(geo_precision, '') END")
+    return f"""
     SELECT array_to_string(max_by(event_id, coalesce(killed, 0), ?), '|') AS event_id,
            min(day) AS day, min(reported) AS reported,
            avg(lat) AS lat, avg(lon) AS lon,
@@ -671,7 +723,7 @@ def map_points(conn, f: Filters, *, scope: str = "city", day: Optional[dt.date] 
            arg_max(side, coalesce(killed, 0)) AS side,
            arg_max(event_type, coalesce(killed, 0)) AS event_type,
            arg_max(location, coalesce(killed, 0)) AS location,
-           arg_max(geo_precision, coalesce(killed, 0)) AS geo_precision, bool_and({precise}) AS precise,
+           arg_max(geo_precision, coalesce(killed, 0)) AS geo_precision, bool_and({_PRECISE}) AS precise,
            NULL AS outlet, NULL AS source,
            count(*) || ' reports; ' || coalesce(array_to_string(list_sort(list_distinct(list(location))), ', '), '')
                AS evidence,
@@ -679,7 +731,6 @@ def map_points(conn, f: Filters, *, scope: str = "city", day: Optional[dt.date] 
     FROM {src} i WHERE {cond}
     GROUP BY {key}
     ORDER BY killed DESC"""
-    return _df(conn, sql, [MAP_CELL_IDS] + params + [grid, grid])
 
 
 def map_days(conn, f: Filters) -> list:

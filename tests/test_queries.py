@@ -182,6 +182,44 @@ def test_map_points_aggregate_beyond_limit(conn):
     assert len(df) < 6
 
 
+@pytest.mark.parametrize("sides, scope, expect_rows", [
+    (("east",), "outside", False),             # a side chosen in the city: nothing outside it
+    (("west", "city"), "outside", False),
+    (("outside",), "city", False),             # and the other way round
+    (("east", "outside"), "outside", True),    # one side of each: both scopes read
+    (("east", "outside"), "city", True),
+    (("east",), "all", True),
+])
+def test_map_points_scope_without_a_chosen_side(conn, sides, scope, expect_rows):
+    df = q.map_points(conn, q.Filters(sides=sides), scope=scope)
+    assert (len(df) > 0) == expect_rows
+    every = q.map_points(conn, q.Filters(), scope=scope)
+    assert list(df.columns) == list(every.columns)     # an empty answer has the same columns
+    assert set(df["event_id"]) <= set(every["event_id"])
+
+
+MAP_PAIR_CASES = [
+    {}, {"max_points": 3}, {"max_points": 1}, {"max_points": 0},    # points, cells, one of each
+    {"day": D(2016, 10, 12)}, {"day": D(2015, 1, 1)},               # one day; a day without reports
+]
+
+
+@pytest.mark.parametrize("filters", [q.Filters(), q.Filters(sides=("east",)), q.Filters(sides=("outside",)),
+                                     q.Filters(actors=("russia",)), q.Filters(area="aleppo")])
+def test_map_points_pair_is_the_two_scopes(conn, filters):
+    import pandas as pd
+    snap = q.snapshot(conn)
+    for c in (conn, snap):
+        for kw in MAP_PAIR_CASES:
+            city, outside = q.map_points_pair(c, filters, **kw)
+            for got, scope in ((city, "city"), (outside, "outside")):
+                want = q.map_points(c, filters, scope=scope, **kw)
+                assert list(got.columns) == list(want.columns)
+                if len(want) or len(got):
+                    pd.testing.assert_frame_equal(got, want, obj=f"{scope} {filters} {kw}")
+    snap.close()
+
+
 def test_map_precision_flag(conn):
     df = q.map_points(conn, q.Filters(), scope="city").set_index("event_id")
     assert df.loc["a1:i3", "precise"] == False  # noqa: E712  "eastern Aleppo": side centroid
