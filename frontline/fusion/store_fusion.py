@@ -48,22 +48,21 @@ def _fusion_frame(conn, fusion, full: bool = False, where: str = "TRUE", params:
 
 
 STORY_WINDOW_ARTICLES = 2000
-TEXT_LOOKUP = 500               # articles fetched by key, a few hundred at a time
+TEXT_LOOKUP = 500               # fewer articles than this: looked up by key
 
 
 def _texts(conn, ids: list) -> list:
     """(article_id, text) of the articles ``ids`` (the ones stored).
 
     A semi-join on a list reads the whole text column (~100 MB of buffers at 100,000
-    articles, for the few texts an ingest of one article needs); a list of constants
-    is looked up in the primary key's index.
+    articles) -- right for the thousands of texts a large ingest reads, not for the few
+    an ingest of one article needs: a short list of constants is looked up by key.
     """
-    out: list = []
-    for at in range(0, len(ids), TEXT_LOOKUP):
-        part = list(ids[at:at + TEXT_LOOKUP])
-        out += conn.execute(f"SELECT article_id, text FROM articles WHERE article_id IN "
-                            f"({', '.join('?' * len(part))})", part).fetchall()
-    return out
+    if len(ids) <= TEXT_LOOKUP:
+        return conn.execute(f"SELECT article_id, text FROM articles WHERE article_id IN "
+                            f"({', '.join('?' * len(ids))})", list(ids)).fetchall() if ids else []
+    return conn.execute("SELECT article_id, text FROM articles WHERE article_id IN "
+                        "(SELECT unnest(?::VARCHAR[]))", [list(ids)]).fetchall()
 STORY_FETCH_ARTICLES = 10_000
 
 
