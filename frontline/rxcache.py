@@ -74,51 +74,69 @@ def _save(path: Path, table: dict) -> None:
             tmp.unlink()
 
 
+MAX_ENTRIES = 5000              # patterns kept per file (patterns made from data stay few)
+_tables: dict = {}              # cache file -> {"patterns": {(pattern, flags): parts}, "new": bool, "ok": bool}
+_flush_at_exit: list = []
+
+
+def flush() -> None:
+    """Write the cache files that got new patterns in this process (also done at exit)."""
+    for path, table in _tables.items():
+        if table["new"] and table["ok"]:
+            _save(path, table["patterns"])
+            table["new"] = False
+
+
 @contextlib.contextmanager
 def cached_compiles(name: str):
     """Within the block, ``re.compile`` of a str pattern builds the Pattern from the cache file
-    ``name`` when it holds it (see the module's docstring); the file is rewritten with the
-    patterns compiled in the block when some were missing."""
+    ``name`` when it holds it (see the module's docstring). The file is read once per process;
+    the patterns compiled anew are written to it at exit (or by :func:`flush`)."""
     folder = cache_dir()
-    if _KEY is None or folder is None:
-        yield
+    if _KEY is None or folder is None or getattr(re.compile, "cached_by_frontline", False):
+        yield                               # no cache, or already within a block
         return
     path = folder / f"regex-{name}-{sys.implementation.cache_tag}.pickle"
-    stored = _load(path)
-    used: dict = {}
-    state = {"missing": False, "ok": True}
+    table = _tables.get(path)
+    if table is None:
+        table = _tables[path] = {"patterns": _load(path), "new": False, "ok": True}
+    patterns = table["patterns"]
     real = re.compile
 
     def compile(pattern, flags=0):
-        if type(pattern) is not str or not state["ok"]:
+        if type(pattern) is not str or not table["ok"]:
             return real(pattern, flags)
         flags = int(flags)
         key = (pattern, flags)
-        parts = stored.get(key)
+        parts = patterns.get(key)
         if parts is not None:
             try:
-                used[key] = parts
                 return _sre.compile(pattern, *parts)
-            except Exception:          # noqa: BLE001 -- a stale entry
-                state["ok"] = False          # a stale entry: compile as usual from here on
+            except Exception:          # noqa: BLE001 -- a stale entry: compile as usual from here on
+                table["ok"] = False
                 return real(pattern, flags)
         compiled = real(pattern, flags)
+        if len(patterns) >= MAX_ENTRIES:
+            return compiled
         try:
             parts = _parts(pattern, flags)
             same = _sre.compile(pattern, *parts) == compiled
         except Exception:          # noqa: BLE001 -- internals not as expected
             same = False
         if same:
-            used[key] = parts
-            state["missing"] = True
+            patterns[key] = parts
+            table["new"] = True
+            if not _flush_at_exit:
+                import atexit
+                atexit.register(flush)
+                _flush_at_exit.append(True)
         else:
-            state["ok"] = False
+            table["ok"] = False
         return compiled
 
+    compile.cached_by_frontline = True
     re.compile = compile
     try:
         yield
     finally:
         re.compile = real
-        if state["missing"] and state["ok"]:
-            _save(path, used)

@@ -18,8 +18,11 @@ TEXTS = ["Twenty-two civilians killed in al-Shaar", "13 people were killed\n\n",
 
 def _compile_all(monkeypatch, folder) -> list:
     monkeypatch.setenv("FRONTLINE_CACHE_DIR", str(folder))
+    monkeypatch.setattr(rxcache, "_tables", {})          # as a new process: the file read again
     with rxcache.cached_compiles("test"):
-        return [re.compile(p, f) for p, f in PATTERNS]
+        out = [re.compile(p, f) for p, f in PATTERNS]
+    rxcache.flush()
+    return out
 
 
 def test_patterns_from_the_cache_equal_compiled_ones(tmp_path, monkeypatch):
@@ -62,5 +65,7 @@ def test_an_unwritable_folder_is_no_cache(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     monkeypatch.setenv("FRONTLINE_CACHE_DIR", str(blocker / "sub"))     # a folder under a file
+    monkeypatch.setattr(rxcache, "_tables", {})
     with rxcache.cached_compiles("test"):
         assert re.compile("a+b").match("aab")
+    rxcache.flush()

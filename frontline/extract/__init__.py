@@ -57,5 +57,6 @@ def _analysed(article: Article) -> tuple:
 
 def extract_article(article: Article) -> ArticleEvents:
     """Incidents and diplomatic events of one article; pure, never reads the clock."""
-    sents, mentions = _analysed(article)
-    return ArticleEvents(article, build_incidents(mentions, article), build_diplomacy(sents, article))
+    with cached_compiles("extract"):       # the lexicons compile their patterns on first use
+        sents, mentions = _analysed(article)
+        return ArticleEvents(article, build_incidents(mentions, article), build_diplomacy(sents, article))
