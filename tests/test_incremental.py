@@ -260,6 +260,30 @@ def test_snapshot_follows_an_ingest_like_a_new_snapshot(tmp_path):
         conn.close()
 
 
+@pytest.mark.parametrize("moves", [[], ["d000"], ["d000", "d003", "d017"]])
+def test_the_snapshot_finds_exactly_the_reports_that_moved(tmp_path, moves):
+    """Reports compared bucket by bucket (digests first): every report whose fused event the
+    store now gives otherwise is found, and no other."""
+    from frontline import queries
+    specs = _dense(30, seed=8)
+    conn = store.connect(tmp_path / "s.duckdb")
+    try:
+        _ingest(conn, specs, sorted(specs))
+        mem = queries.snapshot(conn)
+        assert queries._moved(mem, conn) == []
+        moved = []
+        for aid in moves:
+            row = conn.execute("SELECT event_id FROM incidents WHERE article_id = ? ORDER BY event_id LIMIT 1",
+                               [aid]).fetchone()
+            if row:
+                conn.execute("UPDATE incidents SET cluster_id = 'c:elsewhere' WHERE event_id = ?", [row[0]])
+                moved.append(row[0])
+        assert len(moved) == len(moves)
+        assert sorted(queries._moved(mem, conn)) == sorted(moved)
+    finally:
+        conn.close()
+
+
 def test_a_dask_ingested_batch_is_fused_incrementally(tmp_path, monkeypatch):
     """Parquet parts as Dask workers write them (``extract_partition``, run here without a
     cluster), loaded in two runs: the second fuses only what it changed, and the store ends as

@@ -17,13 +17,17 @@ Every event keeps the sentences it was read from (``Span``) and each source's fi
 from __future__ import annotations
 
 from ..models import Article, ArticleEvents
+from ..rxcache import cached_compiles
 from ..text import split_sentences
-from .dates import find_dates_in_spans
-from .diplomacy import build_diplomacy
-from .events import build_incidents
-from .mentions import split_mentions
-from .scan import LEXICONS, analyse, clause_of, scan_lexicons
-from .sentences import boilerplate_start, dateline_end, glued_breaks, headline_breaks, mark_headline
+
+# the stages compile ~470 patterns as they are imported: built from a cache of their compiled code
+with cached_compiles("extract"):
+    from .dates import find_dates_in_spans
+    from .diplomacy import build_diplomacy
+    from .events import build_incidents
+    from .mentions import split_mentions
+    from .scan import LEXICONS, analyse, clause_of, scan_lexicons
+    from .sentences import boilerplate_start, dateline_end, glued_breaks, headline_breaks, mark_headline
 
 __all__ = ["LEXICONS", "analyse_article", "extract_article"]
 
@@ -53,6 +57,7 @@ def _analysed(article: Article) -> tuple:
 
 def extract_article(article: Article) -> ArticleEvents:
     """Incidents and diplomatic events of one article; pure, never reads the clock."""
-    sents, mentions = _analysed(article)
-    incidents = build_incidents(mentions, article)
-    return ArticleEvents(article, incidents, build_diplomacy(sents, article, incidents))
+    with cached_compiles("extract"):       # the lexicons compile their patterns on first use
+        sents, mentions = _analysed(article)
+        incidents = build_incidents(mentions, article)
+        return ArticleEvents(article, incidents, build_diplomacy(sents, article, incidents))

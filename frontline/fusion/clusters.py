@@ -298,7 +298,7 @@ def _block_order(key: tuple) -> tuple:
 
 
 def _clusters(cols: dict, n: int, seeds: list | None = None, first_day: int | None = None,
-              record: dict | None = None) -> list:
+              record: dict | None = None, last_day: int | None = None) -> list:
     """Complete-linkage clusters of the ``n`` rows of ``cols`` (name -> values): the row naming each row's cluster.
 
     Candidate pairs (x, y) are visited in a fixed order (see below) and x's and
@@ -313,7 +313,8 @@ def _clusters(cols: dict, n: int, seeds: list | None = None, first_day: int | No
 
     Resuming (:mod:`frontline.fusion.store_fusion`): ``seeds`` (a key per row, or
     None) joins the rows of equal keys before anything else, and blocks of days
-    before ``first_day`` (an ordinal) are not visited. ``record`` (a dict) gets,
+    before ``first_day`` (an ordinal) are not visited, nor those after ``last_day`` (the
+    clusters of the reports of later days are then unfinished). ``record`` (a dict) gets,
     per row, ``seed``: the first event_id of the row's cluster when the blocks of
     its day began, and ``seed_next``: the same when those of the next day began,
     if the cluster then held a report of that day.
@@ -400,6 +401,8 @@ def _clusters(cols: dict, n: int, seeds: list | None = None, first_day: int | No
     for day, side in sorted(blocks, key=_block_order):
         if first_day is not None and day < first_day:
             continue
+        if last_day is not None and day > last_day:
+            break
         if record is not None and day != current:
             current = day
             note_day(day)
@@ -470,13 +473,16 @@ def _columns(incidents: pd.DataFrame) -> dict:
 
 
 def fuse_incidents(incidents: pd.DataFrame, stories: pd.Series | None = None, *, seeds: list | None = None,
-                   first_day: int | None = None, record: dict | None = None):
+                   first_day: int | None = None, record: dict | None = None, last_day: int | None = None,
+                   events: bool = True):
     """(cluster_id per row, fused events DataFrame) for the per-article incidents of the store.
 
     ``incidents`` needs event_id, article_id, outlet, day, event_type, actor, side, place_id,
     geo_precision, location, lat, lon, killed, injured, children_killed, implausible.
-    ``seeds``, ``first_day`` and ``record`` resume a fusion and note where it stands day by day
-    (see ``_clusters``).
+    ``seeds``, ``first_day``, ``last_day`` and ``record`` resume a fusion and note where it stands
+    day by day (see ``_clusters``). ``events=False`` gives the cluster ids alone (the fused
+    events are then None): fusing again a part of the store needs the events of the clusters
+    that changed only, made afterwards by fusing their reports with their cluster ids as seeds.
     """
     if incidents.empty:
         if record is not None:
@@ -484,7 +490,7 @@ def fuse_incidents(incidents: pd.DataFrame, stories: pd.Series | None = None, *,
         return pd.Series([], dtype="object", name="cluster_id"), pd.DataFrame(columns=FUSED_COLUMNS)
     cols = _columns(incidents)
     n = len(incidents)
-    root = _clusters(cols, n, seeds, first_day, record)
+    root = _clusters(cols, n, seeds, first_day, record, last_day)
     groups: dict = {}
     for i in range(n):
         groups.setdefault(root[i], []).append(i)
@@ -496,10 +502,12 @@ def fuse_incidents(incidents: pd.DataFrame, stories: pd.Series | None = None, *,
         cid = "c:" + min(event_id[i] for i in members)
         for i in members:
             cluster_of[i] = cid
+        if not events:
+            continue
         # each report as a dict, made here for its event only (all at once they take ~1 kB a row)
         fused.append(_fused_row(cid, [dict(zip(names, [v[i] for v in values])) for i in members], stories))
     cluster = pd.Series(cluster_of, index=incidents.index, name="cluster_id")
-    return cluster, pd.DataFrame(fused, columns=FUSED_COLUMNS)
+    return cluster, (pd.DataFrame(fused, columns=FUSED_COLUMNS) if events else None)
 
 
 def _most_common(values: list):

@@ -48,6 +48,21 @@ def _fusion_frame(conn, fusion, full: bool = False, where: str = "TRUE", params:
 
 
 STORY_WINDOW_ARTICLES = 2000
+TEXT_LOOKUP = 500               # fewer articles than this: looked up by key
+
+
+def _texts(conn, ids: list) -> list:
+    """(article_id, text) of the articles ``ids`` (the ones stored).
+
+    A semi-join on a list reads the whole text column (~100 MB of buffers at 100,000
+    articles) -- right for the thousands of texts a large ingest reads, not for the few
+    an ingest of one article needs: a short list of constants is looked up by key.
+    """
+    if len(ids) <= TEXT_LOOKUP:
+        return conn.execute(f"SELECT article_id, text FROM articles WHERE article_id IN "
+                            f"({', '.join('?' * len(ids))})", list(ids)).fetchall() if ids else []
+    return conn.execute("SELECT article_id, text FROM articles WHERE article_id IN "
+                        "(SELECT unnest(?::VARCHAR[]))", [list(ids)]).fetchall()
 STORY_FETCH_ARTICLES = 10_000
 
 
@@ -85,8 +100,7 @@ def _window_stories(conn, fusion, members):
             while unread < len(order) and len(ids) < STORY_FETCH_ARTICLES:
                 ids += list(new_in.get(order[unread], ()))
                 unread += 1
-            for aid, text in conn.execute("SELECT article_id, text FROM articles WHERE article_id IN "
-                                          "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall():
+            for aid, text in _texts(conn, ids):
                 shingled[aid] = fusion.shingle_array(text)
         ids = sorted(a for a in set(rows["article_id"]) if a in shingled)
         arts = pd.DataFrame({"article_id": pd.Series(ids, dtype=object), "text": None})
@@ -118,7 +132,8 @@ def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Op
     whose articles share a story in their window are looked at again, each
     with the stories among its own articles, and fused again -- by
     ``fuse_incidents`` itself -- when two of its articles tell one story.
-    Returns ``fused``, corrected.
+    A contested event (sources blaming different perpetrators) is contested whatever its
+    stories: its articles are not read. Returns ``fused``, corrected.
     """
     import pandas as pd
     window_articles = window_articles or STORY_WINDOW_ARTICLES
@@ -130,7 +145,9 @@ def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Op
     members = members[members["cluster_id"].notna()].drop_duplicates(["cluster_id", "article_id"])
     by_cluster = members.groupby("cluster_id")
     several = (by_cluster["article_id"].transform("size") >= 2) & (by_cluster["outlet"].transform("nunique") >= 2)
-    members = members[several]
+    # sources blaming different perpetrators make an event contested, whatever stories they tell
+    contested = set(fused.loc[fused["grade"] == "contested", "cluster_id"]) if "grade" in fused.columns else set()
+    members = members[several & ~members["cluster_id"].isin(contested)]
     if members.empty:
         return fused
     # every report of a cluster goes to the window of the cluster's first day
@@ -336,8 +353,8 @@ def _ranges(days: set, gap: int) -> list:
 
 def _resume(conn, fusion, lo: int, hi: int):
     """Fusion resumed at the day before ``lo`` (from the seeds stored then) and run on until, on a
-    day after ``hi`` + 1, it stands exactly where it stood before: (rows, their cluster ids, their
-    fused events, record of seeds, that day)."""
+    day after ``hi``, it stands exactly where it stood before: (rows, their cluster ids,
+    record of seeds, that day). The fused events are made later, for the clusters that changed."""
     import datetime as dt
 
     import numpy as np
@@ -345,7 +362,7 @@ def _resume(conn, fusion, lo: int, hi: int):
     start = lo - 1
     k = LOOKAHEAD_DAYS
     while True:
-        last = hi + 2 + k              # the blocks of a day read the reports of the next one
+        last = hi + 1 + k              # the blocks of a day read the reports of the next one
         df = _fusion_frame(conn, fusion, where="day BETWEEN ? AND ?",
                            params=[dt.date.fromordinal(start - 1), dt.date.fromordinal(last)])
         stored = dict((e, (s, n)) for e, s, n in conn.execute(
@@ -363,7 +380,9 @@ def _resume(conn, fusion, lo: int, hi: int):
         seeds = [st_next[i] if day[i] == start - 1 else (st_seed[i] if day[i] == start else None)
                  for i in range(len(df))]
         record: dict = {}
-        ids, fused = fusion.fuse_incidents(df, seeds=seeds, first_day=start, record=record)
+        # the blocks of the last day read would read the next day: left out (their clusters are not used)
+        ids, _ = fusion.fuse_incidents(df, seeds=seeds, first_day=start, last_day=last - 1, record=record,
+                                       events=False)
         ids = ids.reindex(df.index)
         same_seed: dict = {}
         same_next: dict = {}
@@ -371,7 +390,9 @@ def _resume(conn, fusion, lo: int, hi: int):
             d = int(day[i])
             same_seed[d] = same_seed.get(d, True) and record["seed"][i] == st_seed[i]
             same_next[d] = same_next.get(d, True) and record["seed_next"][i] == st_next[i]
-        end = next((d for d in range(hi + 2, last)
+        # where fusion stands as day d begins: the clusters of the reports of day d, and of those of
+        # the day before that reach into day d (the others are finished); no change is later than hi
+        end = next((d for d in range(hi + 1, last)
                     if same_seed.get(d, True) and same_next.get(d - 1, True)), None)
         if end is not None:
             out = set(ids[day < end])
@@ -379,14 +400,14 @@ def _resume(conn, fusion, lo: int, hi: int):
             rec = {"event_id": df["event_id"][rows & (day >= start)].tolist(),
                    "seed": [v for v, r, d in zip(record["seed"], rows, day) if r and d >= start],
                    "seed_next": [v for v, r, d in zip(record["seed_next"], rows, day) if r and d >= start]}
-            return df[rows], ids[rows], fused[fused["cluster_id"].isin(out)], rec, end
+            return df[rows], ids[rows], rec, end
         k *= 4
 
 
-def _changed_events(conn, df, cluster_ids, fused) -> tuple:
-    """(rows, cluster ids, fused events, old cluster ids of those rows) of the events fused again
-    that differ from the stored ones: an event with the same id, the same reports and no report
-    new or stored again since is left as it is (grade included)."""
+def _changed_events(conn, df, cluster_ids) -> tuple:
+    """(rows, cluster ids, old cluster ids of those rows) of the events fused again that differ
+    from the stored ones: an event with the same id, the same reports and no report new or stored
+    again since is left as it is (grade included)."""
     import pandas as pd
     old = dict(conn.execute("SELECT event_id, cluster_id FROM incidents WHERE event_id IN "
                             "(SELECT unnest(?::VARCHAR[]))", [df["event_id"].tolist()]).fetchall())
@@ -399,7 +420,16 @@ def _changed_events(conn, df, cluster_ids, fused) -> tuple:
     redo = ~pd.Series(new_ids).isin(kept).to_numpy()
     df, cluster_ids = df[redo].reset_index(drop=True), cluster_ids[redo].reset_index(drop=True)
     old_ids = sorted({old[e] for e in df["event_id"] if old.get(e) is not None})
-    return df, cluster_ids, fused[~fused["cluster_id"].isin(kept)].reset_index(drop=True), old_ids
+    return df, cluster_ids, old_ids
+
+
+def _events_of(fusion, df, cluster_ids):
+    """The fused events of the clusters ``cluster_ids`` gives the rows of ``df`` (their reports, all
+    of them): ``fuse_incidents`` with those ids as seeds, no day visited."""
+    ids, fused = fusion.fuse_incidents(df, seeds=cluster_ids.astype(object).tolist(), last_day=-1)
+    if not ids.reset_index(drop=True).astype(object).equals(cluster_ids.reset_index(drop=True).astype(object)):
+        raise RuntimeError("the fused events of the changed clusters did not keep their ids")
+    return fused
 
 
 def fuse_changes(conn, fusion) -> Optional[int]:
@@ -429,35 +459,33 @@ def fuse_changes(conn, fusion) -> Optional[int]:
     days, stale, undated, unfused = _changes(conn)
     if unfused > INCREMENTAL_SHARE * total:
         return None
-    frames, id_parts, fused_parts = [], [], []
+    frames, id_parts = [], []
     seeds = {"event_id": [], "seed": [], "seed_next": []}
     ranges = _ranges(days, gap=LOOKAHEAD_DAYS + 3)
     i = 0
     while i < len(ranges):
         lo, hi = ranges[i]
-        rows, ids, fused, rec, end = _resume(conn, fusion, lo, hi)
+        rows, ids, rec, end = _resume(conn, fusion, lo, hi)
         if i + 1 < len(ranges) and ranges[i + 1][0] - 1 <= end:
             ranges[i + 1] = [lo, ranges[i + 1][1]]        # it ran into the next changes: one run for both
             i += 1
             continue
         frames.append(rows)
         id_parts.append(ids)
-        fused_parts.append(fused)
         for key in seeds:
             seeds[key] += rec[key]
         i += 1
     if undated:
         rows = _fusion_frame(conn, fusion, where="cluster_id IS NULL AND day IS NULL")
-        ids, fused = fusion.fuse_incidents(rows)
+        ids, _ = fusion.fuse_incidents(rows, events=False)
         frames.append(rows)
         id_parts.append(ids.reindex(rows.index))
-        fused_parts.append(fused)
     gone = list(stale)
     if frames:
         df = pd.concat(frames, ignore_index=True)
         cluster_ids = pd.concat([p.reset_index(drop=True) for p in id_parts], ignore_index=True)
-        fused = pd.concat(fused_parts, ignore_index=True)
-        df, cluster_ids, fused, old_ids = _changed_events(conn, df, cluster_ids, fused)
+        df, cluster_ids, old_ids = _changed_events(conn, df, cluster_ids)
+        fused = _events_of(fusion, df, cluster_ids)
         if "grade" in fused.columns and len(fused):
             fused = _story_corrections(conn, fusion, df, cluster_ids, fused)
         gone += old_ids + [str(c) for c in fused["cluster_id"]]

@@ -163,6 +163,9 @@ def ingest(conn, articles: Iterable[Article], *, progress: bool = False, batch_s
         raise ValueError("on_error must be 'raise' or 'skip'")
     if workers is None:
         workers = default_workers(total, batch_size)
+    if total is not None and workers > 1:
+        # a process per batch at most: forking a pool for one batch costs more than it saves
+        workers = min(workers, max(1, -(-total // max(1, batch_size))))
     report = IngestReport(workers=max(1, workers))
     t0 = time.perf_counter()
     bar = None
