@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
+import marshal
 import re
 import sys
 from pathlib import Path
@@ -56,7 +56,7 @@ def _parts(pattern: str, flags: int) -> tuple:
 def _load(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
-            key, table = pickle.load(fh)
+            key, table = marshal.load(fh)      # plain data only: lists, tuples, dicts, ints, str
     except Exception:          # noqa: BLE001 -- absent, unreadable, another format: start afresh
         return {}
     return table if key == _KEY and isinstance(table, dict) else {}
@@ -67,7 +67,7 @@ def _save(path: Path, table: dict) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
-            pickle.dump((_KEY, table), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            marshal.dump((_KEY, table), fh)
         os.replace(tmp, path)
     except Exception:          # noqa: BLE001 -- a cache that cannot be written is no cache
         with contextlib.suppress(OSError):
@@ -96,7 +96,7 @@ def cached_compiles(name: str):
     if _KEY is None or folder is None or getattr(re.compile, "cached_by_frontline", False):
         yield                               # no cache, or already within a block
         return
-    path = folder / f"regex-{name}-{sys.implementation.cache_tag}.pickle"
+    path = folder / f"regex-{name}-{sys.implementation.cache_tag}.marshal"
     table = _tables.get(path)
     if table is None:
         table = _tables[path] = {"patterns": _load(path), "new": False, "ok": True}

@@ -27,7 +27,7 @@ def _compile_all(monkeypatch, folder) -> list:
 
 def test_patterns_from_the_cache_equal_compiled_ones(tmp_path, monkeypatch):
     first = _compile_all(monkeypatch, tmp_path)            # compiled, and stored
-    assert list(tmp_path.glob("regex-test-*.pickle"))
+    assert list(tmp_path.glob("regex-test-*.marshal"))
     second = _compile_all(monkeypatch, tmp_path)           # built from the stored code
     for (pattern, flags), a, b in zip(PATTERNS, first, second):
         plain = re.compile(pattern, flags)
@@ -44,10 +44,10 @@ def test_re_compile_is_itself_again_after_the_block(tmp_path, monkeypatch):
     assert re.compile is real
 
 
-@pytest.mark.parametrize("content", [b"", b"not a pickle", b"\x80\x04N."])
+@pytest.mark.parametrize("content", [b"", b"not marshal data", b"\x80\x04N."])
 def test_a_broken_cache_file_is_compiled_around(tmp_path, monkeypatch, content):
     _compile_all(monkeypatch, tmp_path)
-    for path in tmp_path.glob("regex-test-*.pickle"):
+    for path in tmp_path.glob("regex-test-*.marshal"):
         path.write_bytes(content)
     again = _compile_all(monkeypatch, tmp_path)
     assert again == [re.compile(p, f) for p, f in PATTERNS]
