@@ -576,7 +576,7 @@ def source_comparison(conn, f: Filters, by: str = "source", min_sources: int = 2
         raise ValueError("by must be 'source' or 'outlet'")
     cte, params = fused_cte(f, conn)
     sql = cte + f"""
-    , per AS (
+    , per AS MATERIALIZED (      -- read twice below: computed once
         SELECT fid, coalesce({by}, 'unattributed') AS src,
                max(killed) AS killed, max(injured) AS injured, min(event_id) AS event_id
         FROM sel WHERE NOT coalesce(implausible, FALSE)
