@@ -118,6 +118,7 @@ def test_incident_fields(text, expected):
     "Rebels have also been bombarding government-held districts of the city.",         # the war described
     "Rebels shelled al-Midan from 3 October to 9 October, killing 40.",                 # a period total
     "Fighting in Aleppo intensified after the army declared the truce over on Monday.",  # a trend, no event
+    "The government's offensive has killed 219 civilians in the east of the city, a monitor said.",  # a period toll
 ])
 def test_not_incidents(text):
     assert incidents(text) == [], text
