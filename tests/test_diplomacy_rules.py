@@ -564,3 +564,16 @@ def test_talks_in_another_city_are_another_meeting():
     meetings = sorted((tuple(sorted(e.actors)), e.event_date or "") for e in found if e.event_type == "meeting")
     assert meetings == [(("France", "Russia", "United Kingdom", "United States"), ""),
                         (("Russia", "United States"), "2016-10-11")]
+
+
+@pytest.mark.parametrize("text,actors", [
+    ("The Syrian government approved the UN plan for eastern Aleppo on Monday.", {"Syria", "United Nations"}),
+    ("Turkey said the opposition had agreed to the evacuation deal on Tuesday.", {"Turkey", "Syrian opposition"}),
+])
+def test_accepting_a_plan_is_an_agreement(text, actors):
+    event = only(text)
+    assert event.event_type == "agreement" and set(event.actors) == actors
+
+
+def test_approving_aid_is_no_agreement():
+    assert diplomacy("The UN approved aid deliveries to Aleppo on Monday.") == []
