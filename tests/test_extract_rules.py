@@ -90,6 +90,9 @@ INCIDENT_CASES = [
     # a city dateline in capitals is where the reporter sits
     ("DAMASCUS \u2014 A strike killed 15 civilians on Tuesday, a local source said.",
      dict(location=None, killed=15)),
+    # rebels backed by a state are rebels; US-backed forces in the north are the Kurdish-led SDF
+    ("Turkish-backed rebels shelled Tal Rifaat on Monday, killing three.", dict(actor="rebels")),
+    ("US-backed forces advanced on Manbij on Monday.", dict(actor="kurdish")),
     # the party whose positions were hit is the target
     ("Islamist brigades shelled positions of the Islamic State near Marea on Monday.",
      dict(event_type="shelling", actor="rebels", side="outside")),
