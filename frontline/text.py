@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from re import _constants as _C
+from re import _parser as _sre_parser
 from typing import Iterator, Optional
 
 from .models import Span
@@ -68,10 +70,73 @@ _FOLDS_APART = ("\u0131", "\u017f", "\u0130")
 def fold(text: str) -> Optional[str]:
     """``text.lower()`` when it stands for ``text`` in a case-insensitive search: same length (so
     offsets carry over) and the same letters an ``re.IGNORECASE`` literal matches; else None."""
+    global _last_fold
+    last = _last_fold
+    if last[0] is text:           # the same sentence scanned by pattern after pattern: folded once
+        return last[1]
     folded = text.lower()
     if not text.isascii() and (len(folded) != len(text) or any(c in text for c in _FOLDS_APART)):
-        return None
+        folded = None
+    _last_fold = (text, folded)
     return folded
+
+
+_last_fold: tuple = (None, None)          # (text, fold(text)) of the last call: the text is held, so never reused
+
+
+def required_literals(pattern: str) -> Optional[tuple]:
+    """Literals one of which every match of ``pattern`` (compiled case-sensitively) contains; None if
+    the pattern has none to tell ("\\d+ killed|killed" -> ("killed",); "\\w+" -> None).
+
+    Read from the parsed pattern: a run of literal characters in a sequence, a group repeated at least
+    once, or the literals of every branch of an alternation; the strongest of a sequence's (longest
+    shortest literal, then fewest) is kept. A literal holding another of the set is dropped."""
+    try:
+        parsed = _sre_parser.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    got = _required(list(parsed))
+    if not got:
+        return None
+    return tuple(sorted(w for w in got if not any(o != w and o in w for o in got)))
+
+
+def _stronger(a: Optional[set], b: Optional[set]) -> bool:
+    if not a:
+        return False
+    if not b:
+        return True
+    return (min(4, *map(len, a)), -len(a)) > (min(4, *map(len, b)), -len(b))
+
+
+def _required(items: list) -> Optional[set]:
+    """``required_literals`` of a parsed sequence (a set; None when there are none)."""
+    best, run = None, []
+    for op, av in items + [(None, None)]:
+        if op is _C.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            cand = {"".join(run)}
+            best = cand if _stronger(cand, best) else best
+            run = []
+        cand = None
+        if op is _C.SUBPATTERN and not (av[1] & re.IGNORECASE):       # (group, add_flags, del_flags, items)
+            cand = _required(list(av[3]))
+        elif op is _C.BRANCH:
+            sets = [_required(list(b)) for b in av[1]]
+            cand = set().union(*sets) if all(sets) else None
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT) and av[0] >= 1:
+            cand = _required(list(av[2]))
+        elif op is _C.ATOMIC_GROUP:
+            cand = _required(list(av))
+        best = cand if _stronger(cand, best) else best
+    return best
+
+
+MAX_REQUIRED = 32        # past this many literals, looking for each costs about what the scan saves
 
 
 class Caseless:
@@ -92,12 +157,31 @@ class Caseless:
         self.pattern = pattern
         self.regex = re.compile(pattern, re.IGNORECASE)
         self.scanner = re.compile(scanned)
+        # literals one of which every match holds: a folded text holding none of them is not scanned at all
+        needs = required_literals(scanned)
+        self.needs = needs if needs is not None and len(needs) <= MAX_REQUIRED else None
+
+    def _may_match(self, folded: str, pos: int, endpos: int) -> bool:
+        needs = self.needs
+        if needs is None:
+            return True
+        if pos == 0 and endpos >= len(folded):
+            for w in needs:
+                if w in folded:
+                    return True
+            return False
+        for w in needs:
+            if folded.find(w, pos, endpos) >= 0:
+                return True
+        return False
 
     def search(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Optional[re.Match]:
         endpos = len(text) if endpos is None else endpos
         folded = fold(text)
         if folded is None:
             return self.regex.search(text, pos, endpos)
+        if not self._may_match(folded, pos, endpos):
+            return None
         m = self.scanner.search(folded, pos, endpos)
         return None if m is None else self.regex.match(text, m.start(), endpos)
 
@@ -113,6 +197,8 @@ class Caseless:
         folded = fold(text)
         if folded is None:
             return [m.start() for m in self.regex.finditer(text)]
+        if not self._may_match(folded, 0, len(folded)):
+            return []
         return [m.start() for m in self.scanner.finditer(folded)]
 
     def finditer(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Iterator[re.Match]:
@@ -120,6 +206,8 @@ class Caseless:
         folded = fold(text)
         if folded is None:
             yield from self.regex.finditer(text, pos, endpos)
+            return
+        if not self._may_match(folded, pos, endpos):
             return
         for m in self.scanner.finditer(folded, pos, endpos):
             yield self.regex.match(text, m.start(), endpos)
