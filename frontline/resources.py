@@ -220,6 +220,8 @@ def _starts(items: list) -> Optional[list]:
     for op, av in items:
         if not any(o for _, o in out):
             break
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+            continue              # a word edge, a look-behind or -ahead: zero-width, what is matched starts after
         sub = _item_starts(op, av)
         if sub is None:
             out = [(w, False) for w, _ in out]

@@ -1,6 +1,7 @@
 """Sentence splitting: a regex splitter with an abbreviation set (no model)."""
 from __future__ import annotations
 
+import heapq
 import re
 from re import _constants as _C
 from re import _parser as _sre_parser
@@ -160,6 +161,26 @@ class Caseless:
         # literals one of which every match holds: a folded text holding none of them is not scanned at all
         needs = required_literals(scanned)
         self.needs = needs if needs is not None and len(needs) <= MAX_REQUIRED else None
+        # literals one of which every match starts with: the pattern is then tried only where one of them is
+        from .resources import literal_starts
+        heads = literal_starts(scanned)
+        if heads is not None:          # "the" found, "these" is: one offset to try, not two
+            heads = [w for w in heads if not any(h != w and w.startswith(h) for h in heads)]
+        self.heads = tuple(sorted(heads)) if heads is not None and len(heads) <= MAX_REQUIRED else None
+        if self.heads is not None and self.needs is not None and set(self.needs) == set(self.heads):
+            self.needs = None          # looking for the heads already tells whether one of the needs is there
+
+    def _candidates(self, folded: str, pos: int, endpos: int) -> list:
+        """Sorted offsets in [pos, endpos) where one of ``heads`` begins (inside the span): the only match starts."""
+        found = []
+        for w in self.heads:
+            i = folded.find(w, pos, endpos)
+            while i >= 0:
+                found.append(i)
+                i = folded.find(w, i + 1, endpos)
+        if len(found) > 1:
+            found = sorted(set(found))
+        return found
 
     def _may_match(self, folded: str, pos: int, endpos: int) -> bool:
         needs = self.needs
@@ -182,6 +203,9 @@ class Caseless:
             return self.regex.search(text, pos, endpos)
         if not self._may_match(folded, pos, endpos):
             return None
+        if self.heads is not None:
+            i = self._first_head_match(folded, pos, endpos)
+            return None if i < 0 else self.regex.match(text, i, endpos)
         m = self.scanner.search(folded, pos, endpos)
         return None if m is None else self.regex.match(text, m.start(), endpos)
 
@@ -199,7 +223,50 @@ class Caseless:
             return [m.start() for m in self.regex.finditer(text)]
         if not self._may_match(folded, 0, len(folded)):
             return []
+        if self.heads is not None:
+            return [m.start() for m in self._finditer_heads(folded, 0, len(folded))]
         return [m.start() for m in self.scanner.finditer(folded)]
+
+    def _first_head_match(self, folded: str, pos: int, endpos: int) -> int:
+        """Where ``scanner.search(folded, pos, endpos)`` matches (-1 if nowhere): the candidate starts tried in
+        order, each head's next one found only when its last failed."""
+        nxt = []
+        for w in self.heads:
+            i = folded.find(w, pos, endpos)
+            if i >= 0:
+                nxt.append((i, w))
+        if not nxt:
+            return -1
+        scanner = self.scanner
+        if len(nxt) == 1:
+            i, w = nxt[0]
+            while i >= 0:
+                if scanner.match(folded, i, endpos) is not None:
+                    return i
+                i = folded.find(w, i + 1, endpos)
+            return -1
+        heapq.heapify(nxt)          # no two heads start at one offset: none is a prefix of another
+        while nxt:
+            i, w = nxt[0]
+            if scanner.match(folded, i, endpos) is not None:
+                return i
+            j = folded.find(w, i + 1, endpos)
+            if j >= 0:
+                heapq.heapreplace(nxt, (j, w))
+            else:
+                heapq.heappop(nxt)
+        return -1
+
+    def _finditer_heads(self, folded: str, pos: int, endpos: int) -> Iterator[re.Match]:
+        """``scanner.finditer(folded, pos, endpos)`` tried at the candidate starts only (no match is empty)."""
+        scanner, last_end = self.scanner, -1
+        for i in self._candidates(folded, pos, endpos):
+            if i < last_end:
+                continue
+            m = scanner.match(folded, i, endpos)
+            if m is not None:
+                last_end = m.end()
+                yield m
 
     def finditer(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Iterator[re.Match]:
         endpos = len(text) if endpos is None else endpos
@@ -208,6 +275,10 @@ class Caseless:
             yield from self.regex.finditer(text, pos, endpos)
             return
         if not self._may_match(folded, pos, endpos):
+            return
+        if self.heads is not None:
+            for m in self._finditer_heads(folded, pos, endpos):
+                yield self.regex.match(text, m.start(), endpos)
             return
         for m in self.scanner.finditer(folded, pos, endpos):
             yield self.regex.match(text, m.start(), endpos)
