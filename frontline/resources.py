@@ -280,7 +280,8 @@ class LexiconScan:
                 for p in starts:
                     owners.setdefault(p, {}).setdefault(name, set()).add(i)
         self.folded_automaton = literal_automaton({
-            p: (len(p), tuple((name, frozenset(rows), self.lexicons[name].hyphen_is_boundary) for name, rows in o.items()))
+            p: (len(p), tuple((name, frozenset(rows), self.lexicons[name].hyphen_is_boundary)
+                              for name, rows in o.items()))
             for p, o in owners.items()}) if owners else None
 
     def finditer(self, text: str, folded: Optional[str] = None) -> Iterator[tuple]:

@@ -74,6 +74,16 @@ VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:\w+\s+){0,2}?(?:(?:came|come|comes|c
                           r"captured|kidnapped|abducted|overrun))", re.I)
 
 
+# (compiled once: what ``perpetrator`` reads around each actor it weighs)
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+_TARGET_AFTER = re.compile(r"\s+(?:positions|targets|fighters were killed|bases?)\b", re.I)
+_SPEAKER_AFTER = re.compile(r"\s+(?:(?:also\s+)?(?:say|says|said|told|claim|claimed|claims|reported|report|accuse[sd]?|"
+                            r"den(?:y|ied|ies)|stated?|states|announced|added|noted|blamed|warned|insisted))\b", re.I)
+_ACTS_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:fired|shelled|targeted|bombed|launched|pounded|hit|dropped|executed|"
+                         r"took control|captured|recaptured|seized|advanced|overran|took over|besieged|kidnapped|abducted|"
+                         r"carried out|struck|attacked|stormed|killed|shot|opened fire|raided|launch|fire)\b", re.I)
+
+
 def perpetrator(s: Sentence) -> tuple:
     """(actor, strength) of the attack a sentence reports; strength 0 when none is named."""
     t = s.text
@@ -83,7 +93,6 @@ def perpetrator(s: Sentence) -> tuple:
         before = t[max(0, a - 40):a]
         after = t[b:b + 40]
         score = 1
-        by = re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before, re.I)
         if " as " in before and IDENTIFIED_AS.search(before) or NAMED_PERPETRATOR.search(before):
             score = 4                                  # "identified the jets as Russian", "the perpetrators are ..."
         elif (" by " in before or "under" in before) and CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after):
@@ -92,23 +101,20 @@ def perpetrator(s: Sentence) -> tuple:
             score = 1                                  # "the army, backed by Russian warplanes": a supporter
         elif CLASHED_WITH.search(t, max(0, a - 90), a) or BLAMED_BEFORE.search(before):
             score = 3                                  # "killed in clashes with the army", "blaming the army for"
-        elif by and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
+        elif (by := _BY_BEFORE.search(before)) \
+                and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
             score = 4                                  # "hit by regime bombing raids"
         elif any(a <= ts <= b + 2 for ts in trig_starts) and not TARGET_BEFORE.search(before):
             score = 3                                  # "three regime airstrikes": the weapon's owner, counted
-        elif TARGET_BEFORE.search(before) or re.match(r"\s+(?:positions|targets|fighters were killed|bases?)\b", after,
-                                                      re.I) or VICTIM_COUNT_BEFORE.search(before):
+        elif TARGET_BEFORE.search(before) or _TARGET_AFTER.match(after) or VICTIM_COUNT_BEFORE.search(before):
             score = 0                                  # a target or the victims ("40 terrorists killed"), not the attacker
         elif CLAIMS_IT.match(t, b):
             score = 5                                  # "IS on Monday claimed responsibility for the bombing"
-        elif re.match(r"\s+(?:(?:also\s+)?(?:say|says|said|told|claim|claimed|claims|reported|report|accuse[sd]?|"
-                      r"den(?:y|ied|ies)|stated?|states|announced|added|noted|blamed|warned|insisted))\b", after, re.I):
+        elif _SPEAKER_AFTER.match(after):
             score = 0                                  # a speaker ("Rebels say Russian jets ...")
         elif any(0 <= ts - b <= 25 for ts in trig_starts):
             score = 3                                  # "rebel shelling", "regime warplanes"
-        elif re.match(r"\s+(?:\w+\s+){0,2}?(?:fired|shelled|targeted|bombed|launched|pounded|hit|dropped|executed|"
-                      r"took control|captured|recaptured|seized|advanced|overran|took over|besieged|kidnapped|abducted|"
-                      r"carried out|struck|attacked|stormed|killed|shot|opened fire|raided|launch|fire)\b", after, re.I):
+        elif _ACTS_AFTER.match(after):
             score = 3
         if score > best_score:
             best, best_score = actor, score

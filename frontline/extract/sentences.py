@@ -22,7 +22,8 @@ def headline_breaks(text: str, title: str) -> tuple:
 
 # a sentence glued to the last one's last word (copy that lost its full stops): a capitalised opener right after
 # a lower-case word ("... in Aleppo province In the government-held west ...", "... the site Meanwhile rebels ...")
-_GLUED_OPENER = re.compile(r"(?<=[a-z0-9\])]) (?=(?:In (?:the|a|an)|Meanwhile|Elsewhere|Separately|Earlier|Later|"
+# (the space first, the letter before it looked behind for: the scan then skips from space to space)
+_GLUED_OPENER = re.compile(r" (?<=[a-z0-9\])] )(?=(?:In (?:the|a|an)|Meanwhile|Elsewhere|Separately|Earlier|Later|"
                            r"On (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b)")
 
 
