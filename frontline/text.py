@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from re import _compiler as _sre_compiler
 from re import _constants as _C
 from re import _parser as _sre_parser
 from typing import Iterator, Optional
@@ -137,6 +138,47 @@ def _required(items: list) -> Optional[set]:
     return best
 
 
+def _scout(pattern: str) -> Optional[re.Pattern]:
+    """``pattern`` compiled without the zero-width assertions (word edges, look-behinds, look-aheads) it opens on,
+    in each alternative, when it then opens on a literal character or a class (or on alternatives that each open
+    on a literal), so that ``re`` skips to the offsets holding one; None otherwise, or when nothing was taken off
+    or an empty match is possible. Every match of the pattern starts where one of the scout's does."""
+    try:
+        parsed = _sre_parser.parse(pattern)
+        if parsed.state.flags & (re.IGNORECASE | re.VERBOSE) or parsed.getwidth()[0] == 0:
+            return None
+        opens_on_literal, stripped = _strip_leading_assertions(parsed)
+        if not (opens_on_literal and stripped):
+            return None
+        return _sre_compiler.compile(parsed, 0)
+    except Exception:          # noqa: BLE001 - private modules of ``re``: should they change, no scout
+        return None
+
+
+def _strip_leading_assertions(sub) -> tuple:
+    """Take the zero-width assertions a parsed sequence opens on off it (in place), through groups and into each
+    alternative; (it now opens on a literal or a class, something was taken off)."""
+    data, stripped = sub.data, False
+    while data and data[0][0] in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+        del data[0]
+        stripped = True
+    if not data:
+        return False, stripped
+    op, av = data[0]
+    if op is _C.BRANCH:
+        ok = True
+        for alt in av[1]:
+            _, took = _strip_leading_assertions(alt)
+            stripped = stripped or took
+            ok = ok and bool(alt.data) and alt.data[0][0] is _C.LITERAL
+        return ok, stripped
+    if op is _C.SUBPATTERN and not av[1] and not av[2]:
+        ok, took = _strip_leading_assertions(av[3])
+        return ok, stripped or took
+    return op in (_C.LITERAL, _C.IN), stripped
+
+
+MAX_HEADS, MIN_HEAD = 10, 4    # measured over FA-KES: more, or shorter, heads cost more to find than they save
 MAX_REQUIRED = 32        # past this many literals, looking for each costs about what the scan saves
 
 
@@ -161,12 +203,17 @@ class Caseless:
         # literals one of which every match holds: a folded text holding none of them is not scanned at all
         needs = required_literals(scanned)
         self.needs = needs if needs is not None and len(needs) <= MAX_REQUIRED else None
-        # literals one of which every match starts with: the pattern is then tried only where one of them is
+        # the pattern without the word edges and look-arounds it opens on, where what it then consumes opens on
+        # a literal or a class: ``re`` skips ahead to where that first character is, instead of trying every offset
+        self.scout = _scout(scanned)
+        # else, literals one of which every match starts with, when they are few and none is a short, common
+        # word ("the", "may"): the pattern is then tried only where one of them is
         from .resources import literal_starts
-        heads = literal_starts(scanned)
-        if heads is not None:          # "the" found, "these" is: one offset to try, not two
+        heads = None if self.scout is not None else literal_starts(scanned)
+        if heads is not None:          # "come" found, "comes" is: one offset to try, not two
             heads = [w for w in heads if not any(h != w and w.startswith(h) for h in heads)]
-        self.heads = tuple(sorted(heads)) if heads is not None and len(heads) <= MAX_REQUIRED else None
+        self.heads = tuple(sorted(heads)) if heads and len(heads) <= MAX_HEADS \
+            and min(map(len, heads)) >= MIN_HEAD else None
         if self.heads is not None and self.needs is not None and set(self.needs) == set(self.heads):
             self.needs = None          # looking for the heads already tells whether one of the needs is there
 
@@ -206,8 +253,24 @@ class Caseless:
         if self.heads is not None:
             i = self._first_head_match(folded, pos, endpos)
             return None if i < 0 else self.regex.match(text, i, endpos)
+        if self.scout is not None:
+            i = self._first_scout_match(folded, pos, endpos)
+            return None if i < 0 else self.regex.match(text, i, endpos)
         m = self.scanner.search(folded, pos, endpos)
         return None if m is None else self.regex.match(text, m.start(), endpos)
+
+    def _first_scout_match(self, folded: str, pos: int, endpos: int) -> int:
+        """Where ``scanner.search(folded, pos, endpos)`` matches (-1 if nowhere): every match of the scanner
+        is one of the scout's, so the scanner is tried where the scout matches, in order."""
+        scout, scanner = self.scout, self.scanner
+        while True:
+            m = scout.search(folded, pos, endpos)
+            if m is None:
+                return -1
+            i = m.start()
+            if scanner.match(folded, i, endpos) is not None:
+                return i
+            pos = i + 1
 
     def match(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Optional[re.Match]:
         endpos = len(text) if endpos is None else endpos
@@ -225,7 +288,20 @@ class Caseless:
             return []
         if self.heads is not None:
             return [m.start() for m in self._finditer_heads(folded, 0, len(folded))]
+        if self.scout is not None:
+            return [m.start() for m in self._finditer_scout(folded, 0, len(folded))]
         return [m.start() for m in self.scanner.finditer(folded)]
+
+    def _finditer_scout(self, folded: str, pos: int, endpos: int) -> Iterator[re.Match]:
+        """``scanner.finditer(folded, pos, endpos)`` (no match of the scanner is empty): tried where the scout
+        matches, from the end of the last match on."""
+        while True:
+            i = self._first_scout_match(folded, pos, endpos)
+            if i < 0:
+                return
+            m = self.scanner.match(folded, i, endpos)
+            yield m
+            pos = m.end() if m.end() > i else i + 1
 
     def _first_head_match(self, folded: str, pos: int, endpos: int) -> int:
         """Where ``scanner.search(folded, pos, endpos)`` matches (-1 if nowhere): the candidate starts tried in
@@ -278,6 +354,10 @@ class Caseless:
             return
         if self.heads is not None:
             for m in self._finditer_heads(folded, pos, endpos):
+                yield self.regex.match(text, m.start(), endpos)
+            return
+        if self.scout is not None:
+            for m in self._finditer_scout(folded, pos, endpos):
                 yield self.regex.match(text, m.start(), endpos)
             return
         for m in self.scanner.finditer(folded, pos, endpos):
