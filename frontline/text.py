@@ -1,7 +1,6 @@
 """Sentence splitting: a regex splitter with an abbreviation set (no model)."""
 from __future__ import annotations
 
-import heapq
 import re
 from re import _compiler as _sre_compiler
 from re import _constants as _C
@@ -178,7 +177,6 @@ def _strip_leading_assertions(sub) -> tuple:
     return op in (_C.LITERAL, _C.IN), stripped
 
 
-MAX_HEADS, MIN_HEAD = 10, 4    # measured over FA-KES: more, or shorter, heads cost more to find than they save
 MAX_REQUIRED = 32        # past this many literals, looking for each costs about what the scan saves
 
 
@@ -203,31 +201,15 @@ class Caseless:
         # literals one of which every match holds: a folded text holding none of them is not scanned at all
         needs = required_literals(scanned)
         self.needs = needs if needs is not None and len(needs) <= MAX_REQUIRED else None
-        # the pattern without the word edges and look-arounds it opens on, where what it then consumes opens on
-        # a literal or a class: ``re`` skips ahead to where that first character is, instead of trying every offset
+        # where a match may start, found by ``re`` at C speed instead of trying the pattern at every offset: the
+        # pattern without the word edges and look-arounds it opens on, where it then opens on a literal or a class;
+        # else one alternation of the literals every match starts with
         self.scout = _scout(scanned)
-        # else, literals one of which every match starts with, when they are few and none is a short, common
-        # word ("the", "may"): the pattern is then tried only where one of them is
-        from .resources import literal_starts
-        heads = None if self.scout is not None else literal_starts(scanned)
-        if heads is not None:          # "come" found, "comes" is: one offset to try, not two
-            heads = [w for w in heads if not any(h != w and w.startswith(h) for h in heads)]
-        self.heads = tuple(sorted(heads)) if heads and len(heads) <= MAX_HEADS \
-            and min(map(len, heads)) >= MIN_HEAD else None
-        if self.heads is not None and self.needs is not None and set(self.needs) == set(self.heads):
-            self.needs = None          # looking for the heads already tells whether one of the needs is there
-
-    def _candidates(self, folded: str, pos: int, endpos: int) -> list:
-        """Sorted offsets in [pos, endpos) where one of ``heads`` begins (inside the span): the only match starts."""
-        found = []
-        for w in self.heads:
-            i = folded.find(w, pos, endpos)
-            while i >= 0:
-                found.append(i)
-                i = folded.find(w, i + 1, endpos)
-        if len(found) > 1:
-            found = sorted(set(found))
-        return found
+        if self.scout is None:
+            from .resources import literal_starts
+            heads = literal_starts(scanned)
+            if heads is not None:
+                self.scout = re.compile("|".join(map(re.escape, sorted(heads, key=lambda w: (-len(w), w)))))
 
     def _may_match(self, folded: str, pos: int, endpos: int) -> bool:
         needs = self.needs
@@ -250,9 +232,6 @@ class Caseless:
             return self.regex.search(text, pos, endpos)
         if not self._may_match(folded, pos, endpos):
             return None
-        if self.heads is not None:
-            i = self._first_head_match(folded, pos, endpos)
-            return None if i < 0 else self.regex.match(text, i, endpos)
         if self.scout is not None:
             i = self._first_scout_match(folded, pos, endpos)
             return None if i < 0 else self.regex.match(text, i, endpos)
@@ -286,8 +265,6 @@ class Caseless:
             return [m.start() for m in self.regex.finditer(text)]
         if not self._may_match(folded, 0, len(folded)):
             return []
-        if self.heads is not None:
-            return [m.start() for m in self._finditer_heads(folded, 0, len(folded))]
         if self.scout is not None:
             return [m.start() for m in self._finditer_scout(folded, 0, len(folded))]
         return [m.start() for m in self.scanner.finditer(folded)]
@@ -301,48 +278,7 @@ class Caseless:
                 return
             m = self.scanner.match(folded, i, endpos)
             yield m
-            pos = m.end() if m.end() > i else i + 1
-
-    def _first_head_match(self, folded: str, pos: int, endpos: int) -> int:
-        """Where ``scanner.search(folded, pos, endpos)`` matches (-1 if nowhere): the candidate starts tried in
-        order, each head's next one found only when its last failed."""
-        nxt = []
-        for w in self.heads:
-            i = folded.find(w, pos, endpos)
-            if i >= 0:
-                nxt.append((i, w))
-        if not nxt:
-            return -1
-        scanner = self.scanner
-        if len(nxt) == 1:
-            i, w = nxt[0]
-            while i >= 0:
-                if scanner.match(folded, i, endpos) is not None:
-                    return i
-                i = folded.find(w, i + 1, endpos)
-            return -1
-        heapq.heapify(nxt)          # no two heads start at one offset: none is a prefix of another
-        while nxt:
-            i, w = nxt[0]
-            if scanner.match(folded, i, endpos) is not None:
-                return i
-            j = folded.find(w, i + 1, endpos)
-            if j >= 0:
-                heapq.heapreplace(nxt, (j, w))
-            else:
-                heapq.heappop(nxt)
-        return -1
-
-    def _finditer_heads(self, folded: str, pos: int, endpos: int) -> Iterator[re.Match]:
-        """``scanner.finditer(folded, pos, endpos)`` tried at the candidate starts only (no match is empty)."""
-        scanner, last_end = self.scanner, -1
-        for i in self._candidates(folded, pos, endpos):
-            if i < last_end:
-                continue
-            m = scanner.match(folded, i, endpos)
-            if m is not None:
-                last_end = m.end()
-                yield m
+            pos = m.end()
 
     def finditer(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Iterator[re.Match]:
         endpos = len(text) if endpos is None else endpos
@@ -351,10 +287,6 @@ class Caseless:
             yield from self.regex.finditer(text, pos, endpos)
             return
         if not self._may_match(folded, pos, endpos):
-            return
-        if self.heads is not None:
-            for m in self._finditer_heads(folded, pos, endpos):
-                yield self.regex.match(text, m.start(), endpos)
             return
         if self.scout is not None:
             for m in self._finditer_scout(folded, pos, endpos):
