@@ -226,15 +226,33 @@ class Caseless:
         return False
 
     def search(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Optional[re.Match]:
+        # (the most called scan of the extractor: ``fold`` and ``_may_match`` written out inline)
         endpos = len(text) if endpos is None else endpos
-        folded = fold(text)
+        last = _last_fold
+        folded = last[1] if last[0] is text else fold(text)
         if folded is None:
             return self.regex.search(text, pos, endpos)
-        if not self._may_match(folded, pos, endpos):
-            return None
-        if self.scout is not None:
-            i = self._first_scout_match(folded, pos, endpos)
-            return None if i < 0 else self.regex.match(text, i, endpos)
+        needs = self.needs
+        if needs is not None:
+            if pos == 0 and endpos >= len(folded):
+                for w in needs:
+                    if w in folded:
+                        break
+                else:
+                    return None
+            elif not self._may_match(folded, pos, endpos):
+                return None
+        scout = self.scout
+        if scout is not None:
+            scanner = self.scanner
+            while True:               # ``_first_scout_match``
+                m = scout.search(folded, pos, endpos)
+                if m is None:
+                    return None
+                i = m.start()
+                if scanner.match(folded, i, endpos) is not None:
+                    return self.regex.match(text, i, endpos)
+                pos = i + 1
         m = self.scanner.search(folded, pos, endpos)
         return None if m is None else self.regex.match(text, m.start(), endpos)
 
@@ -253,7 +271,8 @@ class Caseless:
 
     def match(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Optional[re.Match]:
         endpos = len(text) if endpos is None else endpos
-        folded = fold(text)
+        last = _last_fold
+        folded = last[1] if last[0] is text else fold(text)
         if folded is not None and self.scanner.match(folded, pos, endpos) is None:
             return None
         return self.regex.match(text, pos, endpos)
@@ -282,7 +301,8 @@ class Caseless:
 
     def finditer(self, text: str, pos: int = 0, endpos: Optional[int] = None) -> Iterator[re.Match]:
         endpos = len(text) if endpos is None else endpos
-        folded = fold(text)
+        last = _last_fold
+        folded = last[1] if last[0] is text else fold(text)
         if folded is None:
             yield from self.regex.finditer(text, pos, endpos)
             return
