@@ -105,3 +105,16 @@ def test_lexicon_scan_over_folded_text_equals_each_lexicon_alone(text):
                  for m, row in lexicon(path, hyphen).finditer(t)]
         assert together == alone, t
         assert together or not t.isascii()      # (lower-casing a dotted capital I shifts what follows by one)
+
+
+@pytest.mark.parametrize("text", [
+    "Jets struck a market in the north of the province on Tuesday. Twelve died. RELATED NEWS Turkey shells border",
+    "Related news first, then the story: a car bomb killed four near the stadium, and 3 related deaths were told.",
+    "A barrel bomb hit the clinic, medics said, and the toll rose. 12 Related Tags: Syria, Aleppo, war",
+    "Nothing follows this article at all, it is plain reporting of the shelling of the old city walls.",
+])
+def test_boilerplate_start_is_the_lexicons_first_match_from_the_middle(text):
+    from frontline.extract.sentences import boilerplate_start
+    for t in (text, text.upper(), text.lower()):
+        first = next((m.start() for m, _ in lexicon("lexicon/boilerplate.csv").finditer(t, len(t) // 2)), len(t))
+        assert boilerplate_start(t) == first
