@@ -118,3 +118,13 @@ def test_boilerplate_start_is_the_lexicons_first_match_from_the_middle(text):
     for t in (text, text.upper(), text.lower()):
         first = next((m.start() for m, _ in lexicon("lexicon/boilerplate.csv").finditer(t, len(t) // 2)), len(t))
         assert boilerplate_start(t) == first
+
+
+def test_sentence_boundaries_tried_at_their_openers_are_the_plain_scan():
+    from frontline.text import _BOUNDARY, _boundaries
+    rnd = random.Random(5)
+    parts = ["Aleppo", " ", "  ", ".", "!", "?", "\n", "\n\n", '"', "\u201d", "(", ")", "A", "a", "7", "Dr.", "U.S.",
+             "killed", "\u201cThe", " 12"]
+    for _ in range(400):
+        text = "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 40)))
+        assert [m.span() for m in _boundaries(text)] == [m.span() for m in _BOUNDARY.finditer(text)], text
