@@ -196,6 +196,7 @@ def _strip_leading_assertions(sub) -> tuple:
     return op in (_C.LITERAL, _C.IN), stripped
 
 
+SCOUT_MIN_SPAN = 64       # over a shorter span (a window before a word) the scout's loop costs more than it saves
 MAX_REQUIRED = 32        # past this many literals, looking for each costs about what the scan saves
 
 
@@ -226,7 +227,7 @@ class Caseless:
         self.scout = _scout(scanned)
         if self.scout is None:
             from .resources import literal_starts
-            heads = literal_starts(scanned)
+            heads = literal_starts(scanned, min_length=1, class_size=10)
             if heads is not None:
                 self.scout = re.compile("|".join(map(re.escape, sorted(heads, key=lambda w: (-len(w), w)))))
 
@@ -262,7 +263,7 @@ class Caseless:
             elif not self._may_match(folded, pos, endpos):
                 return None
         scout = self.scout
-        if scout is not None:
+        if scout is not None and endpos - pos > SCOUT_MIN_SPAN:
             scanner = self.scanner
             while True:               # ``_first_scout_match``
                 m = scout.search(folded, pos, endpos)
@@ -303,7 +304,7 @@ class Caseless:
             return [m.start() for m in self.regex.finditer(text)]
         if not self._may_match(folded, 0, len(folded)):
             return []
-        if self.scout is not None:
+        if self.scout is not None and len(folded) > SCOUT_MIN_SPAN:
             return [m.start() for m in self._finditer_scout(folded, 0, len(folded))]
         return [m.start() for m in self.scanner.finditer(folded)]
 
@@ -327,7 +328,7 @@ class Caseless:
             return
         if not self._may_match(folded, pos, endpos):
             return
-        if self.scout is not None:
+        if self.scout is not None and endpos - pos > SCOUT_MIN_SPAN:
             for m in self._finditer_scout(folded, pos, endpos):
                 yield self.regex.match(text, m.start(), endpos)
             return
