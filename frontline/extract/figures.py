@@ -445,6 +445,7 @@ _NUMBER_LED = {"children_among": ("among",),
                                "perished", "fatalities", "massacred", "bodies", "injured", "wounded", "hurt",
                                "injuries", "suffocation")}
 _QUALIFIERS_LONGEST_FIRST = tuple(sorted(QUALIFIERS, key=len, reverse=True))
+_QUALIFIER_LAST_CHARS = frozenset(k[-1] for k in QUALIFIERS if k)
 
 
 def _number_starts(sentence: str, folded: Optional[str]) -> list:
@@ -465,8 +466,8 @@ def _qualifier_start(sentence: str, folded: Optional[str], lo: int, hi: int) -> 
         q = _QUALIFIER_BEFORE.search(sentence, lo, hi)
         return q.start() if q else None
     j = lo + len(folded[lo:hi].rstrip())
-    if j == hi:
-        return None
+    if j == hi or j <= lo or folded[j - 1] not in _QUALIFIER_LAST_CHARS:
+        return None           # (no qualifier ends on that letter)
     return next((j - len(k) for k in _QUALIFIERS_LONGEST_FIRST if folded.endswith(k, lo, j)), None)
 
 
@@ -474,7 +475,7 @@ def _matches(rule, rx, sentence, starts, folded):
     if rule not in _NUMBER_LED:
         yield from rx.finditer(sentence)
         return
-    last = len(sentence) if folded is None else max(folded.rfind(w) for w in _NUMBER_LED[rule])
+    last = len(sentence) if folded is None else _last_of(folded, _NUMBER_LED[rule])
     last_end = 0
     for pos in starts:
         if pos >= last:
@@ -485,6 +486,16 @@ def _matches(rule, rx, sentence, starts, folded):
         if m:
             last_end = m.end()
             yield m
+
+
+def _last_of(text: str, words: tuple) -> int:
+    """Where the last of ``words`` in ``text`` starts (-1 if none is there)."""
+    last = -1
+    for w in words:
+        i = text.rfind(w)
+        if i > last:
+            last = i
+    return last
 
 
 def _holds_one(text: str, words: tuple) -> bool:
