@@ -156,6 +156,79 @@ def _required(items: list) -> Optional[set]:
     return best
 
 
+MAX_STARTS = 64            # literal starts of one row, at most (past that, the shorter prefixes serve)
+MAX_START_LENGTH = 24
+
+
+def literal_starts(pattern: str, min_length: int = 2, class_size: int = 4) -> Optional[frozenset]:
+    """Lower-case ASCII literals, one of which every match of ``pattern`` (case ignored) starts with, read
+    through groups and alternations as far as they are literal: ``(?:for|in) fear of`` -> {"for fear of",
+    "in fear of"}; ``strikes?`` -> {"strike"}; a class of at most ``class_size`` ASCII characters counts as
+    their alternation (``[1-9]`` with 9 or more). None when some match may start otherwise, or the literals
+    would be shorter than ``min_length`` characters or more than ``MAX_STARTS``."""
+    try:
+        parsed = _sre_parser.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & re.VERBOSE:
+        return None
+    got = _starts(list(parsed), class_size)
+    if not got or len(got) > MAX_STARTS or any(len(w) < min_length for w, _ in got):
+        return None
+    return frozenset(w for w, _ in got)
+
+
+def _starts(items: list, class_size: int = 4) -> Optional[list]:
+    """[(literal, open)] for a parsed sequence: every match starts with one of the literals; ``open`` while the
+    literal is the whole match so far (it may grow with what follows). None when the first item is not literal."""
+    out = [("", True)]
+    for op, av in items:
+        if not any(o for _, o in out):
+            break
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+            continue              # a word edge, a look-behind or -ahead: zero-width, what is matched starts after
+        sub = _item_starts(op, av, class_size)
+        if sub is None:
+            out = [(w, False) for w, _ in out]
+            break
+        grown = [(w + x, xo) for w, o in out if o for x, xo in sub] + [(w, o) for w, o in out if not o]
+        if len(grown) > MAX_STARTS or any(len(w) > MAX_START_LENGTH for w, _ in grown):
+            out = [(w, False) for w, _ in out]
+            break
+        out = grown
+    return None if any(not w for w, _ in out) else out
+
+
+def _class_chars(av) -> Optional[set]:
+    """The ASCII characters of a parsed class of literals and ranges; None if it holds anything else."""
+    chars: set = set()
+    for o, v in av:
+        if o is _C.LITERAL:
+            chars.add(chr(v))
+        elif o is _C.RANGE and v[1] < 128:
+            chars.update(chr(c) for c in range(v[0], v[1] + 1))
+        else:
+            return None
+    return chars if all(c.isascii() for c in chars) else None
+
+
+def _item_starts(op, av, class_size: int = 4) -> Optional[list]:
+    if op is _C.LITERAL:
+        c = chr(av).lower()
+        return [(c, True)] if c.isascii() else None
+    if op is _C.IN:
+        chars = _class_chars(av)
+        if chars is None or len(chars) > class_size:
+            return None
+        return [(c, True) for c in sorted({c.lower() for c in chars})]
+    if op is _C.SUBPATTERN and not (av[1] & (re.VERBOSE | re.IGNORECASE)) and not av[2]:
+        return _starts(list(av[3]), class_size)
+    if op is _C.BRANCH:
+        subs = [_starts(list(b), class_size) for b in av[1]]
+        return None if any(x is None for x in subs) else [x for sub in subs for x in sub]
+    return None
+
+
 def _scout(pattern: str) -> Optional[re.Pattern]:
     """``pattern`` compiled without the zero-width assertions (word edges, look-behinds, look-aheads) it opens on,
     in each alternative, when it then opens on a literal character or a class (or on alternatives that each open
@@ -226,7 +299,6 @@ class Caseless:
         # else one alternation of the literals every match starts with
         self.scout = _scout(scanned)
         if self.scout is None:
-            from .resources import literal_starts
             heads = literal_starts(scanned, min_length=1, class_size=10)
             if heads is not None:
                 self.scout = re.compile("|".join(map(re.escape, sorted(heads, key=lambda w: (-len(w), w)))))

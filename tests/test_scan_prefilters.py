@@ -1,5 +1,5 @@
 """The prefilters that keep scans fast lose nothing: the literals every match needs or starts with, read from
-the parsed pattern (``text.required_literals``, ``resources.literal_starts``); ``Caseless``'s scout and literal
+the parsed pattern (``text.required_literals``, ``text.literal_starts``); ``Caseless``'s scout and literal
 check; the lexicon scan over folded text. Sentences and word lists written for this test."""
 import gc
 import random
@@ -10,8 +10,8 @@ import pytest
 import frontline.extract  # noqa: F401 - every extraction module, so that their patterns exist
 import frontline.extract.diplomacy  # noqa: F401
 from frontline.extract.scan import LEXICONS, _lexicon_scan
-from frontline.resources import lexicon, literal_starts
-from frontline.text import Caseless, required_literals
+from frontline.resources import lexicon
+from frontline.text import Caseless, literal_starts, required_literals
 
 
 @pytest.mark.parametrize("pattern,expected", [
