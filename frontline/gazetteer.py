@@ -108,10 +108,6 @@ def automaton():
     return auto
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isalnum()
-
-
 def find_places(text: str, offset: int = 0) -> list:
     """Place mentions in ``text``, longest match per position, on word boundaries."""
     if not text:
@@ -150,7 +146,7 @@ def _names(folded: str):
 
 
 def _on_word_edges(folded: str, start: int, end: int, lo: int, hi: int) -> bool:
-    return not ((start > lo and _is_word_char(folded[start - 1])) or (end < hi and _is_word_char(folded[end])))
+    return not ((start > lo and folded[start - 1].isalnum()) or (end < hi and folded[end].isalnum()))
 
 
 def _is_name_start(text: str, folded: str, start: int, hi: int) -> bool:

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import Iterator, Optional
 
+from .text import fold, literal_starts
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("FRONTLINE_DATA", PROJECT_ROOT / "data"))
 
@@ -128,6 +130,24 @@ class Lexicon:
         else:
             self.prefixes = self.row_prefixes = None
         self.automaton = literal_automaton({p: len(p) for p in self.prefixes}) if self.prefixes else None
+        # for a scan over folded text (``text.fold``): each row's longer literal starts, and whether the row can
+        # be matched case-sensitively there (lower-case ASCII letters only, as ``text.Caseless`` needs)
+        self.row_starts = None if self.row_prefixes is None else [
+            literal_starts(p) or prefixes for p, prefixes in zip(self._patterns, self.row_prefixes)]
+        self._foldable = [_foldable(p) for p in self._patterns]
+        self._folded_regexes: dict = {}
+
+    def folded_rows_regex(self, rows: frozenset) -> Optional[re.Pattern]:
+        """``rows_regex(rows)`` compiled case-sensitively, to be matched over ``text.fold(text)`` (same spans,
+        same row); None when a row of them is not all lower-case ASCII."""
+        got = self._folded_regexes.get(rows, False)
+        if got is False:
+            got = None
+            if all(self._foldable[i] for i in rows):
+                parts = "|".join(f"(?P<g{i}>{self._patterns[i]})" for i in sorted(rows))
+                got = re.compile((self._edges[0] + parts + self._edges[1]).replace("[A-Z]", "[a-z]"))
+            self._folded_regexes[rows] = got
+        return got
 
     def row_regex(self, i: int) -> re.Pattern:
         """Row ``i`` alone, with the lexicon's word edges: what ``regex`` matches with group ``g<i>``."""
@@ -166,6 +186,12 @@ def _row_prefixes(pattern: str) -> frozenset | None:
     return frozenset(out) or None
 
 
+def _foldable(pattern: str) -> bool:
+    """Can ``pattern`` be matched case-sensitively over folded text (``text.Caseless``'s condition)?"""
+    letters = re.sub(r"\\.|\(\?P", "", pattern.replace("[A-Z]", "[a-z]"))
+    return pattern.isascii() and not any(c.isupper() for c in letters)
+
+
 def literal_automaton(values: dict):
     """An Aho-Corasick automaton of the keys of ``values`` (literals), each reporting its value."""
     import ahocorasick
@@ -191,10 +217,29 @@ class LexiconScan:
         # a literal -> (its length, ((lexicon, the rows it begins), ...))
         self.automaton = literal_automaton({p: (len(p), tuple((name, frozenset(rows)) for name, rows in o.items()))
                                             for p, o in owners.items()}) if owners else None
+        # the same over folded text, with each row's longer literal starts (``Lexicon.row_starts``)
+        owners = {}
+        for name, lex in self.lexicons.items():
+            for i, starts in enumerate(lex.row_starts or ()):
+                for p in starts:
+                    owners.setdefault(p, {}).setdefault(name, set()).add(i)
+        self.folded_automaton = literal_automaton({
+            p: (len(p), tuple((name, frozenset(rows), self.lexicons[name].hyphen_is_boundary)
+                              for name, rows in o.items()))
+            for p, o in owners.items()}) if owners else None
 
     def finditer(self, text: str, folded: Optional[str] = None) -> Iterator[tuple]:
         """``(name, match, row)``: lexicon by lexicon (in the order given), each one's matches in order.
-        At each start, the rows worth trying there are tried in one regex (see ``Lexicon.rows_regex``)."""
+        At each start, the rows worth trying there are tried in one regex (see ``Lexicon.rows_regex``).
+
+        When ``text.fold(text)`` lines up with the text, the literals are each row's longer starts and the rows
+        are matched case-sensitively over the folded text: the matches then span the folded text (the same
+        spans, groups and rows; read their offsets, not their surface)."""
+        if folded is None:
+            lined_up = fold(text)
+            if lined_up is not None and self.folded_automaton is not None:
+                yield from self._folded_finditer(text, lined_up)
+                return
         folded = text.lower() if folded is None else folded
         rows_at: dict = {name: {} for name in self.lexicons}       # name -> start -> rows worth trying
         n = len(text)
@@ -224,6 +269,39 @@ class LexiconScan:
                 if m:
                     last_end = m.end()
                     yield name, m, lex.rows[int(m.lastgroup[1:])]
+
+
+    def _folded_finditer(self, text: str, folded: str) -> Iterator[tuple]:
+        """``finditer`` where ``folded`` is ``text.fold(text)``: the same (lexicon, span, row), lexicon by lexicon."""
+        rows_at: dict = {name: {} for name in self.lexicons}
+        for end, (length, owners) in self.folded_automaton.iter(folded):
+            start = end - length + 1
+            before = text[start - 1] if start > 0 else ""
+            if before.isalnum() or before == "_":
+                continue
+            for name, rows, hyphen in owners:
+                if before == "-" and not hyphen:
+                    continue
+                at = rows_at[name]
+                tried = at.get(start)
+                at[start] = rows if tried is None else tried | rows
+        for name, lex in self.lexicons.items():
+            if lex.automaton is None:
+                for m, row in lex.finditer(text):
+                    yield name, m, row
+                continue
+            last_end = -1
+            at = rows_at[name]
+            lex_rows = lex.rows
+            for start in sorted(at):
+                if start < last_end:
+                    continue
+                rows = at[start]
+                rx = lex.folded_rows_regex(rows)
+                m = rx.match(folded, start) if rx is not None else lex.rows_regex(rows).match(text, start)
+                if m:
+                    last_end = m.end()
+                    yield name, m, lex_rows[int(m.lastgroup[1:])]
 
 
 def match_at(regex: re.Pattern, text: str, starts, endpos: Optional[int] = None) -> Iterator[re.Match]:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from frontline.extract import places, scan
+from frontline.extract import mentions, places, scan
 from frontline.extract.diplomacy import acts, dating, parties
 
 SENTENCES = [
@@ -18,6 +18,9 @@ SENTENCES = [
     "A car bomb exploded near the airport in Ankara, rebels destroyed two tanks and seized artillery at",
     "Turkey held talks with Russian forces; government-controlled areas and the Aleppo city council media",
     "no names here at all, only words in lower case",
+    "Two soldiers were killed in heavy clashes with the rebels after areas held by the army, backed by Russian jets,",
+    "blaming the regime; the attackers were the same Islamist group, identified the jets as Russian planes, 14 civilians",
+    "The bombing was carried out by the militants; strikes on the Army; HIT BY regime barrels under the control of the",
     "",
 ]
 
@@ -27,7 +30,10 @@ CONVERTED = [places.ORIGIN_BEFORE, places.SPEAKER_PLACE, places.ATTACK_AT,
              dating.MOTION, dating.CLAUSE_STOP, acts.NOT_REACHED, acts.UN_HYPOTHETICAL,
              acts.AGREEMENT_FATE, acts.END_FATE, acts.START_FATE, parties.CLAUSE_BREAK,
              parties.AGENT_CLAUSE_STOP,
-             parties.ACCUSED_FOLLOWS]
+             parties.ACCUSED_FOLLOWS,
+             mentions.TARGET_BEFORE, mentions.NAMED_PERPETRATOR, mentions.BLAMED_BEFORE, mentions.CLASHED_WITH,
+             mentions.SUPPORTER_BEFORE, mentions.VICTIM_COUNT_BEFORE, mentions.ATTACK_BEFORE_BY,
+             mentions.CONTROL_BEFORE, mentions.IDENTIFIED_AS, mentions._BY_BEFORE]
 
 
 @pytest.mark.parametrize("sentence", SENTENCES + [s.upper() for s in SENTENCES] + [s.title() for s in SENTENCES])

@@ -300,7 +300,7 @@ def resolve(rule: str, m: re.Match, sentence: str, published: Optional[dt.date],
 _DROP_UNRESOLVED = {"in_units", "next_period"}
 
 
-_MONTH_WORD = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
+_MONTH_WORD = Caseless(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 # a pattern is tried only when its gate finds something in the text; every other pattern's matches contain
 # its anchors (below), but "month_year" also matches "inMay", which does not count when no month stands alone
 _GATES = {"month_year": _MONTH_WORD}
@@ -400,11 +400,14 @@ def _anchor_automaton():
 
 def _pattern_starts(text: str, folded: str) -> dict:
     """rule -> the sorted offsets of ``text`` where its pattern may match (``folded`` is ``fold(text)``)."""
-    found: dict = {rule: set() for rule in ANCHORS}
+    found: dict = {}               # only the rules an anchor was found for (the others cannot match)
     for end, (length, rules) in _anchor_automaton().iter(folded):
         q = end - length + 1
         for rule in rules:
-            found[rule].update(ANCHORS[rule][1](text, q))
+            got = found.get(rule)
+            if got is None:
+                got = found[rule] = set()
+            got.update(ANCHORS[rule][1](text, q))
     return {rule: sorted(p for p in starts if p >= 0) for rule, starts in found.items()}
 
 
@@ -414,6 +417,8 @@ def pattern_matches(text: str) -> Iterator[tuple]:
     folded = fold(text)
     starts = _pattern_starts(text, folded) if folded is not None else None
     for rule, rx in PATTERNS:
+        if starts is not None and rule not in starts:
+            continue               # no anchor of the rule in the text
         if rule in _GATES and not _GATES[rule].search(text):
             continue
         for m in (rx.finditer(text) if starts is None else match_at(rx, text, starts[rule])):

@@ -85,6 +85,7 @@ NUMBER = (r"(?:" + _DIGITS + r"|" + _WORDS + r"|"
 _NUMBER_RE = re.compile(r"(?<![\w-])(?:" + NUMBER + r")(?![\w-])", re.IGNORECASE)
 QUALIFIER = r"(?:" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")"
 VAGUE_RE = _alt(VAGUE)
+_VAGUE_WHOLE = re.compile(VAGUE_RE, re.I)
 
 _DIGIT_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \xa0\u202f]\d{3})+|\d+(?:\.\d+)?)"
                            r"(?:[ -]?(hundred|thousand|million|billion))?")
@@ -150,19 +151,24 @@ def _words_value(tokens: list) -> Optional[int]:
     return total + group if last is not None else None
 
 
+_SPACES = re.compile(r"\s+")
+_SEPARATORS = re.compile(r"[,\s]")
+_FRACTION = re.compile(r"(half|(?:a|one|three) quarters? of) an? (dozen|hundred|thousand|million|billion)")
+
+
 def parse_number(surface: str) -> Optional[int]:
     """'eight' -> 8, 'twenty-five' -> 25, 'one hundred and twenty' -> 120, 'two hundred fifty thousand' ->
     250000, '1,200' and '1 200' -> 1200, '1.5 million' -> 1500000, 'a dozen' -> 12; None if not a cardinal
     (an ordinal, a vague word, a malformed sequence)."""
-    s = re.sub(r"\s+", " ", surface.strip().lower().replace("\u2010", "-"))
+    s = _SPACES.sub(" ", surface.strip().lower().replace("\u2010", "-"))
     if s in SPECIAL:
         return SPECIAL[s]
     m = _DIGIT_NUMBER.fullmatch(s)
     if m:
-        digits = re.sub(r"[,\s]", "", m.group(1))
+        digits = _SEPARATORS.sub("", m.group(1))
         mult = SCALES[m.group(2)] if m.group(2) else 1
         return int(Decimal(digits) * mult)
-    part = re.fullmatch(r"(half|(?:a|one|three) quarters? of) an? (dozen|hundred|thousand|million|billion)", s)
+    part = _FRACTION.fullmatch(s)
     if part:
         whole = 12 if part.group(2) == "dozen" else SCALES[part.group(2)]
         share = {"half": 2, "a quarter of": 4, "one quarter of": 4}.get(part.group(1))
@@ -218,6 +224,12 @@ _KILL = r"(?P<kv>killed|dead|died|dying|deaths|slain|martyred|lost their lives|p
 _HURT = r"(?P<hv>injured|wounded|hurt|injuries|suffered suffocation|suffocation cases|suffered from suffocation)"
 _CHILD = r"(?:children|child|kids|minors|infants|infant|babies|baby|boys|boy|girls|girl|toddlers?|newborns?)"
 _WOMEN = r"(?:women|woman)"
+# (compiled once: what ``find_figures`` reads between a number and its verb)
+_HURT_WORD = re.compile(r"\b(?:injured|wounded)\b", re.I)
+_CHILD_AT_END = re.compile(r"\b(?:child|baby|infant|boy|girl)$", re.I)
+_CHILD_NEXT = re.compile(r"\s*" + _CHILD + r"\b", re.I)
+_WOMEN_NEXT = re.compile(r"\s*" + _WOMEN + r"\b", re.I)
+_AMONG = re.compile(r"\bamong\b", re.I)
 
 # a family named by its members: an adult and (N, else one) relatives, or a couple and (N, else one) children
 _ADULT = r"(?:mother|father|woman|man|husband|wife|parent|grandfather|grandmother|brother|sister)"
@@ -381,7 +393,7 @@ _NUMBER_WORD_AFTER = Caseless(r"[- ]" + _NUMBER_WORD + r"(?![\w-])")
 def _figure(field, m, group, rule, qualifier=None, revised=False):
     surface = m.group(group)
     s = surface.lower()
-    if re.fullmatch(VAGUE_RE, s, re.I):
+    if _VAGUE_WHOLE.fullmatch(s):
         return Figure(field, None, "vague", m.start(group), m.end(group), surface, rule, revised)
     value = parse_number(surface)
     if value is None or _NUMBER_WORD_BEFORE.search(m.string, max(0, m.start(group) - 12), m.start(group)) \
@@ -395,16 +407,21 @@ _MONTH_WORD = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
                r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_MONTH_AFTER = re.compile(r"\s*" + _MONTH_WORD)
+_MONTH_BEFORE = re.compile(_MONTH_WORD + r"\.?\s*$")
+_UNIT_AFTER = re.compile(r"\s*(?:percent|%|km|kilomet|miles|metres|meters|years|year-old|days|hours|minutes|"
+                         r"am|pm|a\.m|p\.m|o'clock|tons|tonnes|times|barrel|shells|rockets|missiles|air ?strikes|"
+                         r"raids|strikes|mortar|bombs)")
+
+
 def _is_year_or_date(sentence, start, end):
     s = sentence[start:end]
-    if re.fullmatch(r"(?:19|20)\d\d", s):
+    if _YEAR.fullmatch(s):
         return True
     after = sentence[end:end + 12].lower()
     before = sentence[max(0, start - 12):start].lower()
-    return bool(re.match(r"\s*" + _MONTH_WORD, after) or re.search(_MONTH_WORD + r"\.?\s*$", before)
-                or re.match(r"\s*(?:percent|%|km|kilomet|miles|metres|meters|years|year-old|days|hours|minutes|"
-                            r"am|pm|a\.m|p\.m|o'clock|tons|tonnes|times|barrel|shells|rockets|missiles|air ?strikes|"
-                            r"raids|strikes|mortar|bombs)", after))
+    return bool(_MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before) or _UNIT_AFTER.match(after))
 
 
 _GOVERNING_VERB = Caseless(r"(?:\bkill(?:s|ed|ing)?|claim(?:ed|ing|s)? the li(?:ves|fe) of|\bdeaths? of|\bleft|\bleaving|"
@@ -440,6 +457,7 @@ _NUMBER_LED = {"children_among": ("among",),
                                "perished", "fatalities", "massacred", "bodies", "injured", "wounded", "hurt",
                                "injuries", "suffocation")}
 _QUALIFIERS_LONGEST_FIRST = tuple(sorted(QUALIFIERS, key=len, reverse=True))
+_QUALIFIER_LAST_CHARS = frozenset(k[-1] for k in QUALIFIERS if k)
 
 
 def _number_starts(sentence: str, folded: Optional[str]) -> list:
@@ -460,8 +478,8 @@ def _qualifier_start(sentence: str, folded: Optional[str], lo: int, hi: int) -> 
         q = _QUALIFIER_BEFORE.search(sentence, lo, hi)
         return q.start() if q else None
     j = lo + len(folded[lo:hi].rstrip())
-    if j == hi:
-        return None
+    if j == hi or j <= lo or folded[j - 1] not in _QUALIFIER_LAST_CHARS:
+        return None           # (no qualifier ends on that letter)
     return next((j - len(k) for k in _QUALIFIERS_LONGEST_FIRST if folded.endswith(k, lo, j)), None)
 
 
@@ -469,7 +487,7 @@ def _matches(rule, rx, sentence, starts, folded):
     if rule not in _NUMBER_LED:
         yield from rx.finditer(sentence)
         return
-    last = len(sentence) if folded is None else max(folded.rfind(w) for w in _NUMBER_LED[rule])
+    last = len(sentence) if folded is None else _last_of(folded, _NUMBER_LED[rule])
     last_end = 0
     for pos in starts:
         if pos >= last:
@@ -480,6 +498,24 @@ def _matches(rule, rx, sentence, starts, folded):
         if m:
             last_end = m.end()
             yield m
+
+
+def _last_of(text: str, words: tuple) -> int:
+    """Where the last of ``words`` in ``text`` starts (-1 if none is there)."""
+    last = -1
+    for w in words:
+        i = text.rfind(w)
+        if i > last:
+            last = i
+    return last
+
+
+def _holds_one(text: str, words: tuple) -> bool:
+    """Does ``text`` hold one of ``words``?"""
+    for w in words:
+        if w in text:
+            return True
+    return False
 
 
 def _has_after(folded: Optional[str], words: tuple, pos: int) -> bool:
@@ -506,7 +542,8 @@ def find_figures(sentence: str) -> list:
         return all(b <= s or a >= e for s, e in taken)
 
     for rule, rx in _PATTERNS:
-        if rule in _NEEDS and not any(w in lower for w in _NEEDS[rule]):
+        needs = _NEEDS.get(rule)
+        if needs is not None and not _holds_one(lower, needs):
             continue
         for m in _matches(rule, rx, sentence, starts, folded):
             figs = []
@@ -547,13 +584,13 @@ def find_figures(sentence: str) -> list:
                         not _VERB_WITH_OWN_NUMBER.search(sentence, max(0, m.start() - 60), m.start()):
                     continue      # "killed two patients injured eight": the verb before governs
                 between = sentence[m.end("n"):m.start("kv" if m.group("kv") else "hv")]
-                if re.search(r"\b(?:injured|wounded)\b", between, re.I) and field == "killed":
+                if _HURT_WORD.search(between) and field == "killed":
                     continue
-                child_surface = re.search(r"\b(?:child|baby|infant|boy|girl)$", m.group("n"), re.I)
-                if (child_surface or re.match(r"\s*" + _CHILD + r"\b", between, re.I)) and field == "killed" and \
-                        re.search(r"\bamong\b", between, re.I) is None:
+                child_surface = _CHILD_AT_END.search(m.group("n"))
+                if (child_surface or _CHILD_NEXT.match(between)) and field == "killed" and \
+                        _AMONG.search(between) is None:
                     figs.append(_figure("children_killed", m, "n", rule + "_child"))
-                if re.match(r"\s*" + _WOMEN + r"\b", between, re.I) and field == "killed":
+                if _WOMEN_NEXT.match(between) and field == "killed":
                     figs.append(_figure("women_killed", m, "n", rule + "_women"))
                 count = _figure(field, m, "n", rule)
                 if field == "killed" and count is not None and count.value:

@@ -17,41 +17,40 @@ TYPE_ORDER = ["chemical", "airstrike", "bombing", "shelling", "violence_against_
 # "on" a day or a clause ("on Sunday when the army ...") is not a target
 _NOT_IN_TARGET = (r"(?!(?:when|as|after|while|where|because|and|but|before|monday|tuesday|wednesday|thursday|friday|"
                   r"saturday|sunday|morning|evening|night|afternoon|yesterday)\b)")
-TARGET_BEFORE = re.compile(r"(?:\b(?:on|against|targeting|targeted|pounded|hit|struck|bombed|shelled|at|fighting|battling|"
-                           r"destroyed|destroying|"
-                           r"combating|combatting|fight)\s+(?:the\s+)?"
-                           r"(?:" + _NOT_IN_TARGET + r"\w+\s+){0,3})$", re.I)
+TARGET_BEFORE = Caseless(r"(?:\b(?:on|against|targeting|targeted|pounded|hit|struck|bombed|shelled|at|fighting|battling|"
+                         r"destroyed|destroying|"
+                         r"combating|combatting|fight)\s+(?:the\s+)?"
+                         r"(?:" + _NOT_IN_TARGET + r"\w+\s+){0,3})$")
 # the party whose positions were hit: "targeted positions of the Islamic State", "gatherings of terrorists"
 POSITIONS_OF_BEFORE = re.compile(r"\b(?:positions|targets|bases?|headquarters|posts?|checkpoints?|gatherings|dens|"
                                  r"hideouts|concentrations|strongholds|convoys?|fortifications)\s+of\s+(?:the\s+)?"
                                  r"[\"\u201c']?$", re.I)
 # "said the perpetrators are Turkey-backed militant groups", "the attack was carried out by"
-NAMED_PERPETRATOR = re.compile(r"\b(?:perpetrators?|attackers?|culprits?)\s+(?:are|were|is|was)\s+(?:the\s+)?"
-                               r"(?:[\w-]+\s+){0,2}$|\b(?:was|were)\s+(?:carried out|perpetrated|committed)\s+by\s+"
-                               r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+NAMED_PERPETRATOR = Caseless(r"\b(?:perpetrators?|attackers?|culprits?)\s+(?:are|were|is|was)\s+(?:the\s+)?"
+                             r"(?:[\w-]+\s+){0,2}$|\b(?:was|were)\s+(?:carried out|perpetrated|committed)\s+by\s+"
+                             r"(?:the\s+)?(?:[\w-]+\s+){0,2}$")
 # the group that claims the attack is its perpetrator
 CLAIMS_IT = re.compile(r"(?:\s+\([^)]{0,40}\))?(?:\s+[\w-]+){0,4}?\s+(?:claim(?:ed|s)?|took|takes|accepted|admitted)\s+"
                        r"(?:the\s+)?(?:responsibility|credit)\b", re.I)
 # "blaming the Syrian army for the attack", "accused rebels of": the side a speaker names as the attacker
-BLAMED_BEFORE = re.compile(r"\b(?:blam(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|held|holding|hold)\s+(?:the\s+)?$", re.I)
+BLAMED_BEFORE = Caseless(r"\b(?:blam(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|held|holding|hold)\s+(?:the\s+)?$")
 # "killed in clashes with the army": the side the victims fought is the one that killed them
-CLASHED_WITH = re.compile(r"\b(?:killed|died|dead|slain|wounded|injured|lost their lives)\s+(?:\w+\s+){0,3}?(?:in|during)\s+"
-                          r"(?:\w+\s+)?(?:clash(?:es)?|fighting|battles?|confrontations?|firefights?)\s+with\s+"
-                          r"(?:the\s+)?(?:\w+\s+)?$", re.I)
+CLASHED_WITH = Caseless(r"\b(?:killed|died|dead|slain|wounded|injured|lost their lives)\s+(?:\w+\s+){0,3}?(?:in|during)\s+"
+                        r"(?:\w+\s+)?(?:clash(?:es)?|fighting|battles?|confrontations?|firefights?)\s+with\s+"
+                        r"(?:the\s+)?(?:\w+\s+)?$")
 
 
-SUPPORTER_BEFORE = re.compile(r"\b(?:backed|supported|aided|helped|assisted|covered)\s+by\s+(?:the\s+)?(?:\w+\s+)?$|"
-                              r"\bwith the (?:support|help|backing) of\s+(?:the\s+)?$", re.I)
+SUPPORTER_BEFORE = Caseless(r"\b(?:backed|supported|aided|helped|assisted|covered)\s+by\s+(?:the\s+)?(?:\w+\s+)?$|"
+                            r"\bwith the (?:support|help|backing) of\s+(?:the\s+)?$")
 
 
-VICTIM_COUNT_BEFORE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                                 r"fifteen|twenty|thirty|forty|fifty|dozens of|scores of|hundreds of))\s+(?:[\w-]+\s+)?$",
-                                 re.I)
+VICTIM_COUNT_BEFORE = Caseless(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                               r"fifteen|twenty|thirty|forty|fifty|dozens of|scores of|hundreds of))\s+(?:[\w-]+\s+)?$")
 
 
-ATTACK_BEFORE_BY = re.compile(r"\b(?:killed|hit|targeted|carried out|dropped|fired|launched|bombed|shelled|struck|"
-                              r"committed|perpetrated|caused|attacks?|strikes?|air ?strikes|raids?|shelling|bombardments?|"
-                              r"fire|bombing|wounded|injured|executed|massacre|pounded|bombarded)\s+(?:\w+\s+){0,3}$", re.I)
+ATTACK_BEFORE_BY = Caseless(r"\b(?:killed|hit|targeted|carried out|dropped|fired|launched|bombed|shelled|struck|"
+                            r"committed|perpetrated|caused|attacks?|strikes?|air ?strikes|raids?|shelling|bombardments?|"
+                            r"fire|bombing|wounded|injured|executed|massacre|pounded|bombarded)\s+(?:\w+\s+){0,3}$")
 
 
 def event_type_of(s: Sentence) -> tuple:
@@ -65,12 +64,12 @@ def event_type_of(s: Sentence) -> tuple:
 
 
 # who holds a place is not who attacked it: "areas held by rebels", "districts under the control of the regime"
-CONTROL_BEFORE = re.compile(r"\b(?:held|controlled|run|besieged|encircled|surrounded|dominated|occupied|taken over)\s+by\s+"
-                            r"(?:the\s+)?[\"\u201c\u2018']?"
-                            r"(?:\w+\s+)?$|\bunder\s+(?:the\s+)?(?:control|siege)\s+of\s+(?:the\s+)?$", re.I)
+CONTROL_BEFORE = Caseless(r"\b(?:held|controlled|run|besieged|encircled|surrounded|dominated|occupied|taken over)\s+by\s+"
+                          r"(?:the\s+)?[\"\u201c\u2018']?"
+                          r"(?:\w+\s+)?$|\bunder\s+(?:the\s+)?(?:control|siege)\s+of\s+(?:the\s+)?$")
 # a source naming the attacker of the attack just told
-IDENTIFIED_AS = re.compile(r"\b(?:identified|described|named|recogni[sz]ed)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?as\s+"
-                           r"(?:being\s+)?$", re.I)
+IDENTIFIED_AS = Caseless(r"\b(?:identified|described|named|recogni[sz]ed)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?as\s+"
+                         r"(?:being\s+)?$")
 # an armed party named as the one attacked: "the army came under fire", "rebels were targeted by ..."
 VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:[\w-]+\s+){0,4}?(?:(?:came|come|comes|coming)\s+under\b|"
                           r"(?:was|were|had been|have been|has been|being)\s+(?:\w+\s+)?(?:attacked|targeted|hit|"
@@ -81,6 +80,14 @@ VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:[\w-]+\s+){0,4}?(?:(?:came|come|come
 # the party a loss is for: "the deadliest incident for Moscow", "a blow to the regime"
 LOSS_FOR_BEFORE = re.compile(r"\b(?:deadliest|worst|heaviest|costliest|losses|loss|blow|setback|defeat)\s+"
                              r"(?:\w+\s+){0,2}(?:for|to)\s+(?:the\s+)?$", re.I)
+# (compiled once: what ``perpetrator`` reads around each actor it weighs)
+_BY_BEFORE = Caseless(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$")
+_TARGET_AFTER = re.compile(r"\s+(?:positions|targets|fighters were killed|bases?)\b", re.I)
+_SPEAKER_AFTER = re.compile(r"\s+(?:(?:also\s+)?(?:say|says|said|told|claim|claimed|claims|reported|report|accuse[sd]?|"
+                            r"den(?:y|ied|ies)|stated?|states|announced|added|noted|blamed|warned|insisted))\b", re.I)
+_ACTS_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:fired|shelled|targeted|bombed|launched|pounded|hit|dropped|executed|"
+                         r"took control|captured|recaptured|seized|advanced|overran|took over|besieged|kidnapped|abducted|"
+                         r"carried out|struck|attacked|stormed|killed|shot|opened fire|raided|launch|fire)\b", re.I)
 
 
 def perpetrator(s: Sentence) -> tuple:
@@ -92,7 +99,6 @@ def perpetrator(s: Sentence) -> tuple:
         before = t[max(0, a - 40):a]
         after = t[b:b + 40]
         score = 1
-        by = re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", before, re.I)
         if " as " in before and IDENTIFIED_AS.search(before) or NAMED_PERPETRATOR.search(before):
             score = 4                                  # "identified the jets as Russian", "the perpetrators are ..."
         elif (" by " in before or "under" in before) and CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after) \
@@ -102,23 +108,20 @@ def perpetrator(s: Sentence) -> tuple:
             score = 1                                  # "the army, backed by Russian warplanes": a supporter
         elif CLASHED_WITH.search(t, max(0, a - 90), a) or BLAMED_BEFORE.search(before):
             score = 3                                  # "killed in clashes with the army", "blaming the army for"
-        elif by and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
+        elif (by := _BY_BEFORE.search(before)) \
+                and ATTACK_BEFORE_BY.search(t[max(0, a - 80):a - len(before) + by.start()]):
             score = 4                                  # "hit by regime bombing raids"
         elif any(a <= ts <= b + 2 for ts in trig_starts) and not TARGET_BEFORE.search(before):
             score = 3                                  # "three regime airstrikes": the weapon's owner, counted
-        elif TARGET_BEFORE.search(before) or re.match(r"\s+(?:positions|targets|fighters were killed|bases?)\b", after,
-                                                      re.I) or VICTIM_COUNT_BEFORE.search(before):
+        elif TARGET_BEFORE.search(before) or _TARGET_AFTER.match(after) or VICTIM_COUNT_BEFORE.search(before):
             score = 0                                  # a target or the victims ("40 terrorists killed"), not the attacker
         elif CLAIMS_IT.match(t, b):
             score = 5                                  # "IS on Monday claimed responsibility for the bombing"
-        elif re.match(r"\s+(?:(?:also\s+)?(?:say|says|said|told|claim|claimed|claims|reported|report|accuse[sd]?|"
-                      r"den(?:y|ied|ies)|stated?|states|announced|added|noted|blamed|warned|insisted))\b", after, re.I):
+        elif _SPEAKER_AFTER.match(after):
             score = 0                                  # a speaker ("Rebels say Russian jets ...")
         elif any(0 <= ts - b <= 25 for ts in trig_starts):
             score = 3                                  # "rebel shelling", "regime warplanes"
-        elif re.match(r"\s+(?:\w+\s+){0,2}?(?:fired|shelled|targeted|bombed|launched|pounded|hit|dropped|executed|"
-                      r"took control|captured|recaptured|seized|advanced|overran|took over|besieged|kidnapped|abducted|"
-                      r"carried out|struck|attacked|stormed|killed|shot|opened fire|raided|launch|fire)\b", after, re.I):
+        elif _ACTS_AFTER.match(after):
             score = 3
         if score > best_score:
             best, best_score = actor, score

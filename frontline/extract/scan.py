@@ -31,6 +31,8 @@ PARTY_HELD_TALKS = re.compile(r"^ held (?:talks|a |an |meetings?|consultations|d
 
 
 AGENCIES = ("SANA", "Reuters", "AFP", "AP", "Xinhua", "TASS", "Sputnik", "Anadolu", "UPI", "dpa", "DPA")
+_AGENCY_NAME = re.compile("|".join(map(re.escape, AGENCIES)))       # one of them anywhere in a text
+_BACKED_AFTER = re.compile(r"^-(?:backed|led|sponsored|allied|linked)")
 # the dash may be lost ("DAMASCUS (Sputnik) The strike ..."): an agency in brackets after a place is a dateline
 AGENCY_DATELINE = re.compile(r"^\s*,?\s*(?:[A-Z][\w'-]*\s*){0,3},?\s*(?:\((?:" + "|".join(AGENCIES)
                              + r")\)\s*[-\u2013\u2014:]?|(?:" + "|".join(AGENCIES) + r")\s*[-\u2013\u2014:])")
@@ -159,7 +161,7 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
         s.triggers.append((row["event_type"], row["strength"], a, b))
     s.kill_words = sum(1 for _, _, row in hits["casualty"] if row["field"] == "killed")
     s.figures = find_figures(t) if hits["casualty"] or CASUALTY_HINT.search(t) else []
-    agency = any(name in t for name in AGENCIES)       # no agency named: nothing is followed by a dateline's
+    agency = _AGENCY_NAME.search(t) is not None       # no agency named: nothing is followed by a dateline's
     s.dates = [d for d in dates if d.end > skip_until
                and not (agency and AGENCY_DATELINE.match(t[d.end - span.start:d.end - span.start + 40]))
                and not (agency and AGENCY_BEFORE_DATE.search(t, max(0, d.start - span.start - 24),
@@ -188,7 +190,7 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
         if surface.lower() in ("us", "un", "eu", "uk", "who", "hnc") and not surface.isupper():
             continue
         if (SIDE_MODIFIER.match(t[b:b + 14]) and not PARTY_HELD_TALKS.match(t[b:b + 30])) \
-                or re.match(r"^-(?:backed|led|sponsored|allied|linked)", t[b:b + 12]):
+                or _BACKED_AFTER.match(t[b:b + 12]):
             continue
         military = bool(MILITARY_AFTER.match(t[b:b + 20]))
         s.parties.append((row["party"], a, b, military))

@@ -3,10 +3,12 @@ page furniture after it), before the text is split into sentence spans."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Optional
 
 from ..resources import lexicon
+from ..text import Caseless
 from .dates import find_dates
 
 
@@ -22,7 +24,8 @@ def headline_breaks(text: str, title: str) -> tuple:
 
 # a sentence glued to the last one's last word (copy that lost its full stops): a capitalised opener right after
 # a lower-case word ("... in Aleppo province In the government-held west ...", "... the site Meanwhile rebels ...")
-_GLUED_OPENER = re.compile(r"(?<=[a-z0-9\])]) (?=(?:In (?:the|a|an)|Meanwhile|Elsewhere|Separately|Earlier|Later|"
+# (the space first, the letter before it looked behind for: the scan then skips from space to space)
+_GLUED_OPENER = re.compile(r" (?<=[a-z0-9\])] )(?=(?:In (?:the|a|an)|Meanwhile|Elsewhere|Separately|Earlier|Later|"
                            r"On (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b)")
 
 
@@ -61,9 +64,15 @@ def _dateline_lead(lead: str) -> bool:
 
 def boilerplate_start(text: str) -> int:
     """Where the page furniture after the article begins ("Related News ..."), or len(text)."""
-    for m, _ in lexicon("lexicon/boilerplate.csv").finditer(text, len(text) // 2):
-        return m.start()
-    return len(text)
+    m = _boilerplate().search(text, len(text) // 2)
+    return m.start() if m is not None else len(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _boilerplate() -> Caseless:
+    """The boilerplate lexicon's alternation (its word edges included) scanning folded text: the first match
+    from the article's middle on is the lexicon's first there."""
+    return Caseless(lexicon("lexicon/boilerplate.csv").regex.pattern)
 
 
 def mark_headline(sents: list, breaks: tuple) -> None:
