@@ -533,6 +533,9 @@ CONDEMNED_ATTACK_CASES = [
      "The Syrian National Coalition condemned this horrific crime.", {"Syrian opposition", "Syria"}),
     ("Russian jets struck a market in Maarat al-Numan on Monday, killing 20. "
      "France denounced the massacre.", {"France", "Russia"}),
+    # the attack as the subject, the accuser after "from"
+    ("Government jets pounded al-Shaar on Tuesday, killing 20. The offensive drew sharp criticism from Britain.",
+     {"United Kingdom", "Syria"}),
 ]
 
 

@@ -93,6 +93,10 @@ INCIDENT_CASES = [
     # rebels backed by a state are rebels; US-backed forces in the north are the Kurdish-led SDF
     ("Turkish-backed rebels shelled Tal Rifaat on Monday, killing three.", dict(actor="rebels")),
     ("US-backed forces advanced on Manbij on Monday.", dict(actor="kurdish")),
+    # schoolchildren are children
+    ("Rebel rockets killed eight schoolchildren in al-Furqan on Sunday.", dict(killed=8, children_killed=8)),
+    ("Three schoolgirls were among seven people killed by shells in al-Midan on Sunday.",
+     dict(killed=7, children_killed=3)),
     # the party whose positions were hit is the target
     ("Islamist brigades shelled positions of the Islamic State near Marea on Monday.",
      dict(event_type="shelling", actor="rebels", side="outside")),

@@ -222,7 +222,7 @@ _VICTIM = (r"(?:\([^()]{1,30}\)\s+|(?:including|among them)\s+(?:" + NUMBER + r"
            r"pro-regime|loyalists?|mainly|mostly|most|many|[A-Z][\w-]+),?\s+){0,7}?")
 _KILL = r"(?P<kv>killed|dead|died|dying|deaths|slain|martyred|lost their lives|perished|fatalities|massacred|bodies)"
 _HURT = r"(?P<hv>injured|wounded|hurt|injuries|suffered suffocation|suffocation cases|suffered from suffocation)"
-_CHILD = r"(?:children|child|kids|minors|infants|infant|babies|baby|boys|boy|girls|girl|toddlers?|newborns?)"
+_CHILD = r"(?:children|child|kids|minors|infants|infant|babies|baby|boys|boy|girls|girl|toddlers?|newborns?|schoolchild(?:ren)?|schoolboys?|schoolgirls?)"
 _WOMEN = r"(?:women|woman)"
 # (compiled once: what ``find_figures`` reads between a number and its verb)
 _HURT_WORD = re.compile(r"\b(?:injured|wounded)\b", re.I)
@@ -619,7 +619,7 @@ def find_figures(sentence: str) -> list:
                         _VERB_WITH_OWN_NUMBER.search(sentence, max(0, m.start() - 60), m.start("n")):
                     continue      # "8 persons killed 58 others injured": the number is the next verb's
                 nxt = sentence[m.end("n"):m.end("n") + 25].lower()
-                if field == "killed" and (re.match(r"\s+(?:children|child|kids)", nxt)
+                if field == "killed" and (re.match(r"\s+" + _CHILD + r"\b", nxt)
                                           or re.search(r"\b(?:child|baby|infant|boy|girl)$", m.group("n"), re.I)):
                     figs.append(_figure("children_killed", m, "n", rule + "_child"))
                 count = _figure(field, m, "n", rule)

@@ -42,10 +42,14 @@ class DiplomacyDraft:
 
 # an accusation that refers back to an attack ("condemned this heinous crime", "denounced the massacre")
 ATTACK_REFERENCE = Caseless(r"\b(?:this|that|the|these|those)\s+(?:[\w-]+\s+){0,2}?(?:crimes?|massacres?|attacks?|"
-                            r"bombing|bombardment|shelling|strikes?|air ?strikes?|raids?|atrocit(?:y|ies)|killings?)\b")
+                            r"bombing|bombardment|shelling|strikes?|air ?strikes?|raids?|atrocit(?:y|ies)|killings?|offensive|"
+                            r"assault|onslaught|campaign)\b")
 
 
 CONDEMNS = Caseless(r"(?:condemn|denounc|deplor|blam)\w*")
+CONDEMNATION_FROM = Caseless(r"(?:condemnation|criticism|censure|rebuke)s?\s+from\b")
+DREW_BEFORE = Caseless(r"\b(?:drew|draws|drawn|drawing|prompted|sparked|triggered|provoked|met with|faced)\s+"
+                       r"(?:\w+\s+){0,2}$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,15 +57,20 @@ def _state_of_actor() -> dict:
     return {row["actor"]: row["party"] for row in read_csv_rows("actor_parties.csv")}
 
 
-def accused_by_reference(s, trig: int, incidents: list) -> Optional[str]:
+def accused_by_reference(s, trig: int, incidents: list, accuser_after: bool = False) -> Optional[str]:
     """The state behind the attack an accusation refers back to ("The Coalition condemned this heinous
-    crime" after the regime's massacre): the perpetrator of the latest incident told before the sentence,
-    when it is a state's forces; None otherwise."""
-    if not CONDEMNS.match(s.text, trig):
+    crime" after the regime's massacre; "The offensive drew condemnation from the United States"): the
+    perpetrator of the latest incident told before the sentence, when it is a state's forces; None otherwise."""
+    if accuser_after:       # the attack is the subject, the accuser comes after "from"
+        if not (CONDEMNATION_FROM.match(s.text, trig) and ATTACK_REFERENCE.match(s.text)
+                and DREW_BEFORE.search(s.text, 0, trig)):
+            return None
+    elif not CONDEMNS.match(s.text, trig):
         return None
-    ref = ATTACK_REFERENCE.search(s.text, trig)
-    if ref is None or ref.start() - trig > 40:
-        return None
+    else:
+        ref = ATTACK_REFERENCE.search(s.text, trig)
+        if ref is None or ref.start() - trig > 40:
+            return None
     before = [inc for inc in incidents if inc.spans and inc.spans[0].start < s.span.start]
     if not before:
         return None
@@ -123,9 +132,10 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
         mentions = diplomatic_mentions(s, names)
         for etype, actors, trig in mentions:
             by_reference = False        # the accused is the state behind the attack the sentence refers to
-            if etype == "accusation" and len(actors) == 1 \
-                    and all(a < trig for _, a, _, _ in party_mentions(s, etype, names)):    # the accuser alone
-                accused = accused_by_reference(s, trig, incidents)
+            named_at = [a for _, a, _, _ in party_mentions(s, etype, names)]
+            if etype == "accusation" and len(actors) == 1 and named_at \
+                    and (all(a < trig for a in named_at) or all(a > trig for a in named_at)):   # the accuser alone
+                accused = accused_by_reference(s, trig, incidents, accuser_after=named_at[0] > trig)
                 if accused and accused not in actors:
                     actors, by_reference = actors + [accused], True
             new_act = bool(NEW_ACT.search(s.text[max(0, trig - 40):trig]))
