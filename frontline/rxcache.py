@@ -99,8 +99,9 @@ def cached_compiles(name: str):
     path = folder / f"regex-{name}-{sys.implementation.cache_tag}.marshal"
     table = _tables.get(path)
     if table is None:
-        table = _tables[path] = {"patterns": _load(path), "new": False, "ok": True}
+        table = _tables[path] = {"patterns": _load(path), "new": False, "ok": True, "built": {}}
     patterns = table["patterns"]
+    built = table["built"]          # key -> the Pattern made this process: made once, as re's own cache does
     real = re.compile
 
     def compile(pattern, flags=0):
@@ -108,10 +109,14 @@ def cached_compiles(name: str):
             return real(pattern, flags)
         flags = int(flags)
         key = (pattern, flags)
+        got = built.get(key)
+        if got is not None:
+            return got
         parts = patterns.get(key)
         if parts is not None:
             try:
-                return _sre.compile(pattern, *parts)
+                got = built[key] = _sre.compile(pattern, *parts)
+                return got
             except Exception:          # noqa: BLE001 -- a stale entry: compile as usual from here on
                 table["ok"] = False
                 return real(pattern, flags)
