@@ -214,16 +214,18 @@ class LexiconScan:
             for i, prefixes in enumerate(lex.row_prefixes or ()):
                 for p in prefixes:
                     owners.setdefault(p, {}).setdefault(name, set()).add(i)
-        # a literal -> (its length, ((lexicon, the rows it begins), ...))
-        self.automaton = literal_automaton({p: (len(p), tuple((name, frozenset(rows)) for name, rows in o.items()))
-                                            for p, o in owners.items()}) if owners else None
+        # a literal -> (its length, ((lexicon, the rows it begins, hyphen is a word edge), ...))
+        self.automaton = self._automaton(owners)
         # the same over folded text, with each row's longer literal starts (``Lexicon.row_starts``)
         owners = {}
         for name, lex in self.lexicons.items():
             for i, starts in enumerate(lex.row_starts or ()):
                 for p in starts:
                     owners.setdefault(p, {}).setdefault(name, set()).add(i)
-        self.folded_automaton = literal_automaton({
+        self.folded_automaton = self._automaton(owners)
+
+    def _automaton(self, owners: dict):
+        return literal_automaton({
             p: (len(p), tuple((name, frozenset(rows), self.lexicons[name].hyphen_is_boundary)
                               for name, rows in o.items()))
             for p, o in owners.items()}) if owners else None
@@ -238,45 +240,21 @@ class LexiconScan:
         if folded is None:
             lined_up = fold(text)
             if lined_up is not None and self.folded_automaton is not None:
-                yield from self._folded_finditer(text, lined_up)
+                yield from self._scan(text, lined_up, self.folded_automaton, case_sensitive=True)
                 return
         folded = text.lower() if folded is None else folded
+        yield from self._scan(text, folded, self.automaton, case_sensitive=False)
+
+    def _scan(self, text: str, folded: str, automaton, case_sensitive: bool) -> Iterator[tuple]:
+        """The literals of ``automaton`` over ``folded``, then at each start the rows worth trying there; with
+        ``case_sensitive`` (``folded`` is ``text.fold(text)``) a row set is matched over the folded text when it
+        can be (``Lexicon.folded_rows_regex``)."""
         rows_at: dict = {name: {} for name in self.lexicons}       # name -> start -> rows worth trying
-        n = len(text)
-        for end, (length, owners) in (self.automaton.iter(folded) if self.automaton is not None else ()):
+        n = len(text)               # (``text.lower()`` may not line up with the text: no start past its end)
+        for end, (length, owners) in (automaton.iter(folded) if automaton is not None else ()):
             start = end - length + 1
             # every row opens on a word edge (``Lexicon``): a literal inside a word ("us" in "thus") is no start
             before = text[start - 1] if 0 < start <= n else ""
-            if before.isalnum() or before == "_":
-                continue
-            for name, rows in owners:
-                if before == "-" and not self.lexicons[name].hyphen_is_boundary:
-                    continue
-                at = rows_at[name]
-                tried = at.get(start)
-                at[start] = rows if tried is None else tried | rows
-        for name, lex in self.lexicons.items():
-            if lex.automaton is None:
-                for m, row in lex.finditer(text):
-                    yield name, m, row
-                continue
-            last_end = -1
-            at = rows_at[name]
-            for start in sorted(at):
-                if start < last_end:
-                    continue
-                m = lex.rows_regex(at[start]).match(text, start)
-                if m:
-                    last_end = m.end()
-                    yield name, m, lex.rows[int(m.lastgroup[1:])]
-
-
-    def _folded_finditer(self, text: str, folded: str) -> Iterator[tuple]:
-        """``finditer`` where ``folded`` is ``text.fold(text)``: the same (lexicon, span, row), lexicon by lexicon."""
-        rows_at: dict = {name: {} for name in self.lexicons}
-        for end, (length, owners) in self.folded_automaton.iter(folded):
-            start = end - length + 1
-            before = text[start - 1] if start > 0 else ""
             if before.isalnum() or before == "_":
                 continue
             for name, rows, hyphen in owners:
@@ -297,7 +275,7 @@ class LexiconScan:
                 if start < last_end:
                     continue
                 rows = at[start]
-                rx = lex.folded_rows_regex(rows)
+                rx = lex.folded_rows_regex(rows) if case_sensitive else None
                 m = rx.match(folded, start) if rx is not None else lex.rows_regex(rows).match(text, start)
                 if m:
                     last_end = m.end()

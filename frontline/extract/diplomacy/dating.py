@@ -15,6 +15,8 @@ from .parties import CLAUSE_BREAK, party_mentions
 DIP_DATE_WINDOW = 80
 
 SINCE = re.compile(r"\b(?:since|until|till|before)\s+(?:(?:early|late|mid-?)\s*)?$", re.I)
+# "the first since October 3, when ...": the clause "when" opens is that day's
+WHEN_AFTER = re.compile(r",?\s+when\b")
 AS_OF = re.compile(r"\b(?:as of|as at|updated(?: on)?|figures? (?:for|from))\s*$", re.I)
 RELATIVE_SPAN = Caseless(r"\b(?P<n>a|one|two|three|four|five|six|seven|\d+|a few|several|hours|days)\s*"
                          r"(?P<unit>days?|weeks?|hours?)?\s+(?P<rel>after|before)\b")
@@ -128,8 +130,6 @@ TRUCE_VERB = Caseless(r"\b(?:collaps\w*|broke down|crumbled|fell apart|expired|e
                       r"entered into force|came into force|went into effect|began|started|was agreed|was reached|"
                       r"was signed|was announced|was brokered)\b")
 
-
-WHEN_AFTER = re.compile(r",?\s+when\b")
 
 ACT_VERB = {"agreement": TRUCE_VERB,
             "meeting": Caseless(r"\b(?:ended|broke up|concluded|wrapped up|began|opened|resumed|were held|was held|"
