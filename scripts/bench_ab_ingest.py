@@ -16,13 +16,13 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_incremental import run_ingest  # noqa: E402  -- one way to time an ingest in its own process
 
 
 def run(code: Path, store: Path, jsonl: str, db: Path, workers: int) -> dict:
@@ -32,19 +32,10 @@ def run(code: Path, store: Path, jsonl: str, db: Path, workers: int) -> dict:
             old.unlink()
     shutil.copyfile(store, db)
     python = code / ".venv" / "bin" / "python"
-    cmd = [str(python if python.exists() else sys.executable), "-m", "frontline", "ingest", jsonl,
-           "--db", str(db), "--workers", str(workers), "--quiet"]
     load = os.getloadavg()[0]
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=code, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t
-    err = proc.stderr.read()
-    code_rc = os.waitstatus_to_exitcode(status)
-    if code_rc not in (0, 1):
-        raise SystemExit(f"ingest failed ({' '.join(cmd)}): {err.strip().splitlines()[-1:]}")
-    return {"wall_s": round(wall, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
-            "peak_mb": usage.ru_maxrss // 1024, "load": round(load, 2)}
+    res = run_ingest(db, jsonl, rebuild=False, workers=workers, code=code,
+                     python=str(python if python.exists() else sys.executable))
+    return {"wall_s": res["seconds"], "cpu_s": res["cpu_s"], "peak_mb": res["peak_mb"], "load": round(load, 2)}
 
 
 def main(argv=None) -> int:
