@@ -580,3 +580,24 @@ def test_accepting_a_plan_is_an_agreement(text, actors):
 
 def test_approving_aid_is_no_agreement():
     assert diplomacy("The UN approved aid deliveries to Aleppo on Monday.") == []
+
+
+# an act the headline or lead tells with no date of its own is the report's news: the lead's day, else the
+# publication day; one told further down, or told as coming before the report, stays undated
+LEAD_ACT_CASES = [
+    # text, published, event date
+    ("Moscow accuses Paris of hypocrisy over Aleppo. France and Britain traded accusations with Russia at the "
+     "United Nations, diplomats said.", THU, "2016-10-13"),
+    ("Russia and Turkey agree on an evacuation plan for eastern Aleppo. Fighting raged on Tuesday in the old "
+     "city. The deal between Russia and Turkey would let fighters leave.", THU, "2016-10-11"),
+    ("Rebels shelled the west of the city on Monday. Mortars fell on two schools. Residents fled north. Crowds "
+     "gathered at the crossing. Diplomats said France and Britain accused Russia of war crimes.", THU, None),
+    ("Days after a truce brokered by Russia and the United States collapsed, bombs fell on the east of the city.",
+     THU, None),
+]
+
+
+@pytest.mark.parametrize("text,published,date", LEAD_ACT_CASES, ids=ids(LEAD_ACT_CASES))
+def test_an_undated_act_of_the_lead_is_of_the_lead_s_day(text, published, date):
+    found = [e for e in diplomacy(text, published) if e.event_type in ("accusation", "agreement")]
+    assert found and found[0].event_date == date, [(e.event_type, e.actors, e.event_date) for e in found]

@@ -103,6 +103,10 @@ INCIDENT_CASES = [
     # an agency dateline that lost its dash is still where the reporter sits
     ("DAMASCUS (Sputnik) A strike killed 15 civilians on Tuesday, a local source said.",
      dict(location=None, killed=15)),
+    # "the city" of an article about Aleppo: its east and west are the two sides
+    ("Fighting raged in Aleppo. Rebels stormed the east of the city on Monday, killing four soldiers.",
+     dict(side="east", killed=4)),
+    ("Fighting raged in Aleppo. Mortars hit the city's west on Monday, killing two.", dict(side="west", killed=2)),
 ]
 
 

@@ -50,6 +50,18 @@ CASES = [
     ("a grandfather, a mother and her son were killed when the shell fell",
      {"killed": (3, "exact"), "children_killed": (1, "exact")}),
     ("the blast killed a woman and her husband", {"killed": (2, "exact")}),
+    # ... or counted within the list, with or without commas; the dead as a part of a larger toll are not it
+    ("a little boy a little girl and two women were killed in the blast",
+     {"killed": (4, "exact"), "children_killed": (2, "exact")}),
+    ("the shell killed two men, a woman and three boys", {"killed": (6, "exact"), "children_killed": (3, "exact")}),
+    ("an old man and two girls were wounded by the sniper", {"injured": (3, "exact")}),
+    ("12 civilians including two women and three children were killed",
+     {"killed": (12, "exact"), "children_killed": (3, "exact")}),
+    # an aside between dashes does not cut the count from its verb
+    ("At least 14 civilians - among them three women and five children - were killed",
+     {"killed": (14, "at_least"), "children_killed": (5, "exact")}),
+    ("Nine people \u2014 two of them children \u2014 died in the raid",
+     {"killed": (9, "exact"), "children_killed": (2, "exact")}),
     ("a couple and their two children died under the rubble",
      {"killed": (4, "exact"), "children_killed": (2, "exact")}),
     ("a couple of houses were destroyed and a man was killed", {}),

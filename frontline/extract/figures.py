@@ -209,7 +209,8 @@ _Q = r"(?:(?P<q>" + QUALIFIER + r")\s+)?"
 # count of sixty, fifteen, five or zero; and "17:27 Nine civilians killed" counts nine, not 27
 _NUMBER_WORD = _alt(list(UNITS) + list(TENS) + list(SCALES))
 _N = r"(?P<n>(?:" + VAGUE_RE + r"|" + NUMBER + r")(?![\w-])(?![- ]" + _NUMBER_WORD + r"(?![\w-])))"
-_VICTIM = (r"(?:\([^()]{1,30}\)\s+|(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + NUMBER
+_VICTIM = (r"(?:\([^()]{1,30}\)\s+|[-\u2013\u2014]\s*(?:including|among them|among whom|of whom|mostly|most of them|[\w-]+\s+of\s+(?:them|whom))\s"
+           r"[^-\u2013\u2014.;()]{1,60}?\s[-\u2013\u2014]\s+|(?:including|among them)\s+(?:" + NUMBER + r")\s+\w+\s+|(?:" + NUMBER
            + r")\s+of\s+(?:them|whom)\s+(?:were\s+)?\w+,?\s+|(?:" + NUMBER
            + r")\s+(?:women|men|children|woman|man|child)\s+|(?:other|more|others|civilian|civilians|people|persons|person|citizens|citizen|residents|"
            r"patients|fighters|soldiers|troops|militants|rebels|members|women|woman|men|man|children|child|kids|"
@@ -246,12 +247,18 @@ _FAMILY = (r"(?:(?:\ba|\bone|\bthe)\s+(?:young\s+|elderly\s+)?" + _ADULT + r"\s+
 
 # a list of people named one by one: "a father, a mother and a son were killed" (3, one a child)
 _ONE_KID = r"(?:son|daughter|child|baby|infant|boy|girl|toddler|grandson|granddaughter)"
-_ONE_PERSON = (r"(?:a|an|one|1|his|her|their|another)\s+(?:young\s+|little\s+|elderly\s+|teenage\s+|infant\s+)?(?:"
+_ONE_PERSON = (r"(?:a|an|one|1|his|her|their|another)\s+(?:young\s+|little\s+|old\s+|elderly\s+|teenage\s+|infant\s+)?(?:"
                + _ONE_KID + r"|mother|father|wife|husband|brother|sister|grandfather|grandmother|uncle|aunt|cousin|"
                r"nephew|niece|woman|man)\b")
-_ONE_PERSON_RE = Caseless(_ONE_PERSON)
-_KID_RE = Caseless(r"\b" + _ONE_KID + r"\b")
-_PERSON_LIST = r"\b(?P<people>" + _ONE_PERSON + r"(?:(?:\s*,\s*|\s+)(?:and\s+)?" + _ONE_PERSON + r")+)"
+# ... or counted, within such a list: "a boy, a girl and two women were killed" (4, two of them children)
+_SOME_KIDS = r"(?:children|sons|daughters|boys|girls|toddlers|grandchildren|infants|babies)"
+_SOME_PEOPLE = (r"(?:" + NUMBER + r")\s+(?:young\s+|little\s+|elderly\s+|teenage\s+)?(?:" + _SOME_KIDS
+                + r"|women|men|brothers|sisters)\b")
+_LIST_MEMBER = r"(?:" + _ONE_PERSON + r"|" + _SOME_PEOPLE + r")"
+_LIST_MEMBER_RE = Caseless(r"\b" + _LIST_MEMBER)
+_SOME_PEOPLE_RE = Caseless(r"(?P<n>" + NUMBER + r")\s+(?:\w+\s+)?(?P<who>" + _SOME_KIDS + r"|women|men|brothers|sisters)\b")
+_KID_RE = Caseless(r"\b(?:" + _ONE_KID + r"|" + _SOME_KIDS + r")\b")
+_PERSON_LIST = r"\b(?P<people>" + _LIST_MEMBER + r"(?:(?:\s*,\s*|\s+)(?:and\s+)?" + _LIST_MEMBER + r")+)"
 
 
 _PATTERNS = [
@@ -329,6 +336,9 @@ _COORDINATED = Caseless(r"\s+(?:[\w()-]+\s+){0,3}?and\s+(?:(?P<q>" + QUALIFIER +
                         r"\s+)?(?:\w+\s+)?(?:wounded|injured|hurt))")
 
 
+_INCLUSION_BEFORE = Caseless(r"\b(?:among them|among whom|of whom|including|among the dead|among the victims|"
+                             r"the dead included|the victims included)\W*$")
+_AND_CHILDREN = Caseless(r"\s+and\s+(?P<n>an?|" + NUMBER + r")\s+(?:\w+\s+)?" + _CHILD + r"\b")
 _INCLUSIVE_GROUP = Caseless(r"\s+(?:civilians?|people|persons|residents|citizens|victims)\b")
 
 
@@ -349,6 +359,20 @@ def _coordinated(sentence: str, end: int, count: "Figure", before: Optional[int]
     if re.fullmatch(_CHILD, m.group("who"), re.I):
         return [Figure("children_killed", more, "exact", m.start("m"), m.end("m"), m.group("m"), count.rule + "_and")]
     return []
+
+
+def count_people(listed: str) -> tuple:
+    """(people, children) of a list of people named one by one or counted: "a boy, a girl and two women" is
+    (4, 2); (None, 0) when a count cannot be read."""
+    people = kids = 0
+    for member in _LIST_MEMBER_RE.finditer(listed):
+        some = _SOME_PEOPLE_RE.match(member.group(0))
+        n = parse_number(some.group("n")) if some else 1
+        if n is None:
+            return None, 0
+        people += n
+        kids += n if _KID_RE.search(member.group(0)) else 0
+    return people, kids
 
 
 def _family_figures(m) -> list:
@@ -549,16 +573,16 @@ def find_figures(sentence: str) -> list:
             figs = []
             if rule == "family":
                 figs = _family_figures(m)
-            elif rule == "people_hurt":
-                people = list(_ONE_PERSON_RE.finditer(m.group("people")))
-                figs = [Figure("injured", len(people), "exact", m.start("people"), m.end("people"), m.group("people"),
-                               rule)]
-            elif rule == "people":
-                people = [p.group(0) for p in _ONE_PERSON_RE.finditer(m.group("people"))]
-                kids = sum(1 for p in people if _KID_RE.search(p))
-                figs = [Figure("killed", len(people), "exact", m.start("people"), m.end("people"), m.group("people"),
-                               rule)] + ([Figure("children_killed", kids, "exact", m.start("people"), m.end("people"),
-                                                 m.group("people"), rule)] if kids else [])
+            elif rule in ("people", "people_hurt"):
+                if _INCLUSION_BEFORE.search(sentence, max(0, m.start("people") - 25), m.start("people")):
+                    continue      # "11 civilians, among them four women and four children, were killed": a part
+                people, kids = count_people(m.group("people"))
+                if people is None:
+                    continue
+                where = (m.start("people"), m.end("people"), m.group("people"), rule)
+                figs = [Figure("injured" if rule == "people_hurt" else "killed", people, "exact", *where)]
+                if kids and rule == "people":
+                    figs.append(Figure("children_killed", kids, "exact", *where))
             elif rule == "children_among_dead":
                 figs = [_figure("children_killed", m, "c", rule)] + ([_figure("women_killed", m, "w", rule)]
                                                                      if m.group("w") else [])
@@ -572,6 +596,9 @@ def find_figures(sentence: str) -> list:
                     continue      # "six were injured including a girl": the children hurt, not killed
                 field = "children_killed" if re.fullmatch(_CHILD, m.group("who"), re.I) else "women_killed"
                 figs = [_figure(field, m, "n", rule)]
+                kids = _AND_CHILDREN.match(sentence, m.end()) if field == "women_killed" else None
+                if kids:          # "including two women and three children": the children too
+                    figs.append(_figure("children_killed", kids, "n", rule))
             elif rule == "toll":
                 revised = m.group("verb").lower() in ("rose", "risen", "rises", "climbed", "jumped", "reached",
                                                      "increased", "went up", "mounted", "has risen", "had risen")

@@ -268,9 +268,15 @@ def old_year(s: Sentence, trig: int, published: Optional[dt.date]) -> bool:
     return False
 
 
+LEAD_SENTENCES = 3         # the body sentences that make an article's lead
+# what puts an act on another day than the report's: before it ("days after a truce collapsed", "had agreed",
+# "last week"), or after another act told ("Kerry then held talks", "later")
+OTHER_TIME = Caseless(r"\b(?:last|earlier|previously|ago|had|after|before|since|later|then|afterwards|subsequently)\b")
+
+
 def lead_date(sents: list) -> Optional[str]:
     """The day the article's lead is about: the first day-precision date of its first body sentences."""
-    for s in [s for s in sents if not s.headline][:3]:
+    for s in [s for s in sents if not s.headline][:LEAD_SENTENCES]:
         for d in sorted(s.dates, key=lambda d: d.start):
             if d.value[0] and d.value[1] == "day":
                 return d.value[0]
@@ -325,3 +331,13 @@ def context_date(context: dict, idx: int, etype: str, actors: list, who: Optiona
     if len(hits) == 1:
         return hits.pop(), "day"
     return None, "unknown"
+
+
+def lead_act_date(s: Sentence, lead: set, anchor: Optional[str], published: Optional[dt.date]) -> Optional[str]:
+    """The day of an act that the headline or lead tells with no date of its own ("Russia accuses Belgium of
+    killing civilians"): the news of the report, so the lead's day, else the publication day. None for an act
+    told further down, told on another day ("days after a truce collapsed", "then held talks"), or whose sentence
+    dates something else ("condemned the bombing of a hospital on Monday": the bombing's day, not the act's)."""
+    if s.idx not in lead or s.dates or OTHER_TIME.search(s.text):
+        return None
+    return anchor or (published.isoformat() if published else None)
