@@ -176,6 +176,15 @@ def test_a_period_total_told_after_an_attack_is_not_its_toll():
     assert len(found) == 1 and found[0].killed == 4
 
 
+def test_attackers_who_also_struck_another_place_made_another_attack():
+    found = incidents("Rebels shelled Aleppo on Sunday, killing eight civilians in a public park. The gunmen also "
+                      "fired rockets on al-Hamdaniyeh, killing three.")
+    assert sorted((i.location, i.killed) for i in found) == [("Aleppo", 8), ("Hamdaniyah", 3)]
+    again = incidents("Rebels shelled al-Midan in Aleppo on Sunday, killing eight civilians. The shelling also hit "
+                      "a school in al-Midan.")
+    assert [(i.location, i.killed) for i in again] == [("al-Midan", 8)]
+
+
 @pytest.mark.parametrize("text,places", [
     ("Rebel rocket shells hit al-Midan on Monday, killing three, the helicopters dropped barrel bombs on al-Shaar, "
      "killing two.", ["al-Midan", "al-Shaar"]),

@@ -57,6 +57,10 @@ CASES = [
     ("an old man and two girls were wounded by the sniper", {"injured": (3, "exact")}),
     ("12 civilians including two women and three children were killed",
      {"killed": (12, "exact"), "children_killed": (3, "exact")}),
+    # one victim named by a singular noun is one; the relative of one who was killed is not that one
+    ("a citizen was injured by a rocket shell", {"injured": (1, "exact")}),
+    ("the sniper shot a soldier dead and wounded a resident", {"killed": (1, "exact"), "injured": (1, "exact")}),
+    ("A man whose son was killed weeps at the site", {}),
     # an aside between dashes does not cut the count from its verb
     ("At least 14 civilians - among them three women and five children - were killed",
      {"killed": (14, "at_least"), "children_killed": (5, "exact")}),
@@ -64,7 +68,7 @@ CASES = [
      {"killed": (9, "exact"), "children_killed": (2, "exact")}),
     ("a couple and their two children died under the rubble",
      {"killed": (4, "exact"), "children_killed": (2, "exact")}),
-    ("a couple of houses were destroyed and a man was killed", {}),
+    ("a couple of houses were destroyed and a man was killed", {"killed": (1, "exact")}),
     # "N of them children": the count and its children
     ("eleven people, five of them children, were killed", {"killed": (11, "exact"), "children_killed": (5, "exact")}),
     ("the raid claimed the lives of two people one of them a child",

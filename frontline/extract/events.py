@@ -142,6 +142,9 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
                 actor=None, actor_strength=0, side_rank=0) -> bool:
     if ANOTHER.search(s.text):
         return False
+    if place is not None and ALSO_STRUCK.search(s.text) and not BACK_REFERENCE.match(s.text) \
+            and (inc.place is None or (place.place_id != inc.place.place_id and not place.contains(inc.place))):
+        return False                   # "the terrorists also fired shells on X": the attackers' next target
     if is_breakdown_part(inc, s):
         return False
     if any(o.idx == s.idx and o.clause != s.clause for o in inc.sentences):
@@ -369,6 +372,9 @@ BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:att
                           r"(?:\s+(?:on|in|at|against|near)\s[^,.;]{1,80}?)?\s+"
                           r"(?:also\s+|reportedly\s+)?(?:hit|struck|targeted|killed|wounded|injured|left|destroyed|"
                           r"took place|happened|occurred|was|were|tore|(?:comes|came) (?:on|as|amid|during|at))\b")
+# the attackers just told struck again: "terrorists also fired rocket shells on ...", "warplanes also raided ..."
+ALSO_STRUCK = Caseless(r"\balso\s+(?:\w+\s+)?(?:fired|shelled|struck|hit|targeted|bombed|attacked|raided|pounded|"
+                       r"launched|stormed|shot)\b")
 # a group claiming the attack just told: its perpetrator, not another attack
 CLAIMED = Caseless(r"\b(?:claim(?:ed|s|ing)?|took|takes|accepted|admitted)\s+(?:responsibility|credit)\s+for\b|"
                    r"\bclaim(?:ed|s)?\s+(?:the|that|this)\s+(?:\w+\s+)?(?:attack|bombing|blast|explosion|strike|"

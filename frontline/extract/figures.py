@@ -17,7 +17,9 @@ TENS["fourty"] = 40                      # a misspelling common enough in news c
 SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 SPECIAL = {"a dozen": 12, "dozen": 12, "a hundred": 100, "a thousand": 1000, "a single": 1, "a child": 1,
            "a woman": 1, "a boy": 1, "a girl": 1, "a civilian": 1, "a person": 1, "a baby": 1, "an infant": 1,
-           "a staff member": 1, "a": 1, "an": 1}
+           "a staff member": 1, "a citizen": 1, "a resident": 1, "a man": 1, "an elderly man": 1, "an old man": 1,
+           "a soldier": 1, "a fighter": 1, "a journalist": 1, "a doctor": 1, "a nurse": 1, "a student": 1,
+           "a teenager": 1, "a policeman": 1, "a worker": 1, "a volunteer": 1, "a": 1, "an": 1}
 # "a"/"an" count as one only right before a victim noun (see _A_VICTIM), never on their own
 _SINGLE_ARTICLE = ("a", "an")
 # longest first: an alternation takes the first that fits ("tens of thousands" before "tens")
@@ -231,6 +233,7 @@ _CHILD_AT_END = re.compile(r"\b(?:child|baby|infant|boy|girl)$", re.I)
 _CHILD_NEXT = re.compile(r"\s*" + _CHILD + r"\b", re.I)
 _WOMEN_NEXT = re.compile(r"\s*" + _WOMEN + r"\b", re.I)
 _AMONG = re.compile(r"\bamong\b", re.I)
+_WHOSE = re.compile(r"\s*(?:\w+\s+)?whose\b", re.I)
 
 # a family named by its members: an adult and (N, else one) relatives, or a couple and (N, else one) children
 _ADULT = r"(?:mother|father|woman|man|husband|wife|parent|grandfather|grandmother|brother|sister)"
@@ -611,6 +614,8 @@ def find_figures(sentence: str) -> list:
                         not _VERB_WITH_OWN_NUMBER.search(sentence, max(0, m.start() - 60), m.start()):
                     continue      # "killed two patients injured eight": the verb before governs
                 between = sentence[m.end("n"):m.start("kv" if m.group("kv") else "hv")]
+                if _WHOSE.match(between):
+                    continue      # "a man whose son was killed": the son, not the man
                 if _HURT_WORD.search(between) and field == "killed":
                     continue
                 child_surface = _CHILD_AT_END.search(m.group("n"))
