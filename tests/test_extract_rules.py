@@ -93,6 +93,10 @@ INCIDENT_CASES = [
     # rebels backed by a state are rebels; US-backed forces in the north are the Kurdish-led SDF
     ("Turkish-backed rebels shelled Tal Rifaat on Monday, killing three.", dict(actor="rebels")),
     ("US-backed forces advanced on Manbij on Monday.", dict(actor="kurdish")),
+    # a group saying it did the attack is its perpetrator, not a mere speaker
+    ("Daesh said that it killed 40 fighters near Dabiq on Monday.", dict(actor="isis", killed=40)),
+    ("The Nusra Front claimed to have killed nine soldiers near Khan Touman on Monday.", dict(actor="rebels", killed=9)),
+    ("Rebels said Russian jets bombed Anadan on Monday, killing six.", dict(actor="russia", killed=6)),
     # schoolchildren are children
     ("Rebel rockets killed eight schoolchildren in al-Furqan on Sunday.", dict(killed=8, children_killed=8)),
     ("Three schoolgirls were among seven people killed by shells in al-Midan on Sunday.",

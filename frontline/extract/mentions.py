@@ -32,6 +32,11 @@ NAMED_PERPETRATOR = Caseless(r"\b(?:perpetrators?|attackers?|culprits?)\s+(?:are
 # the group that claims the attack is its perpetrator
 CLAIMS_IT = re.compile(r"(?:\s+\([^)]{0,40}\))?(?:\s+[\w-]+){0,4}?\s+(?:claim(?:ed|s)?|took|takes|accepted|admitted)\s+"
                        r"(?:the\s+)?(?:responsibility|credit)\b", re.I)
+# "Daesh said that it killed 50 fighters", "the Nusra Front claimed to have downed a jet": the group's own claim
+SAYS_IT_DID = Caseless(r"\s+(?:(?:also|later)\s+)?(?:said|says|claimed|claims|announced|boasted)\s+(?:that\s+)?(?:"
+                       r"(?:it|they)\s+(?:had\s+|has\s+|have\s+)?|(?:its|their)\s+[\w-]+\s+(?:had\s+|have\s+)?|"
+                       r"to\s+have\s+)(?:killed|shot|downed|destroyed|captured|seized|stormed|attacked|targeted|shelled|"
+                       r"bombed|executed|ambushed|repelled)\b")
 # "blaming the Syrian army for the attack", "accused rebels of": the side a speaker names as the attacker
 BLAMED_BEFORE = Caseless(r"\b(?:blam(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|held|holding|hold)\s+(?:the\s+)?$")
 # "killed in clashes with the army": the side the victims fought is the one that killed them
@@ -115,7 +120,7 @@ def perpetrator(s: Sentence) -> tuple:
             score = 3                                  # "three regime airstrikes": the weapon's owner, counted
         elif TARGET_BEFORE.search(before) or _TARGET_AFTER.match(after) or VICTIM_COUNT_BEFORE.search(before):
             score = 0                                  # a target or the victims ("40 terrorists killed"), not the attacker
-        elif CLAIMS_IT.match(t, b):
+        elif CLAIMS_IT.match(t, b) or SAYS_IT_DID.match(t, b):
             score = 5                                  # "IS on Monday claimed responsibility for the bombing"
         elif _SPEAKER_AFTER.match(after):
             score = 0                                  # a speaker ("Rebels say Russian jets ...")
