@@ -180,6 +180,15 @@ def test_a_period_total_told_after_an_attack_is_not_its_toll():
     assert len(found) == 1 and found[0].killed == 4
 
 
+def test_a_report_that_dates_nothing_tells_the_day_it_was_published():
+    found = incidents("Warplanes bombed al-Shaar in Aleppo, killing six. Rebels shelled al-Midan, wounding four. "
+                      "Clashes raged near the airport.")
+    assert [i.event_date for i in found] == ["2016-10-13"] * len(found) and len(found) >= 2
+    dated = incidents("Warplanes bombed al-Shaar in Aleppo on Tuesday, killing six. Residents fled. Shops closed. "
+                      "Rebels shelled al-Midan, wounding four.")
+    assert len(dated) == 2 and "2016-10-13" not in [i.event_date for i in dated]   # a dated report: not its day
+
+
 def test_attackers_who_also_struck_another_place_made_another_attack():
     found = incidents("Rebels shelled Aleppo on Sunday, killing eight civilians in a public park. The gunmen also "
                       "fired rockets on al-Hamdaniyeh, killing three.")

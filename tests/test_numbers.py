@@ -61,6 +61,10 @@ CASES = [
     ("a citizen was injured by a rocket shell", {"injured": (1, "exact")}),
     ("the sniper shot a soldier dead and wounded a resident", {"killed": (1, "exact"), "injured": (1, "exact")}),
     ("A man whose son was killed weeps at the site", {}),
+    # the toll told verb first is the latest toll
+    ("Rose to 13 the number of civilians who were killed by air strikes on al-Kalaseh",
+     {"killed": (13, "exact")}),
+    ("rose to 40 the number of people wounded in the blast", {}),
     # an aside between dashes does not cut the count from its verb
     ("At least 14 civilians - among them three women and five children - were killed",
      {"killed": (14, "at_least"), "children_killed": (5, "exact")}),

@@ -195,6 +195,8 @@ def build_incidents(sents: list, article: Article) -> list:
     about_aleppo = "aleppo" in (article.text[:3000] + " " + article.title).lower()
     drafts: list = []
     date_context: Optional[tuple] = None
+    # a report that dates nothing at all (a monitor's daily round-up) tells the day it was published
+    undated_report = not any(d.value[0] and d.value[1] == "day" for x in sents for d in x.dates)
     dated_by_type: dict = {}            # event type -> the last dated attack of that type (date, precision, sentence)
     told_before: dict = {}              # a mention's text -> the incident it opened
     headline = None
@@ -337,13 +339,14 @@ def build_incidents(sents: list, article: Article) -> list:
             if not explicit and head_draft is not None and head_draft.date:
                 date, precision = head_draft.date, head_draft.precision   # the day of the sentence's first attack
             elif not explicit:
-                # an undated attack takes the day of the attack reported just before it; the lead of a report
-                # with no day at all happened on the day of publication; later ones stay undated
+                # an undated attack takes the day of the attack reported just before it; the lead of a report,
+                # and every attack of a report that dates nothing at all, happened on the day of publication;
+                # later ones stay undated
                 context = dated_by_type.get(etype) or date_context     # the last dated attack of its kind first
                 if context and s.idx - context[2] <= DATE_CONTEXT_SENTENCES \
                         and not is_background(context[0], published):
                     date, precision = context[0], context[1]
-                elif published is not None and not drafts:
+                elif published is not None and (not drafts or undated_report):
                     date, precision = published.isoformat(), "day"
             target = IncidentDraft([], etype, strong, date, precision, explicit, place, side, side_rank,
                                    actor, actor_strength)
@@ -374,7 +377,7 @@ BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:att
                           r"took place|happened|occurred|was|were|tore|(?:comes|came) (?:on|as|amid|during|at))\b")
 # the attackers just told struck again: "terrorists also fired rocket shells on ...", "warplanes also raided ..."
 ALSO_STRUCK = Caseless(r"\balso\s+(?:\w+\s+)?(?:fired|shelled|struck|hit|targeted|bombed|attacked|raided|pounded|"
-                       r"launched|stormed|shot)\b")
+                       r"launched|stormed|shot|carried out|conducted|dropped)\b")
 # a group claiming the attack just told: its perpetrator, not another attack
 CLAIMED = Caseless(r"\b(?:claim(?:ed|s|ing)?|took|takes|accepted|admitted)\s+(?:responsibility|credit)\s+for\b|"
                    r"\bclaim(?:ed|s)?\s+(?:the|that|this)\s+(?:\w+\s+)?(?:attack|bombing|blast|explosion|strike|"

@@ -305,6 +305,11 @@ _PATTERNS = [
         r"(?:death toll|toll|number of (?:dead|deaths|victims|martyrs))\b(?P<rest>[^.;]{0,140}?)\b(?P<verb>rose|risen|rises|climbed|"
         r"jumped|reached|increased|went up|mounted|stands|stood|was|is|has risen|had risen|to|at|of)\s+(?:to\s+|at\s+)?"
         + _Q + r"(?P<n>" + NUMBER + r")(?!\s*(?:percent|%|years|km|kilometers|miles))")),
+    # the toll told verb first, as the Observatory writes it: "Rose to 13 the number of civilians who were killed"
+    ("toll_first", Caseless(
+        r"\b(?:rose|risen|rises|climbed|jumped|increased|went up)\s+to\s+" + _Q + r"(?P<n>" + NUMBER
+        + r")\s+the\s+(?:death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|victims|martyrs|fatalities|"
+        r"(?:civilians|people|persons|children)\s+(?:who\s+were\s+)?(?:killed|dead)))\b(?!\s+(?:\w+\s+){0,3}?(?:injur|wound))")),
     # "19 at least were documented", "13 at least were killed": the qualifier after the number
     ("n_postposed", Caseless(r"(?<![\w-])(?P<n>" + NUMBER + r")\s+(?P<q>at least|at most)\s+(?:of them\s+)?"
                              r"(?:were|have been|had been)\s+(?:documented|killed|confirmed dead)\b")),
@@ -474,7 +479,7 @@ _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 _NEEDS = {"children_among": ("among",), "dead_included": ("includ",),
           "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "people_hurt": (" and ",), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
-          "toll": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves"),
+          "toll": ("toll", "number of"), "toll_first": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves"),
           "verb_then_n": ("kill", "death", "lives of", "life of", "execut", "massacred", "injur", "wound", "bodies of",
                           "shot dead", "shooting dead", "gunned down")}
 # the patterns tried only where a number begins, and words one of which each of their matches holds after its
@@ -602,6 +607,8 @@ def find_figures(sentence: str) -> list:
                 kids = _AND_CHILDREN.match(sentence, m.end()) if field == "women_killed" else None
                 if kids:          # "including two women and three children": the children too
                     figs.append(_figure("children_killed", kids, "n", rule))
+            elif rule == "toll_first":
+                figs = [_figure("killed", m, "n", rule, revised=True)]
             elif rule == "toll":
                 revised = m.group("verb").lower() in ("rose", "risen", "rises", "climbed", "jumped", "reached",
                                                      "increased", "went up", "mounted", "has risen", "had risen")
