@@ -205,6 +205,11 @@ def test_an_act_dated_by_an_earlier_year_is_background(text):
 
 PARTY_CASES = [
     # text, event type, parties
+    # a resolution adopted, rejected or blocked, however the sentence words it
+    ("The Security Council on Monday rejected a Chinese-drafted resolution on Idlib.", "un_action",
+     {"United Nations", "China"}),
+    ("Council members adopted a British draft on aid to Aleppo.", "un_action", {"United Kingdom", "United Nations"}),
+    ("The council failed to adopt a text put forward by Japan on Aleppo.", "un_action", {"Japan", "United Nations"}),
     ("Moscow's bombing campaign drew sharp criticism from Paris.", "accusation", {"France", "Russia"}),
     ("The strikes drew criticism from London and Berlin, which blamed Damascus.", "accusation",
      {"United Kingdom", "Germany", "Syria"}),
