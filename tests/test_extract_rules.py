@@ -180,6 +180,12 @@ def test_a_period_total_told_after_an_attack_is_not_its_toll():
     assert len(found) == 1 and found[0].killed == 4
 
 
+def test_a_toll_over_several_days_is_not_the_day_s_toll():
+    found = incidents("Jets pounded eastern Aleppo on Wednesday in a second day of bombing that has killed 40 people. "
+                      "The strikes on Wednesday alone killed 25 people, the Observatory said.")
+    assert [(i.event_date, i.killed) for i in found] == [("2016-10-12", 25)]
+
+
 def test_a_report_that_dates_nothing_tells_the_day_it_was_published():
     found = incidents("Warplanes bombed al-Shaar in Aleppo, killing six. Rebels shelled al-Midan, wounding four. "
                       "Clashes raged near the airport.")

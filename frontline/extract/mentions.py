@@ -133,11 +133,19 @@ def perpetrator(s: Sentence) -> tuple:
     return best, best_score
 
 
+# a toll counted over more than the attack's day: "a second day of bombing that has killed 32", "over two days"
+SEVERAL_DAYS = Caseless(r"\b(?:(?:second|third|fourth|fifth|two|three|four|five)\s+(?:straight\s+|consecutive\s+)?days?\b|"
+                        r"(?:over|in|within)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:two|three|four|five|several|\d+)\s+days\b|"
+                        r"(?:past|last)\s+(?:24|48|72)\s+hours\b|since\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)")
+
+
 def claim_priority(s: Sentence, c: Claim) -> int:
-    """Which figures an incident reports: a revised toll (3), a sentence that names the place or day (2),
-    a bare one (1), the headline, which often sums several attacks (0)."""
+    """Which figures an incident reports: a revised toll (4), a sentence that names the place or day (3, 2),
+    a bare one or one counted over several days (1), the headline, which often sums several attacks (0)."""
     if s.headline:
         return 0
+    if SEVERAL_DAYS.search(s.text):
+        return 1
     if any(f.revised for f in s.figures):
         return 4
     if any(p.value.precision <= 2 for p in s.places) or "side_east" in s.cues or "side_west" in s.cues:
