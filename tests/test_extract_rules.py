@@ -93,6 +93,9 @@ INCIDENT_CASES = [
     # rebels backed by a state are rebels; US-backed forces in the north are the Kurdish-led SDF
     ("Turkish-backed rebels shelled Tal Rifaat on Monday, killing three.", dict(actor="rebels")),
     ("US-backed forces advanced on Manbij on Monday.", dict(actor="kurdish")),
+    # who declared or brokered something is no attacker
+    ("Jets bombed al-Shaar in Aleppo on Monday, ending a pause declared by Russia last week.",
+     dict(actor="government", side="east")),   # inferred from the weapon and the side, not Russia
     # a group saying it did the attack is its perpetrator, not a mere speaker
     ("Daesh said that it killed 40 fighters near Dabiq on Monday.", dict(actor="isis", killed=40)),
     ("The Nusra Front claimed to have killed nine soldiers near Khan Touman on Monday.", dict(actor="rebels", killed=9)),

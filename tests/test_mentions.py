@@ -380,6 +380,10 @@ def test_a_war_toll_after_the_first_sentence_is_no_claim():
     ("The United States and Russia said early Thursday they agreed on a truce.", ""),
     ("Thu 13 Oct 2016 Rebel shells killed four people in Hamdaniya.", "Thu 13 Oct 2016"),
     ("Published October 13 2016 Rebel shells killed four people.", "Published October 13 2016"),
+    # a page's time stamp whose day and year lost their space
+    ("Last updated at Oct 132016 BEIRUT Rebel shells killed four people.", "Last updated at Oct 132016"),
+    ("Updated Sep 302016 Rebel shells killed four people.", "Updated Sep 302016"),
+    ("Updated figures: 132016 people were displaced.", ""),
 ])
 def test_a_dateline_is_only_a_lead_in(text, cut):
     from frontline.extract.sentences import dateline_end

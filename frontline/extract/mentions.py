@@ -72,6 +72,10 @@ def event_type_of(s: Sentence) -> tuple:
 CONTROL_BEFORE = Caseless(r"\b(?:held|controlled|run|besieged|encircled|surrounded|dominated|occupied|taken over)\s+by\s+"
                           r"(?:the\s+)?[\"\u201c\u2018']?"
                           r"(?:\w+\s+)?$|\bunder\s+(?:the\s+)?(?:control|siege)\s+of\s+(?:the\s+)?$")
+# who declared, brokered or observed something is not an attacker: "a pause declared by Russia", "a deal brokered by"
+ACT_BY_BEFORE = Caseless(r"\b(?:declared|announced|brokered|proposed|agreed|observed|imposed|mediated|sponsored|signed|"
+                         r"negotiated|requested|ordered|approved|condemned|denied|reported|documented)\s+by\s+"
+                         r"(?:the\s+)?(?:\w+\s+){0,4}$")
 # a source naming the attacker of the attack just told
 IDENTIFIED_AS = Caseless(r"\b(?:identified|described|named|recogni[sz]ed)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?as\s+"
                          r"(?:being\s+)?$")
@@ -106,7 +110,8 @@ def perpetrator(s: Sentence) -> tuple:
         score = 1
         if " as " in before and IDENTIFIED_AS.search(before) or NAMED_PERPETRATOR.search(before):
             score = 4                                  # "identified the jets as Russian", "the perpetrators are ..."
-        elif (" by " in before or "under" in before) and CONTROL_BEFORE.search(before) or VICTIM_AFTER.match(after) \
+        elif (" by " in before or "under" in before) and (CONTROL_BEFORE.search(before) or ACT_BY_BEFORE.search(before)) \
+                or VICTIM_AFTER.match(after) \
                 or LOSS_FOR_BEFORE.search(before) or (" of" in before and POSITIONS_OF_BEFORE.search(before)):
             score = 0                                  # "areas held by rebels", "the army came under fire": not the attacker
         elif SUPPORTER_BEFORE.search(before):

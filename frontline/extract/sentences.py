@@ -39,8 +39,16 @@ def glued_breaks(text: str) -> tuple:
     return tuple(m.end() for m in _GLUED_OPENER.finditer(text)) + tuple(m.end() for m in _CAPTION_CREDIT.finditer(text))
 
 
+# a page's time stamp whose day and year lost the space between them: "Last updated at Nov 022017"
+_GLUED_STAMP = re.compile(r"\s*(?:last\s+)?(?:updated|published|posted)(?:\s+(?:at|on))?\s+(?:jan|feb|mar|apr|may|jun|"
+                          r"jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+[0-3]\d(?:19|20)\d\d\b", re.I)
+
+
 def dateline_end(text: str, published: Optional[dt.date]) -> int:
     """End offset of a dateline at the very start of the text, 0 if none."""
+    stamp = _GLUED_STAMP.match(text)
+    if stamp:
+        return stamp.end()
     if published is None:
         return 0
     ends = [m.end for m in find_dates(text[:80], published)
