@@ -93,6 +93,11 @@ INCIDENT_CASES = [
     # rebels backed by a state are rebels; US-backed forces in the north are the Kurdish-led SDF
     ("Turkish-backed rebels shelled Tal Rifaat on Monday, killing three.", dict(actor="rebels")),
     ("US-backed forces advanced on Manbij on Monday.", dict(actor="kurdish")),
+    # another state's "regime" is not the Syrian government; where the attackers sat is not where the fire fell
+    ("Groups affiliated to the Turkish and Saudi regimes fired shells on al-Hamdaniyeh in Aleppo on Monday, "
+     "killing two.", dict(actor="rebels", side="west")),
+    ("Terrorists positioned in Bani Zaid fired rockets at residential neighbourhoods of Aleppo city on Monday, "
+     "wounding five.", dict(side="west", location="Aleppo", injured=5)),
     # who declared or brokered something is no attacker
     ("Jets bombed al-Shaar in Aleppo on Monday, ending a pause declared by Russia last week.",
      dict(actor="government", side="east")),   # inferred from the weapon and the side, not Russia
@@ -137,6 +142,7 @@ def test_incident_fields(text, expected):
     "Rebels shelled al-Midan from 3 October to 9 October, killing 40.",                 # a period total
     "Fighting in Aleppo intensified after the army declared the truce over on Monday.",  # a trend, no event
     "The government's offensive has killed 219 civilians in the east of the city, a monitor said.",  # a period toll
+    "In 2014 the jihadists took control of Manbij and seized its grain silos.",         # history: a past year
 ])
 def test_not_incidents(text):
     assert incidents(text) == [], text

@@ -383,7 +383,7 @@ CLAIMED = Caseless(r"\b(?:claim(?:ed|s|ing)?|took|takes|accepted|admitted)\s+(?:
                    r"\bclaim(?:ed|s)?\s+(?:the|that|this)\s+(?:\w+\s+)?(?:attack|bombing|blast|explosion|strike|"
                    r"assault|shooting)\b")
 # a past year named in passing ("the 2013 Ghouta attack", "Russia's intervention in 2015"): history, not news
-HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mid)[\s-]+(?:[A-Za-z]+[\s-]+)?((?:19|20)\d\d)\b")
+HISTORY_YEAR = re.compile(r"\b(?:in|since|during|of|from|until|the|early|late|mid)[\s-]+(?:[A-Za-z]+[\s-]+)?((?:19|20)\d\d)\b", re.I)
 # the text itself says the attacker is unknown: no perpetrator is inferred from the weapon and the side
 UNKNOWN_ATTACKER = Caseless(r"\b(?:unidentified|unknown|unmarked|unclear whose)\s+(?:\w+\s+)?(?:aircraft|warplanes?|"
                             r"jets?|planes?|drones?|helicopters?|gunmen|assailants|attackers|militants|group)\b|"

@@ -12,6 +12,9 @@ from .scan import Sentence
 ORIGIN_BEFORE = Caseless(r"\b(?:from|positioned(?: in)?|stationed in|based in|fired from|entrenched in|located in)\s+"
                          r"(?:the\s+)?(?:[\w'-]+\s+){0,5}$|\b(?:source|sources|official|officials|governor|spokesman|"
                          r"command|council|directorate|department|correspondent|reporter)\s+(?:at|in|of|for)\s+(?:the\s+)?$")
+# the attackers' own position: never where the attack fell
+LAUNCHED_FROM_BEFORE = Caseless(r"\b(?:positioned|stationed|entrenched|deployed|based|holed up)\s+(?:on|in|at|near|around)\s+"
+                                r"(?:the\s+)?(?:[\w'-]+\s+){0,4}$|\bfired\s+from\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}$")
 
 
 # the aim of a fight is not where it is fought: "battled outside Aleppo in a bid to break the siege of its east"
@@ -72,6 +75,8 @@ def side_of(s: Sentence, about_aleppo: bool) -> tuple:
         penalty = 3 if ORIGIN_BEFORE.search(t[max(0, rel - 60):rel]) or NOT_TARGET_AFTER.match(t[rel_end:rel_end + 30]) \
             else 0
         rank = p.precision + penalty
+        if LAUNCHED_FROM_BEFORE.search(t[max(0, rel - 60):rel]):
+            continue                    # "terrorists positioned on the outskirts of X": where the fire came from
         if p.kind == "country" or (penalty and SPEAKER_PLACE.search(t[max(0, rel - 30):rel])):
             continue                    # "a source at Aleppo province said": where the speaker sits
         if DESTINATION_BEFORE.search(t[max(0, rel - 50):rel]):

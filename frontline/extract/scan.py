@@ -107,6 +107,9 @@ SEIZED_WORDS = ("destroy", "seiz", "captur", "dismantl", "defus", "confiscat", "
                 "supplies of")
 _SEIZED_WORD = re.compile("|".join(map(re.escape, SEIZED_WORDS)))      # any of them, in one scan
 
+# another state named before "regime": "the Turkish regime", "Turkish and Saudi regimes", "the Erdogan regime"
+FOREIGN_BEFORE = Caseless(r"\b(?:turkish|saudi|qatari|zionist|israeli|erdogan|erdogan's|american|us|u\.s\.|french|british|"
+                          r"jordanian|emirati|iranian|ottoman)(?:\s+(?:and|or)\s+\w+)?\s+$")
 # a dateline in capitals at the head of a sentence: "BEIRUT —", "ALEPPO, Syria —", "MOSCOW (Sputnik) -"
 CITY_DATELINE = re.compile(r"\s*[A-Z][A-Z'.-]{2,}(?:\s[A-Z][A-Z'.-]{2,}){0,2}(?:,\s*[A-Z][A-Za-z]+)?\s*"
                            r"(?:\([^()]{1,30}\)\s*)?[-\u2013\u2014:]\s")
@@ -182,6 +185,8 @@ def analyse(span: Span, idx: int, published: Optional[dt.date], skip_until: int,
             continue
         if t[a:a + 3].lower() == "us " and t[a:a + 2] != "US":
             continue            # "told us strikes went on": the pronoun, not the United States
+        if row["actor"] == "government" and t[a:a + 6].lower() == "regime" and FOREIGN_BEFORE.search(t, max(0, a - 40), a):
+            continue            # "groups affiliated to the Turkish and Saudi regimes": another state's, not Syria's
         s.actors.append((row["actor"], a, b))
     for a, b, row in hits["parties"]:
         if a < lead_end:
