@@ -98,6 +98,9 @@ INCIDENT_CASES = [
      "killing two.", dict(actor="rebels", side="west")),
     ("Terrorists positioned in Bani Zaid fired rockets at residential neighbourhoods of Aleppo city on Monday, "
      "wounding five.", dict(side="west", location="Aleppo", injured=5)),
+    # a caption's year glued to the lead's first word ends the caption
+    ("A man walks through rubble in Aleppo on October 1, 2016Rebel shelling of al-Midan in Aleppo killed 12 people "
+     "on Wednesday, state media said.", dict(event_date="2016-10-12", actor="rebels", killed=12)),
     # who declared or brokered something is no attacker
     ("Jets bombed al-Shaar in Aleppo on Monday, ending a pause declared by Russia last week.",
      dict(actor="government", side="east")),   # inferred from the weapon and the side, not Russia

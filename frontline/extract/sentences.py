@@ -34,9 +34,14 @@ _CAPTION_CREDIT = re.compile(r"[(\[](?:TRT World and Agencies|TRT World|AFP|Reut
                              r"EPA|Xinhua|SANA)(?: Photo)?[)\]]")
 
 
+# a caption's closing year glued to the next sentence's first word: "... on August 15, 2016Rebel shelling ..."
+_GLUED_YEAR = re.compile(r"(?<=[\s,](?:19|20)\d\d)(?=[A-Z][a-z]+\s)")
+
+
 def glued_breaks(text: str) -> tuple:
     """Offsets where a sentence that lost its full stop starts, or a photo caption ends."""
-    return tuple(m.end() for m in _GLUED_OPENER.finditer(text)) + tuple(m.end() for m in _CAPTION_CREDIT.finditer(text))
+    return tuple(m.end() for m in _GLUED_OPENER.finditer(text)) + tuple(m.end() for m in _CAPTION_CREDIT.finditer(text)) \
+        + tuple(m.end() for m in _GLUED_YEAR.finditer(text))
 
 
 # a page's time stamp whose day and year lost the space between them: "Last updated at Nov 022017"
