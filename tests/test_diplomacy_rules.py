@@ -205,6 +205,9 @@ def test_an_act_dated_by_an_earlier_year_is_background(text):
 
 PARTY_CASES = [
     # text, event type, parties
+    # a jab, a swipe, hitting out: an accusation
+    ("Iran's foreign minister took a swipe at Saudi Arabia over Aleppo.", "accusation", {"Iran", "Saudi Arabia"}),
+    ("Ankara hit out at Moscow over the bombing of Idlib.", "accusation", {"Turkey", "Russia"}),
     # a resolution adopted, rejected or blocked, however the sentence words it
     ("The Security Council on Monday rejected a Chinese-drafted resolution on Idlib.", "un_action",
      {"United Nations", "China"}),
