@@ -101,6 +101,13 @@ INCIDENT_CASES = [
     # a caption's year glued to the lead's first word ends the caption
     ("A man walks through rubble in Aleppo on October 1, 2016Rebel shelling of al-Midan in Aleppo killed 12 people "
      "on Wednesday, state media said.", dict(event_date="2016-10-12", actor="rebels", killed=12)),
+    # a district taken is a capture; artillery on the besieged east is the government's when no one is named
+    ("The army said it had taken the Sheikh Saeed district of Aleppo on Wednesday.",
+     dict(event_type="clashes", actor="government", side="east")),
+    ("Kurdish fighters took the Sheikh Fares neighbourhood of Aleppo from rebels on Monday.",
+     dict(event_type="clashes", actor="kurdish")),
+    ("Rescue workers in eastern Aleppo said 45 people were killed in an artillery bombardment on Wednesday.",
+     dict(event_type="shelling", actor="government", side="east", killed=45)),
     # who declared or brokered something is no attacker
     ("Jets bombed al-Shaar in Aleppo on Monday, ending a pause declared by Russia last week.",
      dict(actor="government", side="east")),   # inferred from the weapon and the side, not Russia

@@ -603,9 +603,9 @@ GROUND_ONLY = {"rebels", "isis", "kurdish"}
 
 
 def infer_actor(event_type: str, side: Optional[str]) -> Optional[str]:
-    """The perpetrator implied when the text names none: air power over the east is the government's,
-    shells on the west are the rebels'."""
-    if event_type == "airstrike" and side == "east":
+    """The perpetrator implied when the text names none: air power and artillery over the besieged east are
+    the government's, shells on the west are the rebels'."""
+    if event_type in ("airstrike", "shelling") and side == "east":
         return "government"
     if event_type == "shelling" and side == "west":
         return "rebels"

@@ -36,7 +36,7 @@ CLAIMS_IT = re.compile(r"(?:\s+\([^)]{0,40}\))?(?:\s+[\w-]+){0,4}?\s+(?:claim(?:
 SAYS_IT_DID = Caseless(r"\s+(?:(?:also|later)\s+)?(?:said|says|claimed|claims|announced|boasted)\s+(?:that\s+)?(?:"
                        r"(?:it|they)\s+(?:had\s+|has\s+|have\s+)?|(?:its|their)\s+[\w-]+\s+(?:had\s+|have\s+)?|"
                        r"to\s+have\s+)(?:killed|shot|downed|destroyed|captured|seized|stormed|attacked|targeted|shelled|"
-                       r"bombed|executed|ambushed|repelled)\b")
+                       r"bombed|executed|ambushed|repelled|taken|took|recaptured|retook|regained|liberated)\b")
 # "blaming the Syrian army for the attack", "accused rebels of": the side a speaker names as the attacker
 BLAMED_BEFORE = Caseless(r"\b(?:blam(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|held|holding|hold)\s+(?:the\s+)?$")
 # "killed in clashes with the army": the side the victims fought is the one that killed them
