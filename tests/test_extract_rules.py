@@ -199,6 +199,18 @@ def test_a_period_total_told_after_an_attack_is_not_its_toll():
     assert len(found) == 1 and found[0].killed == 4
 
 
+def test_a_village_the_gazetteer_lacks_places_a_capture():
+    (inc,) = incidents("Syrian troops recaptured the village of Qurtalbah from rebels on Sunday, state media said.")
+    assert (inc.event_type, inc.actor, inc.location) == ("clashes", "government", "Qurtalbah")
+
+
+def test_a_weekday_s_attack_named_again_is_that_attack():
+    found = incidents("Regime air raids killed 42 people near the capital on Thursday, a monitor said. Residents fled. "
+                      "Thursday's air strikes were carried out in Douma, a suburb under siege.")
+    assert [(i.killed, len(i.mentions)) for i in found] == [(42, 2)]
+    assert any("opens on 'Thursday's air strikes" in t for t in found[0].trace), found[0].trace
+
+
 def test_a_toll_over_several_days_is_not_the_day_s_toll():
     found = incidents("Jets pounded eastern Aleppo on Wednesday in a second day of bombing that has killed 40 people. "
                       "The strikes on Wednesday alone killed 25 people, the Observatory said.")

@@ -369,7 +369,7 @@ def build_incidents(sents: list, article: Article) -> list:
 
 
 # a sentence that opens on the attack just told ("The blast hit ...", "The strikes also killed ...")
-BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
+BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those|(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:'s|s|\u2019s)?)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
                           r"bombing|bombardment|shelling|blast|explosion|car bomb|bomb|massacre|assault|killings?|"
                           r"executions?)"
                           r"(?:\s+(?:on|in|at|against|near)\s[^,.;]{1,80}?)?\s+"

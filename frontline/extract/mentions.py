@@ -211,7 +211,7 @@ def is_incident_candidate(s: Sentence) -> bool:
     strong = any(tr[1] == "strong" for tr in s.triggers)
     weak = bool(s.triggers)
     located = any(m.value.kind != "country" and not is_abroad(m.value) for m in s.places) \
-        or "side_east" in s.cues or "side_west" in s.cues
+        or "side_east" in s.cues or "side_west" in s.cues or bool(s.local)      # "the village of X" too
     if strong and (located or has_figure or s.dates or s.actors):
         return True
     if weak and (has_figure or (located and (s.dates or s.kill_words))):
