@@ -61,6 +61,10 @@ CASES = [
     ("a citizen was injured by a rocket shell", {"injured": (1, "exact")}),
     ("the sniper shot a soldier dead and wounded a resident", {"killed": (1, "exact"), "injured": (1, "exact")}),
     ("A man whose son was killed weeps at the site", {}),
+    # two groups of the same dead, the first told with words after it
+    ("the monitor said 19 fighters from the brigade and four civilians were killed in the blast",
+     {"killed": (23, "exact")}),
+    ("30 regime soldiers and 39 rebel fighters had been killed in the battle", {"killed": (69, "exact")}),
     # the toll told verb first is the latest toll
     ("Rose to 13 the number of civilians who were killed by air strikes on al-Kalaseh",
      {"killed": (13, "exact")}),

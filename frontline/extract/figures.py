@@ -344,6 +344,9 @@ _COORDINATED = Caseless(r"\s+(?:[\w()-]+\s+){0,3}?and\s+(?:(?P<q>" + QUALIFIER +
                         r"\s+)?(?:\w+\s+)?(?:wounded|injured|hurt))")
 
 
+# the first group of the same dead, told before the count: "19 fighters from the group and four civilians were killed"
+_COORDINATED_BEFORE = Caseless(r"(?<![\w.,-])(?P<m>" + NUMBER + r")\s+(?:[\w-]+\s+)?(?P<who>" + _PERSONS
+                               + r")\b(?:\s+[\w-]+){0,4}?\s+and\s+$")
 _INCLUSION_BEFORE = Caseless(r"\b(?:among them|among whom|of whom|including|among the dead|among the victims|"
                              r"the dead included|the victims included)\W*$")
 _AND_CHILDREN = Caseless(r"\s+and\s+(?P<n>an?|" + NUMBER + r")\s+(?:\w+\s+)?" + _CHILD + r"\b")
@@ -634,6 +637,11 @@ def find_figures(sentence: str) -> list:
                 count = _figure(field, m, "n", rule)
                 if field == "killed" and count is not None and count.value:
                     figs += _coordinated(sentence, m.end("n"), count, before=m.start("kv"))
+                    first = _COORDINATED_BEFORE.search(sentence, max(0, m.start() - 90), m.start())
+                    more = parse_number(first.group("m")) if first else None
+                    if more and free(first.start("m"), first.end("m")) \
+                            and not _is_year_or_date(sentence, first.start("m"), first.end("m")):
+                        count.value += more      # "19 fighters ... and four civilians were killed": 23
                 kin = _WITH_KIN.match(sentence, m.end()) if field == "killed" and count and count.value else None
                 if kin:           # "two children were killed with their father": the father is among the dead
                     more = parse_number(kin.group("more")) if kin.group("more") else None
