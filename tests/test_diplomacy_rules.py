@@ -95,6 +95,9 @@ DATE_CASES = [
     ("Russia vetoed the draft resolution on Saturday, and rebels shelled western Aleppo on Monday.", THU,
      "2016-10-08"),
     ("Britain condemned Russia for the bombing of a hospital on Monday.", THU, None),
+    # a date between the act and what it is about ("... on Monday over the bombing of ...") is the act's
+    ("Turkey hit out at Russia on Monday over the bombing of Idlib.", THU, "2016-10-10"),
+    ("The EU condemned Syria on Tuesday for the assault on Aleppo.", THU, "2016-10-11"),
     # "since/until" dates bound a period, they do not date the act
     ("Kerry met Lavrov in Geneva, their first meeting since September.", THU, None),
     ("Iran and Turkey signed a truce that holds until 20 October.", THU, None),
@@ -208,6 +211,9 @@ PARTY_CASES = [
     # a jab, a swipe, hitting out: an accusation
     ("Iran's foreign minister took a swipe at Saudi Arabia over Aleppo.", "accusation", {"Iran", "Saudi Arabia"}),
     ("Ankara hit out at Moscow over the bombing of Idlib.", "accusation", {"Turkey", "Russia"}),
+    # Syria as the one condemned or urged is the Syrian state
+    ("France condemned Syria over the siege of Madaya.", "accusation", {"France", "Syria"}),
+    ("Moscow urged Syria to open the crossings.", "proposal", {"Russia", "Syria"}),
     # a resolution adopted, rejected or blocked, however the sentence words it
     ("The Security Council on Monday rejected a Chinese-drafted resolution on Idlib.", "un_action",
      {"United Nations", "China"}),

@@ -138,6 +138,11 @@ ACT_VERB = {"agreement": TRUCE_VERB,
                                   r"passed|vetoed|approved|voted down)\b")}
 
 
+# what follows an act's date and names what the act is about: "... on Monday over the bombing of"
+COMPLEMENT_AFTER_DATE = re.compile(r"\s*,?\s*(?:for|over|about|after|following)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?"
+                                   r"(?:[\w'-]+\s+){0,3}?", re.I)
+
+
 def _attached_to_act(text: str, c: DateCandidate, trig: int, other: int) -> bool:
     """Is a date the act's rather than the other trigger's? The one in its clause, else the nearer one."""
     def broken(x: int, y: int) -> bool:
@@ -146,6 +151,8 @@ def _attached_to_act(text: str, c: DateCandidate, trig: int, other: int) -> bool
     with_act, with_other = not broken(c.start, trig), not broken(c.start, other)
     if with_act != with_other:
         return with_act
+    if trig < c.start and c.end <= other and COMPLEMENT_AFTER_DATE.fullmatch(text, c.end, other):
+        return True         # "condemned Syria on Monday for the assault on Aleppo": the condemnation's day
     return distance(c, trig) <= distance(c, other)
 
 

@@ -180,12 +180,21 @@ OFFICE = re.compile(r"\b(?:envoy|ambassador|representative|mission|delegation)\b
 OBJECT_OF = re.compile(r"\b(?:on|in|for|of|about|to|into|from|across|inside|over|with)\s+$", re.I)
 
 
+# a state as the one accused or addressed: "condemned Syria", "urged Syria to", "called on Syria to"
+ADDRESSED_BEFORE = re.compile(r"\b(?:condemned|condemns|accused|accuses|blamed|blames|criticised|criticized|"
+                              r"denounced|urged|urges|called on|calls on|pressed|warned|warns|told)\s+$", re.I)
+
+
 def _syria_as_state(text: str, found: list) -> list:
     """Syria acting ("Syria has demanded"), or beside another party ("Russia and Syria", "Iran, Syria and
     Hezbollah"), is the Syrian state; Syria as a place ("in Syria") is not a party."""
     out = [("Syria", m.start(), m.end(), False) for m in SYRIA_ACTS.finditer(text)
            if not OBJECT_OF.search(text[max(0, m.start() - 10):m.start()])]     # "the inquiry on Syria said"
     for m in re.finditer(r"\bSyria\b(?![n'\u2019-])", text):
+        if ADDRESSED_BEFORE.search(text, max(0, m.start() - 30), m.start()) \
+                and not any(a <= m.start() < b for _, a, b, _ in found + out):
+            out.append(("Syria", m.start(), m.end(), False))   # "France condemned Syria", "urged Syria to"
+            continue
         if PLACE_BEFORE.search(text[max(0, m.start() - 12):m.start()]) or OBJECT_OF.search(
                 text[max(0, m.start() - 10):m.start()]):
             continue                                   # "in Syria and Iraq", "the envoy to Syria, de Mistura"
