@@ -65,6 +65,9 @@ CASES = [
     ("the monitor said 19 fighters from the brigade and four civilians were killed in the blast",
      {"killed": (23, "exact")}),
     ("30 regime soldiers and 39 rebel fighters had been killed in the battle", {"killed": (69, "exact")}),
+    # one relative of the victim just named
+    ("a boy was killed and his mother wounded when the shell hit", {"killed": (1, "exact"), "children_killed": (1, "exact"),
+                                                                     "injured": (1, "exact")}),
     # the toll told verb first is the latest toll
     ("Rose to 13 the number of civilians who were killed by air strikes on al-Kalaseh",
      {"killed": (13, "exact")}),

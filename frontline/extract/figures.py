@@ -272,6 +272,11 @@ _PATTERNS = [
     # "another son and a grandfather sustained severe injuries" (2 injured)
     ("people_hurt", Caseless(_PERSON_LIST + r"\s+(?:(?:were|was|have been|had been)\s+(?:\w+\s+)?"
                              r"(?:injured|wounded|hurt)|(?:sustained|suffered)\s+(?:\w+\s+)?(?:injuries|wounds))\b")),
+    # one relative of a victim just named: "a child was killed and his mother wounded" (1 injured)
+    ("kin_one", Caseless(r"\b(?:and|while)\s+(?P<people>(?:his|her|their)\s+(?:young\s+|little\s+|elderly\s+)?"
+                         r"(?P<kin>mother|father|wife|husband|son|daughter|brother|sister|child|baby|grandfather|"
+                         r"grandmother))\s+(?:was\s+|had\s+been\s+)?(?:also\s+)?(?:seriously\s+|badly\s+|critically\s+|"
+                         r"lightly\s+)?(?P<st>killed|wounded|injured|hurt)\b")),
     # a family named by its members is a count: "a mother and her two daughters were killed" (3), "killing a
     # man and his wife" (2), "claiming the lives of a couple and their three children" (5)
     ("family", Caseless(_FAMILY + r"(?:\s+(?:were|have been|had been|was)\s+(?:\w+\s+)?(?:killed|slain)|"
@@ -480,7 +485,7 @@ _NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?!
 _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
 _NEEDS = {"children_among": ("among",), "dead_included": ("includ",),
-          "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "people_hurt": (" and ",), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
+          "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "people_hurt": (" and ",), "kin_one": ("his ", "her ", "their "), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
           "toll": ("toll", "number of"), "toll_first": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves"),
           "verb_then_n": ("kill", "death", "lives of", "life of", "execut", "massacred", "injur", "wound", "bodies of",
@@ -594,6 +599,12 @@ def find_figures(sentence: str) -> list:
                 figs = [Figure("injured" if rule == "people_hurt" else "killed", people, "exact", *where)]
                 if kids and rule == "people":
                     figs.append(Figure("children_killed", kids, "exact", *where))
+            elif rule == "kin_one":
+                where = (m.start("people"), m.end("people"), m.group("people"), rule)
+                hurt = m.group("st").lower() != "killed"
+                figs = [Figure("injured" if hurt else "killed", 1, "exact", *where)]
+                if not hurt and m.group("kin").lower() in ("son", "daughter", "child", "baby"):
+                    figs.append(Figure("children_killed", 1, "exact", *where))
             elif rule == "children_among_dead":
                 figs = [_figure("children_killed", m, "c", rule)] + ([_figure("women_killed", m, "w", rule)]
                                                                      if m.group("w") else [])
