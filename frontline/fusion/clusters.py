@@ -317,7 +317,8 @@ def _clusters(cols: dict, n: int, seeds: list | None = None, first_day: int | No
     clusters of the reports of later days are then unfinished). ``record`` (a dict) gets,
     per row, ``seed``: the first event_id of the row's cluster when the blocks of
     its day began, and ``seed_next``: the same when those of the next day began,
-    if the cluster then held a report of that day.
+    if the cluster then held a report of that day. With ``last_day``, the reports of the day
+    after it are noted too, as that day would begin: fusion can go on from there.
     """
     # block by (day, side): an incident is compared only with those of the same or the next day,
     # on the same side or of unknown side within the city
@@ -450,6 +451,8 @@ def _clusters(cols: dict, n: int, seeds: list | None = None, first_day: int | No
                         mine.add(ly)
                     else:
                         failed.add(lx * n + ly)   # oriented: same_event(a, b) takes a from x's cluster
+    if record is not None and last_day is not None and last_day + 1 in rows_of_day:
+        note_day(last_day + 1)                 # where they stand as the next day would begin: to go on from there
     return label.tolist()
 
 
