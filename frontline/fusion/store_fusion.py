@@ -67,8 +67,8 @@ STORY_FETCH_ARTICLES = 10_000
 
 
 def _window_stories(conn, fusion, members):
-    """(window, its rows of ``members``, ``fusion.story_ids`` of its articles, a function giving
-    ``fusion.story_ids`` of some of them) for each window in order.
+    """(window, its rows of ``members``, ``fusion.story_ids`` of its articles, a function telling
+    whether ``fusion.story_ids`` of some of them puts them all in one story) for each window in order.
 
     An article often reports events of several windows. With a ``fusion`` that
     takes its ``shingle_array`` back (``story_ids(..., shingled=)``), each article's
@@ -86,7 +86,7 @@ def _window_stories(conn, fusion, members):
             arts = conn.execute("SELECT article_id, text FROM articles WHERE list_contains(?::VARCHAR[], "
                                 "article_id) ORDER BY article_id", [ids]).df()
             yield w, rows, fusion.story_ids(arts), (lambda some, arts=arts: fusion.story_ids(
-                arts[arts["article_id"].isin(some)].reset_index(drop=True)))
+                arts[arts["article_id"].isin(some)].reset_index(drop=True)).nunique() == 1)
         return
     span = members.groupby("article_id")["window"].agg(["min", "max"])
     last = span["max"].to_dict()
@@ -105,9 +105,15 @@ def _window_stories(conn, fusion, members):
         ids = sorted(a for a in set(rows["article_id"]) if a in shingled)
         arts = pd.DataFrame({"article_id": pd.Series(ids, dtype=object), "text": None})
         mine = {a: shingled[a] for a in ids}
-        yield w, rows, fusion.story_ids(arts, shingled=mine), (lambda some, mine=mine: fusion.story_ids(
-            pd.DataFrame({"article_id": pd.Series(list(some), dtype=object), "text": None}),
-            shingled={a: mine[a] for a in some}))
+        if hasattr(fusion, "one_story"):
+            def one(some, mine=mine):
+                return fusion.one_story(list(some), mine)
+        else:
+            def one(some, mine=mine):
+                return fusion.story_ids(pd.DataFrame({"article_id": pd.Series(list(some), dtype=object),
+                                                      "text": None}),
+                                        shingled={a: mine[a] for a in some}).nunique() == 1
+        yield w, rows, fusion.story_ids(arts, shingled=mine), one
         for a in ids:
             if last[a] == w:
                 del shingled[a]
@@ -129,9 +135,10 @@ def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Op
     articles of those events only, in windows of consecutive days of about
     ``window_articles`` articles. Stories over a window join at least the
     articles that stories over one event's articles join, so only the events
-    whose articles share a story in their window are looked at again, each
+    whose articles are all one story in their window are looked at again, each
     with the stories among its own articles, and fused again -- by
-    ``fuse_incidents`` itself -- when two of its articles tell one story.
+    ``fuse_incidents`` itself -- when its articles are all one story (``fusion.one_story``):
+    with two stories or more, it is graded as its articles grade it.
     A contested event (sources blaming different perpetrators) is contested whatever its
     stories: its articles are not read. Returns ``fused``, corrected.
     """
@@ -161,16 +168,19 @@ def _story_corrections(conn, fusion, df, cluster_ids, fused, window_articles: Op
         size += n
     members["window"] = members["cday"].map(window_of_day)
     stories_of: dict = {}                                # cluster -> article -> story among its articles
-    for w, rows, stories, stories_among in _window_stories(conn, fusion, members):
+    for w, rows, stories, one_story_among in _window_stories(conn, fusion, members):
         if stories.nunique() == len(stories):
             continue                                     # no two of these articles tell one story
         rows = rows.assign(story=rows["article_id"].map(stories))
-        n = rows.groupby("cluster_id").agg(n_articles=("article_id", "nunique"), n_stories=("story", "nunique"))
-        hit = set(n.index[n["n_stories"] < n["n_articles"]])
+        n = rows.groupby("cluster_id")["story"].nunique()
+        # stories change a grade only when all of an event's articles are one story among themselves
+        # (two or more stories of two or more outlets corroborate, as two or more articles do), and
+        # stories over the window join at least what stories among the event's articles join
+        hit = set(n.index[n == 1])
         for cid, aids in rows[rows["cluster_id"].isin(hit)].groupby("cluster_id")["article_id"]:
-            own = stories_among(sorted(set(aids)))
-            if own.nunique() < len(own):
-                stories_of[cid] = own
+            own = sorted(set(aids))
+            if one_story_among(own):
+                stories_of[cid] = pd.Series(own[0], index=own, name="story_id")
     if not stories_of:
         return fused
     # fuse each affected event again on its own, with the stories among its articles
