@@ -459,19 +459,31 @@ def _span_frame(conn, fusion, first: int, last: int) -> tuple:
 def _changed_events(conn, df, cluster_ids) -> tuple:
     """(rows, cluster ids, old cluster ids of those rows) of the events fused again that differ
     from the stored ones: an event with the same id, the same reports and no report new or stored
-    again since is left as it is (grade included)."""
-    import pandas as pd
-    old = dict(conn.execute("SELECT event_id, cluster_id FROM incidents WHERE event_id IN "
-                            "(SELECT unnest(?::VARCHAR[]))", [df["event_id"].tolist()]).fetchall())
+    again since is left as it is (grade included). Compared in DuckDB (one join, no Python row loop:
+    a thousand articles spread over a year reach ~250,000 reports)."""
+    import numpy as np
+    import pyarrow as pa
     new_ids = cluster_ids.astype(object).tolist()
-    same = pd.Series([old.get(e) == c for e, c in zip(df["event_id"], new_ids)]).groupby(new_ids).all()
-    stored = dict(conn.execute("SELECT cluster_id, len(event_ids) FROM fused_incidents WHERE cluster_id IN "
-                               "(SELECT unnest(?::VARCHAR[]))", [sorted(set(same.index[same]))]).fetchall())
-    sizes = pd.Series(new_ids).groupby(new_ids).size()
-    kept = {c for c in same.index[same] if stored.get(c) == sizes[c]}
-    redo = ~pd.Series(new_ids).isin(kept).to_numpy()
-    df, cluster_ids = df[redo].reset_index(drop=True), cluster_ids[redo].reset_index(drop=True)
-    old_ids = sorted({old[e] for e in df["event_id"] if old.get(e) is not None})
+    conn.register("_fl_new", pa.table({"event_id": pa.array(df["event_id"].tolist(), pa.string()),
+                                       "cid": pa.array(new_ids, pa.string()),
+                                       "pos": pa.array(np.arange(len(new_ids)), pa.int64())}))
+    try:
+        conn.execute("""CREATE OR REPLACE TEMP TABLE _fl_cmp AS
+            SELECT n.pos, n.cid, i.cluster_id AS old FROM _fl_new n LEFT JOIN incidents i USING (event_id)""")
+        # kept: every report had this id already, and the stored event has as many reports
+        redo = conn.execute("""
+            WITH g AS (SELECT cid, count(*) AS size, bool_and(old IS NOT DISTINCT FROM cid) AS same
+                       FROM _fl_cmp GROUP BY cid),
+                 kept AS (SELECT g.cid FROM g JOIN fused_incidents f ON f.cluster_id = g.cid
+                          WHERE g.same AND len(f.event_ids) = g.size)
+            SELECT pos, old FROM _fl_cmp WHERE cid NOT IN (SELECT cid FROM kept) ORDER BY pos""").fetchall()
+    finally:
+        conn.execute("DROP TABLE IF EXISTS _fl_cmp")
+        conn.unregister("_fl_new")
+    rows = np.zeros(len(new_ids), dtype=bool)
+    rows[[p for p, _ in redo]] = True
+    df, cluster_ids = df[rows].reset_index(drop=True), cluster_ids[rows].reset_index(drop=True)
+    old_ids = sorted({o for _, o in redo if o is not None})
     return df, cluster_ids, old_ids
 
 
