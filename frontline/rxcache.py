@@ -91,8 +91,19 @@ def flush() -> None:
     """Write the cache files that got new patterns in this process (also done at exit)."""
     for path, table in _tables.items():
         if table["new"] and table["ok"]:
+            _drop_stale(table)
             _save(path, table["patterns"])
             table["new"] = False
+
+
+def _drop_stale(table: dict) -> None:
+    """Take out the results a memoized function kept under another version of its module than the one
+    this process stored them under (an edited module leaves its old results behind otherwise)."""
+    versions = table.get("versions") or {}
+    stale = [k for k in table["patterns"] if type(k) is tuple and len(k) == 4 and k[0] == "memo"
+             and k[1] in versions and k[2] != versions[k[1]]]
+    for k in stale:
+        del table["patterns"][k]
 
 
 _active: list = []              # the table of the cached_compiles block the process is in, if any
@@ -141,6 +152,7 @@ def memoized(fn):
                 same = False
             if same:
                 patterns[key] = got
+                table.setdefault("versions", {})[fn.__qualname__] = version
                 _mark_new(table)
         return got
 

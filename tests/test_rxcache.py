@@ -6,6 +6,7 @@ import re
 import pytest
 
 from frontline import rxcache
+from frontline import text as text_mod
 
 PATTERNS = [
     (r"(?P<n>\d+) (?:people|civilians) (?:were )?killed", re.IGNORECASE),
@@ -73,7 +74,6 @@ def test_an_unwritable_folder_is_no_cache(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- analyses of patterns kept beside them
 
-from frontline import text as text_mod  # noqa: E402
 
 ANALYSED = [               # (pattern, what each analysis gives for it), written for these tests
     r"\b(?:shelled|bombed) the (?:market|school)\b",
@@ -140,6 +140,9 @@ def test_a_changed_module_is_a_new_key(tmp_path, monkeypatch):
             assert halves("strike", n=3) == ("str", "ike") == halves("strike", 3)
         rxcache.flush()
     assert calls == ["strike", "strike"]  # computed for version 1 once, for version 2 once
+    kept = rxcache._load(next(tmp_path.glob("regex-test-*.marshal")))
+    versions = [k[2] for k in kept if isinstance(k, tuple) and k[0] == "memo" and k[1].endswith("halves")]
+    assert versions == [2]                # version 1's result went when version 2's was stored
 
 
 def test_results_marshal_cannot_keep_are_computed_each_time(tmp_path, monkeypatch):
