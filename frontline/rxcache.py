@@ -18,10 +18,11 @@ unwritable cache) falls back to ``re.compile``: the patterns are the same either
 from __future__ import annotations
 
 import contextlib
-import os
 import marshal
+import os
 import re
 import sys
+import zlib
 from pathlib import Path
 
 try:
@@ -44,7 +45,12 @@ def cache_dir() -> Path | None:
 
 def _parts(pattern: str, flags: int) -> tuple:
     """What ``_sre.compile`` takes besides the pattern: (flags, code, groups, groupindex, indexgroup)."""
-    parsed = _parser.parse(pattern, flags)
+    return parsed_parts(_parser.parse(pattern, flags), flags)
+
+
+def parsed_parts(parsed, flags: int = 0) -> tuple:
+    """``_parts`` of a pattern already parsed (``re._parser.parse``), as ``re._compiler.compile`` makes them:
+    ``_sre.compile(None, *parts)`` is ``re._compiler.compile(parsed, flags)``."""
     state = parsed.state
     names = [None] * state.groups
     for name, number in state.groupdict.items():
@@ -56,7 +62,9 @@ def _parts(pattern: str, flags: int) -> tuple:
 def _load(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
-            key, table = marshal.load(fh)      # plain data only: lists, tuples, dicts, ints, str
+            # read whole, then decoded: ``marshal.load`` on a file reads it in pieces of a few bytes
+            # (0.4 s of CPU for the 5 MB of the extractor's patterns; ``loads`` of the bytes: 0.02 s)
+            key, table = marshal.loads(fh.read())      # plain data only: lists, tuples, dicts, ints, str
     except Exception:          # noqa: BLE001 -- absent, unreadable, another format: start afresh
         return {}
     return table if key == _KEY and isinstance(table, dict) else {}
@@ -83,8 +91,82 @@ def flush() -> None:
     """Write the cache files that got new patterns in this process (also done at exit)."""
     for path, table in _tables.items():
         if table["new"] and table["ok"]:
+            _drop_stale(table)
             _save(path, table["patterns"])
             table["new"] = False
+
+
+def _drop_stale(table: dict) -> None:
+    """Take out the results a memoized function kept under another version of its module than the one
+    this process stored them under (an edited module leaves its old results behind otherwise)."""
+    versions = table.get("versions") or {}
+    stale = [k for k in table["patterns"] if type(k) is tuple and len(k) == 4 and k[0] == "memo"
+             and k[1] in versions and k[2] != versions[k[1]]]
+    for k in stale:
+        del table["patterns"][k]
+
+
+_active: list = []              # the table of the cached_compiles block the process is in, if any
+_versions: dict = {}            # module file -> CRC-32 of its source
+
+
+def _source_version(fn) -> int | None:
+    """CRC-32 of the source file of the module defining ``fn`` (None when it cannot be read)."""
+    module = sys.modules.get(getattr(fn, "__module__", None) or "")
+    path = getattr(module, "__file__", None)
+    if path not in _versions:
+        try:
+            with open(path, "rb") as fh:
+                _versions[path] = zlib.crc32(fh.read())
+        except Exception:      # noqa: BLE001 -- no source to version the results by: not kept
+            _versions[path] = None
+    return _versions[path]
+
+
+def memoized(fn):
+    """``fn`` (a pure function of str, int and bool arguments giving plain data: None, str, int,
+    tuples, frozensets, lists, dicts of those) whose results are kept in the cache file of the
+    :func:`cached_compiles` block it is called in, keyed by its name, its arguments and a CRC-32 of
+    its module's source: a change to that module is a new key. Outside a block it is ``fn``.
+    The extractor's patterns are analysed so at import (``text.Caseless``, the lexicons)."""
+    import inspect
+    signature = inspect.signature(fn)
+
+    def wrapper(*args, **kwargs):
+        table = _active[-1] if _active else None
+        version = _source_version(fn) if table is not None else None
+        if version is None:
+            return fn(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        args = tuple(bound.arguments.values())
+        key = ("memo", fn.__qualname__, version, args)
+        patterns = table["patterns"]
+        if key in patterns:
+            return patterns[key]
+        got = fn(*args)
+        if len(patterns) < MAX_ENTRIES:
+            try:
+                same = marshal.loads(marshal.dumps(got)) == got
+            except (ValueError, TypeError):
+                same = False
+            if same:
+                patterns[key] = got
+                table.setdefault("versions", {})[fn.__qualname__] = version
+                _mark_new(table)
+        return got
+
+    wrapper.__name__, wrapper.__qualname__, wrapper.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+
+def _mark_new(table: dict) -> None:
+    table["new"] = True
+    if not _flush_at_exit:
+        import atexit
+        atexit.register(flush)
+        _flush_at_exit.append(True)
 
 
 @contextlib.contextmanager
@@ -130,18 +212,16 @@ def cached_compiles(name: str):
             same = False
         if same:
             patterns[key] = parts
-            table["new"] = True
-            if not _flush_at_exit:
-                import atexit
-                atexit.register(flush)
-                _flush_at_exit.append(True)
+            _mark_new(table)
         else:
             table["ok"] = False
         return compiled
 
     compile.cached_by_frontline = True
     re.compile = compile
+    _active.append(table)
     try:
         yield
     finally:
         re.compile = real
+        _active.pop()

@@ -1,13 +1,14 @@
 """Sentence splitting: a regex splitter with an abbreviation set (no model)."""
 from __future__ import annotations
 
+import _sre
 import re
-from re import _compiler as _sre_compiler
 from re import _constants as _C
 from re import _parser as _sre_parser
 from typing import Iterator, Optional
 
 from .models import Span
+from .rxcache import memoized, parsed_parts
 
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen lt col maj capt sgt st mt jan feb mar apr jun jul aug sep sept oct nov dec "
@@ -104,6 +105,7 @@ def fold(text: str) -> Optional[str]:
 _last_fold: tuple = (None, None)          # (text, fold(text)) of the last call: the text is held, so never reused
 
 
+@memoized
 def required_literals(pattern: str) -> Optional[tuple]:
     """Literals one of which every match of ``pattern`` (compiled case-sensitively) contains; None if
     the pattern has none to tell ("\\d+ killed|killed" -> ("killed",); "\\w+" -> None).
@@ -160,6 +162,7 @@ MAX_STARTS = 64            # literal starts of one row, at most (past that, the 
 MAX_START_LENGTH = 24
 
 
+@memoized
 def literal_starts(pattern: str, min_length: int = 2, class_size: int = 4) -> Optional[frozenset]:
     """Lower-case ASCII literals, one of which every match of ``pattern`` (case ignored) starts with, read
     through groups and alternations as far as they are literal: ``(?:for|in) fear of`` -> {"for fear of",
@@ -234,6 +237,18 @@ def _scout(pattern: str) -> Optional[re.Pattern]:
     in each alternative, when it then opens on a literal character or a class (or on alternatives that each open
     on a literal), so that ``re`` skips to the offsets holding one; None otherwise, or when nothing was taken off
     or an empty match is possible. Every match of the pattern starts where one of the scout's does."""
+    parts = _scout_parts(pattern)
+    if parts is None:
+        return None
+    try:
+        return _sre.compile(None, *parts)
+    except Exception:          # noqa: BLE001 - private modules of ``re``: should they change, no scout
+        return None
+
+
+@memoized
+def _scout_parts(pattern: str) -> Optional[tuple]:
+    """What ``_sre.compile`` takes to make ``_scout(pattern)`` (``rxcache.parsed_parts``); None for no scout."""
     try:
         parsed = _sre_parser.parse(pattern)
         if parsed.state.flags & (re.IGNORECASE | re.VERBOSE) or parsed.getwidth()[0] == 0:
@@ -241,7 +256,7 @@ def _scout(pattern: str) -> Optional[re.Pattern]:
         opens_on_literal, stripped = _strip_leading_assertions(parsed)
         if not (opens_on_literal and stripped):
             return None
-        return _sre_compiler.compile(parsed, 0)
+        return parsed_parts(parsed, 0)
     except Exception:          # noqa: BLE001 - private modules of ``re``: should they change, no scout
         return None
 

@@ -278,6 +278,31 @@ def test_story_ids_equal_brute_force(texts, threshold):
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
+@given(texts=texts(), threshold=st.sampled_from([0.0, 0.5, 0.8, 0.95, 1.0]))
+def test_one_story_is_story_ids_giving_one(texts, threshold):
+    arts = pd.DataFrame({"article_id": [f"s{i}" for i in range(len(texts))], "text": texts})
+    shingled = {a: fusion.shingle_array(t) for a, t in zip(arts["article_id"], arts["text"])}
+    want = reference_story_ids(arts, threshold).nunique() == 1
+    assert fusion.one_story(list(arts["article_id"]), shingled, threshold) == want
+
+
+ONE_STORY = [          # (texts, all one story at 0.8), written for this test
+    (["rockets hit the old city market at dawn killing four people and wounding many more"] * 3, True),
+    (["rockets hit the old city market at dawn killing four people and wounding many more",
+      "rockets hit the old city market at dawn killing four people and wounding many more (AFP)",
+      "a convoy reached the eastern districts carrying flour and medicine for the besieged families"], False),
+    (["rockets hit the old city market at dawn killing four people and wounding many more", ""], False),
+    (["one two three four", "one two three four"], False),        # under five words: no shingles, no story
+]
+
+
+@pytest.mark.parametrize("texts, want", ONE_STORY)
+def test_one_story_table(texts, want):
+    shingled = {f"t{i}": fusion.shingle_array(t) for i, t in enumerate(texts)}
+    assert fusion.one_story(sorted(shingled), shingled) is want
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(text=st.one_of(st.none(), st.text(max_size=200), texts().map(" ".join)))
 def test_shingles_equal_brute_force(text):
     want = reference_shingles(text)

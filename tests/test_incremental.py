@@ -182,6 +182,43 @@ def test_an_ingest_fuses_only_the_days_it_reaches(tmp_path, monkeypatch):
     assert (pd.to_datetime(changed["day"]) >= pd.Timestamp(D0 + dt.timedelta(days=20))).all()
 
 
+@pytest.mark.parametrize("lookahead, parts, seed", [
+    (0, 3, 11),       # spans of one day each: every day goes on from the one before
+    (0, 7, 12),
+    (1, 4, 13),       # spans of 1, 4, 16 days past the changes
+    (2, 6, 14),
+])
+def test_fusion_in_spans_gives_the_fused_events_of_one_ingest(tmp_path, monkeypatch, lookahead, parts, seed):
+    """A resumed run goes on span after span (never again from its first day) and takes in the
+    changed ranges it runs into: short spans, many ingests, the events of one ingest."""
+    specs = _dense(120, seed=seed)
+    want = _full(tmp_path, "whole", specs)
+    monkeypatch.setattr(store_fusion, "LOOKAHEAD_DAYS", lookahead)
+    spans, runs = [], []
+    real_span, real_resume = store_fusion._span_frame, store_fusion._resume
+
+    def span(conn, fusion, first, last):
+        spans.append((first, last))
+        return real_span(conn, fusion, first, last)
+
+    def resume(conn, fusion, lo, hi, following=None):
+        runs.append((lo, hi, len(following or ())))
+        return real_resume(conn, fusion, lo, hi, following)
+    monkeypatch.setattr(store_fusion, "_span_frame", span)
+    monkeypatch.setattr(store_fusion, "_resume", resume)
+    order = sorted(specs)
+    random.Random(seed).shuffle(order)
+    conn = store.connect(tmp_path / "parts.duckdb")
+    try:
+        for at in range(parts):
+            _ingest(conn, specs, order[at * len(order) // parts:(at + 1) * len(order) // parts])
+        _assert_same(_fused(conn), want)
+    finally:
+        conn.close()
+    assert len(spans) > len(runs) > 0                      # some runs went on past their first span
+    assert all(b > a for a, b in spans)
+
+
 def test_fusing_too_few_days_would_differ(tmp_path, monkeypatch):
     """The tests above can fail: resuming fusion at the first changed day, not the day before it,
     leaves events that differ from one ingest's."""
@@ -192,8 +229,8 @@ def test_fusing_too_few_days_would_differ(tmp_path, monkeypatch):
     want = _full(tmp_path, "whole", {**specs, **late})
     real = store_fusion._resume
 
-    def from_the_first_changed_day(conn, fusion, lo, hi):
-        return real(conn, fusion, lo + 1, hi)
+    def from_the_first_changed_day(conn, fusion, lo, hi, following=None):
+        return real(conn, fusion, lo + 1, hi, following)
     monkeypatch.setattr(store_fusion, "_resume", from_the_first_changed_day)
     conn = store.connect(tmp_path / "parts.duckdb")
     try:

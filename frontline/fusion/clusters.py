@@ -78,8 +78,50 @@ def story_ids(articles: pd.DataFrame, threshold: float = 0.8, shingled: dict | N
     ids = list(articles["article_id"])
     shingled = shingled or {}
     arrays = [shingled[i] if i in shingled else shingle_array(t) for i, t in zip(ids, articles["text"])]
-    parent = list(range(len(ids)))
+    find, _ = _story_forest(arrays, threshold)
+    return pd.Series([ids[find(i)] for i in range(len(ids))], index=ids, name="story_id")
+
+
+def one_story(ids: list, shingled: dict, threshold: float = 0.8) -> bool:
+    """Whether ``story_ids`` puts the articles ``ids`` (each with its ``shingle_array`` in ``shingled``) all
+    in one story -- the one case where stories change the grade of an event told by several articles.
+
+    Stories join articles through similar pairs among those sharing a band hash, so where the
+    pairs sharing one do not link every article no similarity is computed at all; else the pairs
+    are compared as ``story_ids`` does, until every article is joined."""
+    arrays = [shingled[i] for i in ids]
+    if len(arrays) <= 1:
+        return True
+    parent = list(range(len(arrays)))
     find = _finder(parent)
+    joined = 1
+    for members in _bands(arrays).values():
+        for b in members[1:]:
+            ra, rb = find(members[0]), find(b)
+            if ra != rb:
+                parent[rb] = ra
+                joined += 1
+    if joined < len(arrays):
+        return False                     # an article shares no band hash with the others: a story of its own
+    _, components = _story_forest(arrays, threshold, stop_at_one=True)
+    return components == 1
+
+
+def _bands(arrays: list) -> dict:
+    """hash -> the articles (positions) that hold it among their four smallest shingle hashes, in order."""
+    buckets: dict = {}
+    for i, sh in enumerate(arrays):
+        for h in sh[:4].tolist():
+            buckets.setdefault(h, []).append(i)
+    return buckets
+
+
+def _story_forest(arrays: list, threshold: float, stop_at_one: bool = False) -> tuple:
+    """(root-finding function, number of stories) of the union-find of ``story_ids`` over shingle arrays;
+    ``stop_at_one``: stop comparing once every article is in one story."""
+    parent = list(range(len(arrays)))
+    find = _finder(parent)
+    components = len(arrays)
 
     def similar(a, b) -> bool:
         """len(sa & sb) / min(len(sa), len(sb)) >= threshold for the shingle sets sa, sb (not empty)."""
@@ -95,18 +137,17 @@ def story_ids(articles: pd.DataFrame, threshold: float = 0.8, shingled: dict | N
                 return False
         return True
 
-    buckets: dict = {}
-    for i, sh in enumerate(arrays):
-        for h in sh[:4].tolist():
-            buckets.setdefault(h, []).append(i)
-    for members in buckets.values():
+    for members in _bands(arrays).values():
         for a_pos, a in enumerate(members):
             for b in members[a_pos + 1:]:
                 if find(a) == find(b):
                     continue
                 if len(arrays[a]) and len(arrays[b]) and similar(a, b):
                     parent[find(b)] = find(a)
-    return pd.Series([ids[find(i)] for i in range(len(ids))], index=ids, name="story_id")
+                    components -= 1
+                    if stop_at_one and components == 1:
+                        return find, components
+    return find, components
 
 
 # ---------------------------------------------------------------- incident fusion
@@ -317,7 +358,8 @@ def _clusters(cols: dict, n: int, seeds: list | None = None, first_day: int | No
     clusters of the reports of later days are then unfinished). ``record`` (a dict) gets,
     per row, ``seed``: the first event_id of the row's cluster when the blocks of
     its day began, and ``seed_next``: the same when those of the next day began,
-    if the cluster then held a report of that day.
+    if the cluster then held a report of that day. With ``last_day``, the reports of the day
+    after it are noted too, as that day would begin: fusion can go on from there.
     """
     # block by (day, side): an incident is compared only with those of the same or the next day,
     # on the same side or of unknown side within the city
@@ -450,6 +492,8 @@ def _clusters(cols: dict, n: int, seeds: list | None = None, first_day: int | No
                         mine.add(ly)
                     else:
                         failed.add(lx * n + ly)   # oriented: same_event(a, b) takes a from x's cluster
+    if record is not None and last_day is not None and last_day + 1 in rows_of_day:
+        note_day(last_day + 1)                 # where they stand as the next day would begin: to go on from there
     return label.tolist()
 
 
@@ -460,8 +504,9 @@ def _columns(incidents: pd.DataFrame) -> dict:
     for name in incidents.columns:
         column = incidents[name]
         values = column.tolist()
-        if column.isna().any():
-            values = [_none(v) for v in values]
+        missing = column.isna().to_numpy()
+        for i in np.flatnonzero(missing).tolist():    # None, NaN, pd.NA, NaT: what ``_none`` makes None
+            values[i] = None
         cols[name] = values
     days = cols["day"]
     for i, day in enumerate(days):
