@@ -199,6 +199,18 @@ def test_a_period_total_told_after_an_attack_is_not_its_toll():
     assert len(found) == 1 and found[0].killed == 4
 
 
+def test_a_suicide_bombing_and_air_strikes_are_two_attacks():
+    found = incidents("A suicide bomber struck a bus near Atmeh on Sunday, killing 50 fighters. "
+                      "The Observatory also reported 26 air strikes on Sunday across Idlib province.")
+    assert sorted(i.event_type for i in found) == ["airstrike", "bombing"]
+
+
+def test_a_ground_battle_after_air_strikes_is_another_event():
+    found = incidents("Russian jets struck the towns of Binnish and Saraqeb on Monday, activists said. "
+                      "Government forces on Monday repelled a rebel assault southwest of Aleppo.")
+    assert sorted(i.event_type for i in found) == ["airstrike", "clashes"]
+
+
 def test_a_village_the_gazetteer_lacks_places_a_capture():
     (inc,) = incidents("Syrian troops recaptured the village of Qurtalbah from rebels on Sunday, state media said.")
     assert (inc.event_type, inc.actor, inc.location) == ("clashes", "government", "Qurtalbah")

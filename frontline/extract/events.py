@@ -181,11 +181,13 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
         return False
     if two_places and place.precision <= 2 and inc.place.precision <= 2 and not names_its_place:
         return False
-    if strong and inc.strong and etype != inc.event_type and {etype, inc.event_type} != {"airstrike", "bombing"} \
-            and (place is not None or explicit):
-        return False
-    if {etype, inc.event_type} == {"airstrike", "clashes"} and place is not None \
-            and any(f.field == "killed" and f.value for f in s.figures):
+    if strong and inc.strong and etype != inc.event_type and (place is not None or explicit) and (
+            {etype, inc.event_type} != {"airstrike", "bombing"}
+            or any(GROUND_BOMB.search(x.text) for x in [s, *inc.sentences])):
+        return False                   # "bombing" is often the air war's, never a suicide bomber's
+    if {etype, inc.event_type} == {"airstrike", "clashes"} and (
+            (place is not None and any(f.field == "killed" and f.value for f in s.figures))
+            or (etype == "clashes" and explicit and GROUND_FIGHT.search(s.text))):
         return False                   # a ground advance, then "warplanes raided X killing 70": two events
     return True
 
@@ -375,6 +377,12 @@ BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those|(?:mon|tues|wednes|t
                           r"(?:\s+(?:on|in|at|against|near)\s[^,.;]{1,80}?)?\s+"
                           r"(?:also\s+|reportedly\s+)?(?:hit|struck|targeted|killed|wounded|injured|left|destroyed|"
                           r"took place|happened|occurred|was|were|tore|(?:comes|came) (?:on|as|amid|during|at))\b")
+# a bomb set off on the ground, not dropped from the air
+GROUND_BOMB = Caseless(r"\b(?:suicide|car bombs?|truck bombs?|bomb-laden|booby-trapped|improvised explosive|ieds?|landmines?|"
+                       r"land mines?|bomber)\b")
+# forces fighting on the ground: "government forces repelled an assault", "rebels advanced on"
+GROUND_FIGHT = Caseless(r"\b(?:forces|troops|fighters|rebels|insurgents|militants|army|soldiers)\s+(?:\w+\s+){0,3}?"
+                        r"(?:repelled|advanced|seized|captured|recaptured|stormed|retreated|clashed|attacked|pushed)\b")
 # the attackers just told struck again: "terrorists also fired rocket shells on ...", "warplanes also raided ..."
 ALSO_STRUCK = Caseless(r"\balso\s+(?:\w+\s+)?(?:fired|shelled|struck|hit|targeted|bombed|attacked|raided|pounded|"
                        r"launched|stormed|shot|carried out|conducted|dropped)\b")
