@@ -211,6 +211,12 @@ def test_a_ground_battle_after_air_strikes_is_another_event():
     assert sorted(i.event_type for i in found) == ["airstrike", "clashes"]
 
 
+def test_a_small_toll_told_twice_with_the_same_wounded_is_one_attack():
+    found = incidents("A woman killed, 30 injured in rebel attacks in Deir Ezzor. Meanwhile, a woman was killed and "
+                      "30 other people were injured when rebels shelled the al-Joura neighbourhood of Deir Ezzor.")
+    assert [(i.killed, i.injured) for i in found] == [(1, 30)]
+
+
 def test_a_village_the_gazetteer_lacks_places_a_capture():
     (inc,) = incidents("Syrian troops recaptured the village of Qurtalbah from rebels on Sunday, state media said.")
     assert (inc.event_type, inc.actor, inc.location) == ("clashes", "government", "Qurtalbah")

@@ -37,6 +37,11 @@ def _toll_key(d: IncidentDraft) -> Optional[tuple]:
     return ("injured", max(wounded)) if wounded else None
 
 
+def _wounded(d: IncidentDraft) -> Optional[int]:
+    values = [c.injured for p, c in d.claims if c.injured is not None and p > 0]
+    return max(values) if values else None
+
+
 def _children(d: IncidentDraft) -> Optional[int]:
     values = [c.children_killed for p, c in d.claims if c.children_killed is not None and p > 0]
     return max(values) if values else None
@@ -55,8 +60,11 @@ def fold_same_toll(drafts: list, another=lambda d: False) -> list:
         if toll is not None and toll >= 1 and not another(d):     # "another seven people were killed in ..."
             for o in out:
                 if toll < SAME_TOLL_MIN and not (_children(o) == _children(d) is not None
-                                                 and o.side == d.side and d.side in ("east", "west")):
-                    continue            # a small toll is the same victims only with the same children, same side
+                                                 and o.side == d.side and d.side in ("east", "west")) \
+                        and not (key[0] == "killed" and _wounded(o) == _wounded(d) is not None
+                                 and _wounded(d) >= SAME_TOLL_MIN):
+                    continue            # a small toll is the same victims only with the same children, same side,
+                                        # or the same wounded ("a woman killed, 30 injured", told twice)
                 same_kind = o.event_type == d.event_type or "other" in (o.event_type, d.event_type) \
                     or not (o.strong and d.strong)
                 sides = {o.side, d.side} - {None}
