@@ -172,3 +172,15 @@ def test_a_followed_snapshot_keeps_the_source_tables_current(tmp_path):
         mem.close()
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("labels, keys, expected", [
+    (["12 Oct · Sukkari", "12 Oct · Sukkari", "12 Oct · Sukkari", "13 Oct · Midan"], ["e1", "e2", "e1", "e3"],
+     ["12 Oct · Sukkari", "12 Oct · Sukkari (2)", "12 Oct · Sukkari", "13 Oct · Midan"]),
+    (["no day · Aleppo"] * 3, ["b", "a", "c"], ["no day · Aleppo", "no day · Aleppo (2)", "no day · Aleppo (3)"]),
+    (["x", "y"], ["k", "k"], ["x", "y"]),          # one event under two labels keeps both
+    ([], [], []),
+])
+def test_events_sharing_a_label_are_told_apart(labels, keys, expected):
+    from components.casualties import distinct_labels
+    assert distinct_labels(labels, keys) == expected
