@@ -15,6 +15,7 @@ from frontline import queries
 from . import data
 from .common import (SIDE_COLOURS, short, bar_key, evidence_panel, open_evidence, plotly_selected_bars,
                      plotly_selected_ids, safe_page)
+from .mapview import MapFigure
 
 SIDE_ORDER = ("east", "west", "city", "outside", "unknown")
 SOURCE_EVENTS = 30      # events in the per-source comparison (largest disagreement first)
@@ -183,7 +184,9 @@ def source_figure(cmp: pd.DataFrame) -> go.Figure:
     xaxis = (dict(type="log", title=dict(text="killed, as each source gives it (log scale; 0 at the left edge)"),
                   tickformat=",") if log else
              dict(title=dict(text="killed, as each source gives it"), rangemode="tozero", tickformat=","))
-    return go.Figure(data=traces, layout=dict(
+    # the traces stay plain dicts (mapview.MapFigure: the same JSON, without plotly validating and
+    # copying every dot; ~8 ms of a rerun at 30 events)
+    return MapFigure(traces, layout=dict(
         xaxis=xaxis, yaxis=dict(categoryorder="array", categoryarray=list(reversed(order)), automargin=True),
         height=max(300, 90 + 28 * len(order)), font=dict(size=14),
         legend=dict(orientation="v", x=1.02, y=1, xanchor="left", title=dict(text="source")),

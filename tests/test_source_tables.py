@@ -184,3 +184,21 @@ def test_a_followed_snapshot_keeps_the_source_tables_current(tmp_path):
 def test_events_sharing_a_label_are_told_apart(labels, keys, expected):
     from components.casualties import distinct_labels
     assert distinct_labels(labels, keys) == expected
+
+
+def test_the_dot_plot_sends_what_plotly_would(stores):
+    """The dot plot keeps its traces as plain dicts (mapview.MapFigure): the JSON sent to the
+    browser is what the same figure made through plotly gives."""
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from components.casualties import source_figure
+    _, snap = stores
+    for by in ("source", "outlet"):
+        fig = source_figure(q.source_comparison(snap, q.Filters(), by=by, limit=None))
+        plotly_made = go.Figure(data=fig.data, layout=fig.layout)
+        sent = json.loads(pio.to_json(fig.to_dict(), validate=False))
+        assert sent == json.loads(pio.to_json(plotly_made.to_dict(), validate=False))
+        assert len(sent["data"]) > 3 and sent["data"][1]["mode"] == "markers"
