@@ -19,7 +19,7 @@ from frontline.readers import read_upload, upload_article_id
 from frontline.safety import MAX_ARTICLE_BYTES, MAX_UPLOAD_BYTES, InputError
 
 from . import data
-from .common import safe_page
+from .common import import_frozen, safe_page
 
 MAX_BYTES = MAX_UPLOAD_BYTES          # one upload (a CSV of many articles); one article: MAX_ARTICLE_BYTES
 # no longer written to (read_upload reads uploads in memory); kept for callers that point it elsewhere
@@ -128,8 +128,7 @@ def _load_pipeline() -> None:
     that a Preview or Save click does not wait for them (~1.5 s): the dashboard no longer imports
     the extractor at start, and the Overview needs none of it."""
     try:
-        import frontline.extract  # noqa: F401
-        import frontline.ingest.pipeline  # noqa: F401
+        import_frozen("frontline.extract", "frontline.ingest.pipeline")
     except ImportError:
         pass        # said where they are needed (Preview, Save)
 
