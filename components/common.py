@@ -59,6 +59,22 @@ def freeze_startup_objects() -> None:
         _FROZEN.append(gc.get_freeze_count())
 
 
+def import_frozen(*names: str) -> None:
+    """Import the modules ``names`` (once per process) and, when that made new ones, move what
+    they made out of the collector's full passes as :func:`freeze_startup_objects` does for the
+    app's own imports: the extractor, imported when a page first needs it, makes as many objects
+    as plotly's validators, which every later full pass would walk again."""
+    import importlib
+    import sys
+    new = [n for n in names if n not in sys.modules]
+    for n in new:
+        importlib.import_module(n)
+    if new:
+        import gc
+        gc.collect()          # the garbage of the moment is not frozen with them
+        gc.freeze()
+
+
 def wrap_long_words() -> None:
     """The page-wide rule that wraps unbroken words (drawn once per run by app.py)."""
     st.html(WRAP_CSS)

@@ -12,11 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from frontline import labels as L
-from frontline.extract.explain import explain_incidents
 from frontline.models import Article
 
 from . import data
-from .common import FIELD_COLOURS, highlight_html, legend_html, safe_page
+from .common import FIELD_COLOURS, highlight_html, import_frozen, legend_html, safe_page
 
 ARTICLE_CHOICES = 100    # articles offered at once by the chooser
 
@@ -139,6 +138,10 @@ def event_title(n: int, r) -> str:
 @safe_page
 def explain_panel(art: dict, aid: str) -> None:
     """The current extractor's reading of the article: mentions and fold/split decisions per incident."""
+    # imported when asked for: the extractor takes ~1 s to import, which every dashboard process
+    # paid in its first page (the Overview) when this module imported it
+    import_frozen("frontline.extract.explain")
+    from frontline.extract.explain import explain_incidents
     article = Article(id=aid, text=str(art.get("text") or ""), title=str(art.get("title") or ""),
                       source=str(art.get("source") or ""), published=_as_date(art.get("published")))
     found = explain_incidents(article)

@@ -19,7 +19,7 @@ from frontline.readers import read_upload, upload_article_id
 from frontline.safety import MAX_ARTICLE_BYTES, MAX_UPLOAD_BYTES, InputError
 
 from . import data
-from .common import safe_page
+from .common import import_frozen, safe_page
 
 MAX_BYTES = MAX_UPLOAD_BYTES          # one upload (a CSV of many articles); one article: MAX_ARTICLE_BYTES
 # no longer written to (read_upload reads uploads in memory); kept for callers that point it elsewhere
@@ -123,12 +123,23 @@ def _collect(files, pasted: str, title: str, source: str, published, warn=None) 
     return arts
 
 
+def _load_pipeline() -> None:
+    """Import the extractor and the ingest pipeline when the page is drawn (once per process), so
+    that a Preview or Save click does not wait for them (~1.5 s): the dashboard no longer imports
+    the extractor at start, and the Overview needs none of it."""
+    try:
+        import_frozen("frontline.extract", "frontline.ingest.pipeline")
+    except ImportError:
+        pass        # said where they are needed (Preview, Save)
+
+
 @safe_page
 def page(filters) -> None:
     st.title("Ingest")
     st.caption(f"Upload .txt, .md, .html or .csv files (up to {MAX_UPLOAD_BYTES // 2**20} MB; one article "
                f"at most {MAX_ARTICLE_BYTES // 2**20} MB) or paste an article. "
                "Preview what Frontline extracts, then save it to the store.")
+    _load_pipeline()
     with st.form("ingest_form", clear_on_submit=False):
         files = st.file_uploader("Files", type=["txt", "md", "html", "htm", "csv"],
                                  accept_multiple_files=True, key="ingest_files")

@@ -560,6 +560,46 @@ def densest_months(months: list, share: float = 0.75) -> dict:
     return out
 
 
+SOURCE_KINDS = ("source", "outlet")      # what the source comparison compares by
+EVENT_SOURCES = "event_sources"         # a snapshot's precomputed figures per fused event and source
+EVENT_SPREAD = "event_source_spread"    # ... and per fused event: how many sources, how far apart
+
+
+def event_sources_sql(source: str = "v_incidents") -> str:
+    """One row per fused event and source over the reports of ``source`` (what :func:`snapshot`
+    stores as :data:`EVENT_SOURCES`): ``kind`` "source" (the attributed source) or "outlet" (the
+    publishing outlet), ``src`` (``'unattributed'`` when the report names none), the highest killed
+    and injured the source's plausible reports give and its first report id -- exactly the rows
+    :func:`source_comparison` and :func:`source_totals` group the reports into, computed once."""
+    per = " UNION ALL ".join(
+        f"SELECT '{k}' AS kind, fid, coalesce({k}, 'unattributed') AS src, max(killed) AS killed, "
+        f"max(injured) AS injured, min(event_id) AS event_id FROM r GROUP BY ALL" for k in SOURCE_KINDS)
+    return f"""
+    WITH r AS (SELECT coalesce(cluster_id, event_id) AS fid, source, outlet, killed, injured, event_id
+               FROM {source} WHERE NOT coalesce(implausible, FALSE))
+    {per}"""
+
+
+def event_spread_sql(source: str = EVENT_SOURCES) -> str:
+    """Per kind and fused event of ``source`` (rows of :func:`event_sources_sql`): how many
+    sources give it figures (``n_src``) and the spread of their killed figures (max - min, 0 when
+    none or one gives one), as :func:`source_comparison` ranks events by."""
+    return f"""SELECT kind, fid, count(*) AS n_src, coalesce(max(killed) - min(killed), 0) AS spread
+    FROM {source} GROUP BY ALL"""
+
+
+def has_event_sources(conn) -> bool:
+    """Whether ``conn`` is a snapshot holding the precomputed per-source figures."""
+    return bool(_rows(conn, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
+                      [EVENT_SPREAD])[0][0])
+
+
+def _from_event_sources(conn, f: Filters) -> bool:
+    """Whether the per-source figures can be read from a snapshot's :data:`EVENT_SOURCES`: they
+    hold every report, so not when outlet or article filters choose which reports count."""
+    return conn is not None and not (f.outlets or f.article_ids) and has_event_sources(conn)
+
+
 def source_comparison(conn, f: Filters, by: str = "source", min_sources: int = 2,
                       limit: Optional[int] = 30) -> pd.DataFrame:
     """Each source's figures for the same fused events.
@@ -570,11 +610,32 @@ def source_comparison(conn, f: Filters, by: str = "source", min_sources: int = 2
     ``limit``, the events where the sources' killed figures differ most (then the
     latest).  Columns: fid, day, location, side, source, killed, injured,
     event_id, spread (max - min killed of the event), n_events (events compared
-    before the limit).
+    before the limit).  On a snapshot (without outlet or article filters) the
+    per-source rows and each event's spread are read from :data:`EVENT_SOURCES`
+    and :data:`EVENT_SPREAD` instead of grouping the reports again: the same rows.
     """
-    if by not in ("source", "outlet"):
+    if by not in SOURCE_KINDS:
         raise ValueError("by must be 'source' or 'outlet'")
     cte, params = fused_cte(f, conn)
+    top = """, top AS (
+        SELECT m.* FROM multi m JOIN fused fu USING (fid)
+        ORDER BY m.spread DESC, fu.day DESC NULLS LAST, m.fid LIMIT ?
+    )
+    SELECT p.fid, fu.day, fu.location, fu.side, p.src AS source, p.killed, p.injured, p.event_id,
+           t.spread, t.n_events
+    FROM per p JOIN top t USING (fid) JOIN fused fu USING (fid)
+    ORDER BY fu.day NULLS LAST, p.fid, p.src"""
+    limit_param = int(limit) if limit else 2 ** 62
+    if _from_event_sources(conn, f):
+        sql = cte + f"""
+        , per AS (SELECT fid, src, killed, injured, event_id FROM {EVENT_SOURCES} WHERE kind = ?)
+        , multi AS (
+            SELECT s.fid, s.spread, count(*) OVER () AS n_events
+            FROM {EVENT_SPREAD} s
+            WHERE s.kind = ? AND s.n_src >= ?
+                  AND s.fid IN (SELECT fid FROM fused WHERE n_reports > 1)   -- one report is one source
+        )""" + top
+        return _df(conn, sql, params + [by, by, int(min_sources), limit_param])
     sql = cte + f"""
     , per AS MATERIALIZED (      -- read twice below: computed once
         SELECT fid, coalesce({by}, 'unattributed') AS src,
@@ -585,33 +646,33 @@ def source_comparison(conn, f: Filters, by: str = "source", min_sources: int = 2
     ), multi AS (
         SELECT fid, coalesce(max(killed) - min(killed), 0) AS spread, count(*) OVER () AS n_events
         FROM per GROUP BY fid HAVING count(DISTINCT src) >= ?
-    ), top AS (
-        SELECT m.* FROM multi m JOIN fused fu USING (fid)
-        ORDER BY m.spread DESC, fu.day DESC NULLS LAST, m.fid LIMIT ?
-    )
-    SELECT p.fid, fu.day, fu.location, fu.side, p.src AS source, p.killed, p.injured, p.event_id,
-           t.spread, t.n_events
-    FROM per p JOIN top t USING (fid) JOIN fused fu USING (fid)
-    ORDER BY fu.day NULLS LAST, p.fid, p.src"""
-    return _df(conn, sql, params + [int(min_sources), int(limit) if limit else 2 ** 62])
+    )""" + top
+    return _df(conn, sql, params + [int(min_sources), limit_param])
 
 
 def source_totals(conn, f: Filters, by: str = "source") -> pd.DataFrame:
     """Per source: how many of the counted events it reports and the killed it gives for them,
-    each event once per source (its highest figure when several of its reports give one)."""
-    if by not in ("source", "outlet"):
+    each event once per source (its highest figure when several of its reports give one).
+    On a snapshot (without outlet or article filters) read from :data:`EVENT_SOURCES`."""
+    if by not in SOURCE_KINDS:
         raise ValueError("by must be 'source' or 'outlet'")
     cte, params = fused_cte(f, conn)
+    totals = """
+    SELECT source, count(*) AS incidents,
+           coalesce(sum(killed), 0)::BIGINT AS killed,
+           coalesce(sum(injured), 0)::BIGINT AS injured
+    FROM per GROUP BY ALL ORDER BY killed DESC, source"""
+    if _from_event_sources(conn, f):
+        sql = cte + f"""
+        , per AS (SELECT src AS source, fid, killed, injured FROM {EVENT_SOURCES}
+                  WHERE kind = ? AND fid IN (SELECT fid FROM fused))""" + totals
+        return _df(conn, sql, params + [by])
     sql = cte + f"""
     , per AS (   -- one figure per source and event: its highest, when its reports repeat it
         SELECT coalesce({by}, 'unattributed') AS source, fid, max(killed) AS killed, max(injured) AS injured
         FROM sel WHERE NOT coalesce(implausible, FALSE) AND fid IN (SELECT fid FROM fused)
         GROUP BY ALL
-    )
-    SELECT source, count(*) AS incidents,
-           coalesce(sum(killed), 0)::BIGINT AS killed,
-           coalesce(sum(injured), 0)::BIGINT AS injured
-    FROM per GROUP BY ALL ORDER BY killed DESC, source"""
+    )""" + totals
     return _df(conn, sql, params)
 
 
@@ -1067,6 +1128,8 @@ def snapshot(conn):
         mem.execute(f"CREATE TABLE {name} AS SELECT * FROM snapshot_source")
         mem.unregister("snapshot_source")
     mem.execute(f"CREATE TABLE {EVENT_FIGURES} AS {event_figures_sql('v_incidents')}")
+    mem.execute(f"CREATE TABLE {EVENT_SOURCES} AS {event_sources_sql('v_incidents')}")
+    mem.execute(f"CREATE TABLE {EVENT_SPREAD} AS {event_spread_sql(EVENT_SOURCES)}")
     return mem
 
 
@@ -1166,6 +1229,11 @@ def _follow(mem, conn, changed: list) -> bool:
         mem.execute(f"DELETE FROM {EVENT_FIGURES} WHERE fid IN (SELECT fid FROM _fl_fids)")
         affected = "(SELECT * FROM v_incidents WHERE coalesce(cluster_id, event_id) IN (SELECT fid FROM _fl_fids))"
         mem.execute(f"INSERT INTO {EVENT_FIGURES} BY NAME {event_figures_sql(affected)}")
+        for table in (EVENT_SOURCES, EVENT_SPREAD):
+            mem.execute(f"DELETE FROM {table} WHERE fid IN (SELECT fid FROM _fl_fids)")
+        mem.execute(f"INSERT INTO {EVENT_SOURCES} BY NAME {event_sources_sql(affected)}")
+        mem.execute(f"INSERT INTO {EVENT_SPREAD} BY NAME "
+                    f"{event_spread_sql(f'(SELECT * FROM {EVENT_SOURCES} WHERE fid IN (SELECT fid FROM _fl_fids))')}")
         mem.execute("DROP TABLE _fl_fids")
         mem.commit()
     except BaseException:

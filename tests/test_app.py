@@ -624,3 +624,18 @@ def test_evidence_shows_how_the_extractor_read_the_article(store):
     texts = " ".join(t.value for t in at.text)
     assert "Incident 1" in shown and "first mention" in shown, shown[:300]
     assert "“" in texts and "Sukkari" in texts          # the mention, quoted literally
+
+
+def test_a_module_a_page_imports_late_is_kept_out_of_full_collections():
+    """``common.import_frozen``: a module imported when a page first needs it (the extractor) is
+    imported once, and what it made is frozen (gc.freeze) as the app's start-up imports are."""
+    import gc
+
+    from components.common import import_frozen
+    sys.modules.pop("colorsys", None)
+    before = gc.get_freeze_count()
+    import_frozen("colorsys")
+    assert "colorsys" in sys.modules and gc.get_freeze_count() > before
+    frozen = gc.get_freeze_count()
+    import_frozen("colorsys")                     # already there: nothing imported, nothing frozen
+    assert gc.get_freeze_count() == frozen

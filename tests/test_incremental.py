@@ -261,7 +261,8 @@ def test_rebuild_gives_what_the_increments_gave(tmp_path):
 
 def _snapshot_tables(mem) -> dict:
     out = {}
-    for name in ("v_incidents", "v_diplomacy", "articles", "reviews", "event_figures"):
+    for name in ("v_incidents", "v_diplomacy", "articles", "reviews", "event_figures", "event_sources",
+                 "event_source_spread"):
         df = mem.execute(f"SELECT * FROM {name}").df()
         df = df.drop(columns=["ingested_at"], errors="ignore")
         out[name] = df.sort_values(list(df.columns), key=lambda c: c.astype(str)).reset_index(drop=True)
