@@ -84,7 +84,8 @@ NUMBER = (r"(?:" + _DIGITS + r"|" + _WORDS + r"|"
           + "|".join(re.escape(k) for k in sorted(SPECIAL, key=len, reverse=True) if k not in _SINGLE_ARTICLE)
           + r")")
 _NUMBER_RE = re.compile(r"(?<![\w-])(?:" + NUMBER + r")(?![\w-])", re.IGNORECASE)
-QUALIFIER = r"(?:" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")"
+_QUALIFIERS_LONGEST_FIRST = tuple(sorted(QUALIFIERS, key=len, reverse=True))
+QUALIFIER = r"(?:" + "|".join(_QUALIFIERS_LONGEST_FIRST) + r")"
 VAGUE_RE = _alt(VAGUE)
 _VAGUE_WHOLE = re.compile(VAGUE_RE, re.I)
 
@@ -379,9 +380,9 @@ def _family_figures(m) -> list:
 def _qualifier_of(m) -> str:
     q = (m.groupdict().get("q") or "").lower()
     if not q:
-        pre = m.string[max(0, m.start() - 20):m.start()].lower()
-        for k in sorted(QUALIFIERS, key=len, reverse=True):
-            if pre.rstrip().endswith(k) and k not in ("some", "over", "about", "around"):
+        pre = m.string[max(0, m.start() - 20):m.start()].lower().rstrip()
+        for k in _QUALIFIERS_LONGEST_FIRST:
+            if pre.endswith(k) and k not in ("some", "over", "about", "around"):
                 q = k
                 break
     return QUALIFIERS.get(q, "exact")
@@ -457,7 +458,6 @@ _NUMBER_LED = {"children_among": ("among",),
                "n_then_verb": ("killed", "dead", "died", "dying", "deaths", "slain", "martyred", "lost their lives",
                                "perished", "fatalities", "massacred", "bodies", "injured", "wounded", "hurt",
                                "injuries", "suffocation")}
-_QUALIFIERS_LONGEST_FIRST = tuple(sorted(QUALIFIERS, key=len, reverse=True))
 # the qualifiers by their last letter, longest first: only those can end where that letter stands
 _QUALIFIERS_ENDING_IN = {c: tuple(k for k in _QUALIFIERS_LONGEST_FIRST if k.endswith(c))
                          for c in {k[-1] for k in QUALIFIERS if k}}
