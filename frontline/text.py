@@ -104,6 +104,29 @@ def fold(text: str) -> Optional[str]:
 _last_fold: tuple = (None, None)          # (text, fold(text)) of the last call: the text is held, so never reused
 
 
+def split_alternatives(pattern: str) -> list:
+    """Top-level alternatives of a regex fragment ("a|b(?:c|d)" -> ["a", "b(?:c|d)"])."""
+    out, depth, cur, i = [], 0, [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            cur.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        if c == "|" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
 def required_literals(pattern: str) -> Optional[tuple]:
     """Literals one of which every match of ``pattern`` (compiled case-sensitively) contains; None if
     the pattern has none to tell ("\\d+ killed|killed" -> ("killed",); "\\w+" -> None).
@@ -273,8 +296,6 @@ def _alternatives(pattern: str) -> Optional[tuple]:
     """``Caseless`` of each top-level alternative of ``pattern`` when there are several, each one has literals
     one of which its matches hold or a scout, and each means alone what it means in the whole (no inline flags,
     no back-references); None otherwise."""
-    # (resources reads text: imported when needed)
-    from .resources import split_alternatives
     parts = split_alternatives(pattern)
     if len(parts) < 2 or "(?P=" in pattern or re.search(r"\\[1-9]|\(\?[aiLmsux]", pattern):
         return None
