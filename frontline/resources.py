@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Iterator, Optional
 
-from .text import fold, literal_starts
+from .text import fold, literal_starts, split_alternatives
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("FRONTLINE_DATA", PROJECT_ROOT / "data"))
@@ -37,29 +37,6 @@ def read_geojson(name: str) -> dict:
 
 
 _META = set("()[]{}?*+.|^$")
-
-
-def split_alternatives(pattern: str) -> list:
-    """Top-level alternatives of a regex fragment ("a|b(?:c|d)" -> ["a", "b(?:c|d)"])."""
-    out, depth, cur, i = [], 0, [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            cur.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if c in "([":
-            depth += 1
-        elif c in ")]":
-            depth -= 1
-        if c == "|" and depth == 0:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(c)
-        i += 1
-    out.append("".join(cur))
-    return out
 
 
 def literal_prefixes(alternative: str) -> list | None:

@@ -18,6 +18,7 @@ unwritable cache) falls back to ``re.compile``: the patterns are the same either
 from __future__ import annotations
 
 import contextlib
+import functools
 import marshal
 import os
 import re
@@ -36,11 +37,28 @@ except (ImportError, AttributeError):          # another implementation of re: c
 
 def cache_dir() -> Path | None:
     """Where the cache files go, or None when caching is off."""
-    env = os.environ.get("FRONTLINE_CACHE_DIR")
+    return _cache_dir(*_env())
+
+
+def _env() -> tuple:
+    """The environment that names the cache folder."""
+    get = os.environ.get
+    return get("FRONTLINE_CACHE_DIR"), get("XDG_CACHE_HOME"), get("HOME")
+
+
+@functools.lru_cache(maxsize=16)
+def _cache_dir(env: str | None, xdg: str | None, home: str | None) -> Path | None:
     if env is not None:
         return None if env.strip().lower() in ("", "off", "0", "none") else Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = xdg or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "frontline"
+
+
+@functools.lru_cache(maxsize=64)
+def _cache_file(name: str, env: tuple) -> Path | None:
+    """The cache file of ``name`` in the folder ``env`` names (worked out once: every extraction opens a block)."""
+    folder = _cache_dir(*env)
+    return None if folder is None else folder / f"regex-{name}-{sys.implementation.cache_tag}.marshal"
 
 
 def _parts(pattern: str, flags: int) -> tuple:
@@ -174,11 +192,10 @@ def cached_compiles(name: str):
     """Within the block, ``re.compile`` of a str pattern builds the Pattern from the cache file
     ``name`` when it holds it (see the module's docstring). The file is read once per process;
     the patterns compiled anew are written to it at exit (or by :func:`flush`)."""
-    folder = cache_dir()
-    if _KEY is None or folder is None or getattr(re.compile, "cached_by_frontline", False):
+    path = _cache_file(name, _env())
+    if _KEY is None or path is None or getattr(re.compile, "cached_by_frontline", False):
         yield                               # no cache, or already within a block
         return
-    path = folder / f"regex-{name}-{sys.implementation.cache_tag}.marshal"
     table = _tables.get(path)
     if table is None:
         table = _tables[path] = {"patterns": _load(path), "new": False, "ok": True, "built": {}}

@@ -105,6 +105,29 @@ def fold(text: str) -> Optional[str]:
 _last_fold: tuple = (None, None)          # (text, fold(text)) of the last call: the text is held, so never reused
 
 
+def split_alternatives(pattern: str) -> list:
+    """Top-level alternatives of a regex fragment ("a|b(?:c|d)" -> ["a", "b(?:c|d)"])."""
+    out, depth, cur, i = [], 0, [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            cur.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        if c == "|" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
 @memoized
 def required_literals(pattern: str) -> Optional[tuple]:
     """Literals one of which every match of ``pattern`` (compiled case-sensitively) contains; None if
@@ -284,6 +307,37 @@ def _strip_leading_assertions(sub) -> tuple:
     return op in (_C.LITERAL, _C.IN), stripped
 
 
+def _alternatives(pattern: str) -> Optional[tuple]:
+    """``Caseless`` of each top-level alternative of ``pattern`` when there are several, each one has literals
+    one of which its matches hold or a scout, and each means alone what it means in the whole (no inline flags,
+    no back-references); None otherwise."""
+    parts = split_alternatives(pattern)
+    if len(parts) < 2 or "(?P=" in pattern or re.search(r"\\[1-9]|\(\?[aiLmsux]", pattern):
+        return None
+    try:
+        whole = _sre_parser.parse(pattern)
+        branch = list(whole)
+        if len(branch) != 1 or branch[0][0] is not _C.BRANCH or len(branch[0][1][1]) != len(parts):
+            return None
+        out = tuple(Caseless(p) for p in parts)
+    except (re.error, ValueError):
+        return None
+    return out if all(p.needs is not None or p.scout is not None for p in out) else None
+
+
+LOOP_REQUIRED = 12       # up to this many literals, ``in`` one by one; past it, one Aho-Corasick pass
+
+
+def _literal_finder(literals: tuple):
+    """An Aho-Corasick automaton of ``literals``: ``next(finder.iter(text), None)`` is None when none is in it."""
+    import ahocorasick
+    auto = ahocorasick.Automaton()
+    for w in literals:
+        auto.add_word(w, w)
+    auto.make_automaton()
+    return auto
+
+
 SCOUT_MIN_SPAN = 64       # over a shorter span (a window before a word) the scout's loop costs more than it saves
 MAX_REQUIRED = 32        # past this many literals, looking for each costs about what the scan saves
 
@@ -309,6 +363,8 @@ class Caseless:
         # literals one of which every match holds: a folded text holding none of them is not scanned at all
         needs = required_literals(scanned)
         self.needs = needs if needs is not None and len(needs) <= MAX_REQUIRED else None
+        # many of them are looked for in one pass (a Python loop of ``in`` costs more past a dozen)
+        self.needs_finder = _literal_finder(self.needs) if self.needs and len(self.needs) > LOOP_REQUIRED else None
         # where a match may start, found by ``re`` at C speed instead of trying the pattern at every offset: the
         # pattern without the word edges and look-arounds it opens on, where it then opens on a literal or a class;
         # else one alternation of the literals every match starts with
@@ -317,12 +373,35 @@ class Caseless:
             heads = literal_starts(scanned, min_length=1, class_size=10)
             if heads is not None:
                 self.scout = re.compile("|".join(map(re.escape, sorted(heads, key=lambda w: (-len(w), w)))))
+        # no scout for the whole, but alternatives that each have their literals or a scout: the leftmost match
+        # of the whole starts where the leftmost of its alternatives' matches starts, so each is looked for alone
+        self.parts = _alternatives(pattern) if self.scout is None else None
+
+    def _first(self, folded: str, pos: int, endpos: int) -> int:
+        """Where the leftmost match of the scanner over ``folded[pos:endpos]`` starts, -1 if none does."""
+        if not self._may_match(folded, pos, endpos):
+            return -1
+        if self.scout is not None and endpos - pos > SCOUT_MIN_SPAN:
+            return self._first_scout_match(folded, pos, endpos)
+        m = self.scanner.search(folded, pos, endpos)
+        return -1 if m is None else m.start()
+
+    def _first_of_parts(self, folded: str, pos: int, endpos: int) -> int:
+        """``_first`` of the whole, read from its alternatives' (see ``parts``)."""
+        best = -1
+        for part in self.parts:
+            i = part._first(folded, pos, endpos)
+            if i >= 0 and (best < 0 or i < best):
+                best = i
+        return best
 
     def _may_match(self, folded: str, pos: int, endpos: int) -> bool:
         needs = self.needs
         if needs is None:
             return True
         if pos == 0 and endpos >= len(folded):
+            if self.needs_finder is not None:
+                return next(self.needs_finder.iter(folded), None) is not None
             for w in needs:
                 if w in folded:
                     return True
@@ -342,13 +421,21 @@ class Caseless:
         needs = self.needs
         if needs is not None:
             if pos == 0 and endpos >= len(folded):
-                for w in needs:
-                    if w in folded:
-                        break
+                finder = self.needs_finder
+                if finder is not None:
+                    if next(finder.iter(folded), None) is None:
+                        return None
                 else:
-                    return None
+                    for w in needs:
+                        if w in folded:
+                            break
+                    else:
+                        return None
             elif not self._may_match(folded, pos, endpos):
                 return None
+        if self.parts is not None:
+            i = self._first_of_parts(folded, pos, endpos)
+            return None if i < 0 else self.regex.match(text, i, endpos)
         scout = self.scout
         if scout is not None and endpos - pos > SCOUT_MIN_SPAN:
             scanner = self.scanner

@@ -56,3 +56,48 @@ def test_caseless_finds_what_ignorecase_finds(c):
         assert _same(c.match(text, lo), plain.match(text, lo)), text
         assert [m.span() for m in c.finditer(text)] == [m.span() for m in plain.finditer(text)], text
         assert all(_same(a, b) for a, b in zip(c.finditer(text), plain.finditer(text))), text
+
+
+# no scout for the whole (an alternative opens on white space, another on a digit), literals in each alternative
+SPLIT = r"^\s*later\b|\b(?:\d+|two) other (?:people|civilians)\b|\bseparately\b|\bin another\s+\w+"
+
+
+@pytest.mark.parametrize("text, span", [
+    ("  Later that night the jets returned", (0, 7)),
+    ("Separately, two other people were hurt", (0, 10)),
+    ("Two other people were hurt; separately, a car bomb", (0, 16)),       # the leftmost, not the first alternative
+    ("the jets came back later", None),                                    # "later" only opens the text
+    ("In another strike, 12 other civilians died", (0, 17)),
+    ("Monday, 12 Other Civilians died separately", (8, 26)),
+    ("nothing of the kind here", None),
+])
+def test_alternatives_looked_for_alone_find_the_leftmost_match(text, span):
+    c = Caseless(SPLIT)
+    assert c.parts is not None and len(c.parts) == 4
+    got = c.search(text)
+    assert (got.span() if got else None) == span
+    assert _same(got, re.compile(SPLIT, re.IGNORECASE).search(text))
+    for lo in range(len(text)):
+        assert _same(c.search(text, lo), re.compile(SPLIT, re.IGNORECASE).search(text, lo)), (text, lo)
+
+
+def test_no_alternatives_when_one_has_nothing_to_look_for():
+    assert Caseless(r"\bseparately\b|\s+\w+").parts is None        # the second could match anywhere
+    assert Caseless(r"\bkilled\b").parts is None                    # no alternation
+
+
+MANY = r"\b(?:shelled|bombed|raided|pounded|struck|stormed|targeted|besieged|ambushed|hit|attacked|fired on|" \
+       r"overran|shot at)\b"
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Rebels STORMED the checkpoint", True),
+    ("Jets Pounded the town", True),
+    ("a quiet day in the old city", False),
+    ("the village was shelledx", False),          # the literal, but not as a word
+])
+def test_many_literals_are_looked_for_in_one_pass(text, found):
+    c = Caseless(MANY)
+    assert c.needs_finder is not None
+    assert (c.search(text) is not None) is found
+    assert _same(c.search(text), re.compile(MANY, re.IGNORECASE).search(text))

@@ -312,7 +312,7 @@ def build_incidents(sents: list, article: Article) -> list:
         if target is None and drafts and _revises_last_toll(s, last, place, side):
             target = last
             target.trace.append(f"sentence {s.idx} revises the toll of the attack just told")
-        recent = sorted(drafts, key=lambda d: max(x.idx for x in d.sentences), reverse=True)[:2]
+        recent = sorted(drafts, key=_last_told, reverse=True)[:2]
         for inc in ([] if target is not None else recent):      # the attacks told most recently first
             near = s.idx - inc.sentences[-1].idx <= (4 if anaphoric else 3)
             # "the attack left 50 dead, charging they took orders from the coalition": a party the sentence
@@ -465,7 +465,13 @@ def _of_the_day(drafts: list, date: Optional[str]) -> Optional[IncidentDraft]:
 
 def _latest(drafts: list) -> Optional[IncidentDraft]:
     """The draft whose attack was told most recently (the last created, unless an earlier one was told since)."""
-    return max(reversed(drafts), key=lambda d: max(x.idx for x in d.sentences), default=None)
+    return max(reversed(drafts), key=_last_told, default=None)
+
+
+def _last_told(d: IncidentDraft) -> int:
+    """The last sentence a draft was told in: while the sentences are read, each joins a draft in text order,
+    so its last sentence is its latest."""
+    return d.sentences[-1].idx
 
 
 def _revises_last_toll(s: Sentence, last: IncidentDraft, place, side) -> bool:

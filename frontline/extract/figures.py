@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Optional
 
 from ..models import Mention
+from ..resources import literal_automaton
 from ..text import Caseless, fold
 
 UNITS = {w: i for i, w in enumerate(
@@ -85,7 +86,8 @@ NUMBER = (r"(?:" + _DIGITS + r"|" + _WORDS + r"|"
           + "|".join(re.escape(k) for k in sorted(SPECIAL, key=len, reverse=True) if k not in _SINGLE_ARTICLE)
           + r")")
 _NUMBER_RE = re.compile(r"(?<![\w-])(?:" + NUMBER + r")(?![\w-])", re.IGNORECASE)
-QUALIFIER = r"(?:" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")"
+_QUALIFIERS_LONGEST_FIRST = tuple(sorted(QUALIFIERS, key=len, reverse=True))
+QUALIFIER = r"(?:" + "|".join(_QUALIFIERS_LONGEST_FIRST) + r")"
 VAGUE_RE = _alt(VAGUE)
 _VAGUE_WHOLE = re.compile(VAGUE_RE, re.I)
 
@@ -418,9 +420,9 @@ def _family_figures(m) -> list:
 def _qualifier_of(m) -> str:
     q = (m.groupdict().get("q") or "").lower()
     if not q:
-        pre = m.string[max(0, m.start() - 20):m.start()].lower()
-        for k in sorted(QUALIFIERS, key=len, reverse=True):
-            if pre.rstrip().endswith(k) and k not in ("some", "over", "about", "around"):
+        pre = m.string[max(0, m.start() - 20):m.start()].lower().rstrip()
+        for k in _QUALIFIERS_LONGEST_FIRST:
+            if pre.endswith(k) and k not in ("some", "over", "about", "around"):
                 q = k
                 break
     return QUALIFIERS.get(q, "exact")
@@ -496,8 +498,9 @@ _NUMBER_LED = {"children_among": ("among",),
                "n_then_verb": ("killed", "dead", "died", "dying", "deaths", "slain", "martyred", "lost their lives",
                                "perished", "fatalities", "massacred", "bodies", "injured", "wounded", "hurt",
                                "injuries", "suffocation")}
-_QUALIFIERS_LONGEST_FIRST = tuple(sorted(QUALIFIERS, key=len, reverse=True))
-_QUALIFIER_LAST_CHARS = frozenset(k[-1] for k in QUALIFIERS if k)
+# the qualifiers by their last letter, longest first: only those can end where that letter stands
+_QUALIFIERS_ENDING_IN = {c: tuple(k for k in _QUALIFIERS_LONGEST_FIRST if k.endswith(c))
+                         for c in {k[-1] for k in QUALIFIERS if k}}
 
 
 def _number_starts(sentence: str, folded: Optional[str]) -> list:
@@ -518,9 +521,12 @@ def _qualifier_start(sentence: str, folded: Optional[str], lo: int, hi: int) -> 
         q = _QUALIFIER_BEFORE.search(sentence, lo, hi)
         return q.start() if q else None
     j = lo + len(folded[lo:hi].rstrip())
-    if j == hi or j <= lo or folded[j - 1] not in _QUALIFIER_LAST_CHARS:
+    if j == hi or j <= lo:
+        return None
+    ending = _QUALIFIERS_ENDING_IN.get(folded[j - 1])
+    if ending is None:
         return None           # (no qualifier ends on that letter)
-    return next((j - len(k) for k in _QUALIFIERS_LONGEST_FIRST if folded.endswith(k, lo, j)), None)
+    return next((j - len(k) for k in ending if folded.endswith(k, lo, j)), None)
 
 
 def _matches(rule, rx, sentence, starts, folded):
@@ -550,12 +556,15 @@ def _last_of(text: str, words: tuple) -> int:
     return last
 
 
-def _holds_one(text: str, words: tuple) -> bool:
-    """Does ``text`` hold one of ``words``?"""
-    for w in words:
-        if w in text:
-            return True
-    return False
+def _needs_present(lower: str) -> set:
+    """The literals of ``_NEEDS`` that a (lower-cased) sentence holds, found in one pass."""
+    global _NEEDS_FINDER
+    if _NEEDS_FINDER is None:
+        _NEEDS_FINDER = literal_automaton({w: w for words in _NEEDS.values() for w in words})
+    return {w for _, w in _NEEDS_FINDER.iter(lower)}
+
+
+_NEEDS_FINDER = None
 
 
 def _has_after(folded: Optional[str], words: tuple, pos: int) -> bool:
@@ -581,9 +590,10 @@ def find_figures(sentence: str) -> list:
     def free(a, b):
         return all(b <= s or a >= e for s, e in taken)
 
+    present = _needs_present(lower)
     for rule, rx in _PATTERNS:
         needs = _NEEDS.get(rule)
-        if needs is not None and not _holds_one(lower, needs):
+        if needs is not None and present.isdisjoint(needs):
             continue
         for m in _matches(rule, rx, sentence, starts, folded):
             figs = []

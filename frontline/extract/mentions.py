@@ -329,6 +329,8 @@ def breakdown_items(s: Sentence) -> list:
 
 def _may_hold_two_attacks(s: Sentence) -> bool:
     """Two places (or sides) and two actions at least: the cheap test before looking for boundaries."""
+    if len(s.places) + len(s.local) + len(s.cues) < 2:
+        return False                  # (fewer than two places and sides, counted without reading them)
     places = {m.value.place_id for m in s.places if m.value.kind not in ("country", "venue")} \
         | {name for name, _, _ in s.local}
     sides = sum(k in s.cues for k in ("side_east", "side_west", "side_outside", "side_kurdish"))

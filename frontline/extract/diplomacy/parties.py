@@ -80,6 +80,15 @@ def _names_someone(text: str, lo: int, hi: int) -> bool:
     return any(w in window for w in OFFICE_WORDS) or bool(NAME_HINT.search(text, lo, hi))
 
 
+# (compiled once: what ``learn_names`` reads after each party)
+_SPEAKER_NOUN_AT_END = re.compile(SPEAKER_NOUN + r"$", re.I)
+_SPEAKER_NOUN_WORD = re.compile(r"\b" + SPEAKER_NOUN + r"\b", re.I)
+_WORDS_AFTER = re.compile(r"(?:'s|s|\u2019s)?(?:\s+[\w-]+){0,4}", re.I)
+_SPACE_AFTER = re.compile(r"(?:'s|s|\u2019s)?\s")
+_STOP_MARK = re.compile(r"[.;:]")
+_LOWER_WORD = re.compile(r"\b[a-z][\w-]*")
+
+
 def learn_names(s: Sentence, names: dict) -> None:
     """Remember the people this sentence introduces with their state or body, for later sentences that
     name them by surname alone ("Rahmoun called upon ..."), and whose ministry, spokesman, envoy it names,
@@ -89,19 +98,19 @@ def learn_names(s: Sentence, names: dict) -> None:
     for party, a, b, military in s.parties:
         if military:
             continue
-        own = re.search(SPEAKER_NOUN + r"$", s.text[a:b], re.I)
+        own = _SPEAKER_NOUN_AT_END.search(s.text[a:b])
         if own:
             names["@" + own.group(1).lower()] = party
         if not _names_someone(s.text, b, b + 110):
             continue
-        m = re.compile(r"(?:'s|s|\u2019s)?(?:\s+[\w-]+){0,4}", re.I).match(s.text, b)
-        for noun in re.finditer(r"\b" + SPEAKER_NOUN + r"\b", m.group(0), re.I):
+        m = _WORDS_AFTER.match(s.text, b)
+        for noun in _SPEAKER_NOUN_WORD.finditer(m.group(0)):
             names["@" + noun.group(1).lower()] = party
         window = s.text[b:b + 110]
-        if not re.match(r"(?:'s|s|\u2019s)?\s", window):
+        if not _SPACE_AFTER.match(window):
             continue
         for run in CAPITAL_RUN.finditer(window):
-            if re.search(r"[.;:]", window[:run.start()]) or len(re.findall(r"\b[a-z][\w-]*", window[:run.start()])) > 4:
+            if _STOP_MARK.search(window[:run.start()]) or len(_LOWER_WORD.findall(window[:run.start()])) > 4:
                 break                                  # too far from the party to be its person
             words = run.group(0).split()
             surname = words[-1]
