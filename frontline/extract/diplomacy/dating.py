@@ -139,7 +139,7 @@ ACT_VERB = {"agreement": TRUCE_VERB,
 
 
 # what follows an act's date and names what the act is about: "... on Monday over the bombing of"
-COMPLEMENT_AFTER_DATE = re.compile(r"\s*,?\s*(?:for|over|about|after|following)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?"
+COMPLEMENT_AFTER_DATE = re.compile(r"\s*(?:,\s*)?(?:for|over|about|after|following)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?"
                                    r"(?:[\w'-]+\s+){0,3}?", re.I)
 
 
