@@ -232,7 +232,7 @@ _WOMEN = r"(?:women|woman)"
 # (compiled once: what ``find_figures`` reads between a number and its verb)
 _HURT_WORD = re.compile(r"\b(?:injured|wounded)\b", re.I)
 _CHILD_AT_END = re.compile(r"\b(?:child|baby|infant|boy|girl)$", re.I)
-_CHILD_NEXT = re.compile(r"\s*" + _CHILD + r"\b", re.I)
+_CHILD_NEXT = re.compile(r"\s*+" + _CHILD + r"\b", re.I)
 _WOMEN_NEXT = re.compile(r"\s*" + _WOMEN + r"\b", re.I)
 _AMONG = re.compile(r"\bamong\b", re.I)
 _WHOSE = re.compile(r"\s*(?:\w+\s+)?whose\b", re.I)

@@ -92,9 +92,9 @@ LOSS_FOR_BEFORE = re.compile(r"\b(?:deadliest|worst|heaviest|costliest|losses|lo
 # (compiled once: what ``perpetrator`` reads around each actor it weighs)
 _BY_BEFORE = Caseless(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _TARGET_AFTER = re.compile(r"\s+(?:positions|targets|fighters were killed|bases?)\b", re.I)
-_SPEAKER_AFTER = re.compile(r"\s+(?:(?:also\s+)?(?:say|says|said|told|claim|claimed|claims|reported|report|accuse[sd]?|"
+_SPEAKER_AFTER = re.compile(r"\s++(?:(?:also\s++)?(?:say|says|said|told|claim|claimed|claims|reported|report|accuse[sd]?|"
                             r"den(?:y|ied|ies)|stated?|states|announced|added|noted|blamed|warned|insisted))\b", re.I)
-_ACTS_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:fired|shelled|targeted|bombed|launched|pounded|hit|dropped|executed|"
+_ACTS_AFTER = re.compile(r"\s++(?:\w+\s++){0,2}?(?:fired|shelled|targeted|bombed|launched|pounded|hit|dropped|executed|"
                          r"took control|captured|recaptured|seized|advanced|overran|took over|besieged|kidnapped|abducted|"
                          r"carried out|struck|attacked|stormed|killed|shot|opened fire|raided|launch|fire)\b", re.I)
 
