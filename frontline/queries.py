@@ -312,10 +312,13 @@ def event_figures_sql(source: str = "v_incidents") -> str:
     SELECT fid, {FUSED_AGGREGATES} FROM counted WHERE n_in_event > 1 GROUP BY fid"""
 
 
+def _has_table(conn, name: str) -> bool:
+    return bool(_rows(conn, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name])[0][0])
+
+
 def has_event_figures(conn) -> bool:
     """Whether ``conn`` is a snapshot holding the precomputed fused events."""
-    return bool(_rows(conn, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
-                      [EVENT_FIGURES])[0][0])
+    return _has_table(conn, EVENT_FIGURES)
 
 
 def fused_cte(f: Filters, conn=None) -> tuple[str, list]:
@@ -590,8 +593,7 @@ def event_spread_sql(source: str = EVENT_SOURCES) -> str:
 
 def has_event_sources(conn) -> bool:
     """Whether ``conn`` is a snapshot holding the precomputed per-source figures."""
-    return bool(_rows(conn, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
-                      [EVENT_SPREAD])[0][0])
+    return _has_table(conn, EVENT_SPREAD)
 
 
 def _from_event_sources(conn, f: Filters) -> bool:

@@ -33,8 +33,8 @@ def _toll_key(d: IncidentDraft) -> Optional[tuple]:
     killed = _part_value(d, body_only=True)
     if killed is not None:
         return ("killed", killed)
-    wounded = [c.injured for p, c in d.claims if c.injured is not None and p > 0]
-    return ("injured", max(wounded)) if wounded else None
+    wounded = _wounded(d)
+    return ("injured", wounded) if wounded is not None else None
 
 
 def _wounded(d: IncidentDraft) -> Optional[int]:

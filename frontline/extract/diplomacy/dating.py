@@ -281,9 +281,14 @@ LEAD_SENTENCES = 3         # the body sentences that make an article's lead
 OTHER_TIME = Caseless(r"\b(?:last|earlier|previously|ago|had|after|before|since|later|then|afterwards|subsequently)\b")
 
 
+def lead_sentences(sents: list) -> list:
+    """The article's lead: its first body sentences (the headline apart)."""
+    return [s for s in sents if not s.headline][:LEAD_SENTENCES]
+
+
 def lead_date(sents: list) -> Optional[str]:
     """The day the article's lead is about: the first day-precision date of its first body sentences."""
-    for s in [s for s in sents if not s.headline][:LEAD_SENTENCES]:
+    for s in lead_sentences(sents):
         for d in sorted(s.dates, key=lambda d: d.start):
             if d.value[0] and d.value[1] == "day":
                 return d.value[0]

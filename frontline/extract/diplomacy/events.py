@@ -12,8 +12,8 @@ from ...resources import read_csv_rows
 from ...text import Caseless
 from ..events import is_background
 from .acts import EARLIER, diplomatic_mentions, truce_fate
-from .dating import LEAD_SENTENCES, context_date, dated_trigger, future_clause, lead_act_date, learn_context, lead_date, \
-    old_year
+from .dating import context_date, dated_trigger, future_clause, lead_act_date, lead_date, lead_sentences, \
+    learn_context, old_year
 from .parties import agent, both_sides, learn_names, party_mentions
 
 DIP_ANAPHORA = Caseless(r"\b(?:the|this|that|these|its|their|(?:mon|tues|wednes|thurs|fri|satur|sun)day'?s)\s+(?:[\w-]+\s+){0,2}?(?:meeting|talks|discussion|summit|conference|deal|"
@@ -194,8 +194,7 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
         learn_names(s, names)
         if not mentions:
             learn_context(s, published, names, context)
-    lead = {x.idx for x in sents if not x.headline}
-    lead = {x.idx for x in sents if x.headline} | set(sorted(lead)[:LEAD_SENTENCES])
+    lead = {x.idx for x in sents if x.headline} | {x.idx for x in lead_sentences(sents)}
     for d in drafts:
         if d.date is None:      # an act told undated in the headline or lead: the report's news
             d.date = lead_act_date(d.sentences[0], lead, anchor, published)
