@@ -615,3 +615,61 @@ LEAD_ACT_CASES = [
 def test_an_undated_act_of_the_lead_is_of_the_lead_s_day(text, published, date):
     found = [e for e in diplomacy(text, published) if e.event_type in ("accusation", "agreement")]
     assert found and found[0].event_date == date, [(e.event_type, e.actors, e.event_date) for e in found]
+
+
+# ------------------------------------------------------------------ a truce pronounced over; responsibility
+
+TRUCE_PRONOUNCED_OVER_CASES = [
+    # text, how many agreement events, the end's parties
+    # the truce that started, then the state that pronounced it over: two events, the end the army's own
+    ("The truce brokered by Washington and Moscow took effect on Monday. On Saturday the Syrian army "
+     "declared the truce over, citing rebel breaches.", 2, ["Syria"]),
+    ("The ceasefire agreed by Russia and Turkey began on Sunday. Two days later Damascus announced an end to "
+     "the ceasefire.", 2, ["Syria"]),
+    ("A pause brokered by the UN came into force on Tuesday. By Friday Moscow said the pause was now over.",
+     2, ["Russia"]),
+]
+
+
+@pytest.mark.parametrize("text,n,actors", TRUCE_PRONOUNCED_OVER_CASES, ids=ids(TRUCE_PRONOUNCED_OVER_CASES))
+def test_a_truce_pronounced_over_is_its_end_not_its_start(text, n, actors):
+    found = [e for e in diplomacy(text) if e.event_type == "agreement"]
+    assert len(found) == n, [(e.actors, e.event_date) for e in found]
+    assert set(actors) <= set(found[-1].actors)
+
+
+def test_a_truce_said_not_dead_has_no_end():
+    text = ("The truce brokered by Washington and Moscow took effect on Monday. On Wednesday Kerry insisted "
+            "that the truce was not dead.")
+    assert len([e for e in diplomacy(text) if e.event_type == "agreement"]) == 1
+
+
+POINTS_TO_RESPONSIBILITY_CASES = [
+    ("French intelligence pointed to Syrian government responsibility for the gas attack on Tuesday.",
+     ["France", "Syria"]),
+    ("A British assessment points the finger at Russian responsibility for the strike on the convoy.",
+     ["United Kingdom", "Russia"]),
+]
+
+
+@pytest.mark.parametrize("text,actors", POINTS_TO_RESPONSIBILITY_CASES, ids=ids(POINTS_TO_RESPONSIBILITY_CASES))
+def test_pointing_to_a_state_s_responsibility_is_an_accusation(text, actors):
+    e = only(text)
+    assert e.event_type == "accusation" and set(e.actors) == set(actors)
+
+
+SAME_DAY_CASES = [
+    # text, published, the later act's date
+    ("On Tuesday Kerry met Lavrov in Geneva. Later in the day Washington accused Moscow of stalling.",
+     THU, "2016-10-11"),
+    ("Kerry met Lavrov in Geneva on October 3, and later that day Washington accused Moscow of stalling.",
+     THU, "2016-10-03"),
+    # nothing dated before it: the day of publication
+    ("Kerry met Lavrov in Geneva. Later in the day Washington accused Moscow of stalling.", THU, "2016-10-13"),
+]
+
+
+@pytest.mark.parametrize("text,published,date", SAME_DAY_CASES, ids=ids(SAME_DAY_CASES))
+def test_later_in_the_day_is_the_day_the_story_is_on(text, published, date):
+    acc = [e for e in diplomacy(text, published) if e.event_type == "accusation"]
+    assert [e.event_date for e in acc] == [date]

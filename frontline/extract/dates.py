@@ -59,7 +59,7 @@ PATTERNS = [
     ("weekday", re.compile(r"\b(?:(?P<rel>last|next|this|coming)\s+)?" + _WEEKDAY
                            + r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)),
     ("today", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today|"
-                         r"on the same day|earlier in the day|later in the day)\b", re.I)),
+                         r"on the same day|earlier in the day|later in the day|later that day|earlier that day|that same day)\b", re.I)),
     ("day_before_yesterday", re.compile(r"\bthe day before yesterday\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|last night|the previous night)\b", re.I)),
     ("day_after_tomorrow", re.compile(r"\bthe day after tomorrow\b", re.I)),
@@ -375,7 +375,8 @@ ANCHORS = {
     "overnight_into": (("overnight",), _at_anchor),
     "weekday": (tuple(WEEKDAYS), _led_by(4, 6)),
     "today": (("today", "this morning", "this afternoon", "this evening", "tonight", "earlier today",
-               "on the same day", "earlier in the day", "later in the day"), _at_anchor),
+               "on the same day", "earlier in the day", "later in the day", "later that day", "earlier that day",
+               "that same day"), _at_anchor),
     "day_before_yesterday": (("the day before yesterday",), _at_anchor),
     "yesterday": (("yesterday", "last night", "the previous night"), _at_anchor),
     "day_after_tomorrow": (("the day after tomorrow",), _at_anchor),
@@ -465,11 +466,34 @@ def find_dates_in_spans(text: str, spans: list, published: Optional[dt.date]) ->
             continue
         taken[i].append((a, b))
         found[i].append(Mention((value, precision), m.group(0), a, b, rule))
+    _same_day_as_before(found)
     rank = {"day": 0, "month": 1, "unknown": 2}
     for k, lst in enumerate(found):
         lst = found[k] = _weekday_with_date(text, lst)
         lst.sort(key=lambda mm: (rank[mm.value[1]], mm.start))
     return found
+
+
+# the day the story is on, not the day of publication: "On Tuesday Kerry met Lavrov. Later in the day ..."
+SAME_DAY = frozenset(("on the same day", "earlier in the day", "later in the day", "later that day",
+                      "earlier that day", "that same day"))
+SAME_DAY_LOOKBACK = 2       # sentences
+
+
+def _same_day_as_before(found: list) -> None:
+    """A same-day phrase takes the last day-precision date told before it, in its sentence or the two before,
+    that is not itself a same-day or today phrase; with none, it stays the publication day."""
+    for k, lst in enumerate(found):
+        for j, mm in enumerate(lst):
+            if mm.rule != "today" or mm.surface.lower() not in SAME_DAY:
+                continue
+            for back in range(k, max(-1, k - 1 - SAME_DAY_LOOKBACK), -1):
+                days = [d for d in found[back] if d.value[1] == "day" and d.value[0] and d.rule != "today"
+                        and d.start < mm.start]
+                if days:
+                    told = max(days, key=lambda d: d.start)
+                    lst[j] = Mention(told.value, mm.surface, mm.start, mm.end, "same_day")
+                    break
 
 
 _EXPLICIT = ("iso", "numeric", "month_day_year", "day_month_year")

@@ -81,8 +81,19 @@ START_FATE = Caseless(r"\b(?:took effect|takes effect|entered into force|came in
                       r"starts|agreed|brokered|reached|signed|declared|announced|went into effect)\b")
 
 
+# a truce pronounced ended, whatever verb pronounces it: "declared the ceasefire over", "the truce is dead",
+# "announced an end to the truce"
+VERDICT_END_AFTER = Caseless(r"[\w-]+\s+(?:(?:was|is|had been|has been|to be|now)\s+)?(?:over|dead|at an end|finished|"
+                             r"void|null and void|no longer in (?:force|effect))\b")
+VERDICT_END_BEFORE = Caseless(r"\b(?:declar|announc|proclaim|call)\w*\s+(?:an|the)\s+end\s+(?:to|of)\s+"
+                              r"(?:(?:the|a|its|their)\s+)?(?:[\w-]+\s+){0,2}$")
+
+
 def truce_fate(text: str, trig: int) -> Optional[str]:
-    """Whether a truce named at ``trig`` starts ("took effect") or ends ("collapsed"), by the verb nearest it."""
+    """Whether a truce named at ``trig`` starts ("took effect") or ends ("collapsed", "declared over"): a
+    verdict on the truce itself first, else the fate verb nearest it."""
+    if VERDICT_END_AFTER.match(text, trig) or VERDICT_END_BEFORE.search(text, max(0, trig - 60), trig):
+        return "end"
     near = []
     for kind, rx in (("end", END_FATE), ("start", START_FATE)):
         near += [(min(abs(m.start() - trig), abs(m.end() - trig)), kind) for m in rx.finditer(text, max(0, trig - 60),
