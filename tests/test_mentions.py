@@ -34,6 +34,11 @@ def tolls(text):
     ("Russian warplanes carried out raids that killed 12 militants in Kafr Nabl in Idlib countryside "
      "destroying weapons depots in Jisr al-Shughour in addition to killing 30 fighters in Deir Hafer.",
      [("Deir Hafer", 30), ("Jisr al-Shughour", None), ("Kafranbel", 12)]),
+    # a monitor's next count after a comma opens another attack ("the monitor also documented the death of")
+    ("Warplanes struck al-Shaar on Friday killing 14 people, the monitor also documented the death of eight "
+     "people who were killed in raids on Deir Hafer.", [("Deir Hafer", 8), ("al-Shaar", 14)]),
+    ("Jets killed nine people in Anadan on Friday, also the Observatory recorded the deaths of five people in "
+     "shelling on Hreitan.", [("Anadan", 9), ("Haritan", 5)]),
 ])
 def test_one_sentence_several_attacks(text, expected):
     assert tolls(text) == expected

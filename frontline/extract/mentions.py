@@ -258,7 +258,11 @@ MENTION_BOUNDARY = Caseless(
     r",?\s+(?=destroying\s)|"
     # a new subject after a comma, then its own attack: ", they also dropped ...", ", the helicopters dropped ..."
     r",\s+(?=(?:they|it|the\s+(?:[\w-]+\s+)?[\w-]+)\s+(?:also\s+)?(?:dropped|targeted|shelled|bombed|struck|hit|"
-    r"carried out|launched|fired|pounded|raided|stormed|attacked)\b)")
+    r"carried out|launched|fired|pounded|raided|stormed|attacked)\b)|"
+    # a monitor's next count: ", the Observatory also documented the death of 11 people ...", ", also the monitor
+    # recorded ..."
+    r",\s+(?=(?:also\s+)?(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:also\s+)?(?:documented|recorded|counted|confirmed)\s+"
+    r"(?:the\s+)?(?:death|deaths|killing|\d))")
 _STARTS_WITH_PLACE_GAP = 3      # a clause that opens on a place continues a list of places ("X and Y were hit")
 
 
