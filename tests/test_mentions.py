@@ -644,3 +644,21 @@ def test_a_held_district_told_with_a_year_does_not_break_the_extractor():
     found = incidents("Government forces shelled the rebel-controlled district of al-Shaar in 2015, killing 12. "
                       "Rebels shelled the district held by the army, killing three on Tuesday.")
     assert all(i.killed in (3, 12, None) for i in found)
+
+
+@pytest.mark.parametrize("text, killed", [
+    # a superlative measured "since" a past event: the toll is still the attack's own
+    ("Shelling on Anadan on Tuesday killed 14 people, the deadliest day in the town since the truce collapsed.", 14),
+    ("Jets killed nine civilians in al-Shaar on Monday, the worst toll there since the offensive began.", 9),
+])
+def test_the_highest_toll_since_is_a_comparison_not_a_period(text, killed):
+    assert [i.killed for i in incidents(text)] == [killed]
+
+
+@pytest.mark.parametrize("text", [
+    # without the superlative, a toll since a past event counts a period
+    "Shelling on Anadan has killed 140 people since the truce collapsed.",
+    "Jets have killed 90 civilians in al-Shaar since the offensive began.",
+])
+def test_a_toll_since_an_event_is_still_a_period(text):
+    assert incidents(text) == []

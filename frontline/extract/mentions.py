@@ -196,7 +196,8 @@ def source_of(s: Sentence) -> Optional[str]:
 
 def is_incident_candidate(s: Sentence) -> bool:
     """Does the sentence report an attack as news (not a threat, denial, aggregate or call to stop)?"""
-    if "not_an_attack" in s.cues or ("aggregate" in s.cues and not aggregate_only_describes(s)):
+    if "not_an_attack" in s.cues or ("aggregate" in s.cues and not aggregate_only_describes(s)
+                                     and not aggregate_only_compares(s)):
         return False
     if "condemned" in s.cues and not s.dates and not any(f.value for f in s.figures):
         return False            # a condemnation of strikes in general; "condemned weekend raids on ..." is news
@@ -231,6 +232,19 @@ def aggregate_only_describes(s: Sentence) -> bool:
     states = [b for _, b in s.cues.get("since_state", ())]
     return bool(states) and all(any(0 <= a - b <= 2 and s.text[a:a + 5].lower() == "since" for b in states)
                                 for a, _ in s.cues.get("aggregate", ()))
+
+
+# a superlative the period only measures: "the highest toll in the city since the truce collapsed"
+SUPERLATIVE_BEFORE = Caseless(r"\b(?:highest|deadliest|worst|heaviest|bloodiest|largest|biggest|fiercest|"
+                              r"most (?:intense|violent|deadly|serious))\b(?:\s+[\w'-]+){0,6}\s+$")
+
+
+def aggregate_only_compares(s: Sentence) -> bool:
+    """Is every period cue of the sentence a "since" that a superlative before it measures against ("12 killed,
+    the highest total since the ceasefire collapsed"): a comparison, the toll still the attack's own?"""
+    cues = s.cues.get("aggregate", ())
+    return bool(cues) and all(s.text[a:a + 5].lower() == "since" and SUPERLATIVE_BEFORE.search(s.text, max(0, a - 80), a)
+                              for a, _ in cues)
 
 
 def _attacker_near_trigger(s: Sentence) -> bool:
