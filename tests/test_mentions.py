@@ -662,3 +662,24 @@ def test_the_highest_toll_since_is_a_comparison_not_a_period(text, killed):
 ])
 def test_a_toll_since_an_event_is_still_a_period(text):
     assert incidents(text) == []
+
+
+@pytest.mark.parametrize("text, event_type", [
+    # one bomb that kills or goes off where people are is a bombing; bombs dropped from the air stay air strikes
+    ("A bomb killed 11 people at a wedding in Azaz on Monday.", "bombing"),
+    ("On Monday a roadside bomb hit a minibus near al-Bab, killing four.", "bombing"),
+    ("Helicopters dropped a bomb on a market in Anadan on Monday, killing six.", "airstrike"),
+])
+def test_one_bomb_that_goes_off_is_a_bombing(text, event_type):
+    assert [i.event_type for i in incidents(text)] == [event_type]
+
+
+@pytest.mark.parametrize("text, n", [
+    # a warning is no attack, but the attack it answers is news
+    ("The minister threatened on Monday to cut all ties after jets bombed a hospital in Anadan.", 1),
+    ("Rebels vowed on Tuesday to retaliate following the shelling of Hreitan by government forces.", 1),
+    ("Rebels threatened on Monday to shell western Aleppo.", 0),
+    ("The army warned on Monday that it would strike al-Bab after the deadline expires.", 0),
+])
+def test_the_attack_a_warning_answers_is_news(text, n):
+    assert len(incidents(text)) == n

@@ -204,9 +204,10 @@ def is_incident_candidate(s: Sentence) -> bool:
     if "ongoing" in s.cues and not s.dates and not any(f.value for f in s.figures):
         return False            # "the coalition is also battling IS with air strikes": the war described, no event
     for cue in ("threat", "denial"):
-        # a warning or denial told after a toll of its own ("killed 10 ... after the UN warned of ...") leaves it news
+        # a warning or denial told after a toll of its own ("killed 10 ... after the UN warned of ...") leaves it
+        # news, and so does the attack it answers ("threatened to end the talks after jets bombed a convoy")
         if cue in s.cues and not any(f.value and f.field in ("killed", "injured") and f.end <= s.cues[cue][0][0]
-                                     for f in s.figures):
+                                     for f in s.figures) and not _answers_an_attack(s, s.cues[cue][-1][1]):
             return False
     has_figure = any(f.field in ("killed", "injured", "children_killed") for f in s.figures)
     strong = any(tr[1] == "strong" for tr in s.triggers)
@@ -225,6 +226,16 @@ def is_incident_candidate(s: Sentence) -> bool:
     if s.kill_words and located and s.dates and re.search(r"\bwas killed|were killed|killed in\b", s.text):
         return True
     return False
+
+
+# the clause a warning answers: "... after warplanes bombed a convoy", "... following the shelling of"
+ANSWERED_BY = Caseless(r"\b(?:after|following|in (?:response|retaliation) (?:to|for))\s+")
+
+
+def _answers_an_attack(s: Sentence, cue_end: int) -> bool:
+    """Does an attack trigger follow the warning or denial in a clause it answers ("after", "following")?"""
+    m = ANSWERED_BY.search(s.text, cue_end)
+    return m is not None and any(tr[2] >= m.end() for tr in s.triggers)
 
 
 def aggregate_only_describes(s: Sentence) -> bool:
