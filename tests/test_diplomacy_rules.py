@@ -673,3 +673,19 @@ SAME_DAY_CASES = [
 def test_later_in_the_day_is_the_day_the_story_is_on(text, published, date):
     acc = [e for e in diplomacy(text, published) if e.event_type == "accusation"]
     assert [e.event_date for e in acc] == [date]
+
+
+EVACUATION_FATE_CASES = [
+    # text, agreement events (actors, date)
+    ("The evacuation halted on Tuesday after Iran set new conditions.", [(["Iran"], "2016-10-11")]),
+    ("The evacuation deal agreed by Russia and Turkey began on Monday. The evacuation stalled on Wednesday "
+     "after Damascus raised new demands.", [(["Russia", "Turkey"], "2016-10-10"), (["Syria"], "2016-10-12")]),
+    # the evacuation of the wounded is no deal
+    ("The evacuation of the wounded from Anadan began on Monday.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", EVACUATION_FATE_CASES, ids=ids(EVACUATION_FATE_CASES))
+def test_an_evacuation_that_stalls_or_resumes_is_the_deal_s_fate(text, expected):
+    got = [(sorted(e.actors), e.event_date) for e in diplomacy(text) if e.event_type == "agreement"]
+    assert got == [(sorted(a), d) for a, d in expected]

@@ -76,6 +76,7 @@ AGREEMENT_FATE = Caseless(r"\b(?:collaps\w*|broke down|crumbled|took effect|ente
 
 
 END_FATE = Caseless(r"\b(?:collaps\w*|broke down|break down|crumbled|fell apart|expired|ended|failed|failure|"
+                    r"stalled|halted|ground to a halt|"
                     r"in tatters|unravel\w*|(?:is|was) over)\b")
 START_FATE = Caseless(r"\b(?:took effect|takes effect|entered into force|came into force|began|begins|started|"
                       r"starts|agreed|brokered|reached|signed|declared|announced|went into effect)\b")
