@@ -689,3 +689,18 @@ EVACUATION_FATE_CASES = [
 def test_an_evacuation_that_stalls_or_resumes_is_the_deal_s_fate(text, expected):
     got = [(sorted(e.actors), e.event_date) for e in diplomacy(text) if e.event_type == "agreement"]
     assert got == [(sorted(a), d) for a, d in expected]
+
+
+def test_a_headline_s_topic_label_is_not_its_act():
+    title = "Aleppo truce: Britain cancels talks with Iran"
+    text = title + "\n\nBritain cancelled its talks with Iran on Tuesday, the foreign office said."
+    events = extract_article(Article("t", text, title=title, published=THU)).diplomacy
+    assert [(e.event_type, sorted(e.actors)) for e in events] == [("meeting", ["Iran", "United Kingdom"])]
+
+
+@pytest.mark.parametrize("text", [
+    "France said on Tuesday it was sending monitors to sustain the ceasefire in Aleppo.",
+    "Turkey and Russia vowed on Monday to preserve the truce in Aleppo.",
+])
+def test_a_truce_only_kept_up_is_no_new_act(text):
+    assert [e for e in diplomacy(text) if e.event_type == "agreement"] == []

@@ -31,6 +31,9 @@ def main_act(s: Sentence) -> Optional[tuple]:
             d[0] == "visit" and bool(re.match(r"\s+(?:the\s+)?(?:UN\s+|U\.N\.\s+)?(?:Security Council|General Assembly)",
                                               s.text[d[3]:d[3] + 40], re.I)))   # taking a matter to the UN
     acts = [d for d in s.dip if not hypothetical(d)]
+    kicker = HEADLINE_KICKER.match(s.text) if s.headline else None
+    if kicker and any(d[2] >= kicker.end() for d in acts):
+        acts = [d for d in acts if d[2] >= kicker.end()]     # "Syria ceasefire: US suspends talks": the talks
     rank1 = [d for d in acts if d[1] == 1]
     if rank1:
         first1 = min(rank1, key=lambda d: d[2])
@@ -54,10 +57,14 @@ def diplomacy_type(s: Sentence) -> Optional[str]:
     return act[0] if act else None
 
 
-# a truce sought, not reached: "after failing to secure a ceasefire", "push Russia to agree to a truce"
+# a headline's topic label before a colon ("Syria ceasefire: ...", "Aleppo truce talks: ...") names the story,
+# not the act the headline reports
+HEADLINE_KICKER = re.compile(r"\s*[^:.!?\n]{2,40}:\s")
+# a truce sought, not reached: "after failing to secure a ceasefire", "push Russia to agree to a truce"; or one
+# only kept up: "channels set up to sustain the cessation of hostilities"
 NOT_REACHED = Caseless(r"\b(?:fail\w*\s+to\s+(?:secure|reach|agree\s+(?:to|on)|broker)|(?:seek|seeks|seeking|sought)|"
                        r"to\s+agree\s+(?:to|on)|efforts?\s+to\s+(?:reach|secure|broker|revive)|hopes?\s+(?:for|of)|"
-                       r"push(?:ed|es|ing)?\s+for|revive|salvage|restore|wants?|wanted|favou?rs?|resumption\s+of|"
+                       r"push(?:ed|es|ing)?\s+for|revive|salvage|restore|sustain|maintain|preserve|uphold|shore\s+up|consolidate|wants?|wanted|favou?rs?|resumption\s+of|"
                        r"conditions\s+(?:necessary\s+)?for|striv\w*\s+(?:to|for)|try\w*\s+to|tried\s+to|"
                        r"work\w*\s+(?:for|towards?)|aim\w*\s+(?:at|to|for)|to\s+(?:secure|reach|broker|achieve))"
                        r"\s+(?:(?:a|an|the|new|fresh|its|their|political)\s+)*"
