@@ -704,3 +704,36 @@ def test_a_headline_s_topic_label_is_not_its_act():
 ])
 def test_a_truce_only_kept_up_is_no_new_act(text):
     assert [e for e in diplomacy(text) if e.event_type == "agreement"] == []
+
+
+PRONOUN_AGENT_CASES = [
+    # text, (type, actors) of the pronoun's act
+    ("The French foreign minister met Lavrov in Moscow on Tuesday. She accused Russia of war crimes in Aleppo.",
+     ("accusation", ["France", "Russia"])),
+    ("Kerry met Mogherini in Washington on Tuesday. He called on Moscow to halt the bombing.",
+     ("proposal", ["United States", "Russia"])),
+]
+
+
+@pytest.mark.parametrize("text,act", PRONOUN_AGENT_CASES, ids=ids(PRONOUN_AGENT_CASES))
+def test_he_or_she_is_the_person_the_sentence_before_opened_on(text, act):
+    etype, actors = act
+    found = [e for e in diplomacy(text) if e.event_type == etype]
+    assert len(found) == 1 and set(found[0].actors) == set(actors)
+
+
+def test_a_pronoun_after_no_party_makes_no_act():
+    assert diplomacy("Rebels shelled Aleppo on Tuesday. He called on Russia to stop the bombing.") == []
+
+
+FUTURE_AS_OF_CASES = [
+    # "as of" in the future tense is when the act starts; in the past it is a reporting date
+    ("The Syrian army said on Wednesday it would observe a truce in Aleppo for 72 hours as of Friday.",
+     "2016-10-14"),
+    ("Lavrov said on Monday he would meet Kerry in Geneva on Saturday.", "2016-10-15"),
+]
+
+
+@pytest.mark.parametrize("text,date", FUTURE_AS_OF_CASES, ids=ids(FUTURE_AS_OF_CASES))
+def test_would_speaks_of_the_days_ahead(text, date):
+    assert [e.event_date for e in diplomacy(text)] == [date]

@@ -21,9 +21,11 @@ AS_OF = re.compile(r"\b(?:as of|as at|updated(?: on)?|figures? (?:for|from))\s*$
 RELATIVE_SPAN = Caseless(r"\b(?P<n>a|one|two|three|four|five|six|seven|\d+|a few|several|hours|days)\s*"
                          r"(?P<unit>days?|weeks?|hours?)?\s+(?P<rel>after|before)\b")
 PART_OF_LAST_WEEK = Caseless(r"\b(?P<part>early|late|earlier|later|end of)\s+last\s+week\b")
-FUTURE_CUE = Caseless(r"\b(?:will|shall|is to|are to|to be held|scheduled|is due|are due|due to|next week|"
+FUTURE_CUE = Caseless(r"\b(?:will|shall|would(?!\s+have)|is to|are to|to be held|scheduled|is due|are due|due to|next week|"
                       r"opens|convenes|takes place|gets under way|"
                       r"expected to|plans? to|planned (?:for|to)|set to|upcoming)\b")
+REPORTED_FUTURE = re.compile(r"\bwould\b", re.I)
+PLAIN_FUTURE = re.compile(r"\b(?:will|shall|next)\b", re.I)
 SCHEDULED_RELATIVE = re.compile(r"[\w-]*(?:\s+[\w.'-]+){0,6}?\s+(?:that|which)\s+(?:opens|begins|starts|convenes|"
                                 r"takes place|gets under way|is due|will)\b", re.I)
 MOTION = Caseless(r"\b(?:went|go|goes|travel\w*|flew|arrived|came|headed|returned|used|agreed|decided|"
@@ -89,14 +91,20 @@ def date_candidates(s: Sentence, published: Optional[dt.date], future: Optional[
             # "the first since October 3, when the U.S. suspended talks": the day of the "when" clause only
             out.append(DateCandidate(a, b, value, precision, "since_when"))
             continue
-        if AS_OF.search(s.text[max(0, a - 20):a]) or SINCE.search(s.text[max(0, a - 12):a]) \
+        in_future = future is not None and a >= future
+        # "as of Thursday": a figure's reporting date, but in the future tense the day the act starts ("would
+        # implement a truce as of Thursday")
+        if (AS_OF.search(s.text[max(0, a - 20):a]) and not in_future) or SINCE.search(s.text[max(0, a - 12):a]) \
                 or re.match(r"(?:since|until|till|before)\b", d.surface, re.I) \
                 or any(a < e.end and e.start < b for e in extra):
             continue
-        in_future = future is not None and a >= future
         if in_future and d.rule in ("weekday", "weekend") and value is not None \
                 and published is not None and value < published.isoformat():
-            value = (dt.date.fromisoformat(value) + dt.timedelta(days=7)).isoformat()
+            ahead = dt.date.fromisoformat(value) + dt.timedelta(days=7)
+            # a future reported in the past ("declared it would halt from Tuesday") is the nearer of the two days
+            if not (REPORTED_FUTURE.search(s.text, future, a) and not PLAIN_FUTURE.search(s.text, future, a)
+                    and published - dt.date.fromisoformat(value) < ahead - published):
+                value = ahead.isoformat()
         if not in_future and published is not None and (d.rule == "next_period" or (
                 value and precision == "day" and value > published.isoformat())):
             continue                               # "cancelled his visit planned for next week"

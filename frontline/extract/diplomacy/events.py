@@ -79,6 +79,17 @@ def accused_by_reference(s, trig: int, incidents: list, accuser_after: bool = Fa
     return _state_of_actor().get(latest.actor or "")
 
 
+# a sentence that opens on a person's pronoun carries on with the person the sentence before opened on
+PRONOUN_SUBJECT = re.compile(r"\s*(?:He|She)\s+(?:also\s+|later\s+|then\s+|again\s+)?[a-z]+")
+SUBJECT_REACH = 40      # characters: a party named this early is the sentence's subject
+
+
+def subject_party(s, names: dict) -> Optional[str]:
+    """The state or body of whoever a sentence opens on ("Kerry, meeting with Mogherini, said ..."), None when
+    it opens on no party."""
+    return next((p for p, a, _, mil in party_mentions(s, "", names) if not mil and a <= SUBJECT_REACH), None)
+
+
 MIN_PARTIES = {"meeting": 2, "call": 2, "visit": 2, "accusation": 2, "un_action": 1, "agreement": 1, "proposal": 1}
 
 
@@ -128,6 +139,7 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
     anchor = lead_date(sents)
     names: dict = {}
     context: dict = {}
+    subject = None              # the party of the person the sentence before opened on
     drafts: list = []
     for s in sents:
         mentions = diplomatic_mentions(s, names)
@@ -144,6 +156,10 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
                 and not FIRST_ACT.search(s.text[max(0, trig - 40):trig])
             date, precision, explicit = dated_trigger(s, published, trig, etype, anchor)
             who = agent(s, trig, names) if etype in ("accusation", "proposal") else None
+            by_pronoun = False          # "He called on Russia to ...": the person the sentence before spoke of
+            if who is None and etype in ("accusation", "proposal") and subject and PRONOUN_SUBJECT.match(s.text) \
+                    and subject not in actors and actors:
+                who, actors, by_pronoun = subject, [subject] + actors, True
             if date is None:
                 date, precision = context_date(context, s.idx, etype, actors, who)
             fate = truce_fate(s.text, trig) if etype == "agreement" else None
@@ -169,7 +185,7 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
                     continue
                 if not explicit and etype not in ("accusation", "proposal") and old_year(s, trig, published):
                     continue
-                if (etype == "accusation" and not by_reference and not both_sides(s, trig, names)) \
+                if (etype == "accusation" and not (by_reference or by_pronoun) and not both_sides(s, trig, names)) \
                         or (etype == "proposal" and who is None):
                     continue
                 status = "cancelled" if re.search(r"\bcancel+(?:ed|s|ing)?\b|\bcalled off\b|\bpostpon", s.text, re.I) \
@@ -192,6 +208,7 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
             if target.location is None:
                 target.location = next((m.value.name for m in s.places if m.value.kind == "venue"), None)
         learn_names(s, names)
+        subject = subject_party(s, names)
         if not mentions:
             learn_context(s, published, names, context)
     lead = {x.idx for x in sents if x.headline} | {x.idx for x in lead_sentences(sents)}
