@@ -683,3 +683,14 @@ def test_one_bomb_that_goes_off_is_a_bombing(text, event_type):
 ])
 def test_the_attack_a_warning_answers_is_news(text, n):
     assert len(incidents(text)) == n
+
+
+@pytest.mark.parametrize("text, actor", [
+    # who a report is told by is not who attacked
+    ("A car bomb killed 12 people in Azaz on Monday, according to a Kurdish militia.", None),
+    ("A bomb went off at a market in al-Bab on Monday, killing six, according to the Syrian army.", None),
+    # the attacker named in the clause stays the attacker
+    ("Rebel shelling killed four people in al-Hamdaniya on Monday, according to the Syrian army.", "rebels"),
+])
+def test_according_to_names_the_source_not_the_attacker(text, actor):
+    assert [i.actor for i in incidents(text)] == [actor]

@@ -89,6 +89,8 @@ VICTIM_AFTER = re.compile(r"^(?:'s|s)?\s+(?:[\w-]+\s+){0,4}?(?:(?:came|come|come
 # the party a loss is for: "the deadliest incident for Moscow", "a blow to the regime"
 LOSS_FOR_BEFORE = re.compile(r"\b(?:deadliest|worst|heaviest|costliest|losses|loss|blow|setback|defeat)\s+"
                              r"(?:\w+\s+){0,2}(?:for|to)\s+(?:the\s+)?$", re.I)
+# the source a report is told by is not its attacker: "according to a Kurdish militia", "according to the army"
+ACCORDING_TO_BEFORE = Caseless(r"\baccording\s+to\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$")
 # (compiled once: what ``perpetrator`` reads around each actor it weighs)
 _BY_BEFORE = Caseless(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _TARGET_AFTER = re.compile(r"\s+(?:positions|targets|fighters were killed|bases?)\b", re.I)
@@ -110,6 +112,8 @@ def perpetrator(s: Sentence) -> tuple:
         score = 1
         if " as " in before and IDENTIFIED_AS.search(before) or NAMED_PERPETRATOR.search(before):
             score = 4                                  # "identified the jets as Russian", "the perpetrators are ..."
+        elif "according" in before and ACCORDING_TO_BEFORE.search(before):
+            score = 0                                  # "..., according to a Kurdish militia": who tells it
         elif (" by " in before or "under" in before) and (CONTROL_BEFORE.search(before) or ACT_BY_BEFORE.search(before)) \
                 or VICTIM_AFTER.match(after) \
                 or LOSS_FOR_BEFORE.search(before) or (" of" in before and POSITIONS_OF_BEFORE.search(before)):
