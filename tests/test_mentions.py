@@ -694,3 +694,28 @@ def test_the_attack_a_warning_answers_is_news(text, n):
 ])
 def test_according_to_names_the_source_not_the_attacker(text, actor):
     assert [i.actor for i in incidents(text)] == [actor]
+
+
+@pytest.mark.parametrize("text, event_type", [
+    # ground assaults and operations are fighting
+    ("On Monday rebels failed to storm the air base near Kuweires.", "clashes"),
+    ("The army launched a military operation against militants in Anadan on Monday.", "clashes"),
+    # one bombing that kills is a bombing
+    ("A bombing killed 14 people at a checkpoint in Azaz on Monday.", "bombing"),
+])
+def test_ground_operations_and_one_bombing(text, event_type):
+    assert [i.event_type for i in incidents(text)] == [event_type]
+
+
+@pytest.mark.parametrize("text, actor", [
+    # fighters killed "in" or "during" an operation are its victims, not its authors
+    ("An army unit eliminated a number of terrorists in precise military operations against the Nusra Front in "
+     "Anadan on Monday.", "government"),
+    ("Army units killed scores of militants in military operations against the Nusra Front in Anadan on Monday.",
+     "government"),
+    # "a group banned in Russia" does not make Russia the attacker
+    ("Over 40 militants were killed in clashes between two factions (both banned in Russia) in Douma on Monday.",
+     None),
+])
+def test_victims_and_banning_states_are_not_attackers(text, actor):
+    assert [i.actor for i in incidents(text)] == [actor]

@@ -580,6 +580,12 @@ def _governed(sentence: str, start: int) -> bool:
     return bool(_GOVERNING_VERB.search(sentence, max(0, verb_end - 40), start))
 
 
+_OR_HURT_AFTER = re.compile(r"\s*(?:or|and|and/or)\s+(?:wounded|injured|hurt)\b", re.I)
+# ... with no object of its own after it ("and wounded a resident" is another count): a preposition, a stop, the
+# end, or the next clause's capitalised subject (commas stripped: "dead and wounded the Observatory said")
+_NO_OBJECT_AFTER = re.compile(r"\s*(?:(?:in|during|when|as|after|by|on|at|near|while)\b|[,.;]|$|(?:the\s+)?[A-Z])")
+
+
 def find_figures(sentence: str) -> list:
     """Casualty figures stated in one sentence, spans relative to the sentence."""
     found, taken = [], []
@@ -649,6 +655,9 @@ def find_figures(sentence: str) -> list:
                     continue      # "a man whose son was killed": the son, not the man
                 if _HURT_WORD.search(between) and field == "killed":
                     continue
+                hurt_too = _OR_HURT_AFTER.match(sentence, m.end("kv")) if field == "killed" else None
+                if hurt_too and _NO_OBJECT_AFTER.match(sentence, hurt_too.end()):
+                    continue      # "15 fighters were killed or wounded": dead and hurt in one count, neither known
                 child_surface = _CHILD_AT_END.search(m.group("n"))
                 if (child_surface or _CHILD_NEXT.match(between)) and field == "killed" and \
                         _AMONG.search(between) is None:

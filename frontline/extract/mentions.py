@@ -91,6 +91,10 @@ LOSS_FOR_BEFORE = re.compile(r"\b(?:deadliest|worst|heaviest|costliest|losses|lo
                              r"(?:\w+\s+){0,2}(?:for|to)\s+(?:the\s+)?$", re.I)
 # the source a report is told by is not its attacker: "according to a Kurdish militia", "according to the army"
 ACCORDING_TO_BEFORE = Caseless(r"\baccording\s+to\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}$")
+BANNED_IN_BEFORE = Caseless(r"\b(?:banned|outlawed|prohibited|proscribed)\s+in\s+(?:the\s+)?$")
+# the party a trigger follows through a preposition is its victims: "terrorists in military operations",
+# "militants during the shelling"
+_VICTIMS_IN = re.compile(r"\s+(?:killed\s+|wounded\s+)?(?:in|during|amid|under|by)\s", re.I)
 # (compiled once: what ``perpetrator`` reads around each actor it weighs)
 _BY_BEFORE = Caseless(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _TARGET_AFTER = re.compile(r"\s+(?:positions|targets|fighters were killed|bases?)\b", re.I)
@@ -112,8 +116,9 @@ def perpetrator(s: Sentence) -> tuple:
         score = 1
         if " as " in before and IDENTIFIED_AS.search(before) or NAMED_PERPETRATOR.search(before):
             score = 4                                  # "identified the jets as Russian", "the perpetrators are ..."
-        elif "according" in before and ACCORDING_TO_BEFORE.search(before):
-            score = 0                                  # "..., according to a Kurdish militia": who tells it
+        elif "according" in before and ACCORDING_TO_BEFORE.search(before) or BANNED_IN_BEFORE.search(before):
+            score = 0                                  # "..., according to a Kurdish militia": who tells it;
+            #                                            "(a group banned in Russia)": who outlawed it
         elif (" by " in before or "under" in before) and (CONTROL_BEFORE.search(before) or ACT_BY_BEFORE.search(before)) \
                 or VICTIM_AFTER.match(after) \
                 or LOSS_FOR_BEFORE.search(before) or (" of" in before and POSITIONS_OF_BEFORE.search(before)):
@@ -133,7 +138,7 @@ def perpetrator(s: Sentence) -> tuple:
             score = 5                                  # "IS on Monday claimed responsibility for the bombing"
         elif _SPEAKER_AFTER.match(after):
             score = 0                                  # a speaker ("Rebels say Russian jets ...")
-        elif any(0 <= ts - b <= 25 for ts in trig_starts):
+        elif any(0 <= ts - b <= 25 and not _VICTIMS_IN.match(t, b, ts) for ts in trig_starts):
             score = 3                                  # "rebel shelling", "regime warplanes"
         elif _ACTS_AFTER.match(after):
             score = 3
