@@ -737,3 +737,28 @@ FUTURE_AS_OF_CASES = [
 @pytest.mark.parametrize("text,date", FUTURE_AS_OF_CASES, ids=ids(FUTURE_AS_OF_CASES))
 def test_would_speaks_of_the_days_ahead(text, date):
     assert [e.event_date for e in diplomacy(text)] == [date]
+
+
+PLANNED_MEETING_CASES = [
+    # text (published Thursday 2016-10-13), [(type, date)] in order told
+    # a meeting agreed is the meeting, on the day ahead; not a truce deal
+    ("Ayrault and Zarif agreed on Monday to meet in Vienna on Saturday.", [("meeting", "2016-10-15")]),
+    # the call, on its day, and the meeting it planned, on its own
+    ("Ayrault and Zarif agreed in a phone call on Tuesday to meet in Vienna on Saturday.",
+     [("call", "2016-10-11"), ("meeting", "2016-10-15")]),
+    # a session held "on Sunday to address" the fighting is Sunday's
+    ("The UN Security Council met in an emergency session on Sunday to address the fighting in Aleppo.",
+     [("un_action", "2016-10-09")]),
+    # talks "next week" in the lead are not the day of publication
+    ("Putin and Erdogan decided to hold talks in Moscow next week.", [("meeting", None)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", PLANNED_MEETING_CASES, ids=ids(PLANNED_MEETING_CASES))
+def test_a_meeting_agreed_or_planned_is_its_own_event_on_its_own_day(text, expected):
+    assert [(e.event_type, e.event_date) for e in diplomacy(text)] == expected
+
+
+def test_agreeing_to_a_truce_is_still_an_agreement():
+    e = only("Russia and Turkey agreed on Monday to a ceasefire in Aleppo.")
+    assert (e.event_type, e.event_date) == ("agreement", "2016-10-10")

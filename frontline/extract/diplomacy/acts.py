@@ -43,6 +43,10 @@ def main_act(s: Sentence) -> Optional[tuple]:
     if not acts:
         return None
     first = min(acts, key=lambda d: d[2])
+    if first[0] == "agreement" and AGREE_VERB.fullmatch(s.text, first[2], first[3]):
+        planned = planned_act(s, first[3])
+        if planned is not None:
+            return planned[0], planned[2]       # "agreed on Monday to meet in Geneva": the meeting
     if first[0] == "meeting" and UN_BODY.search(s.text[max(0, first[2] - 60):first[3] + 60]):
         return "un_action", first[2]
     if first[0] == "agreement":
@@ -52,11 +56,25 @@ def main_act(s: Sentence) -> Optional[tuple]:
     return first[0], first[2]
 
 
+def planned_act(s: Sentence, after: int) -> Optional[tuple]:
+    """The meeting or visit a sentence says was agreed, decided or planned after ``after`` ("agreed in a phone
+    call to meet in Geneva", "decided to hold talks"): its trigger, when "to" (or "to hold") leads it."""
+    for d in s.dip:
+        if d[0] in ("meeting", "visit") and d[2] > after and TO_ACT_BEFORE.search(s.text, max(0, d[2] - 12), d[2]) \
+                and PLAN_VERB.search(s.text, 0, d[2]):
+            return d
+    return None
+
+
 def diplomacy_type(s: Sentence) -> Optional[str]:
     act = main_act(s)
     return act[0] if act else None
 
 
+# a meeting or visit agreed or planned: "agreed ... to meet", "decided to hold talks", "plans to visit"
+AGREE_VERB = re.compile(r"agree[sd]?|agreeing", re.I)
+PLAN_VERB = Caseless(r"\b(?:agree[sd]?|agreeing|decided|decides?|plan(?:s|ned)?|arranged|invited|set)\b")
+TO_ACT_BEFORE = Caseless(r"\bto\s+(?:hold\s+|have\s+)?$")
 # a headline's topic label before a colon ("Syria ceasefire: ...", "Aleppo truce talks: ...") names the story,
 # not the act the headline reports
 HEADLINE_KICKER = re.compile(r"\s*[^:.!?\n]{2,40}:\s")
@@ -153,6 +171,11 @@ def diplomatic_mentions(s: Sentence, names: Optional[dict] = None) -> list:
                 near = [p for p, pa, pb, mil in party_mentions(s, kind, names) if abs(pa - a) <= 60]
                 out.append(("agreement", list(dict.fromkeys(near)), a))
                 break
+    if etype in ("call", "meeting") and out:
+        # "agreed in a phone call to meet in Geneva on Friday": the call, and the meeting it planned
+        planned = planned_act(s, trig)
+        if planned is not None and planned[2] != trig:
+            out.append((planned[0], act_parties(s, planned[0], planned[2], names), planned[2]))
     if etype != "accusation" and not s.headline:
         # "... called Russia out for the veto, calling its explanation a made-up alibi": an accusation as well,
         # unless it is what an appeal asks for ("demanded that the Council condemn Turkey")

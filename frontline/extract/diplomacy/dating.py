@@ -10,6 +10,7 @@ from typing import Optional
 
 from ...text import Caseless
 from ..scan import Sentence
+from .acts import PLAN_VERB, TO_ACT_BEFORE
 from .parties import CLAUSE_BREAK, party_mentions
 
 DIP_DATE_WINDOW = 80
@@ -55,6 +56,9 @@ def future_clause(text: str, trig: int) -> Optional[int]:
     start = stops[-1] if stops else 0
     if FUTURE_CUE.search(window, start):
         return lo + start
+    # a meeting agreed or planned: "agreed on Monday to meet in Geneva on Friday"
+    if TO_ACT_BEFORE.search(text, max(0, trig - 12), trig) and PLAN_VERB.search(text, 0, trig):
+        return trig
     # the headline's future: "Kerry and Lavrov to meet", "Putin to visit Turkey"
     clause = window[start:trig - lo]
     if re.search(r"[A-Z][\w'.-]*\s+to\s+$", clause) and not MOTION.search(clause):
@@ -147,7 +151,7 @@ ACT_VERB = {"agreement": TRUCE_VERB,
 
 
 # what follows an act's date and names what the act is about: "... on Monday over the bombing of"
-COMPLEMENT_AFTER_DATE = re.compile(r"\s*(?:,\s*)?(?:for|over|about|after|following)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?"
+COMPLEMENT_AFTER_DATE = re.compile(r"\s*(?:,\s*)?(?:for|over|about|after|following|to)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?"
                                    r"(?:[\w'-]+\s+){0,3}?", re.I)
 
 
@@ -286,7 +290,8 @@ def old_year(s: Sentence, trig: int, published: Optional[dt.date]) -> bool:
 LEAD_SENTENCES = 3         # the body sentences that make an article's lead
 # what puts an act on another day than the report's: before it ("days after a truce collapsed", "had agreed",
 # "last week"), or after another act told ("Kerry then held talks", "later")
-OTHER_TIME = Caseless(r"\b(?:last|earlier|previously|ago|had|after|before|since|later|then|afterwards|subsequently)\b")
+OTHER_TIME = Caseless(r"\b(?:last|earlier|previously|ago|had|after|before|since|later|then|afterwards|subsequently|"
+                      r"next|tomorrow|upcoming)\b")
 
 
 def lead_sentences(sents: list) -> list:

@@ -171,7 +171,13 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
             if quoted:
                 target = drafts[-1]     # a quotation that carries on the statement just reported
             venue = venue_of(s, trig) if etype in ("meeting", "visit") else None
+            # the meeting a call (or meeting) told in the same sentence planned is another event ("agreed in a
+            # phone call to meet in Geneva")
+            planned = etype in ("meeting", "visit") and any(k in ("call", "meeting") and a < trig
+                                                            for k, _, a in mentions)
             for d in ([] if quoted else reversed(drafts)):
+                if planned and s in d.sentences:
+                    continue
                 if _same_event(d, etype, actors, who, date, explicit, anaphoric, earlier, fate, s.idx, venue):
                     target = d
                     break
