@@ -72,7 +72,7 @@ INCIDENT_CASES = [
      dict(event_type="other", actor=None, killed=2)),
     # where it was flying to is not where it fell
     ("A cargo plane was brought down on Monday while flying to Aleppo, killing four.",
-     dict(location=None, side=None)),
+     dict(location=None, side="outside")),
     # the aim of the fighting is not where it was fought
     ("Rebels battled the army south of the city on Monday in a bid to break the siege of rebel-held "
      "districts of Aleppo.",

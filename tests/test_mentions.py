@@ -719,3 +719,15 @@ def test_ground_operations_and_one_bombing(text, event_type):
 ])
 def test_victims_and_banning_states_are_not_attackers(text, actor):
     assert [i.actor for i in incidents(text)] == [actor]
+
+
+@pytest.mark.parametrize("text, side", [
+    # the guideline's sides are exhaustive: an attack with no place or side in Aleppo city is outside it
+    ("A military helicopter was shot down over Syria on Monday, killing two.", "outside"),
+    ("A suicide bomber killed six soldiers on Monday, the army said.", "outside"),
+    # a place or a side in the city still decides
+    ("Jets struck al-Shaar on Monday, killing six.", "east"),
+    ("Rebel shells hit government-held districts of Aleppo on Monday, killing two.", "west"),
+])
+def test_an_attack_placed_nowhere_in_the_city_is_outside(text, side):
+    assert [i.side for i in incidents(text)] == [side]

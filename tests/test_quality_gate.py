@@ -14,8 +14,8 @@ from frontline.evaluation import eval_articles, write_jsonl
 pytestmark = pytest.mark.needs_shared
 
 FLOORS = {
-    "incident": {"f1": 0.93, "strict_f1": 0.81, "event_date": 0.94, "event_type": 0.99, "actor": 0.96,
-                 "side": 0.96, "killed": 0.98, "injured": 1.0, "children_killed": 1.0},
+    "incident": {"f1": 0.93, "strict_f1": 0.82, "event_date": 0.93, "event_type": 0.99, "actor": 0.97,
+                 "side": 0.96, "killed": 0.97, "injured": 1.0, "children_killed": 1.0},
     "diplomacy": {"f1": 0.97, "strict_f1": 0.95, "event_date": 0.97, "event_type": 1.0, "actors": 1.0},
 }
 SEED_ID = "000_388484fd9ac85dd6"

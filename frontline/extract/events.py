@@ -640,6 +640,11 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
         side = infer_side(d.event_type, actor, True) or side
     elif side is None:
         side = infer_side(d.event_type, actor, False)
+    if side is None:
+        # the guideline's sides are exhaustive: an attack told with no place in Aleppo city, no side cue and no
+        # attacker that implies one is outside the city ("a helicopter was shot down over Syria")
+        side = "outside"
+        d.trace.append("side outside: no place or side in Aleppo city named")
     if actor is not None and d.actor_strength < 4 and any(UNCLAIMED.search(x.text) for x in d.sentences):
         actor = None                    # "there was no immediate claim of responsibility": the attacker is unknown
     if d.event_type == "airstrike" and not d.strong and actor in GROUND_ONLY and d.actor_strength >= 3:
