@@ -731,3 +731,14 @@ def test_victims_and_banning_states_are_not_attackers(text, actor):
 ])
 def test_an_attack_placed_nowhere_in_the_city_is_outside(text, side):
     assert [i.side for i in incidents(text)] == [side]
+
+
+@pytest.mark.parametrize("text, side", [
+    # "the western part of the province" is Aleppo's countryside, not the government-held west of the city
+    ("Jets struck a fuel convoy in the western part of Aleppo province on Monday, killing six.", "outside"),
+    ("Rebel shells hit the western part of Aleppo on Monday, killing two.", "west"),
+    # a side cue in a city the sentence does not name stays unknown
+    ("Jets struck the eastern districts on Monday, killing six.", None),
+])
+def test_the_part_of_a_province_is_not_a_side_of_the_city(text, side):
+    assert [i.side for i in incidents(text)] == [side]

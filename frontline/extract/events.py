@@ -631,6 +631,11 @@ def _local_of(sents: list) -> Optional[str]:
     return next((x.local[0][0] for x in sents if x.local), None)
 
 
+# a half of a divided city the sentence does not name: "the eastern districts", "the west of the city"
+CITY_HALF = Caseless(r"\b(?:east|west)(?:ern)?\s+(?:districts|neighbou?rhoods|sector|half|side)\b|"
+                     r"\b(?:east|west)(?:ern)?\s+parts?\s+of\s+the\s+city\b|\b(?:in|across)\s+the\s+(?:east|west)\s+of\s+the\s+city\b")
+
+
 def _finish(d: IncidentDraft, article: Article) -> Incident:
     side, actor = d.side, d.actor
     local = _local_of(d.sentences) if d.place is None or d.place.precision > 2 else None
@@ -640,9 +645,10 @@ def _finish(d: IncidentDraft, article: Article) -> Incident:
         side = infer_side(d.event_type, actor, True) or side
     elif side is None:
         side = infer_side(d.event_type, actor, False)
-    if side is None:
-        # the guideline's sides are exhaustive: an attack told with no place in Aleppo city, no side cue and no
-        # attacker that implies one is outside the city ("a helicopter was shot down over Syria")
+    if side is None and not any(CITY_HALF.search(x.text) for x in d.sentences):
+        # the guideline's sides are exhaustive: an attack told with no place in Aleppo city and no attacker that
+        # implies one is outside the city ("a helicopter was shot down over Syria"); "the eastern districts" of a
+        # city the sentence does not name stay unknown
         side = "outside"
         d.trace.append("side outside: no place or side in Aleppo city named")
     if actor is not None and d.actor_strength < 4 and any(UNCLAIMED.search(x.text) for x in d.sentences):
