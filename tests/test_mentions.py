@@ -742,3 +742,9 @@ def test_an_attack_placed_nowhere_in_the_city_is_outside(text, side):
 ])
 def test_the_part_of_a_province_is_not_a_side_of_the_city(text, side):
     assert [i.side for i in incidents(text)] == [side]
+
+
+def test_rebel_fire_after_a_barrel_bomb_is_another_attack():
+    text = ("Two medics said a family suffocated after a barrel bomb fell in al-Sakhour at midnight. "
+            "Rebel shelling killed eight children at a school, the monitor reported.")
+    assert sorted((i.actor or "", i.killed or 0) for i in incidents(text)) == [("government", 0), ("rebels", 8)]

@@ -109,6 +109,9 @@ CASES = [
     ("at least 16 civilians and three children have been killed", {"killed": (16, "at_least")}),
     # a page counter before a sentence is no count of the dead
     ("Print Tweet Views 1662 An IS car bomb killed 20 people", {"killed": (20, "exact")}),
+    # a family counted whole
+    ("a barrel bomb attack killing a family of six", {"killed": (6, "exact")}),
+    ("jets wiped out an entire family of seven in the village", {"killed": (7, "exact")}),
     # dead and hurt in one count: neither is known
     ("twelve gunmen were killed or wounded in the raid", {}),
     ("30 soldiers were killed and wounded in the ambush", {}),

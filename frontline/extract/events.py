@@ -172,6 +172,9 @@ def _compatible(inc: IncidentDraft, s: Sentence, place, side, date, explicit, et
             and {actor, inc.actor} != {"government", "russia"} \
             and not (etype == inc.event_type == "clashes" and any(a == inc.actor for a, _, _ in s.actors)):
         return False                   # two attackers; a battle told from each side is one battle
+    if actor in GROUND_ONLY and actor_strength >= 3 and inc.actor is None \
+            and any(REGIME_WEAPON.search(x.text) for x in inc.sentences):
+        return False                   # "rebel shelling killed ..." after a barrel bomb: the regime's weapon
     if explicit and inc.date_explicit and date != inc.date and not (
             date and inc.date and (date.startswith(inc.date) or inc.date.startswith(date))):
         return False                   # a month ("earlier this week") fits any day of it

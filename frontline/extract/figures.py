@@ -285,6 +285,9 @@ _PATTERNS = [
                         r"\s+(?:died|perished|lost their lives))\b")),
     ("family", Caseless(r"\b(?:kill(?:s|ed|ing)?|claim(?:s|ed|ing)? the lives of)\s+" + _FAMILY)),
     ("family", Caseless(r"\b(?:left|leaving|leaves)\s+" + _FAMILY + r"\s+dead\b")),
+    # a family counted whole: "killing a family of six", "wiped out an entire family of five"
+    ("family_of", Caseless(r"\b(?:kill(?:s|ed|ing)?|claim(?:s|ed|ing)? the lives of|wip(?:ed|ing) out)\s+"
+                           r"(?:an?\s+|one\s+)?(?:entire\s+|whole\s+)?family\s+of\s+(?P<n>" + NUMBER + r")\b")),
     # "three children were among the dead": children only, the whole toll is told elsewhere
     ("children_among_dead", Caseless(
         r"(?P<c>" + NUMBER + r")\s+" + _CHILD + r"(?:\s+and\s+(?P<w>an?|" + NUMBER + r")\s+" + _WOMEN + r")?"
@@ -487,7 +490,7 @@ _NUMBER_OR_VAGUE = Caseless(r"(?<![\w-])(?:" + VAGUE_RE + r"|" + NUMBER + r")(?!
 _QUALIFIER_BEFORE = Caseless(QUALIFIER + r"\s+$")
 # cheap tests that tell whether a pattern can match at all in a sentence (lower-cased)
 _NEEDS = {"children_among": ("among",), "dead_included": ("includ",),
-          "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "people": (" and ",), "people_hurt": (" and ",), "kin_one": ("his ", "her ", "their "), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
+          "children_among_dead": ("among",), "family": (" and her ", " and his ", " and their ", "couple"), "family_of": ("family of",), "people": (" and ",), "people_hurt": (" and ",), "kin_one": ("his ", "her ", "their "), "of_them": (" of them ", " of whom "), "n_postposed": (" at least ", " at most "), "including": ("includ", "among", "of whom"),
           "named_victim": (" was ", " has been ", " had been "),
           "toll": ("toll", "number of"), "toll_first": ("toll", "number of"), "left_n_state": ("left", "leaving", "leaves"),
           "verb_then_n": ("kill", "death", "lives of", "life of", "execut", "massacred", "injur", "wound", "bodies of",
@@ -621,6 +624,8 @@ def find_figures(sentence: str) -> list:
                 figs = [Figure("injured" if hurt else "killed", 1, "exact", *where)]
                 if not hurt and m.group("kin").lower() in ("son", "daughter", "child", "baby"):
                     figs.append(Figure("children_killed", 1, "exact", *where))
+            elif rule == "family_of":
+                figs = [_figure("killed", m, "n", rule)]
             elif rule == "children_among_dead":
                 figs = [_figure("children_killed", m, "c", rule)] + ([_figure("women_killed", m, "w", rule)]
                                                                      if m.group("w") else [])
