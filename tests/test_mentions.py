@@ -748,3 +748,16 @@ def test_rebel_fire_after_a_barrel_bomb_is_another_attack():
     text = ("Two medics said a family suffocated after a barrel bomb fell in al-Sakhour at midnight. "
             "Rebel shelling killed eight children at a school, the monitor reported.")
     assert sorted((i.actor or "", i.killed or 0) for i in incidents(text)) == [("government", 0), ("rebels", 8)]
+
+
+def test_the_other_attack_is_not_the_one_just_told():
+    text = ("Rockets hit two districts on Thursday: a school in al-Shahba, killing four children, and the other "
+            "attack killed two people in Hamdaniya.")
+    assert tolls(text) == [("Hamdaniyah", 2), ("al-Shahba", 4)]
+
+
+def test_an_attack_a_day_before_another_is_its_own_on_its_own_day():
+    text = ("Five children were killed at a school in government-held western Aleppo on Thursday, just a day "
+            "after air strikes on a school in Idlib province.")
+    got = sorted((i.side, i.event_date) for i in incidents(text))
+    assert got == [("outside", "2016-10-12"), ("west", "2016-10-13")]

@@ -26,7 +26,7 @@ IMPLAUSIBLE_TOLL = 3000          # more dead than any single attack of the war: 
 SAME_PLACE = Caseless(r"\bthe same (?:neighbou?rhood|area|district|town|village|city|street|road)\b")
 
 
-ANAPHORA = Caseless(r"\b(?:the|this|that|these|those|same)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|bombing|"
+ANAPHORA = Caseless(r"\b(?:the|this|that|these|those|same)\s+(?:(?!other\b|second\b|third\b)\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|bombing|"
                      r"bombardment|shelling|assault|massacre|explosion|blast|toll|death toll|incident|deaths|sorties|jets|"
                      r"warplanes|planes|aircraft|helicopters)\b|"
                      r"\bthe same (?:neighbou?rhood|area|district|town|village)\b|\bin all\b|\bthe victims\b")
@@ -41,7 +41,7 @@ CAME_AFTER = Caseless(r"\b(?:came|comes|come)\s+(?:just\s+|only\s+)?(?:(?P<n>a f
 _ANOTHER_TOLL = (r"\banother (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:persons|people|civilians|"
                  r"children)\b[^.;]{0,60}?\b(?:killed|died) (?:in|when|as|by)\b")
 ANOTHER_TOLL = Caseless(_ANOTHER_TOLL)
-ANOTHER = Caseless(r"\b(?:another|(?:a\s+)?separate)\s+(?:[\w-]+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
+ANOTHER = Caseless(r"\b(?:another|(?:a\s+)?separate|the\s+(?:other|second|third))\s+(?:[\w-]+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
                    r"bombings?|incidents?|massacres?|explosions?|blasts?|shells?|barrels?|car bombs?|bombs?|assaults?|"
                    r"shooting|clashes)\b|\b(?:separately|elsewhere|meanwhile|in another)\b|^\s*later\b|"
                    r"\blater\s+(?:\w+\s+)?(?:struck|hit|bombed|shelled|targeted|attacked|fired|exploded|detonated)\b|"
@@ -57,6 +57,8 @@ ANOTHER = Caseless(r"\b(?:another|(?:a\s+)?separate)\s+(?:[\w-]+\s+)?(?:attacks?
 # a sentence told right after an attack with only these figures ("three children were among the dead") joins it
 FIGURE_FIELDS = ("killed", "injured", "children_killed", "women_killed")
 SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+# the words that end the clause before an attack dated by the one told before it: "..., just a day after"
+DAYS_AFTER_AT_END = re.compile(r"\b(?P<n>a|one|two|three|four|five)\s+(?P<unit>days?|weeks?)\s+after\s*$", re.I)
 
 
 @dataclass(eq=False)
@@ -229,6 +231,17 @@ def build_incidents(sents: list, article: Article) -> list:
                 base = dt.date.fromisoformat(last.date)
                 date = (base - dt.timedelta(days=SMALL_NUMBERS[n.lower()])).isoformat()
                 precision, explicit = "day", True
+        if s.clause and s.sentence_span is not None and not explicit and drafts and last.date \
+                and last.precision == "day":
+            # "children were killed on Thursday, just a day after air strikes on a school in Idlib": the clause
+            # after "a day after" is the attack of the day before
+            lead_in = s.sentence_span.text[:s.span.start - s.sentence_span.start]
+            before = DAYS_AFTER_AT_END.search(lead_in)
+            if before and before.group("n").lower() in SMALL_NUMBERS:
+                days = SMALL_NUMBERS[before.group("n").lower()] * (7 if before.group("unit").lower().startswith("week")
+                                                                     else 1)
+                date = (dt.date.fromisoformat(last.date) - dt.timedelta(days=days)).isoformat()
+                precision, explicit = "day", True
         claimed = CLAIMED.search(s.text) if ("claim" in low or "responsib" in low or "credit" in low) else None
         if claimed and explicit and all(d.end - s.span.start <= claimed.start() for d in s.dates if d.value[0]):
             date, precision, explicit = None, "unknown", False     # "IS on Monday claimed ...": the claim's day
@@ -374,7 +387,7 @@ def build_incidents(sents: list, article: Article) -> list:
 
 
 # a sentence that opens on the attack just told ("The blast hit ...", "The strikes also killed ...")
-BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those|(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:'s|s|\u2019s)?)\s+(?:\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
+BACK_REFERENCE = Caseless(r"\s*(?:the|this|that|these|those|(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:'s|s|\u2019s)?)\s+(?:(?!other\b|second\b|third\b)\w+\s+)?(?:attacks?|strikes?|air ?strikes?|raids?|"
                           r"bombing|bombardment|shelling|blast|explosion|car bomb|bomb|massacre|assault|killings?|"
                           r"executions?)"
                           r"(?:\s+(?:on|in|at|against|near)\s[^,.;]{1,80}?)?\s+"

@@ -284,6 +284,8 @@ _NUMBER_WORD = (r"(?:\d[\d,]*|a|one|two|three|four|five|six|seven|eight|nine|ten
                 r"ninety|hundreds|dozens|scores|several)")
 MENTION_BOUNDARY = Caseless(
     r";\s*|,?\s+(?:while|whereas|meanwhile|in addition to|as well as|besides|elsewhere)[\s,]+|,\s+and\s+|,\s+also\s+|"
+    # an attack dated by another: ", just a day after air strikes on ...", "two days after"
+    r",\s+(?:just\s+|only\s+|barely\s+)?(?:a|one|two|three|four|five|six|several|\d+)\s+(?:days?|weeks?)\s+after\s+|"
     r"\s+and\s+(?=(?:also\s+)?(?:[\w-]+\s+){0,3}?(?:killed|killing|destroy\w*|hit|struck|targeted|shelled|bombed|"
     r"pounded|raided)\b)|"
     r"\s+and\s+(?=another\s+" + _NUMBER_WORD + r"\s+(?:people|civilians|persons|children)\s+(?:in|when|as)\b)|"
