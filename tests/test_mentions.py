@@ -761,3 +761,14 @@ def test_an_attack_a_day_before_another_is_its_own_on_its_own_day():
             "after air strikes on a school in Idlib province.")
     got = sorted((i.side, i.event_date) for i in incidents(text))
     assert got == [("outside", "2016-10-12"), ("west", "2016-10-13")]
+
+
+@pytest.mark.parametrize("text, side", [
+    # the side the attack hits, not the side of the earlier event an "after" clause recalls
+    ("Rebels began heavy shelling of government-held areas of Aleppo on Friday after a long offensive against "
+     "besieged districts held by insurgents.", "west"),
+    ("The army pounded rebel-held districts of Aleppo on Friday after weeks of rocket fire on government-held "
+     "areas.", "east"),
+])
+def test_the_side_hit_not_the_side_an_after_clause_recalls(text, side):
+    assert [i.side for i in incidents(text)] == [side]

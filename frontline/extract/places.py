@@ -143,8 +143,16 @@ def _placed_elsewhere(s: Sentence, m) -> bool:
 
 
 def _target_cue(t, spans):
-    return max((1 if re.search(r"\b(?:on|into|in|at|targeted|hit|pounded)\s+(?:the\s+)?(?:\w+\s+)?$", t[max(0, a - 30):a], re.I)
-                else 0) for a, _ in spans)
+    """How surely a side cue names the target: after a target word ("fired into the besieged", "shelling of
+    government-held areas"), and not in a clause about an earlier event ("after an offensive against besieged
+    districts")."""
+    return max((1 if TARGET_WORD_BEFORE.search(t[max(0, a - 30):a]) else 0)
+               - (1 if EARLIER_CLAUSE_BEFORE.search(t[max(0, a - 90):a]) else 0) for a, _ in spans)
+
+
+TARGET_WORD_BEFORE = re.compile(r"\b(?:on|into|in|at|against|targeted|hit|pounded|(?:shelling|bombardment|bombing|"
+                                r"attacks?|assault|strikes?|raids?) of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+EARLIER_CLAUSE_BEFORE = re.compile(r"\b(?:after|since|following)\b[^,;.]{0,80}$", re.I)
 
 
 def _control_place(control: str) -> Optional[Place]:
