@@ -762,3 +762,27 @@ def test_a_meeting_agreed_or_planned_is_its_own_event_on_its_own_day(text, expec
 def test_agreeing_to_a_truce_is_still_an_agreement():
     e = only("Russia and Turkey agreed on Monday to a ceasefire in Aleppo.")
     assert (e.event_type, e.event_date) == ("agreement", "2016-10-10")
+
+
+# ------------------------------------------------------------------ the tense of the act, not of its consequences
+
+@pytest.mark.parametrize("text, expected", [
+    # "by agreement of X" says how the act was arranged: the act is the meeting, scheduled, dated ahead
+    ("By agreement of Russia and Turkey, a meeting of foreign ministers will be held in Moscow on October 20.",
+     ("meeting", "2016-10-20", "scheduled")),
+    ("By mutual agreement of the two presidents, talks between Iran and Turkey will take place in Ankara on "
+     "Monday.", ("meeting", "2016-10-17", "scheduled")),
+    # a relative clause in the future after an act told as done: the deal happened, today
+    ("Turkey and Russia have reached a deal that will see the fighters leave for Idlib.",
+     ("agreement", "2016-10-13", "happened")),
+    ("A ceasefire deal was agreed between Russia and Turkey which will let civilians leave the city.",
+     ("agreement", "2016-10-13", "happened")),
+    # "after ten hours of talks" is how long it took, not another day: the lead's act is the report's news
+    ("Russia and Turkey reached a deal on the evacuation after more than ten hours of talks.",
+     ("agreement", "2016-10-13", "happened")),
+    ("Russia and Turkey reached a deal on the evacuation after about twelve hours of negotiations in Ankara.",
+     ("agreement", "2016-10-13", "happened")),
+])
+def test_the_act_keeps_its_own_tense(text, expected):
+    e = only(text)
+    assert (e.event_type, e.event_date, e.status) == expected

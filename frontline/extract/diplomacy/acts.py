@@ -19,6 +19,8 @@ def main_act(s: Sentence) -> Optional[tuple]:
         before = s.text[max(0, d[2] - 40):d[2]]
         if d[0] == "agreement" and re.match(r"(?:deal|deals)\s+with\b", s.text[d[2]:d[3] + 6], re.I):
             return True                                # "to deal with", a verb
+        if d[0] == "agreement" and re.search(r"\b(?:by|in)\s+(?:mutual\s+)?$", before, re.I):
+            return True                                # "by agreement of Lavrov and Kerry, a meeting ...": a manner
         if d[0] == "meeting" and re.search(r"\b(?:past|previous|former|possible|potential|any)\s+$", before, re.I):
             return True
         if d[0] == "meeting" and DOMESTIC_BODY.search(before):

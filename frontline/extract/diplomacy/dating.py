@@ -25,10 +25,13 @@ PART_OF_LAST_WEEK = Caseless(r"\b(?P<part>early|late|earlier|later|end of)\s+las
 FUTURE_CUE = Caseless(r"\b(?:will|shall|would(?!\s+have)|is to|are to|to be held|scheduled|is due|are due|due to|next week|"
                       r"opens|convenes|takes place|gets under way|"
                       r"expected to|plans? to|planned (?:for|to)|set to|upcoming)\b")
+RELATIVE_PRONOUN = re.compile(r"\b(?:that|which|who)\b", re.I)
 REPORTED_FUTURE = re.compile(r"\bwould\b", re.I)
 PLAIN_FUTURE = re.compile(r"\b(?:will|shall|next)\b", re.I)
 SCHEDULED_RELATIVE = re.compile(r"[\w-]*(?:\s+[\w.'-]+){0,6}?\s+(?:that|which)\s+(?:opens|begins|starts|convenes|"
                                 r"takes place|gets under way|is due|will)\b", re.I)
+# a relative clause after an act told as done is about its consequences: "a deal has been reached that will see"
+TOLD_DONE = re.compile(r"\b(?:has|have|had)\s+\w+|\b(?:was|were)\s+\w+(?:ed|en)\b", re.I)
 MOTION = Caseless(r"\b(?:went|go|goes|travel\w*|flew|arrived|came|headed|returned|used|agreed|decided|"
                   r"refused|failed|tried|sought|wanted|began|started)\b")
 REPORTING = Caseless(r"\b(?:said|says|told|announced|stated|added|confirmed|reported)\b")
@@ -66,10 +69,15 @@ def future_clause(text: str, trig: int) -> Optional[int]:
     # the act as subject of a future verb: "A meeting ... is expected to be held in Moscow", "a gathering that
     # opens Thursday"
     after = text[trig:trig + 90]
-    if SCHEDULED_RELATIVE.match(after):
+    scheduled = SCHEDULED_RELATIVE.match(after)
+    if scheduled and not TOLD_DONE.search(window[start:trig - lo] + scheduled.group()):
         return trig         # "a gathering of the OSCE that opens Thursday": the act is ahead
     stop = CLAUSE_STOP.search(after)
-    if re.fullmatch(r"\W*(?:(?:a|an|the|this|that|their|its)\s+)?(?:[\w-]+\s+){0,2}", window[start:trig - lo], re.I) \
+    relative = RELATIVE_PRONOUN.search(after)       # "a deal has been reached that will see ...": its own clause
+    if relative and (stop is None or relative.start() < stop.start()):
+        stop = relative
+    subject = window[start:trig - lo].rsplit(",", 1)[-1]     # "By agreement of X, a meeting ... will be held"
+    if re.fullmatch(r"\W*(?:(?:a|an|the|this|that|their|its)\s+)?(?:[\w-]+\s+){0,2}", subject, re.I) \
             and FUTURE_CUE.search(after[:stop.start()] if stop else after):
         return trig
     return None
@@ -235,7 +243,7 @@ def _act_date_at(s: Sentence, published: Optional[dt.date], trig: int, etype: st
         cands = [c for c in cands if not _next_to_reporting(s.text, c)]
     if future is not None and etype in ("meeting", "visit", "call", "un_action") and published is not None:
         ahead = [c for c in cands if c.precision == "day" and c.value >= published.isoformat()
-                 and distance(c, trig) <= 2 * DIP_DATE_WINDOW]
+                 and distance(c, trig) <= 2 * DIP_DATE_WINDOW and c.start >= future]
         if ahead:
             c = min(ahead, key=lambda c: distance(c, trig))
             return c.value, c.precision, True
@@ -290,7 +298,8 @@ def old_year(s: Sentence, trig: int, published: Optional[dt.date]) -> bool:
 LEAD_SENTENCES = 3         # the body sentences that make an article's lead
 # what puts an act on another day than the report's: before it ("days after a truce collapsed", "had agreed",
 # "last week"), or after another act told ("Kerry then held talks", "later")
-OTHER_TIME = Caseless(r"\b(?:last|earlier|previously|ago|had|after|before|since|later|then|afterwards|subsequently|"
+OTHER_TIME = Caseless(r"\b(?:last|earlier|previously|ago|had|after(?!\s+(?:more than\s+|nearly\s+|about\s+|some\s+)?"
+                      r"[\w-]+\s+(?:hours|minutes)\b)|before|since|later|then|afterwards|subsequently|"
                       r"next|tomorrow|upcoming)\b")
 
 

@@ -206,7 +206,8 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
             for a in actors:
                 if a not in target.actors:
                     target.actors.append(a)
-            if explicit and (target.date is None or (
+            ahead = explicit and published is not None and date > published.isoformat()
+            if explicit and not (ahead and target.status == "happened") and (target.date is None or (
                     target.precision != "day" and precision == "day" and date.startswith(target.date))):
                 target.date, target.precision = date, precision
             target.fate = target.fate or fate
@@ -219,7 +220,7 @@ def build_diplomacy(sents: list, article: Article, incidents: tuple = ()) -> lis
             learn_context(s, published, names, context)
     lead = {x.idx for x in sents if x.headline} | {x.idx for x in lead_sentences(sents)}
     for d in drafts:
-        if d.date is None:      # an act told undated in the headline or lead: the report's news
+        if d.date is None and d.status != "scheduled":   # an act told undated in the headline or lead: the news
             d.date = lead_act_date(d.sentences[0], lead, anchor, published)
             d.precision = "day" if d.date else d.precision
     return [Diplomacy(article_id=article.id, event_date=d.date, date_precision=d.precision, event_type=d.event_type,
