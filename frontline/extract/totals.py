@@ -120,8 +120,8 @@ def fold_totals(drafts: list) -> list:
         if any(d is p for p in taken):
             continue
         for prio, c in list(d.claims):
-            if c.killed is None or c.killed < MIN_TOTAL:
-                continue
+            if c.killed is None or c.killed < MIN_TOTAL or not any(x is c for _, x in d.claims):
+                continue            # no toll, or already kept as context (the same total told again)
             told = next((x for x in d.sentences if x.span == c.span), d.sentences[0])
             at = told.idx
             side = "east" if "side_east" in told.cues else "west" if "side_west" in told.cues else None
