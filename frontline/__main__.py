@@ -167,10 +167,15 @@ def _extractor():
 def cmd_extract(args) -> int:
     from .readers import read_paths
     from .evaluation import write_jsonl
-    n = write_jsonl(read_paths(args.paths, warn=_warn, published=args.published), args.jsonl, _extractor())
+    failed: list = []
+    n = write_jsonl(read_paths(args.paths, warn=_warn, published=args.published), args.jsonl, _extractor(),
+                    on_error=lambda aid, err: failed.append((aid, err)))
+    for aid, err in failed:
+        _stderr(f"{PROG}: error: article {aid}: extraction failed ({type(err).__name__}: {err}); no events written")
     if str(args.jsonl) != "-":
-        _stderr(f"{PROG}: wrote {n} events to {args.jsonl}")
-    return 0
+        _stderr(f"{PROG}: wrote {n} events to {args.jsonl}"
+                + (f"; {len(failed)} article(s) failed extraction" if failed else ""))
+    return 1 if failed else 0
 
 
 def filters_from_args(args):
@@ -422,9 +427,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _expected_errors() -> tuple:
     """Errors reported as one line; ExportError only if export was imported (it
     imports pandas, which most commands do not need)."""
-    from .evaluation import OutputError
+    from .evaluation import ExtractionError, OutputError
     from .store import StoreError
-    errors = (InputError, StoreError, CLIError, OutputError)
+    errors = (InputError, StoreError, CLIError, OutputError, ExtractionError)
     export = sys.modules.get(f"{__package__ or 'frontline'}.exports")
     if export is not None and hasattr(export, "ExportError"):
         errors += (export.ExportError,)

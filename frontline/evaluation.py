@@ -18,14 +18,26 @@ def _default_extract():
     return extract_article
 
 
-def event_lines(articles, extract):
+class ExtractionError(RuntimeError):
+    """An article the extractor could not read (a defect of the extractor, named by its article)."""
+
+
+def event_lines(articles, extract, on_error=None):
+    """JSON lines of the events of ``articles``. An article whose extraction raises is passed to
+    ``on_error(article_id, error)`` and skipped when that is given; otherwise it stops the run, named."""
     from .readers import unique_ids
     from .models import event_to_record
     from .store.rows import event_ids
     # one article per id: a repeated row once, a second text under one id as <id>~2 (as ingest does;
     # read_paths already does it, this covers any other iterable)
     for art in unique_ids(articles):
-        ae = extract(art)
+        try:
+            ae = extract(art)
+        except Exception as err:        # noqa: BLE001 - any defect of one article is reported by its id
+            if on_error is None:
+                raise ExtractionError(f"article {art.id}: extraction failed ({type(err).__name__}: {err})") from err
+            on_error(art.id, err)
+            continue
         for kind, evs in (("incident", ae.incidents), ("diplomacy", ae.diplomacy)):
             for ev, eid in zip(evs, event_ids(art.id, kind, len(evs))):
                 rec = event_to_record(ev)
@@ -34,13 +46,14 @@ def event_lines(articles, extract):
                 yield json.dumps(rec, ensure_ascii=False, default=str)
 
 
-def write_jsonl(articles, out, extract=None) -> int:
-    """Extract ``articles`` into a JSON-lines file (written whole or not at all)."""
+def write_jsonl(articles, out, extract=None, on_error=None) -> int:
+    """Extract ``articles`` into a JSON-lines file (written whole or not at all); ``on_error`` as for
+    :func:`event_lines`."""
     if extract is None:
         extract = _default_extract()
     n = 0
     if str(out) == "-":
-        for line in event_lines(articles, extract):
+        for line in event_lines(articles, extract, on_error):
             sys.stdout.write(line + "\n")
             n += 1
         return n
@@ -51,7 +64,7 @@ def write_jsonl(articles, out, extract=None) -> int:
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in event_lines(articles, extract):
+            for line in event_lines(articles, extract, on_error):
                 fh.write(line + "\n")
                 n += 1
         os.replace(tmp, out)

@@ -158,6 +158,32 @@ def test_extractor_failure_is_reported_not_raised(monkeypatch, corpus, tmp_db, c
     assert counts(tmp_db)["articles"] == 2
 
 
+def test_extract_reports_a_failed_article_and_keeps_the_others(monkeypatch, corpus, tmp_path, capsys):
+    def broken(article):
+        if article.id == "a2":
+            raise ValueError("bad rule")
+        return fake_extract(article)
+    monkeypatch.setattr(cli, "_extractor", lambda: broken)
+    out = tmp_path / "events.jsonl"
+    assert cli.main(["extract", str(corpus), "--jsonl", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "article a2: extraction failed (ValueError: bad rule)" in err
+    assert "1 article(s) failed extraction" in err
+    ids = {json.loads(line)["article_id"] for line in out.read_text().splitlines()}
+    assert "a2" not in ids and ids
+
+
+def test_eval_names_the_article_whose_extraction_failed(tmp_path):
+    from frontline.evaluation import ExtractionError, write_jsonl
+    from frontline.models import Article
+
+    def broken(article):
+        raise ValueError("bad rule")
+    with pytest.raises(ExtractionError, match="article x: extraction failed"):
+        write_jsonl([Article("x", "Text.")], tmp_path / "out.jsonl", broken)
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 # --------------------------------------------------------------------------- subprocess: bad input
 
 BAD = [
